@@ -1,0 +1,8 @@
+//! Thin server functions: load the request context, parse input into domain
+//! types, call one service, return a typed error. One feature per file.
+
+pub mod account;
+pub mod overview;
+pub mod session;
+pub mod tokens;
+pub mod users;

@@ -1,0 +1,11 @@
+use crate::error::AppError;
+use crate::model::Overview;
+use leptos::prelude::*;
+
+/// Figures and recent activity for the overview page.
+#[server]
+pub async fn get_overview() -> Result<Overview, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::overview::load(&cx.state.pool, &user).await
+}

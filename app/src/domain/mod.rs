@@ -1,0 +1,14 @@
+//! Pure types and rules, no I/O. Compiled for the browser too, so a form
+//! validates with exactly the rules the server applies.
+
+pub mod email;
+pub mod password;
+pub mod redirect;
+pub mod role;
+pub mod user;
+
+pub use email::EmailAddress;
+pub use password::{check_password, PasswordProblem};
+pub use redirect::safe_next;
+pub use role::{Role, Roles};
+pub use user::{DisplayName, TokenName};

@@ -1,0 +1,58 @@
+//! Per-request context for server functions: state, session and request id.
+
+use super::session::{self, SessionUser};
+use super::state::AppState;
+use crate::domain::Role;
+use crate::error::AppError;
+use leptos::prelude::*;
+use tower_sessions::Session;
+
+/// Everything a server function needs to act on behalf of the caller.
+pub struct RequestContext {
+    pub state: AppState,
+    pub session: Session,
+    pub request_id: Option<String>,
+}
+
+impl RequestContext {
+    /// Reads the context leptos_axum provides for the current request.
+    pub async fn load() -> Result<Self, AppError> {
+        let state = use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from server function context");
+            AppError::Internal
+        })?;
+        let session = leptos_axum::extract::<Session>().await.map_err(|e| {
+            tracing::error!(error = ?e, "session layer missing");
+            AppError::Internal
+        })?;
+        let headers = leptos_axum::extract::<http::HeaderMap>().await.map_err(|e| {
+            tracing::error!(error = ?e, "request headers unavailable");
+            AppError::Internal
+        })?;
+        let request_id = headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string);
+        Ok(Self { state, session, request_id })
+    }
+
+    /// The signed-in user, or `None`.
+    pub async fn user(&self) -> Result<Option<SessionUser>, AppError> {
+        session::current_user(&self.session, &self.state).await
+    }
+
+    /// The signed-in user, or `Unauthorized`.
+    pub async fn require_user(&self) -> Result<SessionUser, AppError> {
+        self.user().await?.ok_or(AppError::Unauthorized)
+    }
+
+    /// The signed-in user holding `role`, else `Unauthorized` / `Forbidden`.
+    pub async fn require_role(&self, role: Role) -> Result<SessionUser, AppError> {
+        let user = self.require_user().await?;
+        if user.roles.contains(role) {
+            Ok(user)
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+}

@@ -1,0 +1,15 @@
+//! Everything that touches the database or secrets: repositories, services
+//! (transaction + permission check + audit) and authentication. Server only.
+
+pub mod audit;
+pub mod context;
+pub mod login;
+pub mod overview;
+pub mod password;
+pub mod session;
+pub mod state;
+pub mod tokens;
+pub mod users;
+
+pub use audit::Actor;
+pub use state::{AppState, AuthSettings};

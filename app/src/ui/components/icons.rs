@@ -1,0 +1,31 @@
+//! Inline SVG icons (no icon font to download).
+
+use leptos::prelude::*;
+
+#[component]
+pub fn Logo() -> impl IntoView {
+    view! {
+        <svg class="logo" viewBox="0 0 32 32" aria-hidden="true">
+            <rect width="32" height="32" rx="8" fill="#1f2a44" />
+            <path d="M8 22c3-7 8-11 16-12-3 2-5 4-6 7l4 1-9 5 2-4z" fill="#7cc4ff" />
+            <circle cx="21" cy="12.5" r="1.2" fill="#1f2a44" />
+        </svg>
+    }
+}
+
+/// A named icon from a small fixed set.
+#[component]
+pub fn Icon(name: &'static str) -> impl IntoView {
+    let d = match name {
+        "home" => "M3 11l9-7 9 7v9a1 1 0 0 1-1 1h-5v-6h-6v6H4a1 1 0 0 1-1-1z",
+        "key" => "M14 3a7 7 0 0 0-6.6 9.3L3 16.7V21h4.3l.7-.7V18h2.3l1.4-1.4v-2.3l.7-.7A7 7 0 1 0 14 3zm2.5 6a1.5 1.5 0 1 1 0-3 1.5 1.5 0 0 1 0 3z",
+        "user" => "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9zm0 2c-4.4 0-8 2.2-8 5v2h16v-2c0-2.8-3.6-5-8-5z",
+        "users" => "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zm8 0a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM9 13c-4 0-7 2-7 4.5V20h14v-2.5C16 15 13 13 9 13zm8 0c-.6 0-1.2 0-1.7.2 1.6 1 2.7 2.5 2.7 4.3V20h4v-2.5c0-2.5-2.2-4.5-5-4.5z",
+        _ => "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20z",
+    };
+    view! {
+        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true">
+            <path d=d fill="currentColor" />
+        </svg>
+    }
+}

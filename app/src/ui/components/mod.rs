@@ -1,0 +1,4 @@
+//! Pieces several pages use.
+
+pub mod icons;
+pub mod shell;

@@ -1,0 +1,119 @@
+//! The signed-in layout: sidebar navigation, the user and sign-out, and an
+//! error boundary around the page. Anonymous visitors are sent to sign in.
+
+use super::icons::{Icon, Logo};
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use crate::ui::UserResource;
+use leptos::prelude::*;
+use leptos_router::components::{Outlet, Redirect, A};
+use leptos_router::hooks::use_location;
+
+/// Guards every signed-in page and lays it out.
+#[component]
+pub fn AppShell() -> impl IntoView {
+    let UserResource(user) = expect_context::<UserResource>();
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                let path = location.pathname.get_untracked();
+                match user.await {
+                    Ok(Some(user)) if user.must_change_password && path != "/account" => {
+                        view! { <Redirect path="/account" /> }.into_any()
+                    }
+                    Ok(Some(user)) => view! { <Layout user /> }.into_any(),
+                    Ok(None) | Err(AppError::Unauthorized) => {
+                        let next = if path == "/" { String::new() } else { format!("?next={path}") };
+                        view! { <Redirect path=format!("/login{next}") /> }.into_any()
+                    }
+                    Err(error) => view! { <PageError error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Layout(user: CurrentUser) -> impl IntoView {
+    let is_admin = user.is_admin();
+    let initials = user.initials();
+    view! {
+        <div class="app">
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <aside class="sidebar">
+                <a class="brand" href="/">
+                    <Logo />
+                    <span>"Rookery"</span>
+                </a>
+                <nav class="nav" aria-label="Main">
+                    <A href="/" exact=true>
+                        <Icon name="home" />
+                        <span>"Overview"</span>
+                    </A>
+                    <A href="/account/tokens">
+                        <Icon name="key" />
+                        <span>"API tokens"</span>
+                    </A>
+                    <A href="/account" exact=true>
+                        <Icon name="user" />
+                        <span>"Account"</span>
+                    </A>
+                    <Show when=move || is_admin>
+                        <div class="nav-section">"Administration"</div>
+                        <A href="/admin/users">
+                            <Icon name="users" />
+                            <span>"Users"</span>
+                        </A>
+                    </Show>
+                </nav>
+                <div class="usercard">
+                    <span class="avatar" aria-hidden="true">{initials}</span>
+                    <span class="who">
+                        <strong data-testid="current-user">{user.display_name.clone()}</strong>
+                        <small>{user.email.clone()}</small>
+                    </span>
+                    <form method="post" action="/logout">
+                        <button type="submit" class="btn btn-ghost btn-small">"Sign out"</button>
+                    </form>
+                </div>
+            </aside>
+            <main id="main" class="content" tabindex="-1">
+                <ErrorBoundary fallback=|errors| {
+                    view! {
+                        <div class="alert alert-error" role="alert">
+                            <strong>"This page could not load."</strong>
+                            <ul>
+                                {move || {
+                                    errors
+                                        .get()
+                                        .into_iter()
+                                        .map(|(_, e)| view! { <li>{e.to_string()}</li> })
+                                        .collect_view()
+                                }}
+                            </ul>
+                            <p>"Reload the page to try again. If it keeps happening, tell your administrator the time it happened."</p>
+                        </div>
+                    }
+                }>
+                    <Outlet />
+                </ErrorBoundary>
+            </main>
+        </div>
+    }
+}
+
+/// A full-page error when the shell itself cannot load.
+#[component]
+pub fn PageError(error: AppError) -> impl IntoView {
+    view! {
+        <div class="standalone">
+            <div class="standalone-card" role="alert">
+                <Logo />
+                <h1>"Something went wrong"</h1>
+                <p>{error.to_string()}</p>
+                <a class="btn btn-primary" href="/">"Try again"</a>
+            </div>
+        </div>
+    }
+}

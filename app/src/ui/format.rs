@@ -1,0 +1,42 @@
+//! Formatting shared by pages. Times are absolute and in UTC so the server
+//! and the browser render the same text during hydration.
+
+use chrono::{DateTime, Utc};
+
+pub fn datetime(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M UTC").to_string()
+}
+
+pub fn date(at: DateTime<Utc>) -> String {
+    at.format("%b %-d, %Y").to_string()
+}
+
+/// "session.login" → "Signed in", for the activity list.
+pub fn action(action: &str) -> &'static str {
+    match action {
+        "session.login" => "Signed in",
+        "session.login_failed" => "Failed sign-in attempt",
+        "session.logout" => "Signed out",
+        "user.create" => "Account created",
+        "user.set_roles" => "Roles changed",
+        "user.disable" => "Account disabled",
+        "user.enable" => "Account enabled",
+        "user.set_password" => "Password changed",
+        "api_token.create" => "API token created",
+        "api_token.revoke" => "API token revoked",
+        _ => "Changed",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn times_are_rendered_in_utc() {
+        let at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 5, 0).unwrap();
+        assert_eq!(datetime(at), "2026-11-27 09:05 UTC");
+        assert_eq!(date(at), "Nov 27, 2026");
+    }
+}

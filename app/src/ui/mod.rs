@@ -1,0 +1,70 @@
+//! The UI: the HTML document, the router, the app shell and the pages.
+
+pub mod components;
+pub mod format;
+pub mod pages;
+
+use crate::api::session::get_current_user;
+use crate::error::AppError;
+use crate::model::CurrentUser;
+use components::shell::AppShell;
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::components::{ParentRoute, Route, Router, Routes};
+use leptos_router::path;
+use pages::{
+    account::AccountPage, login::LoginPage, not_found::NotFound, overview::OverviewPage,
+    tokens::TokensPage, users::UsersPage,
+};
+
+/// The signed-in user, loaded once per page load before anything is sent so
+/// redirects can set real HTTP headers.
+#[derive(Clone, Copy)]
+pub struct UserResource(pub Resource<Result<Option<CurrentUser>, AppError>>);
+
+/// The HTML document around the app.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+/// The root component: routes and the user resource.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    let user = Resource::new_blocking(|| (), |_| get_current_user());
+    provide_context(UserResource(user));
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/rookery.css" />
+        <Title formatter=|text: String| {
+            if text.is_empty() { "Rookery".to_string() } else { format!("{text} · Rookery") }
+        } />
+        <Router>
+            <Routes fallback=|| view! { <NotFound /> }>
+                <Route path=path!("/login") view=LoginPage />
+                <ParentRoute path=path!("") view=AppShell>
+                    <Route path=path!("") view=OverviewPage />
+                    <Route path=path!("account") view=AccountPage />
+                    <Route path=path!("account/tokens") view=TokensPage />
+                    <Route path=path!("admin/users") view=UsersPage />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

@@ -1,0 +1,130 @@
+use crate::api::account::ChangePassword;
+use crate::domain::check_password;
+use crate::ui::UserResource;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+
+/// Profile and password change. A new account's first stop: its one-time
+/// password must be replaced before anything else.
+#[component]
+pub fn AccountPage() -> impl IntoView {
+    let UserResource(user) = expect_context::<UserResource>();
+    view! {
+        <Title text="Account" />
+        <Suspense>
+            {move || Suspend::new(async move {
+                let user = user.await.ok().flatten()?;
+                Some(view! {
+                    <header class="page-header">
+                        <div>
+                            <p class="eyebrow">"Account"</p>
+                            <h1>{user.display_name.clone()}</h1>
+                            <p class="muted">{user.email.clone()}</p>
+                        </div>
+                    </header>
+                    {user.must_change_password.then(|| view! {
+                        <div class="alert alert-info" role="status" data-testid="first-password">
+                            "Welcome! Choose your own password to finish setting up your account."
+                        </div>
+                    })}
+                    <div class="columns">
+                        <section class="card">
+                            <h2>"Roles"</h2>
+                            <ul class="role-list">
+                                {user.roles.iter().map(|r| view! {
+                                    <li><strong>{r.label()}</strong><span class="muted small">{r.description()}</span></li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                        <PasswordForm email=user.email.clone() first_time=user.must_change_password />
+                    </div>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
+    let UserResource(user) = expect_context::<UserResource>();
+    let action = ServerAction::<ChangePassword>::new();
+    let current = RwSignal::new(String::new());
+    let new = RwSignal::new(String::new());
+    let confirm = RwSignal::new(String::new());
+    let touched = RwSignal::new(false);
+    let problems = Memo::new(move |_| check_password(&new.get(), Some(&email)));
+    let mismatch = move || !confirm.get().is_empty() && confirm.get() != new.get();
+    let server_error = move |field: &'static str| {
+        action.value().get().and_then(|r| r.err()).and_then(|e| e.field_message(field))
+    };
+    let general_error = move || {
+        action.value().get().and_then(|r| r.err()).filter(|e| {
+            !matches!(e, crate::error::AppError::Validation { .. })
+        })
+    };
+    let succeeded = move || matches!(action.value().get(), Some(Ok(())));
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(()))) {
+            current.set(String::new());
+            new.set(String::new());
+            confirm.set(String::new());
+            touched.set(false);
+            if first_time {
+                user.refetch();
+                navigate("/", Default::default());
+            }
+        }
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        touched.set(true);
+        if problems.get_untracked().is_empty() && confirm.get_untracked() == new.get_untracked() {
+            action.dispatch(ChangePassword {
+                current_password: current.get_untracked(),
+                new_password: new.get_untracked(),
+                confirm_password: confirm.get_untracked(),
+            });
+        }
+    };
+
+    view! {
+        <section class="card">
+            <h2>"Change password"</h2>
+            <Show when=succeeded>
+                <div class="alert alert-success" role="status">"Password changed. Your other sessions were signed out."</div>
+            </Show>
+            {move || general_error().map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
+            <form class="form" on:submit=on_submit novalidate>
+                <div class="field">
+                    <label for="current_password">{if first_time { "One-time password" } else { "Current password" }}</label>
+                    <input id="current_password" type="password" autocomplete="current-password" required bind:value=current
+                        aria-invalid=move || server_error("current_password").is_some().to_string() />
+                    {move || server_error("current_password").map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <div class="field">
+                    <label for="new_password">"New password"</label>
+                    <input id="new_password" type="password" autocomplete="new-password" required bind:value=new
+                        aria-describedby="password-rules" />
+                    <ul id="password-rules" class="rules" aria-live="polite">
+                        <li class:ok=move || !new.get().is_empty() && problems.get().is_empty()>"At least 12 characters, not a common password, not your email"</li>
+                        {move || (touched.get() || !new.get().is_empty()).then(|| {
+                            problems.get().into_iter().map(|p| view! { <li class="bad">{p.to_string()}</li> }).collect_view()
+                        })}
+                    </ul>
+                    {move || server_error("new_password").map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <div class="field">
+                    <label for="confirm_password">"Repeat new password"</label>
+                    <input id="confirm_password" type="password" autocomplete="new-password" required bind:value=confirm />
+                    {move || (mismatch() || server_error("confirm_password").is_some()).then(|| view! { <p class="field-error">"The two new passwords differ."</p> })}
+                </div>
+                <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
+                    {move || if action.pending().get() { "Saving…" } else { "Change password" }}
+                </button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,127 @@
+use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
+use crate::domain::TokenName;
+use crate::model::TokenView;
+use crate::ui::format;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+/// Personal API tokens: create one (shown once), see when each was used,
+/// revoke.
+#[component]
+pub fn TokensPage() -> impl IntoView {
+    let create = ServerAction::<CreateToken>::new();
+    let revoke = ServerAction::<RevokeToken>::new();
+    let tokens = Resource::new(
+        move || (create.version().get(), revoke.version().get()),
+        |_| list_tokens(),
+    );
+    let name = RwSignal::new(String::new());
+    let client_error = RwSignal::new(None::<String>);
+    let server_error = move || {
+        create.value().get().and_then(|r| r.err()).map(|e| e.field_message("name").unwrap_or_else(|| e.to_string()))
+    };
+    let created = move || create.value().get().and_then(|r| r.ok());
+    Effect::new(move |_| {
+        if created().is_some() {
+            name.set(String::new());
+        }
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        match TokenName::parse(&name.get_untracked()) {
+            Ok(valid) => {
+                client_error.set(None);
+                create.dispatch(CreateToken { name: valid.as_str().to_string() });
+            }
+            Err(message) => client_error.set(Some(message)),
+        }
+    };
+    let error = move || client_error.get().or_else(server_error);
+
+    view! {
+        <Title text="API tokens" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Account"</p>
+                <h1>"API tokens"</h1>
+                <p class="muted">"Tokens let CI and scripts call Rookery's API as you: "<code>"Authorization: Bearer rk_…"</code></p>
+            </div>
+        </header>
+        <section class="card">
+            <h2>"Create a token"</h2>
+            <form class="form form-inline" on:submit=on_submit novalidate>
+                <div class="field grow">
+                    <label for="token-name">"Name"</label>
+                    <input id="token-name" type="text" placeholder="CI pipeline" maxlength="60" bind:value=name
+                        aria-invalid=move || error().is_some().to_string() aria-describedby="token-name-error" />
+                    <p id="token-name-error" class="field-error" aria-live="polite">{error}</p>
+                </div>
+                <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Create token"</button>
+            </form>
+            {move || created().map(|created| view! {
+                <div class="secret" role="status" data-testid="new-token">
+                    <p><strong>"Copy your new token now."</strong>" For your security it will not be shown again."</p>
+                    <input class="mono" type="text" readonly value=created.token aria-label="New API token"
+                        on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); } />
+                </div>
+            })}
+        </section>
+        <section class="card">
+            <h2>"Your tokens"</h2>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let tokens = tokens.await?;
+                    Ok::<_, crate::error::AppError>(view! { <TokenTable tokens revoke /> })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn TokenTable(tokens: Vec<TokenView>, revoke: ServerAction<RevokeToken>) -> impl IntoView {
+    if tokens.is_empty() {
+        return view! { <p class="muted">"You have no tokens yet."</p> }.into_any();
+    }
+    view! {
+        <div class="table-wrap">
+            <table class="table">
+                <thead>
+                    <tr><th>"Name"</th><th>"Token"</th><th>"Created"</th><th>"Last used"</th><th>"Status"</th><th><span class="sr-only">"Actions"</span></th></tr>
+                </thead>
+                <tbody>
+                    {tokens.into_iter().map(|t| {
+                        let id = t.id;
+                        let active = t.revoked_at.is_none();
+                        view! {
+                            <tr class:row-muted=!active>
+                                <td data-label="Name"><strong>{t.name.clone()}</strong></td>
+                                <td data-label="Token"><code>{format!("{}…", t.prefix)}</code></td>
+                                <td data-label="Created">{format::date(t.created_at)}</td>
+                                <td data-label="Last used">{t.last_used_at.map(format::datetime).unwrap_or_else(|| "Never".into())}</td>
+                                <td data-label="Status">
+                                    {if active {
+                                        view! { <span class="badge badge-green">"Active"</span> }.into_any()
+                                    } else {
+                                        view! { <span class="badge badge-gray">"Revoked"</span> }.into_any()
+                                    }}
+                                </td>
+                                <td class="actions">
+                                    <Show when=move || active>
+                                        <button type="button" class="btn btn-danger btn-small"
+                                            aria-label=format!("Revoke {}", t.name)
+                                            on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>
+                                            "Revoke"
+                                        </button>
+                                    </Show>
+                                </td>
+                            </tr>
+                        }
+                    }).collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+    .into_any()
+}

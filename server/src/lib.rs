@@ -1,0 +1,15 @@
+//! The `rookery` server: configuration, telemetry, the embedded PostgreSQL,
+//! startup and the plain HTTP routes around the Leptos app.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod embedded;
+pub mod middleware;
+pub mod routes;
+pub mod session_store;
+pub mod startup;
+pub mod telemetry;
+
+pub use config::Config;
+pub use startup::Application;

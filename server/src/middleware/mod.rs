@@ -1,0 +1,4 @@
+//! Tower middleware around every route.
+
+pub mod metrics;
+pub mod origin;

@@ -1,0 +1,96 @@
+//! The JSON API under `/api/v1/`, authenticated by personal API tokens.
+
+use app::domain::Role;
+use app::error::AppError;
+use app::server::session::SessionUser;
+use app::server::{tokens, AppState};
+use axum::extract::{FromRef, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+/// An API error: `{"error": {"code": ..., "message": ...}}`.
+pub struct ApiError(AppError);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.0.status();
+        let code = match &self.0 {
+            AppError::NotFound => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::Validation { .. } => "validation",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::Internal | AppError::Transport(_) => "internal",
+        };
+        let mut body = json!({ "error": { "code": code, "message": self.0.to_string() } });
+        if let AppError::Validation { fields, .. } = &self.0 {
+            body["error"]["fields"] = json!(fields);
+        }
+        let mut response = (status, Json(body)).into_response();
+        if status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer realm=\"rookery\""));
+        }
+        response
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(error: AppError) -> Self {
+        Self(error)
+    }
+}
+
+/// The account behind the request's `Authorization: Bearer` token.
+pub struct ApiUser(pub SessionUser);
+
+impl<S> FromRequestParts<S> for ApiUser
+where
+    S: Send + Sync,
+    AppState: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let state = AppState::from_ref(state);
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .map(str::trim)
+            .ok_or(AppError::Unauthorized)?;
+        let user = tokens::authenticate(&state.pool, token).await?.ok_or(AppError::Unauthorized)?;
+        Ok(Self(SessionUser::try_from(user)?))
+    }
+}
+
+#[derive(Serialize)]
+pub struct Me {
+    id: Uuid,
+    email: String,
+    display_name: String,
+    roles: Vec<Role>,
+}
+
+/// `GET /api/v1/me`: who the token belongs to.
+pub async fn me(ApiUser(user): ApiUser) -> Json<Me> {
+    Json(Me {
+        id: user.id,
+        email: user.email,
+        display_name: user.display_name,
+        roles: user.roles.iter().collect(),
+    })
+}
+
+/// Unknown paths under `/api/v1/` answer JSON, not the HTML 404 page.
+pub async fn not_found() -> ApiError {
+    ApiError(AppError::NotFound)
+}

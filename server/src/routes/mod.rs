@@ -1,0 +1,5 @@
+//! Plain axum routes beside the Leptos app.
+
+pub mod api_v1;
+pub mod auth;
+pub mod health;

@@ -1,0 +1,104 @@
+//! tower-sessions' store on our own `web_session` table (created by a
+//! migration, so readiness covers it and nothing runs DDL at request time).
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use tower_sessions::session::{Id, Record};
+use tower_sessions::session_store::{Error, ExpiredDeletion, Result, SessionStore};
+
+#[derive(Clone, Debug)]
+pub struct PgSessionStore {
+    pool: PgPool,
+}
+
+impl PgSessionStore {
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
+    }
+}
+
+fn backend(error: sqlx::Error) -> Error {
+    Error::Backend(error.to_string())
+}
+
+fn expiry(record: &Record) -> Result<DateTime<Utc>> {
+    let at = record.expiry_date;
+    DateTime::from_timestamp(at.unix_timestamp(), at.nanosecond())
+        .ok_or_else(|| Error::Encode("session expiry out of range".into()))
+}
+
+fn encode(record: &Record) -> Result<Vec<u8>> {
+    serde_json::to_vec(&record.data).map_err(|e| Error::Encode(e.to_string()))
+}
+
+#[async_trait]
+impl SessionStore for PgSessionStore {
+    async fn create(&self, record: &mut Record) -> Result<()> {
+        // A fresh random id; on the (astronomically rare) collision, draw again.
+        loop {
+            let inserted = sqlx::query!(
+                "insert into web_session (id, data, expiry_date) values ($1, $2, $3)
+                 on conflict (id) do nothing",
+                record.id.to_string(),
+                encode(record)?,
+                expiry(record)?,
+            )
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+            if inserted.rows_affected() == 1 {
+                return Ok(());
+            }
+            record.id = Id::default();
+        }
+    }
+
+    async fn save(&self, record: &Record) -> Result<()> {
+        sqlx::query!(
+            "insert into web_session (id, data, expiry_date) values ($1, $2, $3)
+             on conflict (id) do update set data = excluded.data, expiry_date = excluded.expiry_date",
+            record.id.to_string(),
+            encode(record)?,
+            expiry(record)?,
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
+    }
+
+    async fn load(&self, session_id: &Id) -> Result<Option<Record>> {
+        let row = sqlx::query!(
+            "select data, expiry_date from web_session where id = $1 and expiry_date > now()",
+            session_id.to_string()
+        )
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let data = serde_json::from_slice(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
+        let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expiry_date.timestamp())
+            .map_err(|e| Error::Decode(e.to_string()))?;
+        Ok(Some(Record { id: *session_id, data, expiry_date }))
+    }
+
+    async fn delete(&self, session_id: &Id) -> Result<()> {
+        sqlx::query!("delete from web_session where id = $1", session_id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl ExpiredDeletion for PgSessionStore {
+    async fn delete_expired(&self) -> Result<()> {
+        sqlx::query!("delete from web_session where expiry_date < now()")
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
+    }
+}

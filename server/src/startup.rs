@@ -1,0 +1,149 @@
+//! Building the router and serving it. `Application::build` binds first (port
+//! 0 works), so tests learn the address before anything is served.
+
+use crate::config::Config;
+use crate::middleware::metrics::{self, Metrics};
+use crate::middleware::origin::{self, AllowedOrigins};
+use crate::routes::{api_v1, auth, health};
+use crate::session_store::PgSessionStore;
+use anyhow::{Context, Result};
+use app::server::{AppState, AuthSettings};
+use app::{shell, App};
+use axum::body::Body;
+use axum::extract::{FromRef, MatchedPath};
+use axum::http::Request;
+use axum::routing::{any, get, post};
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use sqlx::PgPool;
+use std::future::Future;
+use std::net::SocketAddr;
+use tokio::net::TcpListener;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tracing::Level;
+
+/// Everything handlers can extract with `State`.
+#[derive(Clone, FromRef)]
+pub struct ServerState {
+    pub leptos: LeptosOptions,
+    pub app: AppState,
+    pub pool: PgPool,
+    pub metrics: Metrics,
+}
+
+/// A bound, ready-to-serve Rookery.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    address: SocketAddr,
+    session_store: PgSessionStore,
+}
+
+impl Application {
+    /// Builds the router and binds `config.addr`.
+    pub async fn build(config: &Config, pool: PgPool, leptos: LeptosOptions) -> Result<Self> {
+        let auth = AuthSettings {
+            idle_timeout: config.idle_timeout(),
+            absolute_lifetime: config.absolute_lifetime(),
+            secure_cookies: config.secure_cookies(),
+            ..AuthSettings::default()
+        };
+        let state = ServerState {
+            leptos,
+            app: AppState { pool: pool.clone(), auth },
+            pool: pool.clone(),
+            metrics: Metrics::new(),
+        };
+        let session_store = PgSessionStore::new(pool);
+        let allowed = AllowedOrigins { public_origin: config.public_origin() };
+        let router = router(state, session_store.clone(), allowed);
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .with_context(|| format!("binding {}", config.addr))?;
+        let address = listener.local_addr()?;
+        Ok(Self { listener, router, address, session_store })
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        self.address
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+        use tower_sessions::session_store::ExpiredDeletion;
+        let store = self.session_store.clone();
+        let cleanup = tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                if let Err(e) = store.delete_expired().await {
+                    tracing::warn!(error = %e, "deleting expired sessions failed");
+                }
+            }
+        });
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        cleanup.abort();
+        result
+    }
+}
+
+fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) -> Router {
+    let auth = &state.app.auth;
+    let idle = time::Duration::try_from(auth.idle_timeout).unwrap_or(time::Duration::hours(8));
+    let sessions = SessionManagerLayer::new(store)
+        .with_name("rookery_session")
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(auth.secure_cookies)
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    let app_state = state.app.clone();
+    let context = move || provide_context(app_state.clone());
+    let leptos = state.leptos.clone();
+    let routes = generate_route_list(App);
+    let pages = Router::new()
+        .route("/login", post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/api/v1/me", get(api_v1::me))
+        .route("/api/v1/{*rest}", any(api_v1::not_found))
+        .leptos_routes_with_context(&state, routes, context.clone(), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .layer(sessions);
+
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(health::metrics))
+        .merge(pages)
+        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::record))
+        .layer(axum::middleware::from_fn_with_state(allowed, origin::refuse_cross_site))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<Body>| {
+                    let request_id = request
+                        .headers()
+                        .get("x-request-id")
+                        .and_then(|v| v.to_str().ok())
+                        .unwrap_or("-");
+                    let route = request
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(MatchedPath::as_str)
+                        .unwrap_or("unmatched");
+                    tracing::info_span!("request", method = %request.method(), route, request_id)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}

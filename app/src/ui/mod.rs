@@ -11,7 +11,7 @@ use components::shell::AppShell;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{path, SsrMode};
 use pages::{
     account::AccountPage, login::LoginPage, not_found::NotFound, overview::OverviewPage,
     tokens::TokensPage, users::UsersPage,
@@ -57,12 +57,14 @@ pub fn App() -> impl IntoView {
         } />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
-                <Route path=path!("/login") view=LoginPage />
-                <ParentRoute path=path!("") view=AppShell>
-                    <Route path=path!("") view=OverviewPage />
-                    <Route path=path!("account") view=AccountPage />
-                    <Route path=path!("account/tokens") view=TokensPage />
-                    <Route path=path!("admin/users") view=UsersPage />
+                // Async SSR: the page is rendered whole before the first byte,
+                // so a sign-in redirect can still set a real 302.
+                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
+                    <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
+                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("account/tokens") view=TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -1,0 +1,145 @@
+//! The integration-test harness: one throwaway PostgreSQL cluster per test
+//! run (started by the harness itself, fsync off), a fresh database per
+//! test, and the real app served on port 0.
+
+#![allow(dead_code)]
+
+use app::domain::{DisplayName, EmailAddress, Roles};
+use app::server::password::Password;
+use app::server::users::{self, NewUser, UserRecord};
+use app::server::Actor;
+use clap::Parser;
+use leptos::config::LeptosOptions;
+use rookery::config::Cli;
+use rookery::embedded::{EmbeddedOptions, EmbeddedPostgres};
+use rookery::{db, Application};
+use sqlx::postgres::PgConnectOptions;
+use sqlx::{ConnectOptions, Executor, PgPool};
+use std::sync::OnceLock;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "tidal-granite-owl-42";
+
+static CLUSTER: OnceLock<EmbeddedPostgres> = OnceLock::new();
+
+/// The test cluster, started on first use and reused by later test binaries
+/// (the test script stops it at the end).
+async fn cluster() -> &'static EmbeddedPostgres {
+    tokio::task::spawn_blocking(|| {
+        CLUSTER.get_or_init(|| {
+            let uid = std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m)).unwrap_or(0);
+            let root = std::env::temp_dir().join(format!("rookery-test-pg-{uid}"));
+            let options = EmbeddedOptions { bin_dir: None, unsafe_no_fsync: true };
+            EmbeddedPostgres::start(&root, &options).expect("starting the test PostgreSQL cluster")
+        })
+    })
+    .await
+    .expect("cluster start task")
+}
+
+/// A running app on its own database, with a cookie-keeping HTTP client that
+/// does not follow redirects (so tests see them).
+pub struct TestApp {
+    pub address: String,
+    pub pool: PgPool,
+    pub database: String,
+    pub admin_options: PgConnectOptions,
+    pub client: reqwest::Client,
+    pub database_url: String,
+}
+
+pub fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("http client")
+}
+
+impl TestApp {
+    pub async fn spawn() -> Self {
+        let cluster = cluster().await;
+        let database = format!("test_{}", Uuid::new_v4().simple());
+        let admin_options = cluster.connect_options("postgres");
+        db::create_database_if_missing(&admin_options, &database).await.expect("creating the test database");
+        let options = cluster.connect_options(&database);
+        let pool = db::pool(options);
+        db::migrate(&pool).await.expect("migrating the test database");
+
+        let mut config = Cli::parse_from(["rookery"]).config;
+        config.addr = "127.0.0.1:0".parse().unwrap();
+        let leptos = LeptosOptions::builder()
+            .output_name("rookery")
+            .site_root("target/site")
+            .site_pkg_dir("pkg")
+            .build();
+        let app = Application::build(&config, pool.clone(), leptos).await.expect("building the app");
+        let address = format!("http://{}", app.address());
+        tokio::spawn(app.run_until(std::future::pending()));
+        let database_url = format!(
+            "postgres://postgres@localhost/{database}?host={}",
+            cluster.socket_dir().display()
+        );
+        Self { address, pool, database, admin_options, client: client(), database_url }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Creates an account with [`PASSWORD`] directly through the service.
+    pub async fn create_user(&self, email: &str, roles: &[&str]) -> UserRecord {
+        let new = NewUser {
+            email: EmailAddress::parse(email).unwrap(),
+            display_name: DisplayName::parse("Test Person").unwrap(),
+            roles: Roles::parse(roles.iter().copied()).unwrap(),
+            password: Password::new(PASSWORD),
+            must_change_password: false,
+        };
+        users::create(&self.pool, &Actor::System, new, None).await.expect("creating a user")
+    }
+
+    /// Posts the sign-in form the way a browser on this site would.
+    pub async fn login_with(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+        client
+            .post(self.url("/login"))
+            .header("origin", &self.address)
+            .form(&[("email", email), ("password", password), ("next", "/")])
+            .send()
+            .await
+            .expect("posting /login")
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> reqwest::Response {
+        self.login_with(&self.client, email, password).await
+    }
+
+    /// Calls a server function with a same-origin `Origin` header.
+    pub async fn server_fn(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .form(form)
+            .send()
+            .await
+            .expect("calling a server function")
+    }
+
+    /// Drops this test's database out from under the app.
+    pub async fn drop_database(&self) {
+        let mut conn = self.admin_options.connect().await.expect("admin connection");
+        conn.execute(format!("drop database \"{}\" with (force)", self.database).as_str())
+            .await
+            .expect("dropping the test database");
+    }
+}
+
+/// The `Location` header of a redirect.
+pub fn location(response: &reqwest::Response) -> String {
+    response
+        .headers()
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string()
+}

@@ -1,8 +1,8 @@
 //! The one error type that crosses the server-function boundary.
 
-use serde::{Deserialize, Serialize};
 use leptos::server_fn::codec::JsonEncoding;
 use leptos::server_fn::error::{FromServerFnError, ServerFnErrorErr};
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What went wrong, in words safe to show. `Internal` never carries details:

@@ -33,7 +33,11 @@ impl CurrentUser {
             .take(2)
             .collect();
         if initials.is_empty() {
-            self.email.chars().take(1).collect::<String>().to_uppercase()
+            self.email
+                .chars()
+                .take(1)
+                .collect::<String>()
+                .to_uppercase()
         } else {
             initials.to_uppercase()
         }

@@ -14,7 +14,10 @@ use std::io::{BufRead, IsTerminal, Write};
 fn explain(error: AppError) -> anyhow::Error {
     match error {
         AppError::Validation { message, fields } if !fields.is_empty() => {
-            let details: Vec<String> = fields.into_iter().map(|(field, m)| format!("{field}: {m}")).collect();
+            let details: Vec<String> = fields
+                .into_iter()
+                .map(|(field, m)| format!("{field}: {m}"))
+                .collect();
             anyhow!("{}", details.join("; ")).context(message)
         }
         other => anyhow!("{other}"),
@@ -29,7 +32,10 @@ fn read_password(prompt: &str) -> Result<Password> {
         std::io::stderr().flush().ok();
     }
     let mut line = String::new();
-    stdin.lock().read_line(&mut line).context("reading the password from standard input")?;
+    stdin
+        .lock()
+        .read_line(&mut line)
+        .context("reading the password from standard input")?;
     let password = line.trim_end_matches(['\r', '\n']).to_string();
     if password.is_empty() {
         bail!("no password on standard input (pipe it in, e.g. `echo \"$PASSWORD\" | rookery user create ...`)");
@@ -42,11 +48,25 @@ pub async fn user(pool: &PgPool, command: UserCommand) -> Result<()> {
         UserCommand::Create { email, name, roles } => {
             let email = EmailAddress::parse(&email).map_err(|e| anyhow!("--email: {e}"))?;
             let display_name = DisplayName::parse(&name).map_err(|e| anyhow!("--name: {e}"))?;
-            let roles = Roles::parse(roles.iter().map(String::as_str)).map_err(|e| anyhow!("--role: {e}"))?;
+            let roles = Roles::parse(roles.iter().map(String::as_str))
+                .map_err(|e| anyhow!("--role: {e}"))?;
             let password = read_password("Password for the new account: ")?;
-            let new = users::NewUser { email, display_name, roles, password, must_change_password: false };
-            let user = users::create(pool, &Actor::Cli, new, None).await.map_err(explain)?;
-            println!("Created {} ({}) with roles {}", user.email, user.id, user.roles.join(", "));
+            let new = users::NewUser {
+                email,
+                display_name,
+                roles,
+                password,
+                must_change_password: false,
+            };
+            let user = users::create(pool, &Actor::Cli, new, None)
+                .await
+                .map_err(explain)?;
+            println!(
+                "Created {} ({}) with roles {}",
+                user.email,
+                user.id,
+                user.roles.join(", ")
+            );
         }
         UserCommand::SetPassword { email, must_change } => {
             let (user, _) = users::find_by_email_with_hash(pool, &email)
@@ -57,7 +77,10 @@ pub async fn user(pool: &PgPool, command: UserCommand) -> Result<()> {
             users::set_password(pool, &Actor::Cli, user.id, password, must_change, None)
                 .await
                 .map_err(explain)?;
-            println!("Password changed for {}; their sessions were signed out.", user.email);
+            println!(
+                "Password changed for {}; their sessions were signed out.",
+                user.email
+            );
         }
     }
     Ok(())
@@ -74,10 +97,15 @@ pub async fn token(pool: &PgPool, command: TokenCommand) -> Result<()> {
                 bail!("{} is disabled; enable the account first", account.email);
             }
             let name = TokenName::parse(&name).map_err(|e| anyhow!("--name: {e}"))?;
-            let created = tokens::create(pool, &Actor::Cli, account.id, name, None).await.map_err(explain)?;
+            let created = tokens::create(pool, &Actor::Cli, account.id, name, None)
+                .await
+                .map_err(explain)?;
             // The token alone on stdout, so scripts can capture it.
             println!("{}", created.token);
-            eprintln!("Created token \"{}\" for {}. It will not be shown again.", created.view.name, account.email);
+            eprintln!(
+                "Created token \"{}\" for {}. It will not be shown again.",
+                created.view.name, account.email
+            );
         }
     }
     Ok(())

@@ -84,28 +84,59 @@ pub struct Config {
     #[arg(long, env = "DATABASE_URL", global = true, hide_env_values = true)]
     pub database_url: Option<String>,
     /// Address the web server listens on.
-    #[arg(long, env = "ROOKERY_ADDR", default_value = "127.0.0.1:3000", global = true)]
+    #[arg(
+        long,
+        env = "ROOKERY_ADDR",
+        default_value = "127.0.0.1:3000",
+        global = true
+    )]
     pub addr: SocketAddr,
     /// Directory for the embedded PostgreSQL's cluster, socket and log.
     #[arg(long, env = "ROOKERY_DATA_DIR", default_value = "data", global = true)]
     pub data_dir: PathBuf,
     /// Log filter, in tracing's EnvFilter syntax.
-    #[arg(long, env = "ROOKERY_LOG", default_value = "info,sqlx=warn,tower_sessions=warn", global = true)]
+    #[arg(
+        long,
+        env = "ROOKERY_LOG",
+        default_value = "info,sqlx=warn,tower_sessions=warn",
+        global = true
+    )]
     pub log: String,
     /// Log format: human-readable text or one JSON object per line.
-    #[arg(long, env = "ROOKERY_LOG_FORMAT", value_enum, default_value = "text", global = true)]
+    #[arg(
+        long,
+        env = "ROOKERY_LOG_FORMAT",
+        value_enum,
+        default_value = "text",
+        global = true
+    )]
     pub log_format: LogFormat,
     /// The URL people use to reach Rookery; https makes cookies Secure and is accepted as an Origin.
     #[arg(long, env = "ROOKERY_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
     /// Minutes a session may sit unused before it is signed out.
-    #[arg(long, env = "ROOKERY_SESSION_IDLE_MINUTES", default_value_t = 480, global = true)]
+    #[arg(
+        long,
+        env = "ROOKERY_SESSION_IDLE_MINUTES",
+        default_value_t = 480,
+        global = true
+    )]
     pub session_idle_minutes: u64,
     /// Hours after sign-in when a session ends however active it is.
-    #[arg(long, env = "ROOKERY_SESSION_LIFETIME_HOURS", default_value_t = 168, global = true)]
+    #[arg(
+        long,
+        env = "ROOKERY_SESSION_LIFETIME_HOURS",
+        default_value_t = 168,
+        global = true
+    )]
     pub session_lifetime_hours: u64,
     /// Email of the administrator created on first start with an empty database.
-    #[arg(long, env = "ROOKERY_ADMIN_EMAIL", default_value = "admin@rookery.local", global = true)]
+    #[arg(
+        long,
+        env = "ROOKERY_ADMIN_EMAIL",
+        default_value = "admin@rookery.local",
+        global = true
+    )]
     pub admin_email: String,
     /// Directory of PostgreSQL's server programs (initdb, pg_ctl) for the embedded database.
     #[arg(long, env = "ROOKERY_PG_BIN", global = true)]
@@ -122,7 +153,9 @@ impl Config {
     }
 
     pub fn secure_cookies(&self) -> bool {
-        self.public_url.as_deref().is_some_and(|u| u.trim().to_lowercase().starts_with("https://"))
+        self.public_url
+            .as_deref()
+            .is_some_and(|u| u.trim().to_lowercase().starts_with("https://"))
     }
 
     /// The public URL's origin (`https://rookery.example.com`), if set.
@@ -149,9 +182,22 @@ mod tests {
 
     #[test]
     fn roles_may_be_repeated_or_comma_separated() {
-        let cli = parse(&["user", "create", "--email", "a@b.co", "--name", "A", "--role", "admin,engineer", "--role", "viewer"]);
+        let cli = parse(&[
+            "user",
+            "create",
+            "--email",
+            "a@b.co",
+            "--name",
+            "A",
+            "--role",
+            "admin,engineer",
+            "--role",
+            "viewer",
+        ]);
         match cli.command {
-            Some(Command::User(UserCommand::Create { roles, .. })) => assert_eq!(roles, ["admin", "engineer", "viewer"]),
+            Some(Command::User(UserCommand::Create { roles, .. })) => {
+                assert_eq!(roles, ["admin", "engineer", "viewer"])
+            }
             other => panic!("unexpected {other:?}"),
         }
     }
@@ -160,7 +206,10 @@ mod tests {
     fn the_public_origin_drops_the_path_and_case() {
         let mut config = parse(&[]).config;
         config.public_url = Some("HTTPS://Rookery.Example.com/app/".into());
-        assert_eq!(config.public_origin().as_deref(), Some("https://rookery.example.com"));
+        assert_eq!(
+            config.public_origin().as_deref(),
+            Some("https://rookery.example.com")
+        );
         assert!(config.secure_cookies());
         config.public_url = Some("http://localhost:3000".into());
         assert!(!config.secure_cookies());

@@ -25,18 +25,30 @@ impl Database {
     /// its `rookery` database exists.
     pub async fn open(config: &Config) -> Result<Self> {
         if let Some(url) = &config.database_url {
-            let options = PgConnectOptions::from_str(url).context("DATABASE_URL is not a valid PostgreSQL URL")?;
-            return Ok(Self { options, embedded: None });
+            let options = PgConnectOptions::from_str(url)
+                .context("DATABASE_URL is not a valid PostgreSQL URL")?;
+            return Ok(Self {
+                options,
+                embedded: None,
+            });
         }
         let root = config.data_dir.clone();
-        let options = EmbeddedOptions { bin_dir: config.pg_bin.clone(), unsafe_no_fsync: false };
-        let embedded = tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&root, &options))
-            .await
-            .context("embedded PostgreSQL start task")?
-            .context("starting the embedded PostgreSQL")?;
-        create_database_if_missing(&embedded.connect_options("postgres"), EMBEDDED_DATABASE).await?;
+        let options = EmbeddedOptions {
+            bin_dir: config.pg_bin.clone(),
+            unsafe_no_fsync: false,
+        };
+        let embedded =
+            tokio::task::spawn_blocking(move || EmbeddedPostgres::start(&root, &options))
+                .await
+                .context("embedded PostgreSQL start task")?
+                .context("starting the embedded PostgreSQL")?;
+        create_database_if_missing(&embedded.connect_options("postgres"), EMBEDDED_DATABASE)
+            .await?;
         let options = embedded.connect_options(EMBEDDED_DATABASE);
-        Ok(Self { options, embedded: Some(embedded) })
+        Ok(Self {
+            options,
+            embedded: Some(embedded),
+        })
     }
 
     /// Stops the embedded server if this process started it.
@@ -46,8 +58,12 @@ impl Database {
                 let result = tokio::task::spawn_blocking(move || embedded.stop()).await;
                 match result {
                     Ok(Ok(())) => {}
-                    Ok(Err(e)) => tracing::error!(error = %format!("{e:#}"), "stopping the embedded PostgreSQL failed"),
-                    Err(e) => tracing::error!(error = %e, "stopping the embedded PostgreSQL failed"),
+                    Ok(Err(e)) => {
+                        tracing::error!(error = %format!("{e:#}"), "stopping the embedded PostgreSQL failed")
+                    }
+                    Err(e) => {
+                        tracing::error!(error = %e, "stopping the embedded PostgreSQL failed")
+                    }
                 }
             }
         }
@@ -57,10 +73,11 @@ impl Database {
 /// Creates `name` on the server behind `admin` unless it exists.
 pub async fn create_database_if_missing(admin: &PgConnectOptions, name: &str) -> Result<()> {
     let mut conn = admin.connect().await.context("connecting to PostgreSQL")?;
-    let exists: bool = sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-        .bind(name)
-        .fetch_one(&mut conn)
-        .await?;
+    let exists: bool =
+        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
+            .bind(name)
+            .fetch_one(&mut conn)
+            .await?;
     if !exists {
         let quoted = name.replace('"', "\"\"");
         conn.execute(format!("create database \"{quoted}\"").as_str())
@@ -81,17 +98,19 @@ pub fn pool(options: PgConnectOptions) -> PgPool {
 
 /// Applies pending migrations; an error here must stop the server.
 pub async fn migrate(pool: &PgPool) -> Result<()> {
-    MIGRATOR.run(pool).await.context("database migration failed")?;
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("database migration failed")?;
     Ok(())
 }
 
 /// True when the database answers and every migration is applied.
 pub async fn is_ready(pool: &PgPool) -> bool {
     let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
-    let applied: Result<Option<i64>, sqlx::Error> = sqlx::query_scalar(
-        "select max(version) from _sqlx_migrations where success",
-    )
-    .fetch_one(pool)
-    .await;
+    let applied: Result<Option<i64>, sqlx::Error> =
+        sqlx::query_scalar("select max(version) from _sqlx_migrations where success")
+            .fetch_one(pool)
+            .await;
     matches!(applied, Ok(Some(version)) if version >= latest)
 }

@@ -40,13 +40,20 @@ impl EmbeddedPostgres {
     /// Initialises the cluster on first use and starts it, or attaches to it
     /// when it is already running. Blocking: call from `spawn_blocking`.
     pub fn start(root: &Path, options: &EmbeddedOptions) -> Result<Self> {
-        fs::create_dir_all(root).with_context(|| format!("creating data directory {}", root.display()))?;
-        let root = root.canonicalize().with_context(|| format!("resolving {}", root.display()))?;
+        fs::create_dir_all(root)
+            .with_context(|| format!("creating data directory {}", root.display()))?;
+        let root = root
+            .canonicalize()
+            .with_context(|| format!("resolving {}", root.display()))?;
         let bin_dir = match &options.bin_dir {
             Some(dir) => dir.clone(),
             None => find_bin_dir()?,
         };
-        let run_as = if running_as_root()? { Some(unprivileged_user()?) } else { None };
+        let run_as = if running_as_root()? {
+            Some(unprivileged_user()?)
+        } else {
+            None
+        };
         let cluster_dir = root.join("postgres");
         let socket_dir = root.join("run");
         let log_file = socket_dir.join("postgres.log");
@@ -60,7 +67,10 @@ impl EmbeddedPostgres {
             );
         }
         if root.to_string_lossy().contains('\'') {
-            bail!("the data directory path must not contain a single quote: {}", root.display());
+            bail!(
+                "the data directory path must not contain a single quote: {}",
+                root.display()
+            );
         }
         for dir in [&cluster_dir, &socket_dir] {
             fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
@@ -70,18 +80,32 @@ impl EmbeddedPostgres {
             }
             fs::set_permissions(dir, fs::Permissions::from_mode(0o700))?;
         }
-        let pg = Self { bin_dir, cluster_dir, socket_dir, log_file, run_as, started_here: false };
+        let pg = Self {
+            bin_dir,
+            cluster_dir,
+            socket_dir,
+            log_file,
+            run_as,
+            started_here: false,
+        };
         pg.check_reachable()?;
         if !pg.cluster_dir.join("PG_VERSION").exists() {
             pg.init()?;
         }
-        let pg = if pg.is_running()? { pg } else { pg.launch(options)? };
+        let pg = if pg.is_running()? {
+            pg
+        } else {
+            pg.launch(options)?
+        };
         Ok(pg)
     }
 
     fn command(&self, program: &str) -> Command {
         let mut command = Command::new(self.bin_dir.join(program));
-        command.current_dir(&self.socket_dir).env_remove("PGDATA").env("LC_ALL", "C.UTF-8");
+        command
+            .current_dir(&self.socket_dir)
+            .env_remove("PGDATA")
+            .env("LC_ALL", "C.UTF-8");
         if let Some((uid, gid)) = self.run_as {
             command.uid(uid).gid(gid);
         }
@@ -116,22 +140,35 @@ impl EmbeddedPostgres {
             .command("initdb")
             .arg("-D")
             .arg(&self.cluster_dir)
-            .args(["-U", "postgres", "--auth=trust", "--encoding=UTF8", "--locale=C.UTF-8"])
+            .args([
+                "-U",
+                "postgres",
+                "--auth=trust",
+                "--encoding=UTF8",
+                "--locale=C.UTF-8",
+            ])
             .output()
             .context("running initdb")?;
         ensure_success("initdb", &output)
     }
 
     fn is_running(&self) -> Result<bool> {
-        let output = self.command("pg_ctl").arg("status").arg("-D").arg(&self.cluster_dir).output()?;
+        let output = self
+            .command("pg_ctl")
+            .arg("status")
+            .arg("-D")
+            .arg(&self.cluster_dir)
+            .output()?;
         // pg_ctl status: 0 running, 3 not running, 4 no cluster.
         Ok(output.status.code() == Some(0))
     }
 
     fn launch(mut self, options: &EmbeddedOptions) -> Result<Self> {
-        let mut server_options = format!("-c listen_addresses='' -k '{}'", self.socket_dir.display());
+        let mut server_options =
+            format!("-c listen_addresses='' -k '{}'", self.socket_dir.display());
         if options.unsafe_no_fsync {
-            server_options.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            server_options
+                .push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         }
         let output = self
             .command("pg_ctl")
@@ -150,7 +187,11 @@ impl EmbeddedPostgres {
             let log = fs::read_to_string(&self.log_file).unwrap_or_default();
             let tail: Vec<&str> = log.lines().rev().take(10).collect();
             let tail: Vec<&str> = tail.into_iter().rev().collect();
-            return Err(e.context(format!("PostgreSQL log ({}):\n{}", self.log_file.display(), tail.join("\n"))));
+            return Err(e.context(format!(
+                "PostgreSQL log ({}):\n{}",
+                self.log_file.display(),
+                tail.join("\n")
+            )));
         }
         tracing::info!(socket = %self.socket_dir.display(), "embedded PostgreSQL started");
         self.started_here = true;
@@ -205,7 +246,10 @@ fn ensure_success(what: &str, output: &Output) -> Result<()> {
 }
 
 fn running_as_root() -> Result<bool> {
-    Ok(fs::metadata("/proc/self").context("reading /proc/self")?.uid() == 0)
+    Ok(fs::metadata("/proc/self")
+        .context("reading /proc/self")?
+        .uid()
+        == 0)
 }
 
 /// The `postgres` OS user (from Debian's package), else `nobody`.

@@ -64,7 +64,9 @@ async fn serve(config: &Config, pool: sqlx::PgPool) -> Result<()> {
         .leptos_options;
     let app = Application::build(config, pool, leptos).await?;
     tracing::info!(address = %format!("http://{}", app.address()), "rookery is listening");
-    app.run_until(shutdown_signal()).await.context("serving HTTP")?;
+    app.run_until(shutdown_signal())
+        .await
+        .context("serving HTTP")?;
     tracing::info!("shut down cleanly");
     Ok(())
 }

@@ -80,14 +80,21 @@ impl SessionStore for PgSessionStore {
         let data = serde_json::from_slice(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expiry_date.timestamp())
             .map_err(|e| Error::Decode(e.to_string()))?;
-        Ok(Some(Record { id: *session_id, data, expiry_date }))
+        Ok(Some(Record {
+            id: *session_id,
+            data,
+            expiry_date,
+        }))
     }
 
     async fn delete(&self, session_id: &Id) -> Result<()> {
-        sqlx::query!("delete from web_session where id = $1", session_id.to_string())
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
+        sqlx::query!(
+            "delete from web_session where id = $1",
+            session_id.to_string()
+        )
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
         Ok(())
     }
 }

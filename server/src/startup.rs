@@ -55,18 +55,28 @@ impl Application {
         };
         let state = ServerState {
             leptos,
-            app: AppState { pool: pool.clone(), auth },
+            app: AppState {
+                pool: pool.clone(),
+                auth,
+            },
             pool: pool.clone(),
             metrics: Metrics::new(),
         };
         let session_store = PgSessionStore::new(pool);
-        let allowed = AllowedOrigins { public_origin: config.public_origin() };
+        let allowed = AllowedOrigins {
+            public_origin: config.public_origin(),
+        };
         let router = router(state, session_store.clone(), allowed);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
         let address = listener.local_addr()?;
-        Ok(Self { listener, router, address, session_store })
+        Ok(Self {
+            listener,
+            router,
+            address,
+            session_store,
+        })
     }
 
     pub fn address(&self) -> SocketAddr {
@@ -74,7 +84,10 @@ impl Application {
     }
 
     /// Serves until `shutdown` resolves, then finishes in-flight requests.
-    pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
         use tower_sessions::session_store::ExpiredDeletion;
         let store = self.session_store.clone();
         let cleanup = tokio::spawn(async move {
@@ -86,8 +99,12 @@ impl Application {
                 }
             }
         });
-        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
-        let result = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        let service = self
+            .router
+            .into_make_service_with_connect_info::<SocketAddr>();
+        let result = axum::serve(self.listener, service)
+            .with_graceful_shutdown(shutdown)
+            .await;
         cleanup.abort();
         result
     }
@@ -116,7 +133,10 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<ServerState, _>(context, shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            ServerState,
+            _,
+        >(context, shell))
         .layer(sessions);
 
     Router::new()
@@ -124,8 +144,14 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .merge(pages)
-        .layer(axum::middleware::from_fn_with_state(state.metrics.clone(), metrics::record))
-        .layer(axum::middleware::from_fn_with_state(allowed, origin::refuse_cross_site))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::record,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            allowed,
+            origin::refuse_cross_site,
+        ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
             TraceLayer::new_for_http()

@@ -13,9 +13,15 @@ use support::{client, location, TestApp, PASSWORD};
 
 async fn current_user_email(app: &TestApp, client: &reqwest::Client) -> Option<String> {
     let response = app.server_fn(client, GetCurrentUser::PATH, &[]).await;
-    assert!(response.status().is_success(), "get_current_user answered {}", response.status());
+    assert!(
+        response.status().is_success(),
+        "get_current_user answered {}",
+        response.status()
+    );
     let body: Value = response.json().await.unwrap();
-    body.get("email").and_then(Value::as_str).map(str::to_string)
+    body.get("email")
+        .and_then(Value::as_str)
+        .map(str::to_string)
 }
 
 #[tokio::test]
@@ -23,7 +29,10 @@ async fn health_answers_and_carries_a_request_id() {
     let app = TestApp::spawn().await;
     let response = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    let id = response.headers().get("x-request-id").expect("x-request-id header");
+    let id = response
+        .headers()
+        .get("x-request-id")
+        .expect("x-request-id header");
     assert_eq!(id.to_str().unwrap().len(), 36);
 }
 
@@ -43,13 +52,25 @@ async fn readiness_is_200_with_a_migrated_database_and_503_when_it_is_gone() {
 async fn metrics_count_requests_by_route_template_in_prometheus_text_format() {
     let app = TestApp::spawn().await;
     app.client.get(app.url("/healthz")).send().await.unwrap();
-    app.client.get(app.url("/no/such/page")).send().await.unwrap();
+    app.client
+        .get(app.url("/no/such/page"))
+        .send()
+        .await
+        .unwrap();
 
     let response = app.client.get(app.url("/metrics")).send().await.unwrap();
     assert_eq!(response.status(), 200);
-    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/plain; version=0.0.4"));
+    assert!(response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain; version=0.0.4"));
     let body = response.text().await.unwrap();
-    assert!(body.contains(r#"rookery_http_requests_total{method="GET",route="/healthz",status="200"} 1"#), "{body}");
+    assert!(
+        body.contains(
+            r#"rookery_http_requests_total{method="GET",route="/healthz",status="200"} 1"#
+        ),
+        "{body}"
+    );
     assert!(body.contains(r#"route="unmatched",status="404""#), "{body}");
     assert!(body.contains("# TYPE rookery_http_request_duration_seconds histogram"));
     assert!(body.contains(r#"rookery_db_pool_connections{state="max"} 20"#));
@@ -58,7 +79,12 @@ async fn metrics_count_requests_by_route_template_in_prometheus_text_format() {
 #[tokio::test]
 async fn unknown_pages_are_served_with_status_404() {
     let app = TestApp::spawn().await;
-    let response = app.client.get(app.url("/definitely/not/here")).send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/definitely/not/here"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), 404);
     assert!(response.text().await.unwrap().contains("find that page"));
 }
@@ -66,7 +92,13 @@ async fn unknown_pages_are_served_with_status_404() {
 #[tokio::test]
 async fn signed_out_visitors_are_redirected_to_sign_in() {
     let app = TestApp::spawn().await;
-    let response = app.client.get(app.url("/account/tokens")).header("accept", "text/html").send().await.unwrap();
+    let response = app
+        .client
+        .get(app.url("/account/tokens"))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .unwrap();
     assert!(response.status().is_redirection(), "{}", response.status());
     assert_eq!(location(&response), "/login?next=/account/tokens");
 }
@@ -80,10 +112,22 @@ async fn signing_in_with_the_right_password_starts_a_session() {
 
     assert_eq!(response.status(), 303);
     assert_eq!(location(&response), "/");
-    let cookie = response.headers().get("set-cookie").unwrap().to_str().unwrap().to_string();
+    let cookie = response
+        .headers()
+        .get("set-cookie")
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     assert!(cookie.starts_with("rookery_session="));
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
-    assert_eq!(current_user_email(&app, &app.client).await.as_deref(), Some("ada@example.com"));
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    assert_eq!(
+        current_user_email(&app, &app.client).await.as_deref(),
+        Some("ada@example.com")
+    );
     let page = app.client.get(app.url("/")).send().await.unwrap();
     assert_eq!(page.status(), 200);
 }
@@ -98,14 +142,20 @@ async fn a_wrong_password_is_refused_without_a_session() {
 
     for response in [&wrong, &unknown] {
         assert_eq!(response.status(), 303);
-        assert!(location(response).starts_with("/login?error=invalid"), "{}", location(response));
+        assert!(
+            location(response).starts_with("/login?error=invalid"),
+            "{}",
+            location(response)
+        );
         assert!(response.headers().get("set-cookie").is_none());
     }
     assert_eq!(current_user_email(&app, &app.client).await, None);
-    let failures: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'session.login_failed'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let failures: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'session.login_failed'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!(failures, 2);
 }
 
@@ -114,10 +164,22 @@ async fn signing_in_again_rotates_the_session_id_and_voids_the_old_one() {
     let app = TestApp::spawn().await;
     app.create_user("ada@example.com", &["engineer"]).await;
     let first = app.login("ada@example.com", PASSWORD).await;
-    let first_cookie = first.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let first_cookie = first.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
 
     let second = app.login("ada@example.com", PASSWORD).await;
-    let second_cookie = second.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_string();
+    let second_cookie = second.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
 
     assert_ne!(first_cookie, second_cookie);
     let old = client();
@@ -130,7 +192,10 @@ async fn signing_in_again_rotates_the_session_id_and_voids_the_old_one() {
         .unwrap();
     let body: Value = response.json().await.unwrap();
     assert!(body.is_null(), "the old session id still signs in: {body}");
-    assert_eq!(current_user_email(&app, &app.client).await.as_deref(), Some("ada@example.com"));
+    assert_eq!(
+        current_user_email(&app, &app.client).await.as_deref(),
+        Some("ada@example.com")
+    );
 }
 
 #[tokio::test]
@@ -144,7 +209,11 @@ async fn ten_failures_throttle_the_account_even_for_the_right_password() {
 
     let refused = app.login("ada@example.com", PASSWORD).await;
 
-    assert!(location(&refused).starts_with("/login?error=throttled"), "{}", location(&refused));
+    assert!(
+        location(&refused).starts_with("/login?error=throttled"),
+        "{}",
+        location(&refused)
+    );
     assert!(location(&refused).contains("wait=15") || location(&refused).contains("wait=14"));
     assert_eq!(current_user_email(&app, &app.client).await, None);
     // Another account from the same address is not affected.
@@ -175,10 +244,39 @@ async fn cross_site_posts_are_refused_with_403() {
     app.create_user("ada@example.com", &["engineer"]).await;
     let form = [("email", "ada@example.com"), ("password", PASSWORD)];
 
-    let by_origin = app.client.post(app.url("/login")).header("origin", "https://evil.example").form(&form).send().await.unwrap();
-    let by_fetch_metadata = app.client.post(app.url("/login")).header("sec-fetch-site", "cross-site").form(&form).send().await.unwrap();
-    let server_fn = app.client.post(app.url(CreateToken::PATH)).header("origin", "https://evil.example").form(&[("name", "x")]).send().await.unwrap();
-    let same_origin = app.client.post(app.url("/login")).header("origin", &app.address).header("sec-fetch-site", "same-origin").form(&form).send().await.unwrap();
+    let by_origin = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", "https://evil.example")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let by_fetch_metadata = app
+        .client
+        .post(app.url("/login"))
+        .header("sec-fetch-site", "cross-site")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    let server_fn = app
+        .client
+        .post(app.url(CreateToken::PATH))
+        .header("origin", "https://evil.example")
+        .form(&[("name", "x")])
+        .send()
+        .await
+        .unwrap();
+    let same_origin = app
+        .client
+        .post(app.url("/login"))
+        .header("origin", &app.address)
+        .header("sec-fetch-site", "same-origin")
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(by_origin.status(), 403);
     assert_eq!(by_fetch_metadata.status(), 403);
@@ -189,12 +287,26 @@ async fn cross_site_posts_are_refused_with_403() {
 #[tokio::test]
 async fn a_bearer_token_authenticates_the_json_api() {
     let app = TestApp::spawn().await;
-    let user = app.create_user("ada@example.com", &["engineer", "approver"]).await;
-    let created = tokens::create(&app.pool, &Actor::System, user.id, TokenName::parse("CI").unwrap(), None)
+    let user = app
+        .create_user("ada@example.com", &["engineer", "approver"])
+        .await;
+    let created = tokens::create(
+        &app.pool,
+        &Actor::System,
+        user.id,
+        TokenName::parse("CI").unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
+
+    let me = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&created.token)
+        .send()
         .await
         .unwrap();
-
-    let me = app.client.get(app.url("/api/v1/me")).bearer_auth(&created.token).send().await.unwrap();
 
     assert_eq!(me.status(), 200);
     let body: Value = me.json().await.unwrap();
@@ -206,9 +318,15 @@ async fn a_bearer_token_authenticates_the_json_api() {
 async fn missing_wrong_and_revoked_tokens_get_401() {
     let app = TestApp::spawn().await;
     let user = app.create_user("ada@example.com", &["engineer"]).await;
-    let created = tokens::create(&app.pool, &Actor::System, user.id, TokenName::parse("CI").unwrap(), None)
-        .await
-        .unwrap();
+    let created = tokens::create(
+        &app.pool,
+        &Actor::System,
+        user.id,
+        TokenName::parse("CI").unwrap(),
+        None,
+    )
+    .await
+    .unwrap();
     sqlx::query("update api_token set revoked_at = now() where id = $1")
         .bind(created.view.id)
         .execute(&app.pool)
@@ -216,8 +334,20 @@ async fn missing_wrong_and_revoked_tokens_get_401() {
         .unwrap();
 
     let none = app.client.get(app.url("/api/v1/me")).send().await.unwrap();
-    let wrong = app.client.get(app.url("/api/v1/me")).bearer_auth(format!("rk_{}", "0".repeat(64))).send().await.unwrap();
-    let revoked = app.client.get(app.url("/api/v1/me")).bearer_auth(&created.token).send().await.unwrap();
+    let wrong = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(format!("rk_{}", "0".repeat(64)))
+        .send()
+        .await
+        .unwrap();
+    let revoked = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&created.token)
+        .send()
+        .await
+        .unwrap();
 
     for response in [&none, &wrong, &revoked] {
         assert_eq!(response.status(), 401);
@@ -233,19 +363,29 @@ async fn tokens_made_in_the_ui_are_shown_once_and_stored_hashed() {
     app.create_user("ada@example.com", &["engineer"]).await;
     app.login("ada@example.com", PASSWORD).await;
 
-    let response = app.server_fn(&app.client, CreateToken::PATH, &[("name", "Deploy bot")]).await;
+    let response = app
+        .server_fn(&app.client, CreateToken::PATH, &[("name", "Deploy bot")])
+        .await;
 
     assert_eq!(response.status(), 200);
     let body: Value = response.json().await.unwrap();
     let token = body["token"].as_str().unwrap().to_string();
-    let stored: i64 = sqlx::query_scalar("select count(*) from api_token where prefix = $1 and token_hash <> convert_to($2, 'UTF8')")
-        .bind(&token[..9])
-        .bind(&token)
-        .fetch_one(&app.pool)
+    let stored: i64 = sqlx::query_scalar(
+        "select count(*) from api_token where prefix = $1 and token_hash <> convert_to($2, 'UTF8')",
+    )
+    .bind(&token[..9])
+    .bind(&token)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(stored, 1);
+    let me = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
         .await
         .unwrap();
-    assert_eq!(stored, 1);
-    let me = app.client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
     assert_eq!(me.status(), 200);
 }
 
@@ -275,13 +415,24 @@ async fn a_disabled_account_cannot_sign_in_and_loses_its_session() {
     let admin = app.create_user("root@example.com", &["admin"]).await;
     app.login("ada@example.com", PASSWORD).await;
 
-    app::server::users::set_disabled(&app.pool, &Actor::System, Some(admin.id), user.id, true, None)
-        .await
-        .unwrap();
+    app::server::users::set_disabled(
+        &app.pool,
+        &Actor::System,
+        Some(admin.id),
+        user.id,
+        true,
+        None,
+    )
+    .await
+    .unwrap();
 
     assert_eq!(current_user_email(&app, &app.client).await, None);
     let again = app.login("ada@example.com", PASSWORD).await;
-    assert!(location(&again).starts_with("/login?error=disabled"), "{}", location(&again));
+    assert!(
+        location(&again).starts_with("/login?error=disabled"),
+        "{}",
+        location(&again)
+    );
 }
 
 #[tokio::test]
@@ -290,11 +441,20 @@ async fn the_last_admin_cannot_be_demoted_or_disabled() {
     let admin = app.create_user("root@example.com", &["admin"]).await;
     let roles = app::domain::Roles::parse(["engineer"]).unwrap();
 
-    let demote = app::server::users::set_roles(&app.pool, &Actor::System, None, admin.id, roles, None).await;
-    let disable = app::server::users::set_disabled(&app.pool, &Actor::System, None, admin.id, true, None).await;
+    let demote =
+        app::server::users::set_roles(&app.pool, &Actor::System, None, admin.id, roles, None).await;
+    let disable =
+        app::server::users::set_disabled(&app.pool, &Actor::System, None, admin.id, true, None)
+            .await;
 
-    assert!(matches!(demote, Err(app::error::AppError::Conflict(_))), "{demote:?}");
-    assert!(matches!(disable, Err(app::error::AppError::Conflict(_))), "{disable:?}");
+    assert!(
+        matches!(demote, Err(app::error::AppError::Conflict(_))),
+        "{demote:?}"
+    );
+    assert!(
+        matches!(disable, Err(app::error::AppError::Conflict(_))),
+        "{disable:?}"
+    );
 }
 
 #[tokio::test]
@@ -302,15 +462,20 @@ async fn the_audit_trail_refuses_update_and_delete() {
     let app = TestApp::spawn().await;
     app.create_user("ada@example.com", &["engineer"]).await;
 
-    let update = sqlx::query("update audit_event set action = 'forged'").execute(&app.pool).await;
-    let delete = sqlx::query("delete from audit_event").execute(&app.pool).await;
+    let update = sqlx::query("update audit_event set action = 'forged'")
+        .execute(&app.pool)
+        .await;
+    let delete = sqlx::query("delete from audit_event")
+        .execute(&app.pool)
+        .await;
 
     assert!(update.unwrap_err().to_string().contains("append-only"));
     assert!(delete.unwrap_err().to_string().contains("append-only"));
-    let count: i64 = sqlx::query_scalar("select count(*) from audit_event where action = 'user.create'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let count: i64 =
+        sqlx::query_scalar("select count(*) from audit_event where action = 'user.create'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(count, 1);
 }
 
@@ -320,7 +485,13 @@ async fn sign_out_ends_the_session() {
     app.create_user("ada@example.com", &["engineer"]).await;
     app.login("ada@example.com", PASSWORD).await;
 
-    let response = app.client.post(app.url("/logout")).header("origin", &app.address).send().await.unwrap();
+    let response = app
+        .client
+        .post(app.url("/logout"))
+        .header("origin", &app.address)
+        .send()
+        .await
+        .unwrap();
 
     assert_eq!(location(&response), "/login?error=signed_out");
     assert_eq!(current_user_email(&app, &app.client).await, None);

@@ -16,7 +16,12 @@ fn rookery(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("running rookery");
-    child.stdin.take().unwrap().write_all(stdin.as_bytes()).unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
     child.wait_with_output().unwrap()
 }
 
@@ -24,14 +29,35 @@ fn rookery(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
 async fn user_create_reads_the_password_from_stdin_and_is_audited_as_the_cli() {
     let app = TestApp::spawn().await;
 
-    let output = rookery(&app, &["user", "create", "--email", "Ops@Example.com", "--name", "Ops", "--role", "release_manager"], "a-long-enough-password\n");
+    let output = rookery(
+        &app,
+        &[
+            "user",
+            "create",
+            "--email",
+            "Ops@Example.com",
+            "--name",
+            "Ops",
+            "--role",
+            "release_manager",
+        ],
+        "a-long-enough-password\n",
+    );
 
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(location(&app.login("ops@example.com", "a-long-enough-password").await), "/");
-    let actor: String = sqlx::query_scalar("select actor_kind::text from audit_event where action = 'user.create'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        location(&app.login("ops@example.com", "a-long-enough-password").await),
+        "/"
+    );
+    let actor: String =
+        sqlx::query_scalar("select actor_kind::text from audit_event where action = 'user.create'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(actor, "cli");
 }
 
@@ -39,8 +65,34 @@ async fn user_create_reads_the_password_from_stdin_and_is_audited_as_the_cli() {
 async fn user_create_refuses_a_weak_password_and_a_bad_role_clearly() {
     let app = TestApp::spawn().await;
 
-    let weak = rookery(&app, &["user", "create", "--email", "a@example.com", "--name", "A", "--role", "engineer"], "short\n");
-    let bad_role = rookery(&app, &["user", "create", "--email", "a@example.com", "--name", "A", "--role", "root"], "a-long-enough-password\n");
+    let weak = rookery(
+        &app,
+        &[
+            "user",
+            "create",
+            "--email",
+            "a@example.com",
+            "--name",
+            "A",
+            "--role",
+            "engineer",
+        ],
+        "short\n",
+    );
+    let bad_role = rookery(
+        &app,
+        &[
+            "user",
+            "create",
+            "--email",
+            "a@example.com",
+            "--name",
+            "A",
+            "--role",
+            "root",
+        ],
+        "a-long-enough-password\n",
+    );
 
     assert!(!weak.status.success());
     assert!(String::from_utf8_lossy(&weak.stderr).contains("at least 12 characters"));
@@ -53,11 +105,32 @@ async fn token_create_prints_a_working_token_on_stdout() {
     let app = TestApp::spawn().await;
     app.create_user("ci@example.com", &["engineer"]).await;
 
-    let output = rookery(&app, &["token", "create", "--user", "ci@example.com", "--name", "CI"], "");
+    let output = rookery(
+        &app,
+        &[
+            "token",
+            "create",
+            "--user",
+            "ci@example.com",
+            "--name",
+            "CI",
+        ],
+        "",
+    );
 
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let token = String::from_utf8(output.stdout).unwrap().trim().to_string();
-    let me = app.client.get(app.url("/api/v1/me")).bearer_auth(&token).send().await.unwrap();
+    let me = app
+        .client
+        .get(app.url("/api/v1/me"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), 200);
 }
 
@@ -66,8 +139,19 @@ async fn set_password_replaces_the_password() {
     let app = TestApp::spawn().await;
     app.create_user("ada@example.com", &["engineer"]).await;
 
-    let output = rookery(&app, &["user", "set-password", "--email", "ada@example.com"], "another-long-password\n");
+    let output = rookery(
+        &app,
+        &["user", "set-password", "--email", "ada@example.com"],
+        "another-long-password\n",
+    );
 
-    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
-    assert_eq!(location(&app.login("ada@example.com", "another-long-password").await), "/");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        location(&app.login("ada@example.com", "another-long-password").await),
+        "/"
+    );
 }

@@ -13,13 +13,19 @@ pub async fn change_password(
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
     if new_password != confirm_password {
-        return Err(AppError::field("confirm_password", "The two new passwords differ."));
+        return Err(AppError::field(
+            "confirm_password",
+            "The two new passwords differ.",
+        ));
     }
     let stored = users::find_by_email_with_hash(&cx.state.pool, &user.email)
         .await?
         .map(|(_, hash)| hash);
     if !password::verify_password(stored, password::Password::new(current_password)).await? {
-        return Err(AppError::field("current_password", "Your current password is not right."));
+        return Err(AppError::field(
+            "current_password",
+            "Your current password is not right.",
+        ));
     }
     let version = users::set_password(
         &cx.state.pool,

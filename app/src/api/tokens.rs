@@ -17,7 +17,14 @@ pub async fn create_token(name: String) -> Result<CreatedToken, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
     let name = crate::domain::TokenName::parse(&name).map_err(|m| AppError::field("name", m))?;
-    crate::server::tokens::create(&cx.state.pool, &user.actor(), user.id, name, cx.request_id.as_deref()).await
+    crate::server::tokens::create(
+        &cx.state.pool,
+        &user.actor(),
+        user.id,
+        name,
+        cx.request_id.as_deref(),
+    )
+    .await
 }
 
 /// Revokes one of the caller's tokens.

@@ -1,4 +1,3 @@
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::{CreatedUser, UserView};
 use leptos::prelude::*;
@@ -8,7 +7,7 @@ use uuid::Uuid;
 #[server]
 pub async fn list_users() -> Result<Vec<UserView>, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
-    cx.require_role(Role::Admin).await?;
+    cx.require_role(crate::domain::Role::Admin).await?;
     let users = crate::server::users::list(&cx.state.pool).await?;
     Ok(users.iter().map(|u| u.view()).collect())
 }
@@ -16,17 +15,27 @@ pub async fn list_users() -> Result<Vec<UserView>, AppError> {
 /// Creates an account with a generated one-time password that must be
 /// changed at first sign-in (administrators only).
 #[server]
-pub async fn create_user(email: String, display_name: String, roles: Vec<String>) -> Result<CreatedUser, AppError> {
+pub async fn create_user(
+    email: String,
+    display_name: String,
+    roles: Vec<String>,
+) -> Result<CreatedUser, AppError> {
     use crate::domain::{DisplayName, EmailAddress, Roles};
     use crate::server::{password, users};
     let cx = crate::server::context::RequestContext::load().await?;
-    let admin = cx.require_role(Role::Admin).await?;
+    let admin = cx.require_role(crate::domain::Role::Admin).await?;
     let mut fields = std::collections::BTreeMap::new();
-    let email = EmailAddress::parse(&email).map_err(|e| fields.insert("email".into(), e.to_string()));
-    let name = DisplayName::parse(&display_name).map_err(|e| fields.insert("display_name".into(), e));
-    let roles = Roles::parse(roles.iter().map(String::as_str)).map_err(|e| fields.insert("roles".into(), e.to_string()));
+    let email =
+        EmailAddress::parse(&email).map_err(|e| fields.insert("email".into(), e.to_string()));
+    let name =
+        DisplayName::parse(&display_name).map_err(|e| fields.insert("display_name".into(), e));
+    let roles = Roles::parse(roles.iter().map(String::as_str))
+        .map_err(|e| fields.insert("roles".into(), e.to_string()));
     let (Ok(email), Ok(display_name), Ok(roles)) = (email, name, roles) else {
-        return Err(AppError::Validation { message: "Check the highlighted fields.".into(), fields });
+        return Err(AppError::Validation {
+            message: "Check the highlighted fields.".into(),
+            fields,
+        });
     };
     let one_time_password = password::generate_password();
     let new = users::NewUser {
@@ -36,15 +45,24 @@ pub async fn create_user(email: String, display_name: String, roles: Vec<String>
         password: password::Password::new(one_time_password.clone()),
         must_change_password: true,
     };
-    let user = users::create(&cx.state.pool, &admin.actor(), new, cx.request_id.as_deref()).await?;
-    Ok(CreatedUser { user: user.view(), one_time_password })
+    let user = users::create(
+        &cx.state.pool,
+        &admin.actor(),
+        new,
+        cx.request_id.as_deref(),
+    )
+    .await?;
+    Ok(CreatedUser {
+        user: user.view(),
+        one_time_password,
+    })
 }
 
 /// Replaces an account's roles (administrators only).
 #[server]
 pub async fn set_user_roles(user_id: Uuid, roles: Vec<String>) -> Result<UserView, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
-    let admin = cx.require_role(Role::Admin).await?;
+    let admin = cx.require_role(crate::domain::Role::Admin).await?;
     let roles = crate::domain::Roles::parse(roles.iter().map(String::as_str))
         .map_err(|e| AppError::field("roles", e.to_string()))?;
     let user = crate::server::users::set_roles(
@@ -63,7 +81,7 @@ pub async fn set_user_roles(user_id: Uuid, roles: Vec<String>) -> Result<UserVie
 #[server]
 pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<UserView, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
-    let admin = cx.require_role(Role::Admin).await?;
+    let admin = cx.require_role(crate::domain::Role::Admin).await?;
     let user = crate::server::users::set_disabled(
         &cx.state.pool,
         &admin.actor(),

@@ -111,7 +111,11 @@ mod tests {
             "ada@example.com.",
             "<ada>@example.com",
         ] {
-            assert_eq!(EmailAddress::parse(bad), Err(EmailError::Malformed), "{bad}");
+            assert_eq!(
+                EmailAddress::parse(bad),
+                Err(EmailError::Malformed),
+                "{bad}"
+            );
         }
     }
 

@@ -85,7 +85,10 @@ mod tests {
 
     #[test]
     fn short_passwords_are_refused() {
-        assert_eq!(check_password("abc123", None), vec![PasswordProblem::TooShort]);
+        assert_eq!(
+            check_password("abc123", None),
+            vec![PasswordProblem::TooShort]
+        );
         assert!(check_password("", None).contains(&PasswordProblem::TooShort));
     }
 

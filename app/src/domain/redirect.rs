@@ -4,7 +4,14 @@
 /// or absolute URLs (an open redirect would help phishing).
 pub fn safe_next(next: Option<String>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && !n.contains(['\r', '\n']) => n,
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.contains(['\r', '\n']) =>
+        {
+            n
+        }
         _ => "/".to_string(),
     }
 }

@@ -188,14 +188,19 @@ mod tests {
     #[test]
     fn only_admins_manage_users() {
         assert!(Roles::parse(["admin"]).unwrap().can_manage_users());
-        assert!(!Roles::parse(["release_manager", "engineer"]).unwrap().can_manage_users());
+        assert!(!Roles::parse(["release_manager", "engineer"])
+            .unwrap()
+            .can_manage_users());
     }
 
     #[test]
     fn an_admin_cannot_remove_their_own_admin_role() {
         let admin = Roles::parse(["admin"]).unwrap();
         let engineer = Roles::parse(["engineer"]).unwrap();
-        assert_eq!(check_role_change(true, &admin, &engineer), Err(RoleError::RemovingOwnAdmin));
+        assert_eq!(
+            check_role_change(true, &admin, &engineer),
+            Err(RoleError::RemovingOwnAdmin)
+        );
         assert_eq!(check_role_change(false, &admin, &engineer), Ok(()));
         assert_eq!(check_role_change(true, &engineer, &admin), Ok(()));
     }

@@ -25,15 +25,21 @@ impl RequestContext {
             tracing::error!(error = ?e, "session layer missing");
             AppError::Internal
         })?;
-        let headers = leptos_axum::extract::<http::HeaderMap>().await.map_err(|e| {
-            tracing::error!(error = ?e, "request headers unavailable");
-            AppError::Internal
-        })?;
+        let headers = leptos_axum::extract::<http::HeaderMap>()
+            .await
+            .map_err(|e| {
+                tracing::error!(error = ?e, "request headers unavailable");
+                AppError::Internal
+            })?;
         let request_id = headers
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
-        Ok(Self { state, session, request_id })
+        Ok(Self {
+            state,
+            session,
+            request_id,
+        })
     }
 
     /// The signed-in user, or `None`.

@@ -18,7 +18,9 @@ pub enum LoginError {
     /// The password was right but the account is disabled.
     Disabled,
     /// Too many recent failures for the account or the client address.
-    Throttled { minutes: i64 },
+    Throttled {
+        minutes: i64,
+    },
     Failed(AppError),
 }
 
@@ -113,7 +115,10 @@ pub async fn login(
             audit::record(
                 &mut tx,
                 AuditEntry {
-                    actor: &Actor::User { id: user.id, email: user.email.clone() },
+                    actor: &Actor::User {
+                        id: user.id,
+                        email: user.email.clone(),
+                    },
                     action: "session.login",
                     entity_type: "user",
                     entity_id: Some(user.id.to_string()),
@@ -127,9 +132,13 @@ pub async fn login(
             Ok(user)
         }
         user => {
-            sqlx::query!("insert into login_attempt (email, ip) values ($1, $2)", email, ip)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query!(
+                "insert into login_attempt (email, ip) values ($1, $2)",
+                email,
+                ip
+            )
+            .execute(&mut *tx)
+            .await?;
             let disabled = matches!(&user, Some(u) if u.disabled && matched);
             audit::record(
                 &mut tx,
@@ -145,13 +154,21 @@ pub async fn login(
             )
             .await?;
             tx.commit().await?;
-            Err(if disabled { LoginError::Disabled } else { LoginError::Invalid })
+            Err(if disabled {
+                LoginError::Disabled
+            } else {
+                LoginError::Invalid
+            })
         }
     }
 }
 
 /// Records a sign-out.
-pub async fn record_logout(state: &AppState, actor: &Actor, request_id: Option<&str>) -> Result<(), AppError> {
+pub async fn record_logout(
+    state: &AppState,
+    actor: &Actor,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     audit::record(
         &mut tx,

@@ -31,5 +31,9 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
     )
     .fetch_all(pool)
     .await?;
-    Ok(Overview { active_tokens, active_users, recent_activity })
+    Ok(Overview {
+        active_tokens,
+        active_users,
+        recent_activity,
+    })
 }

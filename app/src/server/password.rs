@@ -2,7 +2,9 @@
 //! blocking pool so a sign-in never stalls the async workers.
 
 use crate::error::AppError;
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{
+    rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
+};
 use argon2::{Algorithm, Argon2, Params, Version};
 use rand::Rng;
 use std::fmt;
@@ -76,12 +78,17 @@ fn dummy_hash() -> &'static StoredHash {
 
 /// Verifies `password` against `stored`, or against a dummy hash when there
 /// is no account, on the blocking pool. Returns whether it matched.
-pub async fn verify_password(stored: Option<StoredHash>, password: Password) -> Result<bool, AppError> {
+pub async fn verify_password(
+    stored: Option<StoredHash>,
+    password: Password,
+) -> Result<bool, AppError> {
     tokio::task::spawn_blocking(move || {
         let exists = stored.is_some();
         let stored = stored.unwrap_or_else(|| dummy_hash().clone());
         let matched = match PasswordHash::new(&stored.0) {
-            Ok(parsed) => argon2().verify_password(password.expose().as_bytes(), &parsed).is_ok(),
+            Ok(parsed) => argon2()
+                .verify_password(password.expose().as_bytes(), &parsed)
+                .is_ok(),
             Err(e) => {
                 tracing::error!(error = %e, "stored password hash is not a PHC string");
                 false
@@ -117,15 +124,27 @@ mod tests {
 
     #[tokio::test]
     async fn a_hash_verifies_only_its_own_password() {
-        let hash = hash_password(Password::new("tidal-granite-owl-42")).await.unwrap();
+        let hash = hash_password(Password::new("tidal-granite-owl-42"))
+            .await
+            .unwrap();
         assert!(hash.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
-        assert!(verify_password(Some(hash.clone()), Password::new("tidal-granite-owl-42")).await.unwrap());
-        assert!(!verify_password(Some(hash), Password::new("tidal-granite-owl-43")).await.unwrap());
+        assert!(
+            verify_password(Some(hash.clone()), Password::new("tidal-granite-owl-42"))
+                .await
+                .unwrap()
+        );
+        assert!(
+            !verify_password(Some(hash), Password::new("tidal-granite-owl-43"))
+                .await
+                .unwrap()
+        );
     }
 
     #[tokio::test]
     async fn a_missing_account_never_verifies() {
-        assert!(!verify_password(None, Password::new("anything at all")).await.unwrap());
+        assert!(!verify_password(None, Password::new("anything at all"))
+            .await
+            .unwrap());
     }
 
     #[test]
@@ -138,6 +157,9 @@ mod tests {
 
     #[test]
     fn secrets_are_redacted_in_debug_output() {
-        assert_eq!(format!("{:?}", Password::new("hunter2hunter2")), "Password(****)");
+        assert_eq!(
+            format!("{:?}", Password::new("hunter2hunter2")),
+            "Password(****)"
+        );
     }
 }

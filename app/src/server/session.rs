@@ -35,7 +35,10 @@ pub struct SessionUser {
 
 impl SessionUser {
     pub fn actor(&self) -> Actor {
-        Actor::User { id: self.id, email: self.email.clone() }
+        Actor::User {
+            id: self.id,
+            email: self.email.clone(),
+        }
     }
 
     pub fn view(&self) -> CurrentUser {
@@ -84,9 +87,16 @@ pub async fn start(session: &Session, user: &UserRecord) -> Result<(), AppError>
 
 /// Keeps this session valid after its own password change bumped the version.
 pub async fn refresh_version(session: &Session, session_version: i32) -> Result<(), AppError> {
-    if let Some(mut auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? {
+    if let Some(mut auth) = session
+        .get::<SessionAuth>(AUTH_KEY)
+        .await
+        .map_err(session_error)?
+    {
         auth.session_version = session_version;
-        session.insert(AUTH_KEY, auth).await.map_err(session_error)?;
+        session
+            .insert(AUTH_KEY, auth)
+            .await
+            .map_err(session_error)?;
     }
     Ok(())
 }
@@ -98,8 +108,15 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
 
 /// The user signed in on `session`, if the sign-in is still valid: within
 /// the absolute lifetime, the account enabled and its password unchanged.
-pub async fn current_user(session: &Session, state: &AppState) -> Result<Option<SessionUser>, AppError> {
-    let Some(auth) = session.get::<SessionAuth>(AUTH_KEY).await.map_err(session_error)? else {
+pub async fn current_user(
+    session: &Session,
+    state: &AppState,
+) -> Result<Option<SessionUser>, AppError> {
+    let Some(auth) = session
+        .get::<SessionAuth>(AUTH_KEY)
+        .await
+        .map_err(session_error)?
+    else {
         return Ok(None);
     };
     let age = Utc::now().signed_duration_since(auth.authenticated_at);

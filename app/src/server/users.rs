@@ -37,7 +37,11 @@ impl UserRecord {
             id: self.id,
             email: self.email.clone(),
             display_name: self.display_name.clone(),
-            roles: self.roles.iter().filter_map(|r| Role::parse(r).ok()).collect(),
+            roles: self
+                .roles
+                .iter()
+                .filter_map(|r| Role::parse(r).ok())
+                .collect(),
             disabled: self.disabled,
             must_change_password: self.must_change_password,
             created_at: self.created_at,
@@ -118,13 +122,19 @@ pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<UserRecord>, AppError> 
 }
 
 pub async fn count(db: impl PgExecutor<'_>) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar!(r#"select count(*) as "n!" from app_user"#).fetch_one(db).await?)
+    Ok(
+        sqlx::query_scalar!(r#"select count(*) as "n!" from app_user"#)
+            .fetch_one(db)
+            .await?,
+    )
 }
 
 pub async fn count_active(db: impl PgExecutor<'_>) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar!(r#"select count(*) as "n!" from app_user where not disabled"#)
-        .fetch_one(db)
-        .await?)
+    Ok(
+        sqlx::query_scalar!(r#"select count(*) as "n!" from app_user where not disabled"#)
+            .fetch_one(db)
+            .await?,
+    )
 }
 
 /// A new account's fields, already parsed.
@@ -289,7 +299,11 @@ pub async fn set_disabled(
         &mut tx,
         AuditEntry {
             actor,
-            action: if disabled { "user.disable" } else { "user.enable" },
+            action: if disabled {
+                "user.disable"
+            } else {
+                "user.enable"
+            },
             entity_type: "user",
             entity_id: Some(target.to_string()),
             before: Some(before.audit_json()),
@@ -350,7 +364,10 @@ pub async fn set_password(
 
 /// On an empty database, creates the `admin` account with a generated
 /// one-time password and returns both so the caller can print them once.
-pub async fn bootstrap_admin(pool: &PgPool, email: &EmailAddress) -> Result<Option<String>, AppError> {
+pub async fn bootstrap_admin(
+    pool: &PgPool,
+    email: &EmailAddress,
+) -> Result<Option<String>, AppError> {
     if count(pool).await? > 0 {
         return Ok(None);
     }

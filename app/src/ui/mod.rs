@@ -49,6 +49,13 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let user = Resource::new_blocking(|| (), |_| get_current_user());
     provide_context(UserResource(user));
+    // Effects run only in the browser: marks the page as interactive, which
+    // end-to-end tests wait for before using hydrated forms.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
 
     view! {
         <Stylesheet id="leptos" href="/pkg/rookery.css" />

@@ -4,7 +4,9 @@
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
-use prometheus::{Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder};
+use prometheus::{
+    Encoder, HistogramOpts, HistogramVec, IntCounterVec, IntGaugeVec, Opts, Registry, TextEncoder,
+};
 use sqlx::PgPool;
 use std::sync::Arc;
 use std::time::Instant;
@@ -24,18 +26,29 @@ impl Metrics {
     pub fn new() -> Self {
         let registry = Registry::new();
         let requests = IntCounterVec::new(
-            Opts::new("rookery_http_requests_total", "HTTP requests by method, route template and status"),
+            Opts::new(
+                "rookery_http_requests_total",
+                "HTTP requests by method, route template and status",
+            ),
             &["method", "route", "status"],
         )
         .expect("valid metric");
         let duration = HistogramVec::new(
-            HistogramOpts::new("rookery_http_request_duration_seconds", "HTTP request duration in seconds")
-                .buckets(vec![0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0]),
+            HistogramOpts::new(
+                "rookery_http_request_duration_seconds",
+                "HTTP request duration in seconds",
+            )
+            .buckets(vec![
+                0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+            ]),
             &["method", "route"],
         )
         .expect("valid metric");
         let pool = IntGaugeVec::new(
-            Opts::new("rookery_db_pool_connections", "Database pool connections by state (idle, in_use, max)"),
+            Opts::new(
+                "rookery_db_pool_connections",
+                "Database pool connections by state (idle, in_use, max)",
+            ),
             &["state"],
         )
         .expect("valid metric");
@@ -46,7 +59,12 @@ impl Metrics {
         ] {
             registry.register(metric).expect("metric registered once");
         }
-        Self(Arc::new(Inner { registry, requests, duration, pool }))
+        Self(Arc::new(Inner {
+            registry,
+            requests,
+            duration,
+            pool,
+        }))
     }
 
     /// The Prometheus text exposition, with pool gauges read now.
@@ -54,8 +72,14 @@ impl Metrics {
         let size = i64::from(db.size());
         let idle = i64::try_from(db.num_idle()).unwrap_or(i64::MAX);
         self.0.pool.with_label_values(&["idle"]).set(idle);
-        self.0.pool.with_label_values(&["in_use"]).set((size - idle).max(0));
-        self.0.pool.with_label_values(&["max"]).set(i64::from(db.options().get_max_connections()));
+        self.0
+            .pool
+            .with_label_values(&["in_use"])
+            .set((size - idle).max(0));
+        self.0
+            .pool
+            .with_label_values(&["max"])
+            .set(i64::from(db.options().get_max_connections()));
         let mut out = Vec::new();
         if let Err(e) = TextEncoder::new().encode(&self.0.registry.gather(), &mut out) {
             tracing::error!(error = %e, "encoding metrics failed");
@@ -82,7 +106,15 @@ pub async fn record(State(metrics): State<Metrics>, request: Request, next: Next
     let started = Instant::now();
     let response = next.run(request).await;
     let status = response.status().as_u16().to_string();
-    metrics.0.requests.with_label_values(&[&method, &route, &status]).inc();
-    metrics.0.duration.with_label_values(&[&method, &route]).observe(started.elapsed().as_secs_f64());
+    metrics
+        .0
+        .requests
+        .with_label_values(&[&method, &route, &status])
+        .inc();
+    metrics
+        .0
+        .duration
+        .with_label_values(&[&method, &route])
+        .observe(started.elapsed().as_secs_f64());
     response
 }

@@ -19,7 +19,10 @@ pub async fn refuse_cross_site(
     request: Request,
     next: Next,
 ) -> Response {
-    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE);
+    let safe = matches!(
+        *request.method(),
+        Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE
+    );
     if !safe && is_cross_site(request.headers(), &allowed) {
         tracing::warn!(method = %request.method(), path = %request.uri().path(), "refused a cross-site request");
         return (StatusCode::FORBIDDEN, "Cross-site request refused.\n").into_response();
@@ -46,7 +49,10 @@ pub fn is_cross_site(headers: &HeaderMap, allowed: &AllowedOrigins) -> bool {
     if allowed.public_origin.as_deref() == Some(origin.as_str()) {
         return false;
     }
-    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(str::to_ascii_lowercase);
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_ascii_lowercase);
     match (origin.split_once("://"), host) {
         (Some((_, origin_host)), Some(host)) => origin_host != host,
         _ => true,
@@ -69,27 +75,62 @@ mod tests {
     #[test]
     fn fetch_metadata_decides_when_present() {
         let none = AllowedOrigins::default();
-        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), &none));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), &none));
-        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), &none));
+        assert!(!is_cross_site(
+            &headers(&[("sec-fetch-site", "same-origin")]),
+            &none
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "cross-site")]),
+            &none
+        ));
+        assert!(is_cross_site(
+            &headers(&[("sec-fetch-site", "same-site")]),
+            &none
+        ));
     }
 
     #[test]
     fn origin_must_match_the_host() {
         let none = AllowedOrigins::default();
-        assert!(!is_cross_site(&headers(&[("origin", "http://127.0.0.1:3000"), ("host", "127.0.0.1:3000")]), &none));
-        assert!(is_cross_site(&headers(&[("origin", "https://evil.example"), ("host", "127.0.0.1:3000")]), &none));
-        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]), &none));
+        assert!(!is_cross_site(
+            &headers(&[
+                ("origin", "http://127.0.0.1:3000"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &none
+        ));
+        assert!(is_cross_site(
+            &headers(&[
+                ("origin", "https://evil.example"),
+                ("host", "127.0.0.1:3000")
+            ]),
+            &none
+        ));
+        assert!(is_cross_site(
+            &headers(&[("origin", "null"), ("host", "127.0.0.1:3000")]),
+            &none
+        ));
     }
 
     #[test]
     fn the_public_origin_is_accepted_behind_a_proxy() {
-        let allowed = AllowedOrigins { public_origin: Some("https://rookery.example.com".into()) };
-        assert!(!is_cross_site(&headers(&[("origin", "https://rookery.example.com"), ("host", "10.0.0.5:3000")]), &allowed));
+        let allowed = AllowedOrigins {
+            public_origin: Some("https://rookery.example.com".into()),
+        };
+        assert!(!is_cross_site(
+            &headers(&[
+                ("origin", "https://rookery.example.com"),
+                ("host", "10.0.0.5:3000")
+            ]),
+            &allowed
+        ));
     }
 
     #[test]
     fn requests_without_browser_headers_pass() {
-        assert!(!is_cross_site(&HeaderMap::new(), &AllowedOrigins::default()));
+        assert!(!is_cross_site(
+            &HeaderMap::new(),
+            &AllowedOrigins::default()
+        ));
     }
 }

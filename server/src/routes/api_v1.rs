@@ -34,9 +34,10 @@ impl IntoResponse for ApiError {
         }
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
-            response
-                .headers_mut()
-                .insert(header::WWW_AUTHENTICATE, header::HeaderValue::from_static("Bearer realm=\"rookery\""));
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                header::HeaderValue::from_static("Bearer realm=\"rookery\""),
+            );
         }
         response
     }
@@ -64,10 +65,15 @@ where
             .headers
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+            .and_then(|v| {
+                v.strip_prefix("Bearer ")
+                    .or_else(|| v.strip_prefix("bearer "))
+            })
             .map(str::trim)
             .ok_or(AppError::Unauthorized)?;
-        let user = tokens::authenticate(&state.pool, token).await?.ok_or(AppError::Unauthorized)?;
+        let user = tokens::authenticate(&state.pool, token)
+            .await?
+            .ok_or(AppError::Unauthorized)?;
         Ok(Self(SessionUser::try_from(user)?))
     }
 }

@@ -54,19 +54,32 @@ pub async fn login(
 ) -> Redirect {
     let next = safe_next(form.next.clone());
     let ip = peer.ip().to_string();
-    let result = login::login(&state, &form.email, Password::new(form.password), &ip, request_id(&headers)).await;
+    let result = login::login(
+        &state,
+        &form.email,
+        Password::new(form.password),
+        &ip,
+        request_id(&headers),
+    )
+    .await;
     match result {
         Ok(user) => match session::start(&session, &user).await {
             Ok(()) => Redirect::to(&next),
             Err(_) => back_to_form("error", &form.email, &next, None),
         },
-        Err(LoginError::Throttled { minutes }) => back_to_form("throttled", &form.email, &next, Some(minutes)),
+        Err(LoginError::Throttled { minutes }) => {
+            back_to_form("throttled", &form.email, &next, Some(minutes))
+        }
         Err(error) => back_to_form(error.code(), &form.email, &next, None),
     }
 }
 
 /// `POST /logout`: ends the session and returns to the sign-in page.
-pub async fn logout(State(state): State<AppState>, session: Session, headers: HeaderMap) -> Redirect {
+pub async fn logout(
+    State(state): State<AppState>,
+    session: Session,
+    headers: HeaderMap,
+) -> Redirect {
     if let Ok(Some(user)) = session::current_user(&session, &state).await {
         if let Err(e) = login::record_logout(&state, &user.actor(), request_id(&headers)).await {
             tracing::error!(error = ?e, "recording sign-out failed");

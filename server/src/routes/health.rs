@@ -20,14 +20,23 @@ pub async fn readyz(State(pool): State<PgPool>) -> impl IntoResponse {
     if ready {
         (StatusCode::OK, "ready\n")
     } else {
-        (StatusCode::SERVICE_UNAVAILABLE, "not ready: the database is unreachable or not migrated\n")
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            "not ready: the database is unreachable or not migrated\n",
+        )
     }
 }
 
 /// Prometheus text exposition format 0.0.4.
-pub async fn metrics(State(metrics): State<Metrics>, State(pool): State<PgPool>) -> impl IntoResponse {
+pub async fn metrics(
+    State(metrics): State<Metrics>,
+    State(pool): State<PgPool>,
+) -> impl IntoResponse {
     (
-        [(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
         metrics.render(&pool),
     )
 }

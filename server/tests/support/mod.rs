@@ -27,9 +27,14 @@ static CLUSTER: OnceLock<EmbeddedPostgres> = OnceLock::new();
 async fn cluster() -> &'static EmbeddedPostgres {
     tokio::task::spawn_blocking(|| {
         CLUSTER.get_or_init(|| {
-            let uid = std::fs::metadata("/proc/self").map(|m| std::os::unix::fs::MetadataExt::uid(&m)).unwrap_or(0);
+            let uid = std::fs::metadata("/proc/self")
+                .map(|m| std::os::unix::fs::MetadataExt::uid(&m))
+                .unwrap_or(0);
             let root = std::env::temp_dir().join(format!("rookery-test-pg-{uid}"));
-            let options = EmbeddedOptions { bin_dir: None, unsafe_no_fsync: true };
+            let options = EmbeddedOptions {
+                bin_dir: None,
+                unsafe_no_fsync: true,
+            };
             EmbeddedPostgres::start(&root, &options).expect("starting the test PostgreSQL cluster")
         })
     })
@@ -61,10 +66,14 @@ impl TestApp {
         let cluster = cluster().await;
         let database = format!("test_{}", Uuid::new_v4().simple());
         let admin_options = cluster.connect_options("postgres");
-        db::create_database_if_missing(&admin_options, &database).await.expect("creating the test database");
+        db::create_database_if_missing(&admin_options, &database)
+            .await
+            .expect("creating the test database");
         let options = cluster.connect_options(&database);
         let pool = db::pool(options);
-        db::migrate(&pool).await.expect("migrating the test database");
+        db::migrate(&pool)
+            .await
+            .expect("migrating the test database");
 
         let mut config = Cli::parse_from(["rookery"]).config;
         config.addr = "127.0.0.1:0".parse().unwrap();
@@ -73,14 +82,23 @@ impl TestApp {
             .site_root("target/site")
             .site_pkg_dir("pkg")
             .build();
-        let app = Application::build(&config, pool.clone(), leptos).await.expect("building the app");
+        let app = Application::build(&config, pool.clone(), leptos)
+            .await
+            .expect("building the app");
         let address = format!("http://{}", app.address());
         tokio::spawn(app.run_until(std::future::pending()));
         let database_url = format!(
             "postgres://postgres@localhost/{database}?host={}",
             cluster.socket_dir().display()
         );
-        Self { address, pool, database, admin_options, client: client(), database_url }
+        Self {
+            address,
+            pool,
+            database,
+            admin_options,
+            client: client(),
+            database_url,
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -96,11 +114,18 @@ impl TestApp {
             password: Password::new(PASSWORD),
             must_change_password: false,
         };
-        users::create(&self.pool, &Actor::System, new, None).await.expect("creating a user")
+        users::create(&self.pool, &Actor::System, new, None)
+            .await
+            .expect("creating a user")
     }
 
     /// Posts the sign-in form the way a browser on this site would.
-    pub async fn login_with(&self, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+    pub async fn login_with(
+        &self,
+        client: &reqwest::Client,
+        email: &str,
+        password: &str,
+    ) -> reqwest::Response {
         client
             .post(self.url("/login"))
             .header("origin", &self.address)
@@ -115,7 +140,12 @@ impl TestApp {
     }
 
     /// Calls a server function with a same-origin `Origin` header.
-    pub async fn server_fn(&self, client: &reqwest::Client, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+    pub async fn server_fn(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
         client
             .post(self.url(path))
             .header("origin", &self.address)
@@ -127,7 +157,11 @@ impl TestApp {
 
     /// Drops this test's database out from under the app.
     pub async fn drop_database(&self) {
-        let mut conn = self.admin_options.connect().await.expect("admin connection");
+        let mut conn = self
+            .admin_options
+            .connect()
+            .await
+            .expect("admin connection");
         conn.execute(format!("drop database \"{}\" with (force)", self.database).as_str())
             .await
             .expect("dropping the test database");

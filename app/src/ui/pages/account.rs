@@ -3,6 +3,7 @@ use crate::domain::check_password;
 use crate::ui::UserResource;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 
@@ -57,12 +58,18 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
     let problems = Memo::new(move |_| check_password(&new.get(), Some(&email)));
     let mismatch = move || !confirm.get().is_empty() && confirm.get() != new.get();
     let server_error = move |field: &'static str| {
-        action.value().get().and_then(|r| r.err()).and_then(|e| e.field_message(field))
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .and_then(|e| e.field_message(field))
     };
     let general_error = move || {
-        action.value().get().and_then(|r| r.err()).filter(|e| {
-            !matches!(e, crate::error::AppError::Validation { .. })
-        })
+        action
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .filter(|e| !matches!(e, crate::error::AppError::Validation { .. }))
     };
     let succeeded = move || matches!(action.value().get(), Some(Ok(())));
     let navigate = use_navigate();
@@ -97,16 +104,16 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
                 <div class="alert alert-success" role="status">"Password changed. Your other sessions were signed out."</div>
             </Show>
             {move || general_error().map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
-            <form class="form" on:submit=on_submit novalidate>
+            <form class="form" method="post" action=ChangePassword::url() on:submit=on_submit novalidate>
                 <div class="field">
                     <label for="current_password">{if first_time { "One-time password" } else { "Current password" }}</label>
-                    <input id="current_password" type="password" autocomplete="current-password" required bind:value=current
+                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required bind:value=current
                         aria-invalid=move || server_error("current_password").is_some().to_string() />
                     {move || server_error("current_password").map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
                 <div class="field">
                     <label for="new_password">"New password"</label>
-                    <input id="new_password" type="password" autocomplete="new-password" required bind:value=new
+                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required bind:value=new
                         aria-describedby="password-rules" />
                     <ul id="password-rules" class="rules" aria-live="polite">
                         <li class:ok=move || !new.get().is_empty() && problems.get().is_empty()>"At least 12 characters, not a common password, not your email"</li>
@@ -118,7 +125,7 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="confirm_password">"Repeat new password"</label>
-                    <input id="confirm_password" type="password" autocomplete="new-password" required bind:value=confirm />
+                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required bind:value=confirm />
                     {move || (mismatch() || server_error("confirm_password").is_some()).then(|| view! { <p class="field-error">"The two new passwords differ."</p> })}
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>

@@ -4,6 +4,7 @@ use crate::model::TokenView;
 use crate::ui::format;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 
 /// Personal API tokens: create one (shown once), see when each was used,
@@ -19,7 +20,11 @@ pub fn TokensPage() -> impl IntoView {
     let name = RwSignal::new(String::new());
     let client_error = RwSignal::new(None::<String>);
     let server_error = move || {
-        create.value().get().and_then(|r| r.err()).map(|e| e.field_message("name").unwrap_or_else(|| e.to_string()))
+        create
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.field_message("name").unwrap_or_else(|| e.to_string()))
     };
     let created = move || create.value().get().and_then(|r| r.ok());
     Effect::new(move |_| {
@@ -32,7 +37,9 @@ pub fn TokensPage() -> impl IntoView {
         match TokenName::parse(&name.get_untracked()) {
             Ok(valid) => {
                 client_error.set(None);
-                create.dispatch(CreateToken { name: valid.as_str().to_string() });
+                create.dispatch(CreateToken {
+                    name: valid.as_str().to_string(),
+                });
             }
             Err(message) => client_error.set(Some(message)),
         }
@@ -50,10 +57,10 @@ pub fn TokensPage() -> impl IntoView {
         </header>
         <section class="card">
             <h2>"Create a token"</h2>
-            <form class="form form-inline" on:submit=on_submit novalidate>
+            <form class="form form-inline" method="post" action=CreateToken::url() on:submit=on_submit novalidate>
                 <div class="field grow">
                     <label for="token-name">"Name"</label>
-                    <input id="token-name" type="text" placeholder="CI pipeline" maxlength="60" bind:value=name
+                    <input id="token-name" name="name" type="text" placeholder="CI pipeline" maxlength="60" bind:value=name
                         aria-invalid=move || error().is_some().to_string() aria-describedby="token-name-error" />
                     <p id="token-name-error" class="field-error" aria-live="polite">{error}</p>
                 </div>

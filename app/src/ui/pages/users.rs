@@ -6,6 +6,7 @@ use crate::ui::format;
 use crate::ui::UserResource;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
+use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use std::collections::BTreeMap;
 use uuid::Uuid;
@@ -17,12 +18,21 @@ pub fn UsersPage() -> impl IntoView {
     let set_roles = ServerAction::<SetUserRoles>::new();
     let set_disabled = ServerAction::<SetUserDisabled>::new();
     let users = Resource::new(
-        move || (create.version().get(), set_roles.version().get(), set_disabled.version().get()),
+        move || {
+            (
+                create.version().get(),
+                set_roles.version().get(),
+                set_disabled.version().get(),
+            )
+        },
         |_| list_users(),
     );
     let UserResource(me) = expect_context::<UserResource>();
     let row_error = move || {
-        set_roles.value().get().and_then(|r| r.err())
+        set_roles
+            .value()
+            .get()
+            .and_then(|r| r.err())
             .or_else(|| set_disabled.value().get().and_then(|r| r.err()))
             .map(|e| e.field_message("roles").unwrap_or_else(|| e.to_string()))
     };
@@ -100,9 +110,11 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             roles.set(vec![Role::Engineer]);
             errors.set(BTreeMap::new());
         }
-        Some(Err(AppError::Validation { fields, message })) => {
-            errors.set(if fields.is_empty() { BTreeMap::from([("form".into(), message)]) } else { fields })
-        }
+        Some(Err(AppError::Validation { fields, message })) => errors.set(if fields.is_empty() {
+            BTreeMap::from([("form".into(), message)])
+        } else {
+            fields
+        }),
         Some(Err(other)) => errors.set(BTreeMap::from([("form".into(), other.to_string())])),
         None => {}
     });
@@ -124,7 +136,11 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             create.dispatch(CreateUser {
                 email: email.get_untracked(),
                 display_name: name.get_untracked(),
-                roles: roles.get_untracked().iter().map(|r| r.as_str().to_string()).collect(),
+                roles: roles
+                    .get_untracked()
+                    .iter()
+                    .map(|r| r.as_str().to_string())
+                    .collect(),
             });
         }
     };
@@ -135,7 +151,7 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             <h2>"Add a person"</h2>
             <p class="muted small">"Rookery makes a one-time password for them to change at first sign-in."</p>
             {move || error("form")().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
-            <form class="form" on:submit=on_submit novalidate>
+            <form class="form" method="post" action=CreateUser::url() on:submit=on_submit novalidate>
                 <div class="form-row">
                     <div class="field">
                         <label for="new-email">"Email"</label>

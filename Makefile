@@ -1,0 +1,21 @@
+# The two set-up commands are `make run` and `make test`; see README.md.
+.PHONY: run test lint sqlx measure
+
+run:
+	./scripts/run.sh
+
+test:
+	./scripts/test.sh
+
+lint:
+	. scripts/env.sh && cargo fmt --all -- --check && \
+	cargo clippy -p app --features ssr --all-targets -- -D warnings && \
+	cargo clippy -p rookery --all-targets -- -D warnings && \
+	cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
+
+# Regenerates .sqlx/ (needs DATABASE_URL pointing at a migrated database).
+sqlx:
+	cargo sqlx prepare --workspace -- -p rookery --all-targets
+
+measure:
+	./scripts/measure.sh

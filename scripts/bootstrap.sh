@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Installs whatever is missing to build Rookery (and, with --test, to test
+# it), at the versions pinned in scripts/env.sh. Safe to run repeatedly.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+
+want_test=false
+[[ "${1:-}" == "--test" ]] && want_test=true
+
+apt_packages=()
+if ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null && ! command -v initdb >/dev/null; then
+  apt_packages+=(postgresql)
+fi
+if $want_test && [[ ! -x /usr/bin/chromium ]]; then
+  apt_packages+=(chromium)
+fi
+if ((${#apt_packages[@]})); then
+  log "installing Debian packages: ${apt_packages[*]}"
+  sudo_cmd=()
+  [[ $(id -u) -ne 0 ]] && sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -qq "${apt_packages[@]}" >/dev/null
+fi
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  log "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! cargo leptos --version 2>/dev/null | grep -q "$CARGO_LEPTOS_VERSION"; then
+  log "installing cargo-leptos $CARGO_LEPTOS_VERSION (about 14 minutes the first time)"
+  cargo install cargo-leptos --version "$CARGO_LEPTOS_VERSION" --locked --features no_downloads
+fi
+
+if ! wasm-bindgen --version 2>/dev/null | grep -q "$WASM_BINDGEN_VERSION"; then
+  log "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: its lockfile wants a webpki-roots version the registry lacks.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION"
+fi
+
+if [[ ! -x "$ROOT/.tools/node_modules/.bin/wasm-opt" ]]; then
+  log "installing wasm-opt (binaryen $BINARYEN_VERSION from npm)"
+  mkdir -p "$ROOT/.tools"
+  (cd "$ROOT/.tools" && [[ -f package.json ]] || echo '{"private":true}' > package.json)
+  (cd "$ROOT/.tools" && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION")
+fi
+
+if $want_test && [[ ! -d "$ROOT/end2end/node_modules/playwright-core" ]]; then
+  log "installing Playwright (no browser download; Debian's chromium is used)"
+  (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
+fi

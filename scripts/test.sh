@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# The whole test suite: unit tests, integration tests against a PostgreSQL
+# the harness starts itself, and the Playwright journeys in Debian's
+# Chromium against a real `rookery serve` on an embedded PostgreSQL.
+# Prints a summary; exits non-zero if anything failed.
+set -uo pipefail
+source "$(dirname "$0")/env.sh"
+cd "$ROOT"
+unset DATABASE_URL
+
+"$ROOT/scripts/bootstrap.sh" --test || { echo "bootstrap failed"; exit 1; }
+
+results=()
+failed=0
+step() {
+  local name=$1; shift
+  local started=$SECONDS
+  log "$name"
+  if "$@"; then
+    results+=("PASS  $name ($((SECONDS - started)) s)")
+  else
+    results+=("FAIL  $name ($((SECONDS - started)) s)")
+    failed=1
+  fi
+}
+
+pg_test_root="${TMPDIR:-/tmp}/rookery-test-pg-$(id -u)"
+stop_test_cluster() {
+  local pg_ctl
+  pg_ctl=$(ls /usr/lib/postgresql/*/bin/pg_ctl 2>/dev/null | sort -V | tail -n 1)
+  [[ -n "$pg_ctl" && -d "$pg_test_root/postgres" ]] || return 0
+  if [[ $(id -u) -eq 0 ]]; then
+    runuser -u "$(stat -c %U "$pg_test_root/postgres")" -- "$pg_ctl" -D "$pg_test_root/postgres" -m immediate stop >/dev/null 2>&1 || true
+  else
+    "$pg_ctl" -D "$pg_test_root/postgres" -m immediate stop >/dev/null 2>&1 || true
+  fi
+  rm -rf "$pg_test_root"
+}
+
+e2e() {
+  local data port url logfile server status
+  data=$(mktemp -d "${TMPDIR:-/tmp}/rookery-e2e.XXXXXX")
+  chmod 755 "$data"
+  port=${ROOKERY_E2E_PORT:-3100}
+  url="http://127.0.0.1:$port"
+  logfile="$data/rookery.log"
+  ROOKERY_DATA_DIR="$data/db" ROOKERY_ADDR="127.0.0.1:$port" ROOKERY_LOG="info,sqlx=warn" \
+    "$ROOT/target/debug/rookery" serve >"$logfile" 2>&1 &
+  server=$!
+  for _ in $(seq 1 120); do
+    curl -fsS "$url/readyz" >/dev/null 2>&1 && break
+    kill -0 "$server" 2>/dev/null || break
+    sleep 0.5
+  done
+  if ! curl -fsS "$url/readyz" >/dev/null 2>&1; then
+    echo "rookery did not become ready; its log:"; cat "$logfile"
+    kill "$server" 2>/dev/null; return 1
+  fi
+  # The first start prints the administrator's one-time password once.
+  local admin_password
+  admin_password=$(grep -o 'one_time_password=[a-z0-9-]*' "$logfile" | head -n 1 | cut -d= -f2)
+  if [[ -z "$admin_password" ]]; then
+    echo "no one-time administrator password in the log"; cat "$logfile"
+    kill "$server"; return 1
+  fi
+  # An engineer made with the CLI while the server runs (same embedded cluster).
+  echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/debug/rookery" \
+    user create --email engineer@example.com --name "Erin Engineer" --role engineer || { kill "$server"; return 1; }
+
+  (cd "$ROOT/end2end" && ROOKERY_URL="$url" ROOKERY_ADMIN_EMAIL=admin@rookery.local \
+    ROOKERY_ADMIN_PASSWORD="$admin_password" npx playwright test)
+  status=$?
+
+  kill -TERM "$server"
+  if ! wait "$server"; then
+    echo "rookery did not shut down cleanly; its log:"; tail -n 30 "$logfile"; status=1
+  fi
+  if grep -q 'one_time_password' <(grep -v 'created the first administrator' "$logfile"); then
+    echo "a one-time password was logged twice"; status=1
+  fi
+  rm -rf "$data"
+  return $status
+}
+
+step "cargo fmt --check" cargo fmt --all -- --check
+step "unit tests (domain, services)" cargo test -p app --features ssr --lib
+step "unit tests (server)" cargo test -p rookery --lib
+step "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test cli
+stop_test_cluster
+step "build (cargo leptos build)" cargo leptos build
+step "end-to-end (Playwright, Chromium)" e2e
+
+echo
+echo "Summary"
+printf '  %s\n' "${results[@]}"
+if ((failed)); then
+  echo "FAILED"
+  exit 1
+fi
+echo "All passed."

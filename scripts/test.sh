@@ -9,11 +9,15 @@ cd "$ROOT"
 unset DATABASE_URL
 
 "$ROOT/scripts/bootstrap.sh" --test || { echo "bootstrap failed"; exit 1; }
+cd "$ROOT"
 
 results=()
 failed=0
+# `scripts/test.sh e2e` (or unit, integration, build, fmt) runs only those steps.
+only=" $* "
 step() {
-  local name=$1; shift
+  local key=$1 name=$2; shift 2
+  if [[ "$only" != "  " && "$only" != *" $key "* ]]; then return 0; fi
   local started=$SECONDS
   log "$name"
   if "$@"; then
@@ -82,13 +86,13 @@ e2e() {
   return $status
 }
 
-step "cargo fmt --check" cargo fmt --all -- --check
-step "unit tests (domain, services)" cargo test -p app --features ssr --lib
-step "unit tests (server)" cargo test -p rookery --lib
-step "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test cli
+step fmt "cargo fmt --check" cargo fmt --all -- --check
+step unit "unit tests (domain, services)" cargo test -p app --features ssr --lib
+step unit "unit tests (server)" cargo test -p rookery --lib
+step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test cli
 stop_test_cluster
-step "build (cargo leptos build)" cargo leptos build
-step "end-to-end (Playwright, Chromium)" e2e
+step e2e "build (cargo leptos build)" cargo leptos build
+step e2e "end-to-end (Playwright, Chromium)" e2e
 
 echo
 echo "Summary"

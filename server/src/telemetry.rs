@@ -1,6 +1,7 @@
 //! Structured logs through tracing: text for people, JSON for machines.
 
 use crate::config::{Config, LogFormat};
+use std::io::IsTerminal;
 use tracing_subscriber::{fmt, prelude::*, EnvFilter};
 
 /// Installs the global subscriber. Logs go to stderr so command output on
@@ -13,7 +14,11 @@ pub fn init(config: &Config) {
     let registry = tracing_subscriber::registry().with(filter);
     let result = match config.log_format {
         LogFormat::Text => registry
-            .with(fmt::layer().with_writer(std::io::stderr))
+            .with(
+                fmt::layer()
+                    .with_ansi(std::io::stderr().is_terminal())
+                    .with_writer(std::io::stderr),
+            )
             .try_init(),
         LogFormat::Json => registry
             .with(

@@ -89,7 +89,7 @@ e2e() {
 step fmt "cargo fmt --check" cargo fmt --all -- --check
 step unit "unit tests (domain, services)" cargo test -p app --features ssr --lib
 step unit "unit tests (server)" cargo test -p rookery --lib
-step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test cli
+step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test cli --test embedded
 stop_test_cluster
 step e2e "build (cargo leptos build)" cargo leptos build
 step e2e "end-to-end (Playwright, Chromium)" e2e

@@ -159,17 +159,22 @@ async fn set_password_replaces_the_password() {
 #[tokio::test]
 async fn a_failed_migration_stops_with_a_clear_error() {
     let app = TestApp::spawn().await;
-    sqlx::query("update _sqlx_migrations set checksum = '\\x00'::bytea where version = 20261127000001")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query(
+        "update _sqlx_migrations set checksum = '\\x00'::bytea where version = 20261127000001",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
 
     let output = rookery(&app, &["migrate"], "");
 
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("database migration failed"), "{stderr}");
-    assert!(stderr.contains("previously applied but has been modified"), "{stderr}");
+    assert!(
+        stderr.contains("previously applied but has been modified"),
+        "{stderr}"
+    );
 }
 
 #[tokio::test]
@@ -191,7 +196,11 @@ async fn json_logs_are_one_object_per_line() {
     let lines: Vec<&str> = stderr.lines().collect();
     assert!(!lines.is_empty());
     for line in lines {
-        let value: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
-        assert!(value.get("level").is_some() && value.get("timestamp").is_some(), "{line}");
+        let value: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(
+            value.get("level").is_some() && value.get("timestamp").is_some(),
+            "{line}"
+        );
     }
 }

@@ -13,6 +13,9 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 const AUTH_KEY: &str = "auth";
+const SEEN_KEY: &str = "seen_at";
+/// How often activity is written back, which extends the idle timeout.
+const TOUCH_EVERY_SECONDS: i64 = 60;
 
 /// What a session remembers about its sign-in.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -106,6 +109,20 @@ pub async fn end(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(session_error)
 }
 
+/// Records activity at most once a minute. tower-sessions only saves (and
+/// so only pushes the idle expiry forward) when the session changed.
+async fn touch(session: &Session) -> Result<(), AppError> {
+    let now = Utc::now();
+    let seen = session
+        .get::<DateTime<Utc>>(SEEN_KEY)
+        .await
+        .map_err(session_error)?;
+    if seen.is_none_or(|at| (now - at).num_seconds() >= TOUCH_EVERY_SECONDS) {
+        session.insert(SEEN_KEY, now).await.map_err(session_error)?;
+    }
+    Ok(())
+}
+
 /// The user signed in on `session`, if the sign-in is still valid: within
 /// the absolute lifetime, the account enabled and its password unchanged.
 pub async fn current_user(
@@ -127,6 +144,7 @@ pub async fn current_user(
     let user = users::find_by_id(&state.pool, auth.user_id).await?;
     match user {
         Some(user) if !user.disabled && user.session_version == auth.session_version => {
+            touch(session).await?;
             Ok(Some(SessionUser::try_from(user)?))
         }
         _ => {

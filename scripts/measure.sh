@@ -22,19 +22,22 @@ done
 data=$(mktemp -d "${TMPDIR:-/tmp}/rookery-measure.XXXXXX")
 chmod 755 "$data"
 port=${ROOKERY_MEASURE_PORT:-3300}
-time_to_ready() {
-  local started pid
+pid=
+start_and_time() {
+  local started
   started=$(date +%s.%N)
   ROOKERY_DATA_DIR="$data/db" ROOKERY_ADDR="127.0.0.1:$port" ROOKERY_LOG=warn \
     target/release/rookery serve >>"$data/log" 2>&1 &
   pid=$!
-  until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do sleep 0.02; done
-  echo "$1: $(echo "$(date +%s.%N) - $started" | bc) s to /readyz 200" >&2
-  echo "$pid"
+  until curl -fsS "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
+    kill -0 "$pid" 2>/dev/null || { echo "rookery exited:"; cat "$data/log"; exit 1; }
+    sleep 0.02
+  done
+  echo "$1: $(echo "$(date +%s.%N) - $started" | bc) s to /readyz 200"
 }
-pid=$(time_to_ready "new data directory (initdb included)")
+start_and_time "new data directory (initdb included)"
 kill -TERM "$pid"; wait "$pid" || true
-pid=$(time_to_ready "warm data directory")
+start_and_time "warm data directory"
 sleep 5
 echo "idle RSS of rookery: $(awk '/VmRSS/ {print $2, $3}' "/proc/$pid/status")"
 postmaster=$(head -n 1 "$data/db/postgres/postmaster.pid")

@@ -28,6 +28,10 @@ async fn run(args: Cli) -> Result<()> {
     tracing::info!(database = %cli::describe(&config), "database selected");
     let pool = db::pool(database.options.clone());
     let result = async {
+        sqlx::query("select 1")
+            .execute(&pool)
+            .await
+            .context("connecting to PostgreSQL")?;
         db::migrate(&pool).await?;
         match args.command.unwrap_or(Command::Serve) {
             Command::Serve => serve(&config, pool.clone()).await,

@@ -15,6 +15,8 @@ pub enum AppError {
     Unauthorized,
     #[error("You don't have permission to do that.")]
     Forbidden,
+    #[error("Choose a new password before doing anything else.")]
+    PasswordChangeRequired,
     #[error("{message}")]
     Validation {
         message: String,
@@ -27,7 +29,8 @@ pub enum AppError {
     TooManyRequests(String),
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
-    #[error("Could not reach Rookery: {0}")]
+    /// The browser could not reach the server; the detail is for the console.
+    #[error("Could not reach Rookery. Check your connection and try again.")]
     Transport(String),
 }
 
@@ -55,7 +58,7 @@ impl AppError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,

@@ -114,6 +114,9 @@ pub struct Config {
     /// The URL people use to reach Rookery; https makes cookies Secure and is accepted as an Origin.
     #[arg(long, env = "ROOKERY_PUBLIC_URL", global = true)]
     pub public_url: Option<String>,
+    /// Behind a reverse proxy: take client addresses (for sign-in throttling) from X-Forwarded-For.
+    #[arg(long, env = "ROOKERY_TRUST_FORWARDED_FOR", global = true)]
+    pub trust_forwarded_for: bool,
     /// Minutes a session may sit unused before it is signed out.
     #[arg(
         long,

@@ -51,10 +51,15 @@ impl Database {
         })
     }
 
-    /// Stops the embedded server if this process started it.
-    pub async fn close(self) {
+    /// Stops the embedded server: always for `serve` (which owns the
+    /// cluster, even one left running by a crash), and for other commands
+    /// only if they started it and no `serve` is using it.
+    pub async fn close(self, owner: bool) {
         if let Some(embedded) = self.embedded {
-            if embedded.started_here() {
+            if owner {
+                embedded.clear_serving();
+            }
+            if owner || (embedded.started_here() && !embedded.serve_running()) {
                 let result = tokio::task::spawn_blocking(move || embedded.stop()).await;
                 match result {
                     Ok(Ok(())) => {}

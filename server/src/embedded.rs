@@ -214,6 +214,29 @@ impl EmbeddedPostgres {
         self.started_here
     }
 
+    fn serve_pid_file(&self) -> PathBuf {
+        self.socket_dir.join("rookery-serve.pid")
+    }
+
+    /// Notes that `rookery serve` runs on this cluster, so a CLI command that
+    /// happened to start it leaves it running.
+    pub fn mark_serving(&self) -> Result<()> {
+        fs::write(self.serve_pid_file(), std::process::id().to_string())
+            .context("writing the serve pid file")
+    }
+
+    pub fn clear_serving(&self) {
+        let _ = fs::remove_file(self.serve_pid_file());
+    }
+
+    /// Whether a live `rookery serve` uses this cluster.
+    pub fn serve_running(&self) -> bool {
+        fs::read_to_string(self.serve_pid_file())
+            .ok()
+            .and_then(|pid| pid.trim().parse::<u32>().ok())
+            .is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists())
+    }
+
     /// Stops the server (fast shutdown: sessions end, data is flushed).
     pub fn stop(&self) -> Result<()> {
         if !self.is_running()? {

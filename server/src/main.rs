@@ -7,6 +7,7 @@ use rookery::config::{Cli, Command};
 use rookery::db::{self, Database};
 use rookery::{cli, telemetry, Application, Config};
 use std::process::ExitCode;
+use tokio::sync::watch;
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -24,8 +25,18 @@ async fn main() -> ExitCode {
 
 async fn run(args: Cli) -> Result<()> {
     let config = args.config;
+    let command = args.command.unwrap_or(Command::Serve);
+    let serving = matches!(command, Command::Serve);
+    // `serve` takes SIGINT/SIGTERM from the start, so a signal during start-up
+    // still stops the embedded PostgreSQL in order.
+    let shutdown = serving.then(Shutdown::install);
     let database = Database::open(&config).await?;
     tracing::info!(database = %cli::describe(&config), "database selected");
+    if serving {
+        if let Some(embedded) = &database.embedded {
+            embedded.mark_serving()?;
+        }
+    }
     let pool = db::pool(database.options.clone());
     let result = async {
         sqlx::query("select 1")
@@ -33,8 +44,13 @@ async fn run(args: Cli) -> Result<()> {
             .await
             .context("connecting to PostgreSQL")?;
         db::migrate(&pool).await?;
-        match args.command.unwrap_or(Command::Serve) {
-            Command::Serve => serve(&config, pool.clone()).await,
+        match command {
+            Command::Serve => match shutdown {
+                Some(shutdown) if !shutdown.requested() => {
+                    serve(&config, pool.clone(), shutdown).await
+                }
+                _ => Ok(()),
+            },
             Command::Migrate => {
                 tracing::info!("migrations applied");
                 Ok(())
@@ -45,38 +61,61 @@ async fn run(args: Cli) -> Result<()> {
     }
     .await;
     pool.close().await;
-    database.close().await;
+    database.close(serving).await;
     result
 }
 
-async fn serve(config: &Config, pool: sqlx::PgPool) -> Result<()> {
+async fn serve(config: &Config, pool: sqlx::PgPool, shutdown: Shutdown) -> Result<()> {
     let admin_email = EmailAddress::parse(&config.admin_email)
         .map_err(|e| anyhow::anyhow!("ROOKERY_ADMIN_EMAIL: {e}"))?;
     if let Some(password) = app::server::users::bootstrap_admin(&pool, &admin_email)
         .await
         .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?
     {
-        // Printed once, at creation; the hash is all that is stored.
+        // Shown once, at creation (the hash is all that is stored): in the log,
+        // and on stderr too in case the log filter hides warnings.
         tracing::warn!(
             email = %admin_email,
             one_time_password = %password,
             "created the first administrator; sign in with this one-time password and choose your own"
         );
+        eprintln!("First administrator: {admin_email}, one-time password: {password}");
     }
     let leptos = leptos::prelude::get_configuration(None)
         .context("reading the Leptos configuration (run from the workspace root, or set LEPTOS_* variables)")?
         .leptos_options;
     let app = Application::build(config, pool, leptos).await?;
     tracing::info!(address = %format!("http://{}", app.address()), "rookery is listening");
-    app.run_until(shutdown_signal())
+    app.run_until(shutdown.wait())
         .await
         .context("serving HTTP")?;
     tracing::info!("shut down cleanly");
     Ok(())
 }
 
-/// Resolves on SIGINT or SIGTERM.
-async fn shutdown_signal() {
+/// SIGINT or SIGTERM, watched from the moment it is installed.
+struct Shutdown(watch::Receiver<bool>);
+
+impl Shutdown {
+    fn install() -> Self {
+        let (sender, receiver) = watch::channel(false);
+        tokio::spawn(async move {
+            signal().await;
+            let _ = sender.send(true);
+        });
+        Self(receiver)
+    }
+
+    fn requested(&self) -> bool {
+        *self.0.borrow()
+    }
+
+    async fn wait(mut self) {
+        let _ = self.0.wait_for(|stop| *stop).await;
+    }
+}
+
+async fn signal() {
     let interrupt = async {
         if let Err(e) = tokio::signal::ctrl_c().await {
             tracing::error!(error = %e, "listening for SIGINT failed");

@@ -42,6 +42,8 @@ pub struct Application {
     router: Router,
     address: SocketAddr,
     session_store: PgSessionStore,
+    pool: PgPool,
+    failure_window: std::time::Duration,
 }
 
 impl Application {
@@ -51,6 +53,7 @@ impl Application {
             idle_timeout: config.idle_timeout(),
             absolute_lifetime: config.absolute_lifetime(),
             secure_cookies: config.secure_cookies(),
+            trust_forwarded_for: config.trust_forwarded_for,
             ..AuthSettings::default()
         };
         let state = ServerState {
@@ -62,7 +65,8 @@ impl Application {
             pool: pool.clone(),
             metrics: Metrics::new(),
         };
-        let session_store = PgSessionStore::new(pool);
+        let failure_window = state.app.auth.failure_window;
+        let session_store = PgSessionStore::new(pool.clone());
         let allowed = AllowedOrigins {
             public_origin: config.public_origin(),
         };
@@ -76,6 +80,8 @@ impl Application {
             router,
             address,
             session_store,
+            pool,
+            failure_window,
         })
     }
 
@@ -90,12 +96,16 @@ impl Application {
     ) -> std::io::Result<()> {
         use tower_sessions::session_store::ExpiredDeletion;
         let store = self.session_store.clone();
+        let (pool, window) = (self.pool.clone(), self.failure_window);
         let cleanup = tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 hourly.tick().await;
                 if let Err(e) = store.delete_expired().await {
                     tracing::warn!(error = %e, "deleting expired sessions failed");
+                }
+                if let Err(e) = app::server::login::prune_attempts(&pool, window).await {
+                    tracing::warn!(error = %e, "pruning old sign-in attempts failed");
                 }
             }
         });
@@ -144,13 +154,14 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .merge(pages)
-        .layer(axum::middleware::from_fn_with_state(
-            state.metrics.clone(),
-            metrics::record,
-        ))
+        // Metrics outside the Origin check, so refused requests are counted.
         .layer(axum::middleware::from_fn_with_state(
             allowed,
             origin::refuse_cross_site,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::record,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -171,5 +182,27 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .layer(axum::middleware::from_fn(drop_untrusted_request_id))
         .with_state(state)
+}
+
+/// Keeps a caller's `x-request-id` only when it looks like an id (at most 64
+/// characters of letters, digits, `-`, `_`, `.`); otherwise a fresh one is
+/// made. The id ends up in logs and audit rows.
+async fn drop_untrusted_request_id(
+    mut request: Request<Body>,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let acceptable = request.headers().get("x-request-id").is_none_or(|v| {
+        let bytes = v.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= 64
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+    });
+    if !acceptable {
+        request.headers_mut().remove("x-request-id");
+    }
+    next.run(request).await
 }

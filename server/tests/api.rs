@@ -100,7 +100,7 @@ async fn signed_out_visitors_are_redirected_to_sign_in() {
         .await
         .unwrap();
     assert!(response.status().is_redirection(), "{}", response.status());
-    assert_eq!(location(&response), "/login?next=/account/tokens");
+    assert_eq!(location(&response), "/login?next=%2Faccount%2Ftokens");
 }
 
 #[tokio::test]
@@ -495,4 +495,127 @@ async fn sign_out_ends_the_session() {
 
     assert_eq!(location(&response), "/login?error=signed_out");
     assert_eq!(current_user_email(&app, &app.client).await, None);
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_is_still_limited_to_ten() {
+    let app = TestApp::spawn().await;
+    app.create_user("ada@example.com", &["engineer"]).await;
+
+    let guesses = (0..30).map(|i| {
+        let client = client();
+        let url = app.url("/login");
+        let origin = app.address.clone();
+        async move {
+            client
+                .post(url)
+                .header("origin", origin)
+                .form(&[
+                    ("email", "ada@example.com"),
+                    ("password", format!("wrong-guess-{i}").as_str()),
+                ])
+                .send()
+                .await
+                .unwrap()
+        }
+    });
+    futures::future::join_all(guesses).await;
+
+    let recorded: i64 =
+        sqlx::query_scalar("select count(*) from login_attempt where email = 'ada@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(recorded, 10);
+    let refused = app.login("ada@example.com", PASSWORD).await;
+    assert!(location(&refused).starts_with("/login?error=throttled"));
+}
+
+#[tokio::test]
+async fn a_one_time_password_must_be_replaced_before_anything_else() {
+    let app = TestApp::spawn().await;
+    let user = app.create_user("new@example.com", &["engineer"]).await;
+    sqlx::query("update app_user set must_change_password = true where id = $1")
+        .bind(user.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app.login("new@example.com", PASSWORD).await;
+
+    let refused = app
+        .server_fn(&app.client, CreateToken::PATH, &[("name", "sneaky")])
+        .await;
+    let changed = app
+        .server_fn(
+            &app.client,
+            app::api::account::ChangePassword::PATH,
+            &[
+                ("current_password", PASSWORD),
+                ("new_password", "brand-new-password-7"),
+                ("confirm_password", "brand-new-password-7"),
+            ],
+        )
+        .await;
+    let allowed = app
+        .server_fn(&app.client, CreateToken::PATH, &[("name", "fine now")])
+        .await;
+
+    assert!(refused
+        .text()
+        .await
+        .unwrap()
+        .contains("PasswordChangeRequired"));
+    assert_eq!(changed.status(), 200, "{}", changed.text().await.unwrap());
+    assert_eq!(allowed.status(), 200);
+}
+
+#[tokio::test]
+async fn request_ids_from_callers_are_kept_only_when_they_look_like_ids() {
+    let app = TestApp::spawn().await;
+
+    let kept = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "ci-run-42.step_3")
+        .send()
+        .await
+        .unwrap();
+    let replaced = app
+        .client
+        .get(app.url("/healthz"))
+        .header("x-request-id", "x".repeat(500))
+        .send()
+        .await
+        .unwrap();
+
+    assert_eq!(kept.headers()["x-request-id"], "ci-run-42.step_3");
+    assert_eq!(replaced.headers()["x-request-id"].len(), 36);
+}
+
+#[tokio::test]
+async fn refused_cross_site_requests_are_counted_in_metrics() {
+    let app = TestApp::spawn().await;
+    app.client
+        .post(app.url("/login"))
+        .header("origin", "https://evil.example")
+        .send()
+        .await
+        .unwrap();
+
+    let body = app
+        .client
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert!(
+        body.contains(
+            r#"rookery_http_requests_total{method="POST",route="/login",status="403"} 1"#
+        ),
+        "{body}"
+    );
 }

@@ -2,26 +2,45 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Changes the caller's own password after checking the current one. Other
-/// sessions are signed out; this one stays signed in.
+/// sessions are signed out; this one stays signed in. Wrong current
+/// passwords count towards the account's sign-in throttle.
 #[server]
 pub async fn change_password(
     current_password: String,
     new_password: String,
     confirm_password: String,
 ) -> Result<(), AppError> {
+    use crate::server::login::{self, LoginError};
     use crate::server::{password, session, users};
     let cx = crate::server::context::RequestContext::load().await?;
-    let user = cx.require_user().await?;
+    let user = cx.require_user_pending_password().await?;
     if new_password != confirm_password {
         return Err(AppError::field(
             "confirm_password",
             "The two new passwords differ.",
         ));
     }
+    let problems = crate::domain::check_password(&new_password, Some(&user.email));
+    if let Some(problem) = problems.first() {
+        return Err(AppError::field("new_password", problem.to_string()));
+    }
+    match login::reserve_attempt(&cx.state, &user.email, &cx.client_ip).await {
+        Ok(()) => {}
+        Err(LoginError::Throttled { minutes }) => {
+            return Err(AppError::TooManyRequests(format!(
+                "Too many wrong passwords. Try again in {minutes} minute{}.",
+                if minutes == 1 { "" } else { "s" }
+            )))
+        }
+        Err(LoginError::Failed(e)) => return Err(e),
+        Err(_) => return Err(AppError::Internal),
+    }
     let stored = users::find_by_email_with_hash(&cx.state.pool, &user.email)
         .await?
         .map(|(_, hash)| hash);
     if !password::verify_password(stored, password::Password::new(current_password)).await? {
+        login::record_password_check_failed(&cx.state, &user.actor(), cx.request_id.as_deref())
+            .await?;
         return Err(AppError::field(
             "current_password",
             "Your current password is not right.",
@@ -36,5 +55,7 @@ pub async fn change_password(
         cx.request_id.as_deref(),
     )
     .await?;
+    let mut conn = cx.state.pool.acquire().await?;
+    login::clear_attempts(&mut conn, &user.email).await?;
     session::refresh_version(&cx.session, version).await
 }

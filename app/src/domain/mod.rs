@@ -1,6 +1,7 @@
 //! Pure types and rules, no I/O. Compiled for the browser too, so a form
 //! validates with exactly the rules the server applies.
 
+pub mod change_request;
 pub mod email;
 pub mod password;
 pub mod redirect;
@@ -9,6 +10,6 @@ pub mod user;
 
 pub use email::EmailAddress;
 pub use password::{check_password, PasswordProblem};
-pub use redirect::safe_next;
+pub use redirect::{encode_query_value, safe_next};
 pub use role::{Role, Roles};
 pub use user::{DisplayName, TokenName};

@@ -8,7 +8,7 @@ pub fn safe_next(next: Option<String>) -> String {
             if n.starts_with('/')
                 && !n.starts_with("//")
                 && !n.contains('\\')
-                && !n.contains(['\r', '\n']) =>
+                && !n.chars().any(char::is_control) =>
         {
             n
         }
@@ -16,9 +16,30 @@ pub fn safe_next(next: Option<String>) -> String {
     }
 }
 
+/// Percent-encodes a path for use as a query value (`next=`).
+pub fn encode_query_value(value: &str) -> String {
+    value
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn query_values_are_percent_encoded() {
+        assert_eq!(
+            encode_query_value("/account/tokens?a=1&b=é"),
+            "%2Faccount%2Ftokens%3Fa%3D1%26b%3D%C3%A9"
+        );
+    }
 
     #[test]
     fn only_local_paths_are_followed_after_sign_in() {
@@ -27,6 +48,9 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example".into())), "/");
         assert_eq!(safe_next(Some("/\\evil.example".into())), "/");
         assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x".into())), "/");
+        // Browsers drop tabs from URLs: "/\t/evil" would become "//evil".
+        assert_eq!(safe_next(Some("/\t/evil.example".into())), "/");
+        assert_eq!(safe_next(Some("/account?tab=1".into())), "/account?tab=1");
         assert_eq!(safe_next(None), "/");
     }
 }

@@ -12,6 +12,8 @@ pub struct RequestContext {
     pub state: AppState,
     pub session: Session,
     pub request_id: Option<String>,
+    /// The client address, for throttling.
+    pub client_ip: String,
 }
 
 impl RequestContext {
@@ -35,10 +37,16 @@ impl RequestContext {
             .get("x-request-id")
             .and_then(|v| v.to_str().ok())
             .map(str::to_string);
+        let peer = leptos_axum::extract::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .await
+            .ok()
+            .map(|info| info.0.ip());
+        let client_ip = super::state::client_ip(&headers, peer, state.auth.trust_forwarded_for);
         Ok(Self {
             state,
             session,
             request_id,
+            client_ip,
         })
     }
 
@@ -47,8 +55,18 @@ impl RequestContext {
         session::current_user(&self.session, &self.state).await
     }
 
-    /// The signed-in user, or `Unauthorized`.
+    /// The signed-in user, or `Unauthorized`; refused while the account
+    /// still has to replace a one-time password.
     pub async fn require_user(&self) -> Result<SessionUser, AppError> {
+        let user = self.require_user_pending_password().await?;
+        if user.must_change_password {
+            return Err(AppError::PasswordChangeRequired);
+        }
+        Ok(user)
+    }
+
+    /// The signed-in user even with a one-time password (to change it).
+    pub async fn require_user_pending_password(&self) -> Result<SessionUser, AppError> {
         self.user().await?.ok_or(AppError::Unauthorized)
     }
 

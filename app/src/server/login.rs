@@ -55,8 +55,54 @@ fn minutes_until(oldest: Option<DateTime<Utc>>, window: chrono::Duration) -> i64
     (seconds + 59) / 60
 }
 
-/// Refuses when the account or the address has too many recent failures.
-async fn check_throttle(state: &AppState, email: &str, ip: &str) -> Result<(), LoginError> {
+/// Refuses when the account or the address has too many recent failures;
+/// otherwise records this attempt as a failure up front (a success deletes
+/// it). The per-account advisory lock makes the count and the insert one
+/// step, so a burst of parallel guesses cannot all pass the count.
+pub async fn reserve_attempt(state: &AppState, email: &str, ip: &str) -> Result<(), LoginError> {
+    let mut tx = state.pool.begin().await?;
+    sqlx::query("select pg_advisory_xact_lock(hashtext($1))")
+        .bind(email)
+        .execute(&mut *tx)
+        .await?;
+    check_throttle(&mut tx, state, email, ip).await?;
+    sqlx::query!(
+        "insert into login_attempt (email, ip) values ($1, $2)",
+        email,
+        ip
+    )
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Forgets an account's failures after a successful password check.
+pub async fn clear_attempts(conn: &mut sqlx::PgConnection, email: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("delete from login_attempt where email = $1", email)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Deletes attempts older than the throttling window (hourly housekeeping).
+pub async fn prune_attempts(
+    pool: &sqlx::PgPool,
+    window: std::time::Duration,
+) -> Result<u64, sqlx::Error> {
+    let cutoff = Utc::now() - chrono::Duration::from_std(window).unwrap_or_default();
+    let done = sqlx::query!("delete from login_attempt where created_at < $1", cutoff)
+        .execute(pool)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+async fn check_throttle(
+    conn: &mut sqlx::PgConnection,
+    state: &AppState,
+    email: &str,
+    ip: &str,
+) -> Result<(), LoginError> {
     let window = chrono::Duration::from_std(state.auth.failure_window).unwrap_or_default();
     let since = Utc::now() - window;
     let row = sqlx::query!(
@@ -70,7 +116,7 @@ async fn check_throttle(state: &AppState, email: &str, ip: &str) -> Result<(), L
         ip,
         since,
     )
-    .fetch_one(&state.pool)
+    .fetch_one(conn)
     .await?;
     if row.by_email >= state.auth.max_failures_per_account {
         let minutes = minutes_until(row.by_email_oldest, window);
@@ -99,7 +145,7 @@ pub async fn login(
     if email.is_empty() || password.expose().is_empty() {
         return Err(LoginError::Missing);
     }
-    check_throttle(state, &email, ip).await?;
+    reserve_attempt(state, &email, ip).await?;
     let found = users::find_by_email_with_hash(&state.pool, &email).await?;
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
@@ -109,9 +155,7 @@ pub async fn login(
     let mut tx = state.pool.begin().await?;
     match user {
         Some(user) if matched && !user.disabled => {
-            sqlx::query!("delete from login_attempt where email = $1", email)
-                .execute(&mut *tx)
-                .await?;
+            clear_attempts(&mut tx, &email).await?;
             audit::record(
                 &mut tx,
                 AuditEntry {
@@ -132,13 +176,6 @@ pub async fn login(
             Ok(user)
         }
         user => {
-            sqlx::query!(
-                "insert into login_attempt (email, ip) values ($1, $2)",
-                email,
-                ip
-            )
-            .execute(&mut *tx)
-            .await?;
             let disabled = matches!(&user, Some(u) if u.disabled && matched);
             audit::record(
                 &mut tx,
@@ -161,6 +198,33 @@ pub async fn login(
             })
         }
     }
+}
+
+/// Records a wrong current password on the change-password form.
+pub async fn record_password_check_failed(
+    state: &AppState,
+    actor: &Actor,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    let mut tx = state.pool.begin().await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor,
+            action: "user.password_check_failed",
+            entity_type: "user",
+            entity_id: match actor {
+                Actor::User { id, .. } => Some(id.to_string()),
+                _ => None,
+            },
+            before: None,
+            after: None,
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 /// Records a sign-out.

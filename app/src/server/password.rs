@@ -40,6 +40,25 @@ impl fmt::Debug for StoredHash {
     }
 }
 
+/// At most two hashes per core at once: each takes 19 MiB, so a burst of
+/// sign-ins queues here instead of exhausting memory.
+fn hashing_permits() -> &'static tokio::sync::Semaphore {
+    static PERMITS: OnceLock<tokio::sync::Semaphore> = OnceLock::new();
+    PERMITS.get_or_init(|| {
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
+        tokio::sync::Semaphore::new(cores * 2)
+    })
+}
+
+async fn hashing_permit() -> Result<tokio::sync::SemaphorePermit<'static>, AppError> {
+    hashing_permits().acquire().await.map_err(|e| {
+        tracing::error!(error = %e, "password hashing semaphore closed");
+        AppError::Internal
+    })
+}
+
 fn argon2() -> Argon2<'static> {
     // OWASP Password Storage Cheat Sheet: m=19456 KiB, t=2, p=1.
     let params = Params::new(19_456, 2, 1, None).expect("static Argon2 parameters are valid");
@@ -48,6 +67,7 @@ fn argon2() -> Argon2<'static> {
 
 /// Hashes a password on the blocking pool.
 pub async fn hash_password(password: Password) -> Result<StoredHash, AppError> {
+    let _permit = hashing_permit().await?;
     tokio::task::spawn_blocking(move || hash_blocking(&password))
         .await
         .map_err(|e| {

@@ -17,6 +17,9 @@ pub struct AuthSettings {
     pub failure_window: Duration,
     /// Whether cookies carry `Secure` (the public URL is https).
     pub secure_cookies: bool,
+    /// Behind a reverse proxy: take the client address from the last
+    /// `X-Forwarded-For` entry (the one the proxy appended).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for AuthSettings {
@@ -28,8 +31,33 @@ impl Default for AuthSettings {
             max_failures_per_ip: 100,
             failure_window: Duration::from_secs(15 * 60),
             secure_cookies: false,
+            trust_forwarded_for: false,
         }
     }
+}
+
+/// The client's address for throttling: the socket peer, or with a trusted
+/// proxy the last `X-Forwarded-For` entry.
+pub fn client_ip(
+    headers: &http::HeaderMap,
+    peer: Option<std::net::IpAddr>,
+    trust_forwarded_for: bool,
+) -> String {
+    if trust_forwarded_for {
+        // Only the last entry is the proxy's own; earlier ones are the client's word.
+        let forwarded = headers
+            .get_all("x-forwarded-for")
+            .iter()
+            .next_back()
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.rsplit(',').next())
+            .and_then(|v| v.trim().parse::<std::net::IpAddr>().ok());
+        if let Some(ip) = forwarded {
+            return ip.to_string();
+        }
+    }
+    peer.map(|ip| ip.to_string())
+        .unwrap_or_else(|| "unknown".to_string())
 }
 
 /// The database pool and settings, provided to server functions as context.

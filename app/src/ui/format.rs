@@ -22,6 +22,7 @@ pub fn action(action: &str) -> &'static str {
         "user.disable" => "Account disabled",
         "user.enable" => "Account enabled",
         "user.set_password" => "Password changed",
+        "user.password_check_failed" => "Wrong current password entered",
         "api_token.create" => "API token created",
         "api_token.revoke" => "API token revoked",
         _ => "Changed",

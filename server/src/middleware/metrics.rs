@@ -97,7 +97,13 @@ impl Default for Metrics {
 /// Records every request under its matched route template (never the raw
 /// path, which would make one series per user id).
 pub async fn record(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
-    let method = request.method().as_str().to_string();
+    // Only standard methods become labels; anything else would let any
+    // client mint new series.
+    let method = match request.method().as_str() {
+        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        _ => "other",
+    }
+    .to_string();
     let route = request
         .extensions()
         .get::<MatchedPath>()

@@ -46,8 +46,9 @@ pub fn is_cross_site(headers: &HeaderMap, allowed: &AllowedOrigins) -> bool {
         return true;
     };
     let origin = origin.trim_end_matches('/').to_ascii_lowercase();
-    if allowed.public_origin.as_deref() == Some(origin.as_str()) {
-        return false;
+    // Behind a public URL only that exact origin (scheme included) is ours.
+    if let Some(public) = allowed.public_origin.as_deref() {
+        return public != origin;
     }
     let host = headers
         .get(header::HOST)

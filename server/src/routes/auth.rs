@@ -53,7 +53,8 @@ pub async fn login(
     Form(form): Form<LoginForm>,
 ) -> Redirect {
     let next = safe_next(form.next.clone());
-    let ip = peer.ip().to_string();
+    let ip =
+        app::server::state::client_ip(&headers, Some(peer.ip()), state.auth.trust_forwarded_for);
     let result = login::login(
         &state,
         &form.email,

@@ -24,7 +24,16 @@ pub fn AppShell() -> impl IntoView {
                     }
                     Ok(Some(user)) => view! { <Layout user /> }.into_any(),
                     Ok(None) | Err(AppError::Unauthorized) => {
-                        let next = if path == "/" { String::new() } else { format!("?next={path}") };
+                        let search = location.search.get_untracked();
+                        let here = match search.trim_start_matches('?') {
+                            "" => path.clone(),
+                            query => format!("{path}?{query}"),
+                        };
+                        let next = if here == "/" {
+                            String::new()
+                        } else {
+                            format!("?next={}", crate::domain::encode_query_value(&here))
+                        };
                         view! { <Redirect path=format!("/login{next}") /> }.into_any()
                     }
                     Err(error) => view! { <PageError error /> }.into_any(),

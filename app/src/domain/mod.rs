@@ -5,7 +5,10 @@ pub mod change_request;
 pub mod email;
 pub mod password;
 pub mod redirect;
+pub mod release;
+pub mod risk;
 pub mod role;
+pub mod schedule;
 pub mod user;
 
 pub use email::EmailAddress;

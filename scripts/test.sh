@@ -67,9 +67,15 @@ e2e() {
     echo "no one-time administrator password in the log"; cat "$logfile"
     kill "$server"; return 1
   fi
-  # An engineer made with the CLI while the server runs (same embedded cluster).
-  echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/debug/rookery" \
-    user create --email engineer@example.com --name "Erin Engineer" --role engineer || { kill "$server"; return 1; }
+  # People made with the CLI while the server runs (same embedded cluster).
+  local person p_email p_name p_role
+  for person in "engineer@example.com|Erin Engineer|engineer" "reviewer@example.com|Rita Reviewer|engineer" \
+      "approver1@example.com|Paul Approver|approver" "approver2@example.com|Petra Approver|approver" \
+      "release@example.com|Rob Release|release_manager"; do
+    IFS='|' read -r p_email p_name p_role <<<"$person"
+    echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/debug/rookery" \
+      user create --email "$p_email" --name "$p_name" --role "$p_role" >/dev/null || { kill "$server"; return 1; }
+  done
 
   (cd "$ROOT/end2end" && ROOKERY_URL="$url" ROOKERY_ADMIN_EMAIL=admin@rookery.local \
     ROOKERY_ADMIN_PASSWORD="$admin_password" npx playwright test)
@@ -89,7 +95,7 @@ e2e() {
 step fmt "cargo fmt --check" cargo fmt --all -- --check
 step unit "unit tests (domain, services)" cargo test -p app --features ssr --lib
 step unit "unit tests (server)" cargo test -p rookery --lib
-step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test cli --test embedded
+step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test changes --test cli --test embedded
 stop_test_cluster
 step e2e "build (cargo leptos build)" cargo leptos build
 step e2e "end-to-end (Playwright, Chromium)" e2e

@@ -99,3 +99,90 @@ pub struct Overview {
     pub active_users: Option<i64>,
     pub recent_activity: Vec<ActivityView>,
 }
+
+/// An environment as forms and lists show it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnvironmentView {
+    pub key: String,
+    pub name: String,
+    pub protected: bool,
+    pub required_approvals: i32,
+    pub promotion_order: Option<i32>,
+}
+
+/// One row of the change-request list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrSummary {
+    pub id: Uuid,
+    pub number: i64,
+    pub title: String,
+    pub status: crate::domain::change_request::CrStatus,
+    pub class: crate::domain::change_request::ChangeClass,
+    pub priority: crate::domain::change_request::Priority,
+    pub environments: Vec<String>,
+    pub requester: String,
+    pub planned_start: Option<DateTime<Utc>>,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A page of the change-request list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrPage {
+    pub items: Vec<CrSummary>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A line of a change request's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrEventView {
+    pub actor_label: String,
+    pub action: String,
+    pub from_status: Option<crate::domain::change_request::CrStatus>,
+    pub to_status: Option<crate::domain::change_request::CrStatus>,
+    pub note: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommentView {
+    pub author: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// Everything the change-request page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CrDetail {
+    pub id: Uuid,
+    pub number: i64,
+    pub title: String,
+    pub description: String,
+    pub change_type: crate::domain::change_request::ChangeType,
+    pub priority: crate::domain::change_request::Priority,
+    pub impact: crate::domain::change_request::Impact,
+    pub risk: crate::domain::change_request::RiskLevel,
+    pub class: crate::domain::change_request::ChangeClass,
+    pub status: crate::domain::change_request::CrStatus,
+    pub requester: String,
+    pub environments: Vec<String>,
+    pub services: Vec<String>,
+    pub planned_start: Option<DateTime<Utc>>,
+    pub duration_minutes: i32,
+    pub maintenance: bool,
+    pub implementation_plan: String,
+    pub rollback_plan: String,
+    pub testing_plan: String,
+    pub required_approvals: i32,
+    pub approvers: Vec<String>,
+    pub reviewer: Option<String>,
+    pub closure_notes: Option<String>,
+    pub review_root_cause: Option<String>,
+    pub review_prevention: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub events: Vec<CrEventView>,
+    pub comments: Vec<CommentView>,
+    /// Workflow actions the viewer may take now (`submit`, `approve`, ...).
+    pub allowed_actions: Vec<String>,
+}

@@ -2,6 +2,7 @@
 //! validates with exactly the rules the server applies.
 
 pub mod change_request;
+pub mod cr_form;
 pub mod email;
 pub mod password;
 pub mod redirect;

@@ -2,7 +2,9 @@
 //! (transaction + permission check + audit) and authentication. Server only.
 
 pub mod audit;
+pub mod change_requests;
 pub mod context;
+pub mod environments;
 pub mod login;
 pub mod overview;
 pub mod password;

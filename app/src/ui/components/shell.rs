@@ -60,6 +60,10 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                         <Icon name="home" />
                         <span>"Overview"</span>
                     </A>
+                    <A href="/changes">
+                        <Icon name="changes" />
+                        <span>"Change requests"</span>
+                    </A>
                     <A href="/account/tokens">
                         <Icon name="key" />
                         <span>"API tokens"</span>

@@ -1,0 +1,165 @@
+use crate::domain::change_request::CrStatus;
+use crate::domain::cr_form::CrInput;
+use crate::error::AppError;
+use crate::model::{CrDetail, CrPage, EnvironmentView};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+
+/// Environments, for forms and filters.
+#[server]
+pub async fn list_environments() -> Result<Vec<EnvironmentView>, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::environments::list(&cx.state.pool).await
+}
+
+/// A page of change requests. `status` is a status name or empty for all.
+#[server]
+pub async fn list_change_requests(
+    status: String,
+    mine: bool,
+    search: String,
+    page: i64,
+) -> Result<CrPage, AppError> {
+    use crate::server::change_requests::{list, CrFilter};
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let status = match status.trim() {
+        "" => None,
+        name => Some(CrStatus::parse(name).map_err(|m| AppError::field("status", m))?),
+    };
+    let filter = CrFilter {
+        status,
+        requester: mine.then_some(user.id),
+        search: Some(search),
+        page,
+        per_page: 25,
+    };
+    list(&cx.state.pool, &filter).await
+}
+
+/// Files a change request as a draft; returns its number.
+#[server(input = Json)]
+pub async fn create_change_request(input: CrInput) -> Result<i64, AppError> {
+    use crate::domain::Role;
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    if ![Role::Engineer, Role::ReleaseManager, Role::Admin]
+        .iter()
+        .any(|r| user.roles.contains(*r))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let valid = input.validate().map_err(|fields| AppError::Validation {
+        message: "Check the highlighted fields.".into(),
+        fields,
+    })?;
+    let (_, number) = crate::server::change_requests::create(
+        &cx.state.pool,
+        &user,
+        valid,
+        cx.request_id.as_deref(),
+    )
+    .await?;
+    Ok(number)
+}
+
+/// One change request with its timeline and the caller's possible actions.
+#[server]
+pub async fn get_change_request(number: i64) -> Result<CrDetail, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::change_requests::detail(&cx.state.pool, &user, number).await
+}
+
+/// Moves a change request through the workflow. `note` is the reason or
+/// closure notes where the action needs one; `planned_start` is for scheduling.
+#[server]
+pub async fn change_request_action(
+    number: i64,
+    action: String,
+    note: String,
+    planned_start: String,
+) -> Result<CrStatus, AppError> {
+    use crate::domain::change_request::CrAction;
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let note_opt = Some(note.clone()).filter(|n| !n.trim().is_empty());
+    let action = match action.as_str() {
+        "submit" => CrAction::Submit,
+        "review" => CrAction::Review {
+            passed: true,
+            reason: note_opt,
+        },
+        "review_failed" => CrAction::Review {
+            passed: false,
+            reason: note_opt,
+        },
+        "approve" => CrAction::Approve,
+        "reject" => CrAction::Reject { reason: note },
+        "rework" => CrAction::Rework,
+        "fast_track" => CrAction::FastTrack,
+        "schedule" => CrAction::Schedule,
+        "start_implementation" => CrAction::StartImplementation,
+        "start_validation" => CrAction::StartValidation,
+        "close" => CrAction::Close { notes: note },
+        "cancel" => CrAction::Cancel { reason: note },
+        other => {
+            return Err(AppError::field(
+                "action",
+                format!("Unknown action \"{other}\"."),
+            ))
+        }
+    };
+    let planned = match planned_start.trim() {
+        "" => None,
+        text => Some(
+            crate::domain::cr_form::parse_local_datetime(text)
+                .map_err(|m| AppError::field("planned_start", m))?,
+        ),
+    };
+    crate::server::change_requests::act(
+        &cx.state.pool,
+        &user,
+        number,
+        action,
+        planned,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+/// Comments on a change request.
+#[server]
+pub async fn add_cr_comment(number: i64, body: String) -> Result<(), AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::change_requests::comment(
+        &cx.state.pool,
+        &user,
+        number,
+        &body,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+/// Writes an emergency change's post-implementation review.
+#[server]
+pub async fn write_post_implementation_review(
+    number: i64,
+    root_cause: String,
+    prevention: String,
+) -> Result<(), AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::change_requests::write_review(
+        &cx.state.pool,
+        &user,
+        number,
+        &root_cause,
+        &prevention,
+        cx.request_id.as_deref(),
+    )
+    .await
+}

@@ -1,0 +1,623 @@
+//! Change requests: filing, the list, the page, and moving them through the
+//! workflow. Each change, its timeline event and its audit event commit
+//! together.
+
+use super::audit::{self, AuditEntry};
+use super::session::SessionUser;
+use crate::domain::change_request::{
+    decide, ChangeClass, CrAction, CrActor, CrError, CrFacts, CrStatus,
+};
+use crate::domain::cr_form::ValidCr;
+use crate::error::AppError;
+use crate::model::{CommentView, CrDetail, CrEventView, CrPage, CrSummary};
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+fn parse<T>(value: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<T, AppError> {
+    parse(value).map_err(|e| {
+        tracing::error!(value, error = %e, "stored change request value is invalid");
+        AppError::Internal
+    })
+}
+
+async fn event(
+    conn: &mut PgConnection,
+    cr_id: Uuid,
+    user: &SessionUser,
+    action: &str,
+    from: Option<CrStatus>,
+    to: Option<CrStatus>,
+    note: Option<&str>,
+) -> Result<(), AppError> {
+    sqlx::query!(
+        "insert into cr_event (cr_id, actor_id, actor_label, action, from_status, to_status, note)
+         values ($1, $2, $3, $4, $5::text::cr_status, $6::text::cr_status, $7)",
+        cr_id,
+        user.id,
+        user.display_name,
+        action,
+        from.map(|s| s.as_str()),
+        to.map(|s| s.as_str()),
+        note,
+    )
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Files a change request as a draft. Unknown environments are field errors.
+#[tracing::instrument(skip_all, fields(user = %user.id), err(Debug))]
+pub async fn create(
+    pool: &PgPool,
+    user: &SessionUser,
+    cr: ValidCr,
+    request_id: Option<&str>,
+) -> Result<(Uuid, i64), AppError> {
+    let mut tx = pool.begin().await?;
+    let known = sqlx::query!(
+        "select key, required_approvals from environment where key = any($1)",
+        &cr.environments
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let unknown: Vec<&str> = cr
+        .environments
+        .iter()
+        .filter(|e| !known.iter().any(|k| &k.key == *e))
+        .map(String::as_str)
+        .collect();
+    if !unknown.is_empty() {
+        return Err(AppError::field(
+            "environments",
+            format!("Unknown environment: {}.", unknown.join(", ")),
+        ));
+    }
+    let required = crate::domain::change_request::required_approvals(
+        known.iter().map(|k| k.required_approvals.max(0) as u32),
+    );
+    let id = Uuid::new_v4();
+    let number = sqlx::query_scalar!(
+        "insert into change_request
+            (id, title, description, change_type, priority, impact, risk, class, requester_id, environments, services,
+             planned_start, duration_minutes, maintenance, implementation_plan, rollback_plan, testing_plan, required_approvals)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+         returning number",
+        id,
+        cr.title,
+        cr.description,
+        cr.change_type.as_str(),
+        cr.priority.as_str(),
+        cr.impact.as_str(),
+        cr.risk.as_str(),
+        cr.class.as_str(),
+        user.id,
+        &cr.environments,
+        &cr.services,
+        cr.planned_start,
+        cr.duration_minutes,
+        cr.maintenance,
+        cr.implementation_plan,
+        cr.rollback_plan,
+        cr.testing_plan,
+        required as i32,
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    event(
+        &mut tx,
+        id,
+        user,
+        "create",
+        None,
+        Some(CrStatus::Draft),
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "change_request.create",
+            entity_type: "change_request",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: Some(serde_json::to_value(&cr).unwrap_or_default()),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, number))
+}
+
+/// Filters for the list.
+#[derive(Clone, Debug, Default)]
+pub struct CrFilter {
+    pub status: Option<CrStatus>,
+    pub requester: Option<Uuid>,
+    pub search: Option<String>,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// One page of change requests, newest activity first, in two queries.
+pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> {
+    let per_page = filter.per_page.clamp(1, 100);
+    let page = filter.page.max(1);
+    let status = filter.status.map(|s| s.as_str());
+    let search = filter
+        .search
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
+    let total = sqlx::query_scalar!(
+        r#"select count(*) as "n!" from change_request
+           where ($1::text is null or status = $1::text::cr_status)
+             and ($2::uuid is null or requester_id = $2)
+             and ($3::text is null or title ilike $3)"#,
+        status,
+        filter.requester,
+        search,
+    )
+    .fetch_one(pool)
+    .await?;
+    let rows = sqlx::query!(
+        r#"select c.id, c.number, c.title, c.status::text as "status!", c.class, c.priority, c.environments,
+                  u.display_name as requester, c.planned_start, c.updated_at
+           from change_request c join app_user u on u.id = c.requester_id
+           where ($1::text is null or c.status = $1::text::cr_status)
+             and ($2::uuid is null or c.requester_id = $2)
+             and ($3::text is null or c.title ilike $3)
+           order by c.updated_at desc, c.number desc
+           limit $4 offset $5"#,
+        status,
+        filter.requester,
+        search,
+        per_page,
+        (page - 1) * per_page,
+    )
+    .fetch_all(pool)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|r| {
+            Ok(CrSummary {
+                id: r.id,
+                number: r.number,
+                title: r.title,
+                status: parse(&r.status, CrStatus::parse)?,
+                class: parse(&r.class, ChangeClass::parse)?,
+                priority: parse(&r.priority, crate::domain::change_request::Priority::parse)?,
+                environments: r.environments,
+                requester: r.requester,
+                planned_start: r.planned_start,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect::<Result<_, AppError>>()?;
+    Ok(CrPage {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+struct Row {
+    facts: CrFacts,
+    id: Uuid,
+    planned_start: Option<DateTime<Utc>>,
+}
+
+async fn load_for_update(conn: &mut PgConnection, number: i64) -> Result<Row, AppError> {
+    let r = sqlx::query!(
+        r#"select id, status::text as "status!", class, requester_id, reviewer_id, required_approvals, planned_start,
+                  review_root_cause, review_prevention
+           from change_request where number = $1 for update"#,
+        number
+    )
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let approvals =
+        sqlx::query_scalar!("select approver_id from cr_approval where cr_id = $1", r.id)
+            .fetch_all(&mut *conn)
+            .await?;
+    let review_written = r
+        .review_root_cause
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+        && r.review_prevention
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+    Ok(Row {
+        id: r.id,
+        planned_start: r.planned_start,
+        facts: CrFacts {
+            status: parse(&r.status, CrStatus::parse)?,
+            class: parse(&r.class, ChangeClass::parse)?,
+            requester: r.requester_id,
+            approvals,
+            reviewer: r.reviewer_id,
+            required_approvals: r.required_approvals.max(1) as usize,
+            review_written,
+        },
+    })
+}
+
+fn note_of(action: &CrAction) -> Option<String> {
+    match action {
+        CrAction::Review { reason, .. } => reason.clone(),
+        CrAction::Reject { reason } | CrAction::Cancel { reason } => Some(reason.clone()),
+        CrAction::Close { notes } => Some(notes.clone()),
+        _ => None,
+    }
+}
+
+/// Applies a workflow action for `user`. Scheduling may set the planned
+/// start; a change without one cannot be scheduled.
+#[tracing::instrument(skip_all, fields(cr = number, action = action.name()), err(Debug))]
+pub async fn act(
+    pool: &PgPool,
+    user: &SessionUser,
+    number: i64,
+    action: CrAction,
+    planned_start: Option<DateTime<Utc>>,
+    request_id: Option<&str>,
+) -> Result<CrStatus, AppError> {
+    let mut tx = pool.begin().await?;
+    let row = load_for_update(&mut tx, number).await?;
+    let actor = CrActor {
+        id: user.id,
+        roles: &user.roles,
+    };
+    let transition =
+        decide(&row.facts, &actor, &action).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let planned = planned_start.or(row.planned_start);
+    if matches!(action, CrAction::Schedule) && planned.is_none() {
+        return Err(AppError::field(
+            "planned_start",
+            "Choose when the change happens.",
+        ));
+    }
+    if transition.records_approval {
+        sqlx::query!(
+            "insert into cr_approval (cr_id, approver_id) values ($1, $2)",
+            row.id,
+            user.id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    if transition.resets_approvals {
+        sqlx::query!("delete from cr_approval where cr_id = $1", row.id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    let closure = match &action {
+        CrAction::Close { notes } => Some(notes.trim().to_string()),
+        _ => None,
+    };
+    sqlx::query!(
+        "update change_request set
+            status = $2::text::cr_status,
+            reviewer_id = case when $3 then $4 when $5 then null else reviewer_id end,
+            planned_start = case when $6 then $7 else planned_start end,
+            implementation_started_at = case when $2 = 'implementing' then now() else implementation_started_at end,
+            closure_notes = coalesce($8, closure_notes),
+            updated_at = now()
+         where id = $1",
+        row.id,
+        transition.to.as_str(),
+        transition.records_review,
+        user.id,
+        transition.resets_approvals,
+        matches!(action, CrAction::Schedule),
+        planned,
+        closure,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let note = note_of(&action);
+    event(
+        &mut tx,
+        row.id,
+        user,
+        action.name(),
+        Some(transition.from),
+        Some(transition.to),
+        note.as_deref(),
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: &format!("change_request.{}", action.name()),
+            entity_type: "change_request",
+            entity_id: Some(row.id.to_string()),
+            before: Some(
+                json!({ "status": transition.from, "approvals": row.facts.approvals.len() }),
+            ),
+            after: Some(json!({ "status": transition.to, "note": note, "planned_start": planned })),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(transition.to)
+}
+
+/// Adds a comment.
+pub async fn comment(
+    pool: &PgPool,
+    user: &SessionUser,
+    number: i64,
+    body: &str,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > 10_000 {
+        return Err(AppError::field(
+            "body",
+            "A comment is 1 to 10,000 characters.",
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let id = sqlx::query_scalar!("select id from change_request where number = $1", number)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    sqlx::query!(
+        "insert into cr_comment (id, cr_id, author_id, body) values ($1, $2, $3, $4)",
+        Uuid::new_v4(),
+        id,
+        user.id,
+        body
+    )
+    .execute(&mut *tx)
+    .await?;
+    event(&mut tx, id, user, "comment", None, None, None).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "change_request.comment",
+            entity_type: "change_request",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: Some(json!({ "body": body })),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Writes an emergency change's post-implementation review (root cause and
+/// prevention), which it needs before it can close. The requester, release
+/// managers and administrators may write it once implementation started.
+pub async fn write_review(
+    pool: &PgPool,
+    user: &SessionUser,
+    number: i64,
+    root_cause: &str,
+    prevention: &str,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    let (root_cause, prevention) = (root_cause.trim(), prevention.trim());
+    let mut fields = std::collections::BTreeMap::new();
+    if root_cause.is_empty() {
+        fields.insert(
+            "root_cause".to_string(),
+            "Describe the root cause.".to_string(),
+        );
+    }
+    if prevention.is_empty() {
+        fields.insert(
+            "prevention".to_string(),
+            "Describe how it is prevented from recurring.".to_string(),
+        );
+    }
+    if !fields.is_empty() {
+        return Err(AppError::Validation {
+            message: "The review needs both parts.".into(),
+            fields,
+        });
+    }
+    let mut tx = pool.begin().await?;
+    let row = load_for_update(&mut tx, number).await?;
+    if row.facts.class != ChangeClass::Emergency {
+        return Err(AppError::Conflict(
+            "Only emergency changes have a post-implementation review.".into(),
+        ));
+    }
+    if !matches!(
+        row.facts.status,
+        CrStatus::Implementing | CrStatus::Validating | CrStatus::Closed
+    ) {
+        return Err(AppError::Conflict(
+            "The review is written once implementation has started.".into(),
+        ));
+    }
+    let manager = user.roles.contains(crate::domain::Role::ReleaseManager)
+        || user.roles.contains(crate::domain::Role::Admin);
+    if user.id != row.facts.requester && !manager {
+        return Err(AppError::Forbidden);
+    }
+    sqlx::query!(
+        "update change_request set review_root_cause = $2, review_prevention = $3, updated_at = now() where id = $1",
+        row.id,
+        root_cause,
+        prevention,
+    )
+    .execute(&mut *tx)
+    .await?;
+    event(
+        &mut tx,
+        row.id,
+        user,
+        "post_implementation_review",
+        None,
+        None,
+        None,
+    )
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "change_request.post_implementation_review",
+            entity_type: "change_request",
+            entity_id: Some(row.id.to_string()),
+            before: None,
+            after: Some(json!({ "root_cause": root_cause, "prevention": prevention })),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The actions `user` could take on `facts` right now, for the buttons.
+fn allowed_actions(facts: &CrFacts, user: &SessionUser) -> Vec<String> {
+    let actor = CrActor {
+        id: user.id,
+        roles: &user.roles,
+    };
+    let candidates = [
+        CrAction::Submit,
+        CrAction::Review {
+            passed: true,
+            reason: None,
+        },
+        CrAction::Approve,
+        CrAction::Reject { reason: "-".into() },
+        CrAction::Rework,
+        CrAction::FastTrack,
+        CrAction::Schedule,
+        CrAction::StartImplementation,
+        CrAction::StartValidation,
+        CrAction::Close { notes: "-".into() },
+        CrAction::Cancel { reason: "-".into() },
+    ];
+    candidates
+        .iter()
+        // A missing post-implementation review still shows "Close", whose
+        // refusal then says what is missing.
+        .filter(|a| {
+            matches!(
+                decide(facts, &actor, a),
+                Ok(_) | Err(CrError::ReviewMissing)
+            )
+        })
+        .map(|a| a.name().to_string())
+        .collect()
+}
+
+/// The page: fields, approvals, timeline, comments and the viewer's actions.
+pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<CrDetail, AppError> {
+    let r = sqlx::query!(
+        r#"select c.id, c.number, c.title, c.description, c.change_type, c.priority, c.impact, c.risk, c.class,
+                  c.status::text as "status!", c.requester_id, u.display_name as requester, c.environments, c.services,
+                  c.planned_start, c.duration_minutes, c.maintenance, c.implementation_plan, c.rollback_plan,
+                  c.testing_plan, c.required_approvals, c.reviewer_id, r.display_name as "reviewer?",
+                  c.closure_notes, c.review_root_cause, c.review_prevention, c.created_at
+           from change_request c
+           join app_user u on u.id = c.requester_id
+           left join app_user r on r.id = c.reviewer_id
+           where c.number = $1"#,
+        number
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let approvals = sqlx::query!(
+        "select a.approver_id, u.display_name from cr_approval a join app_user u on u.id = a.approver_id
+         where a.cr_id = $1 order by a.created_at",
+        r.id
+    )
+    .fetch_all(pool)
+    .await?;
+    let events = sqlx::query!(
+        r#"select actor_label, action, from_status::text as "from_status?", to_status::text as "to_status?", note, occurred_at
+           from cr_event where cr_id = $1 order by occurred_at, id"#,
+        r.id
+    )
+    .fetch_all(pool)
+    .await?;
+    let comments = sqlx::query_as!(
+        CommentView,
+        "select u.display_name as author, c.body, c.created_at
+         from cr_comment c join app_user u on u.id = c.author_id
+         where c.cr_id = $1 order by c.created_at",
+        r.id
+    )
+    .fetch_all(pool)
+    .await?;
+    let status = parse(&r.status, CrStatus::parse)?;
+    let class = parse(&r.class, ChangeClass::parse)?;
+    let review_written = r
+        .review_root_cause
+        .as_deref()
+        .is_some_and(|s| !s.trim().is_empty())
+        && r.review_prevention
+            .as_deref()
+            .is_some_and(|s| !s.trim().is_empty());
+    let facts = CrFacts {
+        status,
+        class,
+        requester: r.requester_id,
+        approvals: approvals.iter().map(|a| a.approver_id).collect(),
+        reviewer: r.reviewer_id,
+        required_approvals: r.required_approvals.max(1) as usize,
+        review_written,
+    };
+    use crate::domain::change_request as cr;
+    Ok(CrDetail {
+        id: r.id,
+        number: r.number,
+        title: r.title,
+        description: r.description,
+        change_type: parse(&r.change_type, cr::ChangeType::parse)?,
+        priority: parse(&r.priority, cr::Priority::parse)?,
+        impact: parse(&r.impact, cr::Impact::parse)?,
+        risk: parse(&r.risk, cr::RiskLevel::parse)?,
+        class,
+        status,
+        requester: r.requester,
+        environments: r.environments,
+        services: r.services,
+        planned_start: r.planned_start,
+        duration_minutes: r.duration_minutes,
+        maintenance: r.maintenance,
+        implementation_plan: r.implementation_plan,
+        rollback_plan: r.rollback_plan,
+        testing_plan: r.testing_plan,
+        required_approvals: r.required_approvals,
+        approvers: approvals.into_iter().map(|a| a.display_name).collect(),
+        reviewer: r.reviewer,
+        closure_notes: r.closure_notes,
+        review_root_cause: r.review_root_cause,
+        review_prevention: r.review_prevention,
+        created_at: r.created_at,
+        events: events
+            .into_iter()
+            .map(|e| CrEventView {
+                actor_label: e.actor_label,
+                action: e.action,
+                from_status: e.from_status.and_then(|s| CrStatus::parse(&s).ok()),
+                to_status: e.to_status.and_then(|s| CrStatus::parse(&s).ok()),
+                note: e.note,
+                occurred_at: e.occurred_at,
+            })
+            .collect(),
+        comments,
+        allowed_actions: allowed_actions(&facts, user),
+    })
+}

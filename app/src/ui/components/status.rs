@@ -1,0 +1,31 @@
+//! Colored badges for change-request states.
+
+use crate::domain::change_request::{ChangeClass, CrStatus};
+use leptos::prelude::*;
+
+fn status_class(status: CrStatus) -> &'static str {
+    use CrStatus::*;
+    match status {
+        Draft | Cancelled => "badge badge-gray",
+        Submitted | InReview => "badge badge-amber",
+        Approved | Scheduled => "badge badge-blue",
+        Implementing | Validating => "badge badge-purple",
+        Closed => "badge badge-green",
+        Rejected => "badge badge-red",
+    }
+}
+
+#[component]
+pub fn StatusBadge(status: CrStatus) -> impl IntoView {
+    view! { <span class=status_class(status) data-status=status.as_str()>{status.label()}</span> }
+}
+
+#[component]
+pub fn ClassBadge(class: ChangeClass) -> impl IntoView {
+    let css = match class {
+        ChangeClass::Emergency => "badge badge-red",
+        ChangeClass::Standard => "badge badge-green",
+        ChangeClass::Normal => "badge badge-gray",
+    };
+    view! { <span class=css>{class.label()}</span> }
+}

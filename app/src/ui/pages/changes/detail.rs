@@ -1,0 +1,272 @@
+use crate::api::change_requests::{
+    get_change_request, AddCrComment, ChangeRequestAction, WritePostImplementationReview,
+};
+use crate::domain::change_request::{ChangeClass, CrStatus};
+use crate::error::AppError;
+use crate::model::CrDetail;
+use crate::ui::components::status::{ClassBadge, StatusBadge};
+use crate::ui::format;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+
+/// Button label and whether the action takes a note.
+fn describe(action: &str) -> (&'static str, bool, &'static str) {
+    match action {
+        "submit" => ("Submit for review", false, "btn btn-primary"),
+        "review" => ("Pass technical review", false, "btn btn-primary"),
+        "approve" => ("Approve", false, "btn btn-primary"),
+        "reject" => ("Reject", true, "btn btn-danger"),
+        "rework" => ("Rework as draft", false, "btn btn-ghost"),
+        "fast_track" => ("Fast-track approve (emergency)", false, "btn btn-primary"),
+        "schedule" => ("Schedule", false, "btn btn-primary"),
+        "start_implementation" => ("Start implementation", false, "btn btn-primary"),
+        "start_validation" => ("Start validation", false, "btn btn-primary"),
+        "close" => ("Close", true, "btn btn-primary"),
+        "cancel" => ("Cancel request", true, "btn btn-danger"),
+        _ => ("Act", false, "btn btn-ghost"),
+    }
+}
+
+/// One change request: its fields, approvals, the actions the viewer may
+/// take, its timeline and comments.
+#[component]
+pub fn ChangeDetailPage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || {
+        params.with(|p| {
+            p.get("number")
+                .and_then(|n| n.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    };
+    let act = ServerAction::<ChangeRequestAction>::new();
+    let comment = ServerAction::<AddCrComment>::new();
+    let review = ServerAction::<WritePostImplementationReview>::new();
+    let change = Resource::new(
+        move || {
+            (
+                number(),
+                act.version().get(),
+                comment.version().get(),
+                review.version().get(),
+            )
+        },
+        |(number, _, _, _)| get_change_request(number),
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let cr = change.await?;
+                Ok::<_, AppError>(view! { <ChangeView cr act comment review /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn ChangeView(
+    cr: CrDetail,
+    act: ServerAction<ChangeRequestAction>,
+    comment: ServerAction<AddCrComment>,
+    review: ServerAction<WritePostImplementationReview>,
+) -> impl IntoView {
+    let number = cr.number;
+    let note = RwSignal::new(String::new());
+    let planned = RwSignal::new(
+        cr.planned_start
+            .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+            .unwrap_or_default(),
+    );
+    let body = RwSignal::new(String::new());
+    let act_error = move || {
+        act.value().get().and_then(|r| r.err()).map(|e| {
+            e.field_message("planned_start")
+                .unwrap_or_else(|| e.to_string())
+        })
+    };
+    let comment_error = move || {
+        comment
+            .value()
+            .get()
+            .and_then(|r| r.err())
+            .map(|e| e.to_string())
+    };
+    let approvals = cr.approvers.len();
+    let required = cr.required_approvals.max(1) as usize;
+    let percent = (approvals.min(required) * 100 / required).to_string();
+    let can_schedule = cr.allowed_actions.iter().any(|a| a == "schedule");
+    let needs_note = cr.allowed_actions.iter().any(|a| describe(a).1);
+    let actions = cr.allowed_actions.clone();
+
+    view! {
+        <Title text=format!("CR-{} {}", cr.number, cr.title) />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow"><a href="/changes">"Change requests"</a>" / "{format!("CR-{}", cr.number)}</p>
+                <h1>{cr.title.clone()}</h1>
+                <p class="badges"><StatusBadge status=cr.status />" "<ClassBadge class=cr.class /></p>
+            </div>
+        </header>
+        <div class="columns columns-wide">
+            <div>
+                <section class="card">
+                    <dl class="facts">
+                        <dt>"Requester"</dt><dd>{cr.requester.clone()}</dd>
+                        <dt>"Type"</dt><dd>{cr.change_type.label()}</dd>
+                        <dt>"Priority"</dt><dd>{cr.priority.label()}</dd>
+                        <dt>"Impact"</dt><dd>{cr.impact.label()}</dd>
+                        <dt>"Risk"</dt><dd>{cr.risk.label()}</dd>
+                        <dt>"Environments"</dt><dd><ul class="chips">{cr.environments.iter().map(|e| view! { <li class="chip">{e.clone()}</li> }).collect_view()}</ul></dd>
+                        <dt>"Services"</dt><dd>{if cr.services.is_empty() { "—".to_string() } else { cr.services.join(", ") }}</dd>
+                        <dt>"Planned"</dt><dd>{cr.planned_start.map(format::datetime).unwrap_or_else(|| "Not yet".into())}{format!(" · {} min", cr.duration_minutes)}{cr.maintenance.then_some(" · maintenance window")}</dd>
+                        <dt>"Technical review"</dt><dd>{cr.reviewer.clone().unwrap_or_else(|| "Not yet".into())}</dd>
+                    </dl>
+                    {(!cr.description.is_empty()).then(|| view! { <p class="prose">{cr.description.clone()}</p> })}
+                </section>
+                <section class="card">
+                    <h2>"Plans"</h2>
+                    <h3>"Implementation"</h3><p class="prose">{cr.implementation_plan.clone()}</p>
+                    <h3>"Rollback"</h3><p class="prose">{cr.rollback_plan.clone()}</p>
+                    <h3>"Testing"</h3><p class="prose">{if cr.testing_plan.is_empty() { "—".to_string() } else { cr.testing_plan.clone() }}</p>
+                    {cr.closure_notes.clone().map(|n| view! { <h3>"Closure notes"</h3><p class="prose">{n}</p> })}
+                </section>
+                {(cr.class == ChangeClass::Emergency
+                    && matches!(cr.status, CrStatus::Implementing | CrStatus::Validating | CrStatus::Closed))
+                    .then(|| view! { <ReviewForm cr=cr.clone() review /> })}
+                <section class="card">
+                    <h2>"Comments"</h2>
+                    <ul class="comments">
+                        {cr.comments.iter().map(|c| view! {
+                            <li><strong>{c.author.clone()}</strong>" "<span class="muted small">{format::datetime(c.created_at)}</span><p class="prose">{c.body.clone()}</p></li>
+                        }).collect_view()}
+                    </ul>
+                    <form class="form" on:submit=move |ev| {
+                        ev.prevent_default();
+                        comment.dispatch(AddCrComment { number, body: body.get_untracked() });
+                        body.set(String::new());
+                    }>
+                        <div class="field">
+                            <label for="cr-comment">"Add a comment"</label>
+                            <textarea id="cr-comment" rows="2" bind:value=body></textarea>
+                            <p class="field-error">{comment_error}</p>
+                        </div>
+                        <button type="submit" class="btn btn-ghost">"Comment"</button>
+                    </form>
+                </section>
+            </div>
+            <div>
+                <section class="card">
+                    <h2>"Approvals"</h2>
+                    <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=required aria-valuenow=approvals>
+                        <span style=format!("width: {percent}%")></span>
+                    </div>
+                    <p class="muted small" data-testid="approval-count">{format!("{approvals} of {required} approval{}", if required == 1 { "" } else { "s" })}</p>
+                    <ul class="chips">{cr.approvers.iter().map(|a| view! { <li class="chip">{a.clone()}</li> }).collect_view()}</ul>
+                </section>
+                <section class="card">
+                    <h2>"Next step"</h2>
+                    {move || act_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+                    {if actions.is_empty() {
+                        view! { <p class="muted">"Nothing for you to do here right now."</p> }.into_any()
+                    } else {
+                        view! {
+                            <div class="form">
+                                <Show when=move || can_schedule>
+                                    <div class="field">
+                                        <label for="cr-schedule">"Planned start (UTC)"</label>
+                                        <input id="cr-schedule" type="datetime-local" bind:value=planned />
+                                    </div>
+                                </Show>
+                                <Show when=move || needs_note>
+                                    <div class="field">
+                                        <label for="cr-note">"Reason or notes"</label>
+                                        <textarea id="cr-note" rows="2" bind:value=note></textarea>
+                                    </div>
+                                </Show>
+                                <div class="row-actions">
+                                    {actions.iter().map(|action| {
+                                        let (label, _, css) = describe(action);
+                                        let action = action.clone();
+                                        view! {
+                                            <button type="button" class=css disabled=move || act.pending().get() on:click=move |_| {
+                                                act.dispatch(ChangeRequestAction {
+                                                    number,
+                                                    action: action.clone(),
+                                                    note: note.get_untracked(),
+                                                    planned_start: planned.get_untracked(),
+                                                });
+                                            }>{label}</button>
+                                        }
+                                    }).collect_view()}
+                                </div>
+                            </div>
+                        }.into_any()
+                    }}
+                </section>
+                <section class="card">
+                    <h2>"Timeline"</h2>
+                    <ol class="timeline" data-testid="cr-timeline">
+                        {cr.events.iter().map(|e| {
+                            let what = match (e.from_status, e.to_status) {
+                                (Some(from), Some(to)) if from != to => format!("{} → {}", from.label(), to.label()),
+                                (_, Some(to)) if e.action == "create" => format!("Filed as {}", to.label().to_lowercase()),
+                                _ => e.action.replace('_', " "),
+                            };
+                            view! {
+                                <li>
+                                    <span class="timeline-dot" aria-hidden="true"></span>
+                                    <div>
+                                        <strong>{what}</strong><span class="muted">" by "{e.actor_label.clone()}</span>
+                                        {e.note.clone().map(|n| view! { <div class="small">{n}</div> })}
+                                        <div class="muted small">{format::datetime(e.occurred_at)}</div>
+                                    </div>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ol>
+                </section>
+            </div>
+        </div>
+    }
+}
+
+/// The post-implementation review of an emergency change.
+#[component]
+fn ReviewForm(cr: CrDetail, review: ServerAction<WritePostImplementationReview>) -> impl IntoView {
+    let number = cr.number;
+    let root_cause = RwSignal::new(cr.review_root_cause.clone().unwrap_or_default());
+    let prevention = RwSignal::new(cr.review_prevention.clone().unwrap_or_default());
+    let written = cr.review_root_cause.is_some();
+    let error = move |field: &'static str| {
+        move || {
+            review
+                .value()
+                .get()
+                .and_then(|r| r.err())
+                .map(|e| e.field_message(field).unwrap_or_else(|| e.to_string()))
+        }
+    };
+    view! {
+        <section class="card">
+            <h2>"Post-implementation review"</h2>
+            {(!written).then(|| view! { <div class="alert alert-info">"This emergency change cannot close until its review is written."</div> })}
+            <form class="form" on:submit=move |ev| {
+                ev.prevent_default();
+                review.dispatch(WritePostImplementationReview { number, root_cause: root_cause.get_untracked(), prevention: prevention.get_untracked() });
+            }>
+                <div class="field">
+                    <label for="pir-cause">"Root cause"</label>
+                    <textarea id="pir-cause" rows="3" bind:value=root_cause></textarea>
+                    <p class="field-error">{error("root_cause")}</p>
+                </div>
+                <div class="field">
+                    <label for="pir-prevention">"Prevention"</label>
+                    <textarea id="pir-prevention" rows="3" bind:value=prevention></textarea>
+                    <p class="field-error">{error("prevention")}</p>
+                </div>
+                <button type="submit" class="btn btn-ghost">"Save review"</button>
+            </form>
+        </section>
+    }
+}

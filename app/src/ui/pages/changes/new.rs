@@ -1,0 +1,208 @@
+use crate::api::change_requests::{list_environments, CreateChangeRequest};
+use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
+use crate::domain::cr_form::CrInput;
+use crate::error::AppError;
+use leptos::ev::SubmitEvent;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_navigate;
+use std::collections::BTreeMap;
+
+fn options(
+    all: &'static [(&'static str, &'static str)],
+    selected: RwSignal<String>,
+) -> impl IntoView {
+    all.iter()
+        .map(|(value, label)| view! { <option value=*value selected=move || selected.get() == *value>{*label}</option> })
+        .collect_view()
+}
+
+macro_rules! choices {
+    ($t:ty) => {{
+        static CHOICES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
+            std::sync::LazyLock::new(|| {
+                <$t>::ALL.iter().map(|v| (v.as_str(), v.label())).collect()
+            });
+        CHOICES.as_slice()
+    }};
+}
+
+/// Filing a change request: every field of the seed's `ChangeRequest`,
+/// checked in the browser with the rules the server applies.
+#[component]
+pub fn NewChangePage() -> impl IntoView {
+    let environments = Resource::new(|| (), |_| list_environments());
+    let create = ServerAction::<CreateChangeRequest>::new();
+    let title = RwSignal::new(String::new());
+    let description = RwSignal::new(String::new());
+    let change_type = RwSignal::new("enhancement".to_string());
+    let priority = RwSignal::new("medium".to_string());
+    let impact = RwSignal::new("low".to_string());
+    let risk = RwSignal::new("low".to_string());
+    let class = RwSignal::new("normal".to_string());
+    let chosen_envs = RwSignal::new(Vec::<String>::new());
+    let services = RwSignal::new(String::new());
+    let planned_start = RwSignal::new(String::new());
+    let duration = RwSignal::new("60".to_string());
+    let maintenance = RwSignal::new(false);
+    let implementation_plan = RwSignal::new(String::new());
+    let rollback_plan = RwSignal::new(String::new());
+    let testing_plan = RwSignal::new(String::new());
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let input = move || CrInput {
+        title: title.get_untracked(),
+        description: description.get_untracked(),
+        change_type: change_type.get_untracked(),
+        priority: priority.get_untracked(),
+        impact: impact.get_untracked(),
+        risk: risk.get_untracked(),
+        class: class.get_untracked(),
+        environments: chosen_envs.get_untracked(),
+        services: services
+            .get_untracked()
+            .split(',')
+            .map(|s| s.trim().to_string())
+            .collect(),
+        planned_start: planned_start.get_untracked(),
+        duration_minutes: duration.get_untracked(),
+        maintenance: maintenance.get_untracked(),
+        implementation_plan: implementation_plan.get_untracked(),
+        rollback_plan: rollback_plan.get_untracked(),
+        testing_plan: testing_plan.get_untracked(),
+    };
+    let navigate = use_navigate();
+    Effect::new(move |_| match create.value().get() {
+        Some(Ok(number)) => navigate(&format!("/changes/{number}"), Default::default()),
+        Some(Err(AppError::Validation { fields, message })) => errors.set(if fields.is_empty() {
+            BTreeMap::from([("form".into(), message)])
+        } else {
+            fields
+        }),
+        Some(Err(other)) => errors.set(BTreeMap::from([("form".into(), other.to_string())])),
+        None => {}
+    });
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let input = input();
+        match input.validate() {
+            Ok(_) => {
+                errors.set(BTreeMap::new());
+                create.dispatch(CreateChangeRequest { input });
+            }
+            Err(found) => errors.set(found),
+        }
+    };
+    let error = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
+
+    view! {
+        <Title text="New change request" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Change requests"</p>
+                <h1>"New change request"</h1>
+                <p class="muted">"It starts as a draft; submit it for review when it is ready."</p>
+            </div>
+        </header>
+        <form class="card form" on:submit=on_submit novalidate>
+            {move || error("form")().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+            <div class="field">
+                <label for="cr-title">"Title"</label>
+                <input id="cr-title" type="text" maxlength="200" bind:value=title aria-invalid=invalid("title") />
+                <p class="field-error">{error("title")}</p>
+            </div>
+            <div class="field">
+                <label for="cr-description">"Description"</label>
+                <textarea id="cr-description" rows="3" bind:value=description></textarea>
+            </div>
+            <div class="form-grid">
+                <div class="field">
+                    <label for="cr-type">"Type"</label>
+                    <select id="cr-type" on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
+                </div>
+                <div class="field">
+                    <label for="cr-priority">"Priority"</label>
+                    <select id="cr-priority" on:change=move |ev| priority.set(event_target_value(&ev))>{options(choices!(Priority), priority)}</select>
+                </div>
+                <div class="field">
+                    <label for="cr-impact">"Impact"</label>
+                    <select id="cr-impact" on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
+                </div>
+                <div class="field">
+                    <label for="cr-risk">"Risk"</label>
+                    <select id="cr-risk" on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
+                </div>
+                <div class="field">
+                    <label for="cr-class">"Class"</label>
+                    <select id="cr-class" on:change=move |ev| class.set(event_target_value(&ev))>{options(choices!(ChangeClass), class)}</select>
+                </div>
+            </div>
+            <fieldset class="field">
+                <legend>"Environments"</legend>
+                <Suspense fallback=|| view! { <span class="muted">"Loading…"</span> }>
+                    {move || Suspend::new(async move {
+                        let list = environments.await?;
+                        Ok::<_, AppError>(view! {
+                            <div class="role-picker">
+                                {list.into_iter().map(|env| {
+                                    let key = env.key.clone();
+                                    let id = format!("cr-env-{}", env.key);
+                                    let label_for = id.clone();
+                                    let hint = if env.protected { format!("protected · {} approval(s)", env.required_approvals) } else { String::new() };
+                                    view! {
+                                        <label for=label_for class="check">
+                                            <input type="checkbox" id=id on:change=move |ev| {
+                                                let on = event_target_checked(&ev);
+                                                let key = key.clone();
+                                                chosen_envs.update(|s| { s.retain(|k| *k != key); if on { s.push(key); } });
+                                            } />
+                                            <span>{env.name}</span>
+                                            <small class="muted">{hint}</small>
+                                        </label>
+                                    }
+                                }).collect_view()}
+                            </div>
+                        })
+                    })}
+                </Suspense>
+                <p class="field-error">{error("environments")}</p>
+            </fieldset>
+            <div class="form-grid">
+                <div class="field">
+                    <label for="cr-services">"Services (comma-separated)"</label>
+                    <input id="cr-services" type="text" placeholder="api, web" bind:value=services />
+                </div>
+                <div class="field">
+                    <label for="cr-start">"Planned start (UTC)"</label>
+                    <input id="cr-start" type="datetime-local" bind:value=planned_start aria-invalid=invalid("planned_start") />
+                    <p class="field-error">{error("planned_start")}</p>
+                </div>
+                <div class="field">
+                    <label for="cr-duration">"Duration (minutes)"</label>
+                    <input id="cr-duration" type="number" min="1" max="20160" bind:value=duration aria-invalid=invalid("duration_minutes") />
+                    <p class="field-error">{error("duration_minutes")}</p>
+                </div>
+                <label class="check" for="cr-maintenance">
+                    <input id="cr-maintenance" type="checkbox" bind:checked=maintenance />
+                    <span>"Needs a maintenance window"</span>
+                </label>
+            </div>
+            <div class="field">
+                <label for="cr-implementation">"Implementation plan"</label>
+                <textarea id="cr-implementation" rows="4" bind:value=implementation_plan aria-invalid=invalid("implementation_plan")></textarea>
+                <p class="field-error">{error("implementation_plan")}</p>
+            </div>
+            <div class="field">
+                <label for="cr-rollback">"Rollback plan"</label>
+                <textarea id="cr-rollback" rows="3" bind:value=rollback_plan aria-invalid=invalid("rollback_plan")></textarea>
+                <p class="field-error">{error("rollback_plan")}</p>
+            </div>
+            <div class="field">
+                <label for="cr-testing">"Testing plan"</label>
+                <textarea id="cr-testing" rows="3" bind:value=testing_plan></textarea>
+            </div>
+            <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Save draft"</button>
+        </form>
+    }
+}

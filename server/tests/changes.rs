@@ -1,0 +1,267 @@
+//! The change-request workflow through the server functions, as different
+//! people, against a real database.
+
+mod support;
+
+use app::api::change_requests::{
+    ChangeRequestAction, CreateChangeRequest, GetChangeRequest, WritePostImplementationReview,
+};
+use leptos::server_fn::ServerFn;
+use serde_json::{json, Value};
+use support::{client, TestApp};
+
+struct Person {
+    client: reqwest::Client,
+}
+
+async fn person(app: &TestApp, email: &str, roles: &[&str]) -> Person {
+    app.create_user(email, roles).await;
+    let client = client();
+    app.login_with(&client, email, support::PASSWORD).await;
+    Person { client }
+}
+
+async fn file(app: &TestApp, who: &Person, class: &str, environments: &[&str]) -> i64 {
+    let response = who
+        .client
+        .post(app.url(CreateChangeRequest::PATH))
+        .header("origin", &app.address)
+        .json(&json!({ "input": {
+            "title": "Rotate API signing keys",
+            "description": "Yearly rotation",
+            "change_type": "security",
+            "priority": "high",
+            "impact": "medium",
+            "risk": "medium",
+            "class": class,
+            "environments": environments,
+            "services": ["api"],
+            "planned_start": "2026-12-01T09:00",
+            "duration_minutes": "45",
+            "maintenance": false,
+            "implementation_plan": "Deploy new keys",
+            "rollback_plan": "Restore old keys",
+            "testing_plan": "Smoke tests"
+        }}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
+    response.json().await.unwrap()
+}
+
+async fn act(
+    app: &TestApp,
+    who: &Person,
+    number: i64,
+    action: &str,
+    note: &str,
+) -> Result<String, String> {
+    let number = number.to_string();
+    let response = app
+        .server_fn(
+            &who.client,
+            ChangeRequestAction::PATH,
+            &[
+                ("number", &number),
+                ("action", action),
+                ("note", note),
+                ("planned_start", ""),
+            ],
+        )
+        .await;
+    let ok = response.status().is_success();
+    let body = response.text().await.unwrap();
+    if ok {
+        Ok(serde_json::from_str::<String>(&body).unwrap())
+    } else {
+        Err(body)
+    }
+}
+
+async fn detail(app: &TestApp, who: &Person, number: i64) -> Value {
+    let number = number.to_string();
+    app.server_fn(&who.client, GetChangeRequest::PATH, &[("number", &number)])
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_normal_change_goes_from_draft_to_closed_with_two_prod_approvals() {
+    let app = TestApp::spawn().await;
+    let requester = person(&app, "erin@example.com", &["engineer"]).await;
+    let reviewer = person(&app, "rev@example.com", &["engineer"]).await;
+    let first = person(&app, "pm1@example.com", &["approver"]).await;
+    let second = person(&app, "pm2@example.com", &["approver"]).await;
+    let manager = person(&app, "rm@example.com", &["release_manager"]).await;
+    let number = file(&app, &requester, "normal", &["prod", "staging"]).await;
+
+    assert_eq!(
+        act(&app, &requester, number, "submit", "").await,
+        Ok("submitted".into())
+    );
+    assert_eq!(
+        act(&app, &reviewer, number, "review", "").await,
+        Ok("in_review".into())
+    );
+    assert_eq!(
+        act(&app, &first, number, "approve", "").await,
+        Ok("in_review".into())
+    );
+    assert_eq!(
+        act(&app, &second, number, "approve", "").await,
+        Ok("approved".into())
+    );
+    assert_eq!(
+        act(&app, &manager, number, "schedule", "").await,
+        Ok("scheduled".into())
+    );
+    assert_eq!(
+        act(&app, &manager, number, "start_implementation", "").await,
+        Ok("implementing".into())
+    );
+    assert_eq!(
+        act(&app, &manager, number, "start_validation", "").await,
+        Ok("validating".into())
+    );
+    assert_eq!(
+        act(&app, &manager, number, "close", "Rotated without incident").await,
+        Ok("closed".into())
+    );
+
+    let cr = detail(&app, &manager, number).await;
+    assert_eq!(cr["status"], "closed");
+    assert_eq!(cr["required_approvals"], 2);
+    assert_eq!(cr["approvers"].as_array().unwrap().len(), 2);
+    assert_eq!(cr["events"].as_array().unwrap().len(), 9);
+    let audited: i64 =
+        sqlx::query_scalar("select count(*) from audit_event where entity_type = 'change_request'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(audited, 9);
+    let forged =
+        sqlx::query("update audit_event set action = 'x' where entity_type = 'change_request'")
+            .execute(&app.pool)
+            .await;
+    assert!(forged.is_err());
+}
+
+#[tokio::test]
+async fn nobody_approves_their_own_change_request() {
+    let app = TestApp::spawn().await;
+    let requester = person(&app, "both@example.com", &["engineer", "approver"]).await;
+    let reviewer = person(&app, "rev@example.com", &["engineer"]).await;
+    let number = file(&app, &requester, "normal", &["dev"]).await;
+    act(&app, &requester, number, "submit", "").await.unwrap();
+    act(&app, &reviewer, number, "review", "").await.unwrap();
+
+    let refused = act(&app, &requester, number, "approve", "").await;
+
+    assert!(refused
+        .unwrap_err()
+        .contains("cannot review or approve your own change request"));
+    assert_eq!(
+        detail(&app, &requester, number).await["status"],
+        "in_review"
+    );
+}
+
+#[tokio::test]
+async fn a_transition_the_machine_does_not_allow_is_refused_clearly() {
+    let app = TestApp::spawn().await;
+    let requester = person(&app, "erin@example.com", &["engineer"]).await;
+    let approver = person(&app, "pm@example.com", &["approver"]).await;
+    let number = file(&app, &requester, "normal", &["dev"]).await;
+
+    let refused = act(&app, &approver, number, "approve", "").await;
+
+    assert!(refused
+        .unwrap_err()
+        .contains("A draft change request cannot be approved."));
+}
+
+#[tokio::test]
+async fn rejection_needs_a_reason_and_rework_resets_approvals() {
+    let app = TestApp::spawn().await;
+    let requester = person(&app, "erin@example.com", &["engineer"]).await;
+    let reviewer = person(&app, "rev@example.com", &["engineer"]).await;
+    let approver = person(&app, "pm@example.com", &["approver"]).await;
+    let number = file(&app, &requester, "normal", &["prod"]).await;
+    act(&app, &requester, number, "submit", "").await.unwrap();
+    act(&app, &reviewer, number, "review", "").await.unwrap();
+    act(&app, &approver, number, "approve", "").await.unwrap();
+
+    assert!(act(&app, &approver, number, "reject", " ").await.is_err());
+    let other = person(&app, "pm2@example.com", &["approver"]).await;
+    assert_eq!(
+        act(&app, &other, number, "reject", "No load test").await,
+        Ok("rejected".into())
+    );
+    assert_eq!(
+        act(&app, &requester, number, "rework", "").await,
+        Ok("draft".into())
+    );
+
+    let cr = detail(&app, &requester, number).await;
+    assert_eq!(cr["approvers"].as_array().unwrap().len(), 0);
+    assert_eq!(cr["reviewer"], Value::Null);
+}
+
+#[tokio::test]
+async fn an_emergency_change_is_fast_tracked_and_closes_only_after_its_review() {
+    let app = TestApp::spawn().await;
+    let requester = person(&app, "oncall@example.com", &["engineer"]).await;
+    let manager = person(&app, "rm@example.com", &["release_manager"]).await;
+    let number = file(&app, &requester, "emergency", &["prod"]).await;
+    act(&app, &requester, number, "submit", "").await.unwrap();
+
+    assert_eq!(
+        act(&app, &manager, number, "fast_track", "").await,
+        Ok("approved".into())
+    );
+    act(&app, &manager, number, "schedule", "").await.unwrap();
+    act(&app, &manager, number, "start_implementation", "")
+        .await
+        .unwrap();
+    act(&app, &manager, number, "start_validation", "")
+        .await
+        .unwrap();
+    let refused = act(&app, &manager, number, "close", "Patched").await;
+    assert!(refused.unwrap_err().contains("post-implementation review"));
+
+    let review = app
+        .server_fn(
+            &requester.client,
+            WritePostImplementationReview::PATH,
+            &[
+                ("number", &number.to_string()),
+                ("root_cause", "Expired certificate"),
+                ("prevention", "Expiry alerts 30 days ahead"),
+            ],
+        )
+        .await;
+    assert_eq!(review.status(), 200);
+    assert_eq!(
+        act(&app, &manager, number, "close", "Patched").await,
+        Ok("closed".into())
+    );
+}
+
+#[tokio::test]
+async fn viewers_cannot_file_change_requests() {
+    let app = TestApp::spawn().await;
+    let viewer = person(&app, "view@example.com", &["viewer"]).await;
+    let response = viewer
+        .client
+        .post(app.url(CreateChangeRequest::PATH))
+        .header("origin", &app.address)
+        .json(&json!({ "input": { "title": "x" } }))
+        .send()
+        .await
+        .unwrap();
+    assert!(!response.status().is_success());
+    assert!(response.text().await.unwrap().contains("Forbidden"));
+}

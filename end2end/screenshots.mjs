@@ -24,7 +24,25 @@ for (const [label, viewport] of [["desktop", { width: 1366, height: 860 }], ["ph
   await page.click("button[type=submit]");
   await page.waitForURL(/\/$/);
   await page.locator("body[data-hydrated]").waitFor({ state: "attached" });
-  for (const [name, path] of [["overview", "/"], ["tokens", "/account/tokens"], ["account", "/account"], ["users", "/admin/users"], ["404", "/nope"]]) {
+  let change = "/changes";
+  if (label === "desktop") {
+    await page.goto(`${base}/changes/new`);
+    await page.locator("body[data-hydrated]").waitFor({ state: "attached" });
+    await page.screenshot({ path: `${out}/change-new-${label}.png`, fullPage: true });
+    await page.fill("#cr-title", "Rotate API signing keys");
+    await page.selectOption("#cr-type", "security");
+    await page.check("#cr-env-prod");
+    await page.check("#cr-env-staging");
+    await page.fill("#cr-services", "api, auth");
+    await page.fill("#cr-start", "2026-12-01T09:00");
+    await page.fill("#cr-implementation", "Deploy the new keys to the key service.\nSwitch token signing to the new key.");
+    await page.fill("#cr-rollback", "Switch signing back to the previous key.");
+    await page.fill("#cr-testing", "Smoke tests on staging; token verification dashboards.");
+    await page.click("text=Save draft");
+    await page.waitForURL(/\/changes\/\d+$/);
+    change = new URL(page.url()).pathname;
+  }
+  for (const [name, path] of [["changes", "/changes"], ["change", change], ["overview", "/"], ["tokens", "/account/tokens"], ["account", "/account"], ["users", "/admin/users"], ["404", "/nope"]]) {
     await page.goto(`${base}${path}`);
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${out}/${name}-${label}.png`, fullPage: true });

@@ -95,6 +95,12 @@ pub struct ActivityView {
 /// What the overview page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Overview {
+    /// The caller's open change requests.
+    pub my_changes: Vec<CrSummary>,
+    /// Change requests waiting for the caller's review, approval or scheduling.
+    pub waiting_for_me: Vec<CrSummary>,
+    /// Changes scheduled in the next seven days.
+    pub upcoming: Vec<CrSummary>,
     pub active_tokens: i64,
     pub active_users: Option<i64>,
     pub recent_activity: Vec<ActivityView>,
@@ -185,4 +191,20 @@ pub struct CrDetail {
     pub comments: Vec<CommentView>,
     /// Workflow actions the viewer may take now (`submit`, `approve`, ...).
     pub allowed_actions: Vec<String>,
+}
+
+/// A change on the calendar.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarEntry {
+    pub number: i64,
+    pub title: String,
+    pub status: crate::domain::change_request::CrStatus,
+    pub class: crate::domain::change_request::ChangeClass,
+    pub environments: Vec<String>,
+    pub services: Vec<String>,
+    pub start: DateTime<Utc>,
+    pub end: DateTime<Utc>,
+    /// What it clashes with (another change on the same environment and
+    /// service at the same time), in words.
+    pub conflicts: Vec<String>,
 }

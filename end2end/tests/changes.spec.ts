@@ -64,6 +64,13 @@ test("a change request goes from an engineer's draft to scheduled", async ({ pag
   await expect(page.locator("[data-status]")).toHaveText("Scheduled");
   await expect(page.getByTestId("cr-timeline")).toContainText("Approved → Scheduled");
 
+  const number = url.split("/").pop();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Calendar" }).click();
+  await page.goto("/calendar?month=2026-12&env=prod");
+  const day = page.locator('[data-date="2026-12-02"]');
+  await expect(day.getByRole("link", { name: new RegExp(`CR-${number} Rotate API signing keys`) })).toBeVisible();
+  await expect(day.locator(".calendar-entry")).toHaveClass(/scheduled/);
+
   await page.goto("/changes?status=scheduled");
   const row = page.getByRole("row", { name: /Rotate API signing keys/ });
   await expect(row).toContainText("2026-12-02 10:30 UTC");

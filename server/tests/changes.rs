@@ -4,7 +4,8 @@
 mod support;
 
 use app::api::change_requests::{
-    ChangeRequestAction, CreateChangeRequest, GetChangeRequest, WritePostImplementationReview,
+    CalendarMonth, ChangeRequestAction, CreateChangeRequest, GetChangeRequest,
+    WritePostImplementationReview,
 };
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
@@ -264,4 +265,53 @@ async fn viewers_cannot_file_change_requests() {
         .unwrap();
     assert!(!response.status().is_success());
     assert!(response.text().await.unwrap().contains("Forbidden"));
+}
+
+#[tokio::test]
+async fn the_calendar_marks_changes_that_touch_the_same_environment_and_service_at_once() {
+    let app = TestApp::spawn().await;
+    let engineer = person(&app, "erin@example.com", &["engineer"]).await;
+    let first = file(&app, &engineer, "normal", &["prod"]).await;
+    let second = file(&app, &engineer, "normal", &["prod"]).await;
+    let draft = file(&app, &engineer, "normal", &["prod"]).await;
+    sqlx::query("update change_request set status = 'scheduled' where number = any($1)")
+        .bind(vec![first, second])
+        .execute(&app.pool)
+        .await
+        .unwrap();
+
+    let response = app
+        .server_fn(
+            &engineer.client,
+            CalendarMonth::PATH,
+            &[("month", "2026-12"), ("environment", "prod")],
+        )
+        .await;
+    let entries: Vec<Value> = response.json().await.unwrap();
+    let staging: Vec<Value> = app
+        .server_fn(
+            &engineer.client,
+            CalendarMonth::PATH,
+            &[("month", "2026-12"), ("environment", "staging")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert_eq!(
+        entries.len(),
+        2,
+        "drafts stay off the calendar: {entries:?}"
+    );
+    assert!(entries.iter().all(|e| e["number"] != draft));
+    assert!(entries[0]["conflicts"][0]
+        .as_str()
+        .unwrap()
+        .contains(&format!("CR-{second}")));
+    assert!(entries[1]["conflicts"][0]
+        .as_str()
+        .unwrap()
+        .contains(&format!("CR-{first}")));
+    assert!(staging.is_empty());
 }

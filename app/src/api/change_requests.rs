@@ -163,3 +163,26 @@ pub async fn write_post_implementation_review(
     )
     .await
 }
+
+/// Changes on the calendar for `month` (`YYYY-MM`), optionally one environment.
+#[server]
+pub async fn calendar_month(
+    month: String,
+    environment: String,
+) -> Result<Vec<crate::model::CalendarEntry>, AppError> {
+    use crate::domain::calendar::Month;
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    let month = Month::parse(&month).map_err(|m| AppError::field("month", m))?;
+    let (first, last) = month.range();
+    let from = first
+        .and_hms_opt(0, 0, 0)
+        .ok_or(AppError::Internal)?
+        .and_utc();
+    let to = (last + chrono::Duration::days(1))
+        .and_hms_opt(0, 0, 0)
+        .ok_or(AppError::Internal)?
+        .and_utc();
+    let environment = Some(environment.trim()).filter(|e| !e.is_empty());
+    crate::server::calendar::entries(&cx.state.pool, from, to, environment).await
+}

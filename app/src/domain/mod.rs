@@ -1,6 +1,7 @@
 //! Pure types and rules, no I/O. Compiled for the browser too, so a form
 //! validates with exactly the rules the server applies.
 
+pub mod calendar;
 pub mod change_request;
 pub mod cr_form;
 pub mod email;

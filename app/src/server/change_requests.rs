@@ -621,3 +621,72 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
         allowed_actions: allowed_actions(&facts, user),
     })
 }
+
+/// What the overview shows about change requests for `user`: their own open
+/// ones, the ones waiting for them, and what is scheduled in the next 7 days.
+pub struct Dashboard {
+    pub mine: Vec<CrSummary>,
+    pub waiting: Vec<CrSummary>,
+    pub upcoming: Vec<CrSummary>,
+}
+
+pub async fn dashboard(pool: &PgPool, user: &SessionUser) -> Result<Dashboard, AppError> {
+    use crate::domain::Role;
+    let engineer = user.roles.contains(Role::Engineer);
+    let approver = user.roles.contains(Role::Approver);
+    let manager = user.roles.contains(Role::ReleaseManager) || user.roles.contains(Role::Admin);
+    let rows = sqlx::query!(
+        r#"select c.id, c.number, c.title, c.status::text as "status!", c.class, c.priority, c.environments,
+                  u.display_name as requester, c.planned_start, c.updated_at,
+                  (c.requester_id = $1 and c.status not in ('closed', 'cancelled')) as "mine!",
+                  (c.requester_id <> $1 and (
+                      ($2 and c.status = 'submitted')
+                      or ($3 and c.status = 'in_review' and c.reviewer_id is distinct from $1
+                          and not exists (select 1 from cr_approval a where a.cr_id = c.id and a.approver_id = $1))
+                      or ($4 and c.status = 'approved')
+                      or ($4 and c.status = 'submitted' and c.class = 'emergency')
+                  )) as "waiting!",
+                  (c.status = 'scheduled' and c.planned_start between now() and now() + interval '7 days') as "upcoming!"
+           from change_request c join app_user u on u.id = c.requester_id
+           where (c.requester_id = $1 and c.status not in ('closed', 'cancelled'))
+              or c.status in ('submitted', 'in_review', 'approved')
+              or (c.status = 'scheduled' and c.planned_start between now() and now() + interval '7 days')
+           order by c.planned_start nulls last, c.updated_at desc
+           limit 200"#,
+        user.id,
+        engineer,
+        approver,
+        manager,
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut board = Dashboard {
+        mine: vec![],
+        waiting: vec![],
+        upcoming: vec![],
+    };
+    for r in rows {
+        let summary = CrSummary {
+            id: r.id,
+            number: r.number,
+            title: r.title,
+            status: parse(&r.status, CrStatus::parse)?,
+            class: parse(&r.class, ChangeClass::parse)?,
+            priority: parse(&r.priority, crate::domain::change_request::Priority::parse)?,
+            environments: r.environments,
+            requester: r.requester,
+            planned_start: r.planned_start,
+            updated_at: r.updated_at,
+        };
+        if r.upcoming && board.upcoming.len() < 10 {
+            board.upcoming.push(summary.clone());
+        }
+        if r.waiting && board.waiting.len() < 10 {
+            board.waiting.push(summary.clone());
+        }
+        if r.mine && board.mine.len() < 10 {
+            board.mine.push(summary);
+        }
+    }
+    Ok(board)
+}

@@ -31,7 +31,11 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
     )
     .fetch_all(pool)
     .await?;
+    let board = super::change_requests::dashboard(pool, user).await?;
     Ok(Overview {
+        my_changes: board.mine,
+        waiting_for_me: board.waiting,
+        upcoming: board.upcoming,
         active_tokens,
         active_users,
         recent_activity,

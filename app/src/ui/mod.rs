@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use pages::calendar::CalendarPage;
 use pages::changes::{detail::ChangeDetailPage, list::ChangeListPage, new::NewChangePage};
 use pages::{
     account::AccountPage, login::LoginPage, not_found::NotFound, overview::OverviewPage,
@@ -71,6 +72,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
                     <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
                     <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("calendar") view=CalendarPage ssr=SsrMode::Async />
                     <Route path=path!("changes") view=ChangeListPage ssr=SsrMode::Async />
                     <Route path=path!("changes/new") view=NewChangePage ssr=SsrMode::Async />
                     <Route path=path!("changes/:number") view=ChangeDetailPage ssr=SsrMode::Async />

@@ -64,6 +64,10 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                         <Icon name="changes" />
                         <span>"Change requests"</span>
                     </A>
+                    <A href="/calendar">
+                        <Icon name="calendar" />
+                        <span>"Calendar"</span>
+                    </A>
                     <A href="/account/tokens">
                         <Icon name="key" />
                         <span>"API tokens"</span>

@@ -1,6 +1,7 @@
 //! One module per page.
 
 pub mod account;
+pub mod calendar;
 pub mod changes;
 pub mod login;
 pub mod not_found;

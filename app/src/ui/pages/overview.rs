@@ -1,5 +1,6 @@
 use crate::api::overview::get_overview;
-use crate::model::{ActivityView, CurrentUser};
+use crate::model::{ActivityView, CrSummary, CurrentUser};
+use crate::ui::components::status::StatusBadge;
 use crate::ui::format;
 use crate::ui::UserResource;
 use leptos::prelude::*;
@@ -25,6 +26,21 @@ pub fn OverviewPage() -> impl IntoView {
                             <h1>"Welcome back, " {name}</h1>
                         </div>
                     </header>
+                    <section class="columns columns-even">
+                        <article class="card">
+                            <h2>"Waiting for you"</h2>
+                            <ChangeList items=overview.waiting_for_me empty="Nothing needs your review, approval or scheduling." testid="waiting-for-me" />
+                        </article>
+                        <article class="card">
+                            <h2>"Your open change requests"</h2>
+                            <ChangeList items=overview.my_changes empty="You have no open change requests." testid="my-changes" />
+                            <a href="/changes/new" class="card-link">"New change request →"</a>
+                        </article>
+                    </section>
+                    <section class="card">
+                        <h2>"Scheduled this week"</h2>
+                        <ChangeList items=overview.upcoming empty="No changes scheduled in the next seven days." testid="upcoming" />
+                    </section>
                     <section class="cards">
                         <article class="card stat">
                             <h2>"Your roles"</h2>
@@ -56,6 +72,27 @@ pub fn OverviewPage() -> impl IntoView {
             })}
         </Suspense>
     }
+}
+
+#[component]
+fn ChangeList(items: Vec<CrSummary>, empty: &'static str, testid: &'static str) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="muted" data-testid=testid>{empty}</p> }.into_any();
+    }
+    view! {
+        <ul class="change-list" data-testid=testid>
+            {items.into_iter().map(|cr| view! {
+                <li>
+                    <a href=format!("/changes/{}", cr.number)><strong>{format!("CR-{}", cr.number)}</strong>" "{cr.title}</a>
+                    <span class="change-meta">
+                        <StatusBadge status=cr.status />
+                        <span class="muted small">{cr.planned_start.map(format::datetime).unwrap_or_else(|| cr.environments.join(", "))}</span>
+                    </span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+    .into_any()
 }
 
 #[component]

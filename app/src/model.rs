@@ -208,3 +208,27 @@ pub struct CalendarEntry {
     /// service at the same time), in words.
     pub conflicts: Vec<String>,
 }
+
+/// One audit event as the audit page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditRow {
+    pub id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor_kind: String,
+    pub actor_label: String,
+    pub action: String,
+    pub entity_type: String,
+    pub entity_id: Option<String>,
+    /// Pretty-printed JSON, or empty.
+    pub before: String,
+    pub after: String,
+    pub request_id: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditPage {
+    pub items: Vec<AuditRow>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}

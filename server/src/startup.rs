@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::middleware::metrics::{self, Metrics};
 use crate::middleware::origin::{self, AllowedOrigins};
-use crate::routes::{api_v1, auth, health};
+use crate::routes::{api_v1, audit_csv, auth, health};
 use crate::session_store::PgSessionStore;
 use anyhow::{Context, Result};
 use app::server::{AppState, AuthSettings};
@@ -137,6 +137,7 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
     let pages = Router::new()
         .route("/login", post(auth::login))
         .route("/logout", post(auth::logout))
+        .route("/audit.csv", get(audit_csv::export))
         .route("/api/v1/me", get(api_v1::me))
         .route("/api/v1/{*rest}", any(api_v1::not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), {

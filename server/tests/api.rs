@@ -619,3 +619,70 @@ async fn refused_cross_site_requests_are_counted_in_metrics() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn the_audit_trail_is_filtered_and_exported_for_admins_only() {
+    let app = TestApp::spawn().await;
+    app.create_user("root@example.com", &["admin"]).await;
+    app.create_user("eng@example.com", &["engineer"]).await;
+    let engineer = client();
+    app.login("root@example.com", PASSWORD).await;
+    app.login_with(&engineer, "eng@example.com", PASSWORD).await;
+    app.login_with(&client(), "eng@example.com", "wrong-password-123")
+        .await;
+
+    let page = app
+        .server_fn(
+            &app.client,
+            app::api::audit::ListAudit::PATH,
+            &[
+                ("actor", ""),
+                ("entity", "user"),
+                ("action", "session.login"),
+                ("from", ""),
+                ("to", ""),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    let csv = app
+        .client
+        .get(app.url("/audit.csv?action=user.create"))
+        .send()
+        .await
+        .unwrap();
+    let refused = app
+        .server_fn(
+            &engineer,
+            app::api::audit::ListAudit::PATH,
+            &[
+                ("actor", ""),
+                ("entity", ""),
+                ("action", ""),
+                ("from", ""),
+                ("to", ""),
+                ("page", "1"),
+            ],
+        )
+        .await;
+    let refused_csv = engineer.get(app.url("/audit.csv")).send().await.unwrap();
+
+    let page: Value = page.json().await.unwrap();
+    let actions: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["action"].as_str().unwrap())
+        .collect();
+    assert_eq!(page["total"], 3, "{actions:?}");
+    assert!(actions.iter().all(|a| a.starts_with("session.login")));
+    assert!(actions.contains(&"session.login_failed"));
+    assert_eq!(csv.headers()["content-type"], "text/csv; charset=utf-8");
+    let body = csv.text().await.unwrap();
+    let lines: Vec<&str> = body.lines().collect();
+    assert!(lines[0].starts_with("id,occurred_at,actor_kind,actor,action"));
+    assert_eq!(lines.len(), 3, "{body}");
+    assert!(lines[1].contains("user.create"));
+    assert!(refused.text().await.unwrap().contains("Forbidden"));
+    assert_eq!(refused_csv.status(), 403);
+}

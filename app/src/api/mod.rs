@@ -2,6 +2,7 @@
 //! types, call one service, return a typed error. One feature per file.
 
 pub mod account;
+pub mod audit;
 pub mod change_requests;
 pub mod overview;
 pub mod session;

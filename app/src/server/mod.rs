@@ -2,6 +2,7 @@
 //! (transaction + permission check + audit) and authentication. Server only.
 
 pub mod audit;
+pub mod audit_log;
 pub mod calendar;
 pub mod change_requests;
 pub mod context;

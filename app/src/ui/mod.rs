@@ -12,6 +12,7 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
+use pages::audit::AuditPage;
 use pages::calendar::CalendarPage;
 use pages::changes::{detail::ChangeDetailPage, list::ChangeListPage, new::NewChangePage};
 use pages::{
@@ -78,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("changes/:number") view=ChangeDetailPage ssr=SsrMode::Async />
                     <Route path=path!("account/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

@@ -46,6 +46,7 @@ pub fn AppShell() -> impl IntoView {
 #[component]
 fn Layout(user: CurrentUser) -> impl IntoView {
     let is_admin = user.is_admin();
+    let reads_audit = is_admin || user.has(crate::domain::Role::ReleaseManager);
     let initials = user.initials();
     view! {
         <div class="app">
@@ -76,11 +77,19 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                         <Icon name="user" />
                         <span>"Account"</span>
                     </A>
-                    <Show when=move || is_admin>
+                    <Show when=move || reads_audit>
                         <div class="nav-section">"Administration"</div>
+                    </Show>
+                    <Show when=move || is_admin>
                         <A href="/admin/users">
                             <Icon name="users" />
                             <span>"Users"</span>
+                        </A>
+                    </Show>
+                    <Show when=move || reads_audit>
+                        <A href="/audit">
+                            <Icon name="audit" />
+                            <span>"Audit trail"</span>
                         </A>
                     </Show>
                 </nav>

@@ -1,0 +1,132 @@
+use crate::api::audit::list_audit;
+use crate::error::AppError;
+use crate::ui::format;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+const ENTITIES: [(&str, &str); 4] = [
+    ("user", "Users"),
+    ("api_token", "API tokens"),
+    ("change_request", "Change requests"),
+    ("session", "Sessions"),
+];
+
+/// The audit trail for administrators and release managers: filters that
+/// are plain GET parameters, pagination, and a CSV export of the same view.
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let param = move |key: &str| query.with(|q| q.get(key).unwrap_or_default());
+    let page = move || param("page").parse::<i64>().unwrap_or(1).max(1);
+    let events = Resource::new(
+        move || {
+            (
+                param("actor"),
+                param("entity"),
+                param("action"),
+                param("from"),
+                param("to"),
+                page(),
+            )
+        },
+        |(actor, entity, action, from, to, page)| list_audit(actor, entity, action, from, to, page),
+    );
+    let query_string = move |page: Option<i64>| {
+        let mut parts: Vec<String> = ["actor", "entity", "action", "from", "to"]
+            .iter()
+            .filter_map(|k| {
+                let v = param(k);
+                (!v.is_empty()).then(|| format!("{k}={}", crate::domain::encode_query_value(&v)))
+            })
+            .collect();
+        if let Some(page) = page {
+            parts.push(format!("page={page}"));
+        }
+        parts.join("&")
+    };
+
+    view! {
+        <Title text="Audit trail" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Administration"</p>
+                <h1>"Audit trail"</h1>
+                <p class="muted">"Every change, who made it and when. Events cannot be edited or deleted."</p>
+            </div>
+            <a class="btn btn-ghost" href=move || format!("/audit.csv?{}", query_string(None)) download>"Export CSV"</a>
+        </header>
+        <form class="card filters" method="get" action="/audit">
+            <div class="field">
+                <label for="audit-actor">"Actor"</label>
+                <input id="audit-actor" type="text" name="actor" placeholder="email" value=move || param("actor") />
+            </div>
+            <div class="field">
+                <label for="audit-entity">"Entity"</label>
+                <select id="audit-entity" name="entity">
+                    <option value="">"Everything"</option>
+                    {ENTITIES.map(|(value, label)| view! { <option value=value selected=move || param("entity") == value>{label}</option> }).collect_view()}
+                </select>
+            </div>
+            <div class="field">
+                <label for="audit-action">"Action starts with"</label>
+                <input id="audit-action" type="text" name="action" placeholder="change_request." value=move || param("action") />
+            </div>
+            <div class="field">
+                <label for="audit-from">"From"</label>
+                <input id="audit-from" type="date" name="from" value=move || param("from") />
+            </div>
+            <div class="field">
+                <label for="audit-to">"To"</label>
+                <input id="audit-to" type="date" name="to" value=move || param("to") />
+            </div>
+            <button type="submit" class="btn btn-ghost">"Filter"</button>
+        </form>
+        <section class="card">
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let page = events.await?;
+                    if page.items.is_empty() {
+                        return Ok::<_, AppError>(view! { <p class="muted">"No events match."</p> }.into_any());
+                    }
+                    let pages = (page.total + page.per_page - 1) / page.per_page;
+                    let current = page.page;
+                    Ok(view! {
+                        <div class="table-wrap">
+                            <table class="table audit-table" data-testid="audit-table">
+                                <thead><tr><th>"When"</th><th>"Actor"</th><th>"Action"</th><th>"Entity"</th><th>"Details"</th></tr></thead>
+                                <tbody>
+                                    {page.items.into_iter().map(|e| view! {
+                                        <tr>
+                                            <td data-label="When">{format::datetime(e.occurred_at)}</td>
+                                            <td data-label="Actor">{e.actor_label}<div class="muted small">{e.actor_kind}</div></td>
+                                            <td data-label="Action"><code>{e.action.clone()}</code><div class="muted small">{format::action(&e.action)}</div></td>
+                                            <td data-label="Entity">{e.entity_type}<div class="muted small mono">{e.entity_id.unwrap_or_default()}</div></td>
+                                            <td data-label="Details">
+                                                {(!e.before.is_empty() || !e.after.is_empty()).then(|| view! {
+                                                    <details>
+                                                        <summary>"Before / after"</summary>
+                                                        <div class="diff">
+                                                            <pre>{if e.before.is_empty() { "—".to_string() } else { e.before.clone() }}</pre>
+                                                            <pre>{if e.after.is_empty() { "—".to_string() } else { e.after.clone() }}</pre>
+                                                        </div>
+                                                    </details>
+                                                })}
+                                                <div class="muted small mono">{e.request_id.map(|id| format!("request {id}")).unwrap_or_default()}</div>
+                                            </td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        </div>
+                        <nav class="pager" aria-label="Pages">
+                            <span class="muted small">{format!("{} events · page {current} of {pages}", page.total)}</span>
+                            {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/audit?{}", query_string(Some(current - 1)))>"← Newer"</a> })}
+                            {(current < pages).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/audit?{}", query_string(Some(current + 1)))>"Older →"</a> })}
+                        </nav>
+                    }.into_any())
+                })}
+            </Suspense>
+        </section>
+    }
+}

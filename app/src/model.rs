@@ -232,3 +232,28 @@ pub struct AuditPage {
     pub page: i64,
     pub per_page: i64,
 }
+
+/// A freeze window as the calendar shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FreezeView {
+    pub id: Uuid,
+    pub environments: Vec<String>,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub reason: String,
+    pub created_by: String,
+}
+
+/// What the calendar shows for a month.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CalendarMonthView {
+    pub entries: Vec<CalendarEntry>,
+    pub freezes: Vec<FreezeView>,
+}
+
+/// Whether a proposed schedule clashes, and the next free start if so.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScheduleCheck {
+    pub clashes: Vec<String>,
+    pub next_free: Option<DateTime<Utc>>,
+}

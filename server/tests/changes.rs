@@ -287,8 +287,9 @@ async fn the_calendar_marks_changes_that_touch_the_same_environment_and_service_
             &[("month", "2026-12"), ("environment", "prod")],
         )
         .await;
-    let entries: Vec<Value> = response.json().await.unwrap();
-    let staging: Vec<Value> = app
+    let month: Value = response.json().await.unwrap();
+    let entries = month["entries"].as_array().unwrap().clone();
+    let staging: Value = app
         .server_fn(
             &engineer.client,
             CalendarMonth::PATH,
@@ -313,5 +314,73 @@ async fn the_calendar_marks_changes_that_touch_the_same_environment_and_service_
         .as_str()
         .unwrap()
         .contains(&format!("CR-{first}")));
-    assert!(staging.is_empty());
+    assert_eq!(staging["entries"], json!([]));
+}
+
+#[tokio::test]
+async fn freezes_warn_when_scheduling_and_the_next_free_slot_skips_them() {
+    use app::api::change_requests::{CheckSchedule, CreateFreeze};
+    let app = TestApp::spawn().await;
+    let engineer = person(&app, "erin@example.com", &["engineer"]).await;
+    let manager = person(&app, "rm@example.com", &["release_manager"]).await;
+    let freeze_form = [
+        ("environments[0]", "prod"),
+        ("starts_at", "2026-12-01T00:00"),
+        ("ends_at", "2026-12-03T00:00"),
+        ("reason", "Year-end freeze"),
+    ];
+    let refused = app
+        .server_fn(&engineer.client, CreateFreeze::PATH, &freeze_form)
+        .await;
+    let created = app
+        .server_fn(&manager.client, CreateFreeze::PATH, &freeze_form)
+        .await;
+    assert!(refused.text().await.unwrap().contains("Forbidden"));
+    assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
+    let number = file(&app, &engineer, "normal", &["prod"]).await;
+
+    let check: Value = app
+        .server_fn(
+            &manager.client,
+            CheckSchedule::PATH,
+            &[
+                ("number", &number.to_string()),
+                ("planned_start", "2026-12-02T09:00"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    assert!(
+        check["clashes"][0]
+            .as_str()
+            .unwrap()
+            .contains("Year-end freeze"),
+        "{check}"
+    );
+    assert_eq!(check["next_free"], "2026-12-03T00:00:00Z");
+    let emergency = file(&app, &engineer, "emergency", &["prod"]).await;
+    let emergency_check: Value = app
+        .server_fn(
+            &manager.client,
+            CheckSchedule::PATH,
+            &[
+                ("number", &emergency.to_string()),
+                ("planned_start", "2026-12-02T09:00"),
+            ],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(emergency_check["clashes"], json!([]));
+    let audited: i64 = sqlx::query_scalar(
+        "select count(*) from audit_event where action = 'freeze_window.create'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 1);
 }

@@ -169,7 +169,7 @@ pub async fn write_post_implementation_review(
 pub async fn calendar_month(
     month: String,
     environment: String,
-) -> Result<Vec<crate::model::CalendarEntry>, AppError> {
+) -> Result<crate::model::CalendarMonthView, AppError> {
     use crate::domain::calendar::Month;
     let cx = crate::server::context::RequestContext::load().await?;
     cx.require_user().await?;
@@ -184,5 +184,74 @@ pub async fn calendar_month(
         .ok_or(AppError::Internal)?
         .and_utc();
     let environment = Some(environment.trim()).filter(|e| !e.is_empty());
-    crate::server::calendar::entries(&cx.state.pool, from, to, environment).await
+    let entries = crate::server::calendar::entries(&cx.state.pool, from, to, environment).await?;
+    let freezes = crate::server::freezes::between(&cx.state.pool, from, to)
+        .await?
+        .into_iter()
+        .filter(|f| environment.is_none_or(|e| f.environments.iter().any(|x| x == e)))
+        .collect();
+    Ok(crate::model::CalendarMonthView { entries, freezes })
+}
+
+/// What scheduling a change at `planned_start` would clash with.
+#[server]
+pub async fn check_schedule(
+    number: i64,
+    planned_start: String,
+) -> Result<crate::model::ScheduleCheck, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    let start = crate::domain::cr_form::parse_local_datetime(&planned_start)
+        .map_err(|m| AppError::field("planned_start", m))?;
+    crate::server::change_requests::check_schedule(&cx.state.pool, number, start).await
+}
+
+/// Creates a freeze window (release managers and administrators).
+#[server]
+pub async fn create_freeze(
+    environments: Vec<String>,
+    starts_at: String,
+    ends_at: String,
+    reason: String,
+) -> Result<(), AppError> {
+    use crate::domain::cr_form::parse_local_datetime;
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    if !(user.roles.contains(crate::domain::Role::ReleaseManager)
+        || user.roles.contains(crate::domain::Role::Admin))
+    {
+        return Err(AppError::Forbidden);
+    }
+    let start = parse_local_datetime(&starts_at).map_err(|m| AppError::field("starts_at", m))?;
+    let end = parse_local_datetime(&ends_at).map_err(|m| AppError::field("ends_at", m))?;
+    let window = crate::domain::schedule::Window::between(start, end)
+        .map_err(|m| AppError::field("ends_at", m))?;
+    let environments = environments
+        .into_iter()
+        .map(|e| e.trim().to_lowercase())
+        .filter(|e| !e.is_empty())
+        .collect();
+    crate::server::freezes::create(
+        &cx.state.pool,
+        &user,
+        environments,
+        window,
+        &reason,
+        cx.request_id.as_deref(),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Lifts a freeze window (release managers and administrators).
+#[server]
+pub async fn delete_freeze(id: uuid::Uuid) -> Result<(), AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    if !(user.roles.contains(crate::domain::Role::ReleaseManager)
+        || user.roles.contains(crate::domain::Role::Admin))
+    {
+        return Err(AppError::Forbidden);
+    }
+    crate::server::freezes::delete(&cx.state.pool, &user, id, cx.request_id.as_deref()).await
 }

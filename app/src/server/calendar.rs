@@ -74,3 +74,27 @@ pub async fn entries(
     }
     Ok(entries)
 }
+
+/// Every other approved-or-later change with a window touching `[from, to)`,
+/// as bookings for the scheduling rules.
+pub async fn bookings_except(
+    pool: &PgPool,
+    number: i64,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<Booking>, AppError> {
+    Ok(entries(pool, from, to, None)
+        .await?
+        .into_iter()
+        .filter(|e| e.number != number)
+        .map(|e| Booking {
+            label: format!("CR-{}", e.number),
+            environments: e.environments,
+            services: e.services,
+            window: Window {
+                start: e.start,
+                end: e.end,
+            },
+        })
+        .collect())
+}

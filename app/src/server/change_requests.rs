@@ -257,6 +257,53 @@ fn note_of(action: &CrAction) -> Option<String> {
     }
 }
 
+/// What scheduling change `number` at `start` would clash with, and the next
+/// free start when it clashes.
+pub async fn check_schedule(
+    pool: &PgPool,
+    number: i64,
+    start: DateTime<Utc>,
+) -> Result<crate::model::ScheduleCheck, AppError> {
+    use crate::domain::schedule::{clashes, next_free_slot, Booking, Window, SEARCH_HORIZON_DAYS};
+    let cr = sqlx::query!(
+        "select environments, services, duration_minutes, class from change_request where number = $1",
+        number
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let window = Window::new(start, i64::from(cr.duration_minutes))
+        .map_err(|m| AppError::field("planned_start", m))?;
+    let candidate = Booking {
+        label: format!("CR-{number}"),
+        environments: cr.environments,
+        services: cr.services,
+        window,
+    };
+    let from = start - chrono::Duration::days(15);
+    let to = start + chrono::Duration::days(SEARCH_HORIZON_DAYS + 15);
+    let bookings = super::calendar::bookings_except(pool, number, from, to).await?;
+    let freezes: Vec<_> = super::freezes::between(pool, from, to)
+        .await?
+        .iter()
+        .map(super::freezes::as_rule)
+        .collect();
+    let emergency = cr.class == ChangeClass::Emergency.as_str();
+    let found: Vec<String> = clashes(&candidate, &bookings, &freezes, emergency)
+        .iter()
+        .map(|c| c.message())
+        .collect();
+    let next_free = if found.is_empty() {
+        None
+    } else {
+        next_free_slot(&candidate, start, &bookings, &freezes, emergency)
+    };
+    Ok(crate::model::ScheduleCheck {
+        clashes: found,
+        next_free,
+    })
+}
+
 /// Applies a workflow action for `user`. Scheduling may set the planned
 /// start; a change without one cannot be scheduled.
 #[tracing::instrument(skip_all, fields(cr = number, action = action.name()), err(Debug))]
@@ -283,6 +330,14 @@ pub async fn act(
             "Choose when the change happens.",
         ));
     }
+    // Clashes warn rather than refuse; the warning stays on the timeline.
+    // (Plain reads on the pool: they do not wait for this row's lock.)
+    let schedule_clashes = match (&action, planned) {
+        (CrAction::Schedule, Some(start)) => {
+            Some(check_schedule(pool, number, start).await?.clashes).filter(|c| !c.is_empty())
+        }
+        _ => None,
+    };
     if transition.records_approval {
         sqlx::query!(
             "insert into cr_approval (cr_id, approver_id) values ($1, $2)",
@@ -321,7 +376,10 @@ pub async fn act(
     )
     .execute(&mut *tx)
     .await?;
-    let note = note_of(&action);
+    let mut note = note_of(&action);
+    if let Some(clashes) = schedule_clashes {
+        note = Some(format!("Scheduled despite: {}", clashes.join(" ")));
+    }
     event(
         &mut tx,
         row.id,

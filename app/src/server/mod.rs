@@ -7,6 +7,7 @@ pub mod calendar;
 pub mod change_requests;
 pub mod context;
 pub mod environments;
+pub mod freezes;
 pub mod login;
 pub mod overview;
 pub mod password;

@@ -1,5 +1,6 @@
 use crate::api::change_requests::{
-    get_change_request, AddCrComment, ChangeRequestAction, WritePostImplementationReview,
+    check_schedule, get_change_request, AddCrComment, ChangeRequestAction,
+    WritePostImplementationReview,
 };
 use crate::domain::change_request::{ChangeClass, CrStatus};
 use crate::error::AppError;
@@ -98,6 +99,16 @@ fn ChangeView(
     let can_schedule = cr.allowed_actions.iter().any(|a| a == "schedule");
     let needs_note = cr.allowed_actions.iter().any(|a| describe(a).1);
     let actions = cr.allowed_actions.clone();
+    // Clashes with other changes and freezes, checked as the start changes.
+    let check = Resource::new(
+        move || (can_schedule, planned.get()),
+        move |(can, start)| async move {
+            if !can || start.is_empty() {
+                return None;
+            }
+            check_schedule(number, start).await.ok()
+        },
+    );
 
     view! {
         <Title text=format!("CR-{} {}", cr.number, cr.title) />
@@ -177,6 +188,23 @@ fn ChangeView(
                                         <label for="cr-schedule">"Planned start (UTC)"</label>
                                         <input id="cr-schedule" type="datetime-local" bind:value=planned />
                                     </div>
+                                    <Suspense>
+                                        {move || Suspend::new(async move {
+                                            check.await.filter(|c| !c.clashes.is_empty()).map(|c| view! {
+                                                <div class="alert alert-warning" role="status" data-testid="schedule-warning">
+                                                    <ul>{c.clashes.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                                                    {c.next_free.map(|free| {
+                                                        let value = free.format("%Y-%m-%dT%H:%M").to_string();
+                                                        view! {
+                                                            <button type="button" class="btn btn-ghost btn-small" on:click=move |_| planned.set(value.clone())>
+                                                                {format!("Use the next free slot: {}", format::datetime(free))}
+                                                            </button>
+                                                        }
+                                                    })}
+                                                </div>
+                                            })
+                                        })}
+                                    </Suspense>
                                 </Show>
                                 <Show when=move || needs_note>
                                     <div class="field">

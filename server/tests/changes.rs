@@ -376,6 +376,29 @@ async fn freezes_warn_when_scheduling_and_the_next_free_slot_skips_them() {
         .await
         .unwrap();
     assert_eq!(emergency_check["clashes"], json!([]));
+    sqlx::query("update change_request set status = 'scheduled', planned_start = '2026-12-02T09:00:00Z' where number = $1")
+        .bind(number)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let month: Value = app
+        .server_fn(
+            &manager.client,
+            app::api::change_requests::CalendarMonth::PATH,
+            &[("month", "2026-12"), ("environment", "")],
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(month["freezes"][0]["reason"], "Year-end freeze");
+    assert!(
+        month["entries"][0]["conflicts"][0]
+            .as_str()
+            .unwrap()
+            .contains("freeze window"),
+        "{month}"
+    );
     let audited: i64 = sqlx::query_scalar(
         "select count(*) from audit_event where action = 'freeze_window.create'",
     )

@@ -60,14 +60,20 @@ pub async fn entries(
             },
         })
         .collect();
+    let freezes: Vec<_> = super::freezes::between(pool, from, to)
+        .await?
+        .iter()
+        .map(super::freezes::as_rule)
+        .collect();
     for (i, entry) in entries.iter_mut().enumerate() {
+        let emergency = entry.class == ChangeClass::Emergency;
         let others: Vec<Booking> = bookings
             .iter()
             .enumerate()
             .filter(|(j, _)| *j != i)
             .map(|(_, b)| b.clone())
             .collect();
-        entry.conflicts = clashes(&bookings[i], &others, &[], false)
+        entry.conflicts = clashes(&bookings[i], &others, &freezes, emergency)
             .iter()
             .map(|c| c.message())
             .collect();

@@ -101,6 +101,10 @@ pub struct Overview {
     pub waiting_for_me: Vec<CrSummary>,
     /// Changes scheduled in the next seven days.
     pub upcoming: Vec<CrSummary>,
+    /// Freeze windows in force now.
+    pub active_freezes: Vec<FreezeView>,
+    /// Emergency changes whose post-implementation review is overdue.
+    pub overdue_reviews: Vec<CrSummary>,
     pub active_tokens: i64,
     pub active_users: Option<i64>,
     pub recent_activity: Vec<ActivityView>,

@@ -407,3 +407,58 @@ async fn freezes_warn_when_scheduling_and_the_next_free_slot_skips_them() {
     .unwrap();
     assert_eq!(audited, 1);
 }
+
+#[tokio::test]
+async fn the_overview_flags_overdue_emergency_reviews_and_freezes_in_force() {
+    use app::api::change_requests::CreateFreeze;
+    use app::api::overview::GetOverview;
+    let app = TestApp::spawn().await;
+    let engineer = person(&app, "oncall@example.com", &["engineer"]).await;
+    let manager = person(&app, "rm@example.com", &["release_manager"]).await;
+    let late = file(&app, &engineer, "emergency", &["prod"]).await;
+    let recent = file(&app, &engineer, "emergency", &["prod"]).await;
+    sqlx::query(
+        "update change_request set status = 'implementing',
+             implementation_started_at = now() - case when number = $1 then interval '6 days' else interval '1 day' end
+         where number = any($2)",
+    )
+    .bind(late)
+    .bind(vec![late, recent])
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let now = chrono::Utc::now();
+    let starts = (now - chrono::Duration::hours(1))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let ends = (now + chrono::Duration::days(2))
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    app.server_fn(
+        &manager.client,
+        CreateFreeze::PATH,
+        &[
+            ("environments[0]", "prod"),
+            ("starts_at", &starts),
+            ("ends_at", &ends),
+            ("reason", "Incident freeze"),
+        ],
+    )
+    .await;
+
+    let overview: Value = app
+        .server_fn(&manager.client, GetOverview::PATH, &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+
+    let overdue: Vec<i64> = overview["overdue_reviews"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(overdue, vec![late]);
+    assert_eq!(overview["active_freezes"][0]["reason"], "Incident freeze");
+}

@@ -748,3 +748,37 @@ pub async fn dashboard(pool: &PgPool, user: &SessionUser) -> Result<Dashboard, A
     }
     Ok(board)
 }
+
+/// Emergency changes implemented more than five days ago whose
+/// post-implementation review is still missing.
+pub async fn overdue_reviews(pool: &PgPool) -> Result<Vec<CrSummary>, AppError> {
+    let rows = sqlx::query!(
+        r#"select c.id, c.number, c.title, c.status::text as "status!", c.class, c.priority, c.environments,
+                  u.display_name as requester, c.planned_start, c.updated_at
+           from change_request c join app_user u on u.id = c.requester_id
+           where c.class = 'emergency'
+             and c.implementation_started_at < now() - interval '5 days'
+             and (coalesce(btrim(c.review_root_cause), '') = '' or coalesce(btrim(c.review_prevention), '') = '')
+             and c.status <> 'cancelled'
+           order by c.implementation_started_at
+           limit 20"#
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter()
+        .map(|r| {
+            Ok(CrSummary {
+                id: r.id,
+                number: r.number,
+                title: r.title,
+                status: parse(&r.status, CrStatus::parse)?,
+                class: parse(&r.class, ChangeClass::parse)?,
+                priority: parse(&r.priority, crate::domain::change_request::Priority::parse)?,
+                environments: r.environments,
+                requester: r.requester,
+                planned_start: r.planned_start,
+                updated_at: r.updated_at,
+            })
+        })
+        .collect()
+}

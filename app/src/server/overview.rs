@@ -32,10 +32,16 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
     .fetch_all(pool)
     .await?;
     let board = super::change_requests::dashboard(pool, user).await?;
+    let now = chrono::Utc::now();
+    let active_freezes =
+        super::freezes::between(pool, now, now + chrono::Duration::seconds(1)).await?;
+    let overdue_reviews = super::change_requests::overdue_reviews(pool).await?;
     Ok(Overview {
         my_changes: board.mine,
         waiting_for_me: board.waiting,
         upcoming: board.upcoming,
+        active_freezes,
+        overdue_reviews,
         active_tokens,
         active_users,
         recent_activity,

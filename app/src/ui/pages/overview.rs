@@ -37,6 +37,26 @@ pub fn OverviewPage() -> impl IntoView {
                             <a href="/changes/new" class="card-link">"New change request →"</a>
                         </article>
                     </section>
+                    {(!overview.overdue_reviews.is_empty()).then(|| view! {
+                        <section class="card card-alert" data-testid="overdue-reviews">
+                            <h2>"Overdue post-implementation reviews"</h2>
+                            <p class="muted small">"Emergency changes implemented more than five days ago without a written review."</p>
+                            <ChangeList items=overview.overdue_reviews.clone() empty="" testid="overdue-list" />
+                        </section>
+                    })}
+                    {(!overview.active_freezes.is_empty()).then(|| view! {
+                        <section class="card card-freeze" data-testid="active-freezes">
+                            <h2>"Freeze in force"</h2>
+                            <ul class="change-list">
+                                {overview.active_freezes.iter().map(|f| view! {
+                                    <li>
+                                        <span><strong>{f.reason.clone()}</strong>" · "{f.environments.join(", ")}</span>
+                                        <span class="muted small">{format!("until {}", format::datetime(f.ends_at))}</span>
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        </section>
+                    })}
                     <section class="card">
                         <h2>"Scheduled this week"</h2>
                         <ChangeList items=overview.upcoming empty="No changes scheduled in the next seven days." testid="upcoming" />

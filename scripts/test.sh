@@ -51,7 +51,7 @@ e2e() {
   url="http://127.0.0.1:$port"
   logfile="$data/rookery.log"
   ROOKERY_DATA_DIR="$data/db" ROOKERY_ADDR="127.0.0.1:$port" ROOKERY_LOG="info,sqlx=warn" \
-    "$ROOT/target/debug/rookery" serve >"$logfile" 2>&1 &
+    "$ROOT/target/release/rookery" serve >"$logfile" 2>&1 &
   server=$!
   for _ in $(seq 1 120); do
     curl -fsS "$url/readyz" >/dev/null 2>&1 && break
@@ -75,7 +75,7 @@ e2e() {
       "approver1@example.com|Paul Approver|approver" "approver2@example.com|Petra Approver|approver" \
       "release@example.com|Rob Release|release_manager"; do
     IFS='|' read -r p_email p_name p_role <<<"$person"
-    echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/debug/rookery" \
+    echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
       user create --email "$p_email" --name "$p_name" --role "$p_role" >/dev/null || { kill "$server"; return 1; }
   done
 
@@ -99,7 +99,7 @@ step unit "unit tests (domain, services)" cargo test -p app --features ssr --lib
 step unit "unit tests (server)" cargo test -p rookery --lib
 step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test changes --test cli --test embedded
 stop_test_cluster
-step e2e "build (cargo leptos build)" cargo leptos build
+step e2e "build (cargo leptos build --release)" cargo leptos build --release
 step e2e "end-to-end (Playwright, Chromium)" e2e
 
 echo

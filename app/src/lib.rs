@@ -1,6 +1,9 @@
 //! Rookery's shared crate: domain rules, server functions and the UI, compiled
 //! for the server (`ssr`) and the browser (`hydrate`).
 
+// Leptos view types nest deeply; the optimised browser build needs room.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod domain;
 pub mod error;

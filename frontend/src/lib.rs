@@ -1,3 +1,4 @@
+#![recursion_limit = "256"]
 //! The browser bundle: hydrates the server-rendered page and nothing else.
 
 #[wasm_bindgen::prelude::wasm_bindgen]

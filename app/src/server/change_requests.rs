@@ -22,6 +22,26 @@ fn parse<T>(value: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<T,
     })
 }
 
+/// Builds a `CrSummary` from a row carrying the summary columns. `query!`
+/// rows are anonymous types, so this is a macro rather than a function.
+macro_rules! summary {
+    ($row:expr) => {{
+        let r = $row;
+        Ok::<_, AppError>(CrSummary {
+            id: r.id,
+            number: r.number,
+            title: r.title,
+            status: parse(&r.status, CrStatus::parse)?,
+            class: parse(&r.class, ChangeClass::parse)?,
+            priority: parse(&r.priority, crate::domain::change_request::Priority::parse)?,
+            environments: r.environments,
+            requester: r.requester,
+            planned_start: r.planned_start,
+            updated_at: r.updated_at,
+        })
+    }};
+}
+
 async fn event(
     conn: &mut PgConnection,
     cr_id: Uuid,
@@ -183,20 +203,7 @@ pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> 
     .await?;
     let items = rows
         .into_iter()
-        .map(|r| {
-            Ok(CrSummary {
-                id: r.id,
-                number: r.number,
-                title: r.title,
-                status: parse(&r.status, CrStatus::parse)?,
-                class: parse(&r.class, ChangeClass::parse)?,
-                priority: parse(&r.priority, crate::domain::change_request::Priority::parse)?,
-                environments: r.environments,
-                requester: r.requester,
-                planned_start: r.planned_start,
-                updated_at: r.updated_at,
-            })
-        })
+        .map(|r| summary!(r))
         .collect::<Result<_, AppError>>()?;
     Ok(CrPage {
         items,
@@ -724,25 +731,15 @@ pub async fn dashboard(pool: &PgPool, user: &SessionUser) -> Result<Dashboard, A
         upcoming: vec![],
     };
     for r in rows {
-        let summary = CrSummary {
-            id: r.id,
-            number: r.number,
-            title: r.title,
-            status: parse(&r.status, CrStatus::parse)?,
-            class: parse(&r.class, ChangeClass::parse)?,
-            priority: parse(&r.priority, crate::domain::change_request::Priority::parse)?,
-            environments: r.environments,
-            requester: r.requester,
-            planned_start: r.planned_start,
-            updated_at: r.updated_at,
-        };
-        if r.upcoming && board.upcoming.len() < 10 {
+        let (upcoming, waiting, mine) = (r.upcoming, r.waiting, r.mine);
+        let summary = summary!(r)?;
+        if upcoming && board.upcoming.len() < 10 {
             board.upcoming.push(summary.clone());
         }
-        if r.waiting && board.waiting.len() < 10 {
+        if waiting && board.waiting.len() < 10 {
             board.waiting.push(summary.clone());
         }
-        if r.mine && board.mine.len() < 10 {
+        if mine && board.mine.len() < 10 {
             board.mine.push(summary);
         }
     }
@@ -765,20 +762,5 @@ pub async fn overdue_reviews(pool: &PgPool) -> Result<Vec<CrSummary>, AppError> 
     )
     .fetch_all(pool)
     .await?;
-    rows.into_iter()
-        .map(|r| {
-            Ok(CrSummary {
-                id: r.id,
-                number: r.number,
-                title: r.title,
-                status: parse(&r.status, CrStatus::parse)?,
-                class: parse(&r.class, ChangeClass::parse)?,
-                priority: parse(&r.priority, crate::domain::change_request::Priority::parse)?,
-                environments: r.environments,
-                requester: r.requester,
-                planned_start: r.planned_start,
-                updated_at: r.updated_at,
-            })
-        })
-        .collect()
+    rows.into_iter().map(|r| summary!(r)).collect()
 }

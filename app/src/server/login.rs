@@ -206,25 +206,7 @@ pub async fn record_password_check_failed(
     actor: &Actor,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    let mut tx = state.pool.begin().await?;
-    audit::record(
-        &mut tx,
-        AuditEntry {
-            actor,
-            action: "user.password_check_failed",
-            entity_type: "user",
-            entity_id: match actor {
-                Actor::User { id, .. } => Some(id.to_string()),
-                _ => None,
-            },
-            before: None,
-            after: None,
-            request_id,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    record_about_self(state, actor, "user.password_check_failed", request_id).await
 }
 
 /// Records a sign-out.
@@ -233,12 +215,23 @@ pub async fn record_logout(
     actor: &Actor,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
+    record_about_self(state, actor, "session.logout", request_id).await
+}
+
+/// An audit event, in its own transaction, about the acting user's account
+/// (events with no other change to commit alongside).
+async fn record_about_self(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
     let mut tx = state.pool.begin().await?;
     audit::record(
         &mut tx,
         AuditEntry {
             actor,
-            action: "session.logout",
+            action,
             entity_type: "user",
             entity_id: match actor {
                 Actor::User { id, .. } => Some(id.to_string()),

@@ -101,6 +101,8 @@ pub struct Overview {
     pub waiting_for_me: Vec<CrSummary>,
     /// Changes scheduled in the next seven days.
     pub upcoming: Vec<CrSummary>,
+    /// Releases planned in the next seven days.
+    pub upcoming_releases: Vec<ReleaseSummary>,
     /// Freeze windows in force now.
     pub active_freezes: Vec<FreezeView>,
     /// Emergency changes whose post-implementation review is overdue.
@@ -260,4 +262,90 @@ pub struct CalendarMonthView {
 pub struct ScheduleCheck {
     pub clashes: Vec<String>,
     pub next_free: Option<DateTime<Utc>>,
+}
+
+/// One row of the release list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseSummary {
+    pub id: Uuid,
+    /// The service key.
+    pub service: String,
+    pub service_name: String,
+    pub version: String,
+    pub release_type: crate::domain::release::ReleaseType,
+    pub title: String,
+    pub status: crate::domain::release::ReleaseStatus,
+    pub environments: Vec<String>,
+    pub planned_at: Option<DateTime<Utc>>,
+    /// How many change requests it ships.
+    pub change_count: i64,
+    pub updated_at: DateTime<Utc>,
+}
+
+/// A page of the release list.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleasePage {
+    pub items: Vec<ReleaseSummary>,
+    pub total: i64,
+    pub page: i64,
+    pub per_page: i64,
+}
+
+/// A line of a release's timeline.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseEventView {
+    pub actor_label: String,
+    pub action: String,
+    pub from_status: Option<crate::domain::release::ReleaseStatus>,
+    pub to_status: Option<crate::domain::release::ReleaseStatus>,
+    pub note: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// Everything the release plan page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReleaseDetail {
+    pub summary: ReleaseSummary,
+    pub description: String,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub approvers: Vec<String>,
+    pub changes: Vec<CrSummary>,
+    pub plan: crate::domain::release_plan::Plan,
+    pub events: Vec<ReleaseEventView>,
+    /// Actions the viewer may take now (`approve`, `start_deploying`, ...).
+    pub allowed_actions: Vec<String>,
+    /// Whether the viewer may edit the plan.
+    pub can_edit_plan: bool,
+}
+
+/// A service (deployable unit).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServiceView {
+    pub id: Uuid,
+    pub key: String,
+    pub name: String,
+    pub description: String,
+    pub release_count: i64,
+}
+
+/// An in-app notification.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationView {
+    pub id: Uuid,
+    pub kind: String,
+    pub title: String,
+    pub body: String,
+    pub link: String,
+    pub created_at: DateTime<Utc>,
+    pub read_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotificationPage {
+    pub items: Vec<NotificationView>,
+    pub total: i64,
+    pub unread: i64,
+    pub page: i64,
+    pub per_page: i64,
 }

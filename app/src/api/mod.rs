@@ -3,8 +3,11 @@
 
 pub mod account;
 pub mod audit;
+pub mod catalog;
 pub mod change_requests;
+pub mod notifications;
 pub mod overview;
+pub mod releases;
 pub mod session;
 pub mod tokens;
 pub mod users;

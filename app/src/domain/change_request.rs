@@ -256,6 +256,62 @@ fn blank(text: &str) -> bool {
     text.trim().is_empty()
 }
 
+impl CrAction {
+    /// Every action name a request may carry, for errors and API documents.
+    pub const NAMES: &'static [&'static str] = &[
+        "submit",
+        "review",
+        "review_failed",
+        "approve",
+        "reject",
+        "rework",
+        "fast_track",
+        "schedule",
+        "start_implementation",
+        "start_validation",
+        "close",
+        "cancel",
+    ];
+
+    /// Builds an action from its name and the accompanying note (the reason,
+    /// or the closure notes); the UI and the JSON API both come through here.
+    pub fn from_request(name: &str, note: &str) -> Result<CrAction, String> {
+        let reason = Some(note.trim().to_string()).filter(|n| !n.is_empty());
+        Ok(match name.trim() {
+            "submit" => CrAction::Submit,
+            "review" => CrAction::Review {
+                passed: true,
+                reason,
+            },
+            "review_failed" => CrAction::Review {
+                passed: false,
+                reason,
+            },
+            "approve" => CrAction::Approve,
+            "reject" => CrAction::Reject {
+                reason: note.to_string(),
+            },
+            "rework" => CrAction::Rework,
+            "fast_track" => CrAction::FastTrack,
+            "schedule" => CrAction::Schedule,
+            "start_implementation" => CrAction::StartImplementation,
+            "start_validation" => CrAction::StartValidation,
+            "close" => CrAction::Close {
+                notes: note.to_string(),
+            },
+            "cancel" => CrAction::Cancel {
+                reason: note.to_string(),
+            },
+            other => {
+                return Err(format!(
+                    "Unknown action \"{other}\"; use one of: {}.",
+                    Self::NAMES.join(", ")
+                ))
+            }
+        })
+    }
+}
+
 /// Decides whether `actor` may apply `action` to a change request in the
 /// state `cr`, and where it goes. Pure: the service persists the outcome.
 pub fn decide(
@@ -286,7 +342,12 @@ pub fn decide(
             if !is_requester {
                 return Err(CrError::NotRequester);
             }
-            Submitted
+            // A standard change comes from a pre-approved template.
+            if cr.class == ChangeClass::Standard {
+                Approved
+            } else {
+                Submitted
+            }
         }
         CrAction::Review { passed, reason } => {
             if from != Submitted {

@@ -433,3 +433,17 @@ fn vocabularies_round_trip_and_explain_bad_input() {
         .unwrap_err()
         .contains("enhancement, bug_fix"));
 }
+
+#[test]
+fn a_standard_change_is_pre_approved_on_submit() {
+    let engineer = roles(&["engineer"]);
+    let mut cr = facts(CrStatus::Draft);
+    cr.class = ChangeClass::Standard;
+    let requester = CrActor {
+        id: cr.requester,
+        roles: &engineer,
+    };
+    let transition = decide(&cr, &requester, &CrAction::Submit).unwrap();
+    assert_eq!(transition.to, CrStatus::Approved);
+    assert!(!transition.records_approval);
+}

@@ -2,12 +2,14 @@
 //! validates with exactly the rules the server applies.
 
 pub mod calendar;
+pub mod catalog;
 pub mod change_request;
 pub mod cr_form;
 pub mod email;
 pub mod password;
 pub mod redirect;
 pub mod release;
+pub mod release_plan;
 pub mod risk;
 pub mod role;
 pub mod schedule;

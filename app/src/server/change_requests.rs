@@ -15,7 +15,10 @@ use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-fn parse<T>(value: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<T, AppError> {
+pub(crate) fn parse<T>(
+    value: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, AppError> {
     parse(value).map_err(|e| {
         tracing::error!(value, error = %e, "stored change request value is invalid");
         AppError::Internal
@@ -67,6 +70,14 @@ async fn event(
     Ok(())
 }
 
+/// Engineers, release managers and administrators file change requests.
+pub fn may_file(user: &SessionUser) -> bool {
+    use crate::domain::Role;
+    [Role::Engineer, Role::ReleaseManager, Role::Admin]
+        .iter()
+        .any(|r| user.roles.contains(*r))
+}
+
 /// Files a change request as a draft. Unknown environments are field errors.
 #[tracing::instrument(skip_all, fields(user = %user.id), err(Debug))]
 pub async fn create(
@@ -75,6 +86,9 @@ pub async fn create(
     cr: ValidCr,
     request_id: Option<&str>,
 ) -> Result<(Uuid, i64), AppError> {
+    if !may_file(user) {
+        return Err(AppError::Forbidden);
+    }
     let mut tx = pool.begin().await?;
     let known = sqlx::query!(
         "select key, required_approvals from environment where key = any($1)",
@@ -216,12 +230,13 @@ pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> 
 struct Row {
     facts: CrFacts,
     id: Uuid,
+    title: String,
     planned_start: Option<DateTime<Utc>>,
 }
 
 async fn load_for_update(conn: &mut PgConnection, number: i64) -> Result<Row, AppError> {
     let r = sqlx::query!(
-        r#"select id, status::text as "status!", class, requester_id, reviewer_id, required_approvals, planned_start,
+        r#"select id, title, status::text as "status!", class, requester_id, reviewer_id, required_approvals, planned_start,
                   review_root_cause, review_prevention
            from change_request where number = $1 for update"#,
         number
@@ -242,6 +257,7 @@ async fn load_for_update(conn: &mut PgConnection, number: i64) -> Result<Row, Ap
             .is_some_and(|s| !s.trim().is_empty());
     Ok(Row {
         id: r.id,
+        title: r.title,
         planned_start: r.planned_start,
         facts: CrFacts {
             status: parse(&r.status, CrStatus::parse)?,
@@ -410,6 +426,22 @@ pub async fn act(
             after: Some(json!({ "status": transition.to, "note": note, "planned_start": planned })),
             request_id,
         },
+    )
+    .await?;
+    super::notifications::change_request_moved(
+        &mut tx,
+        number,
+        &row.title,
+        row.facts.requester,
+        if transition.records_review {
+            Some(user.id)
+        } else {
+            row.facts.reviewer
+        },
+        user.id,
+        &action,
+        transition.to,
+        row.facts.class == ChangeClass::Emergency,
     )
     .await?;
     tx.commit().await?;
@@ -759,6 +791,26 @@ pub async fn overdue_reviews(pool: &PgPool) -> Result<Vec<CrSummary>, AppError> 
              and c.status <> 'cancelled'
            order by c.implementation_started_at
            limit 20"#
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(|r| summary!(r)).collect()
+}
+
+/// The change requests a release ships, by number.
+pub async fn shipped_by_release(
+    pool: &PgPool,
+    release_id: Uuid,
+) -> Result<Vec<CrSummary>, AppError> {
+    let rows = sqlx::query!(
+        r#"select c.id, c.number, c.title, c.status::text as "status!", c.class, c.priority, c.environments,
+                  u.display_name as requester, c.planned_start, c.updated_at
+           from release_change rc
+           join change_request c on c.id = rc.cr_id
+           join app_user u on u.id = c.requester_id
+           where rc.release_id = $1
+           order by c.number"#,
+        release_id
     )
     .fetch_all(pool)
     .await?;

@@ -4,13 +4,16 @@
 pub mod audit;
 pub mod audit_log;
 pub mod calendar;
+pub mod catalog;
 pub mod change_requests;
 pub mod context;
 pub mod environments;
 pub mod freezes;
 pub mod login;
+pub mod notifications;
 pub mod overview;
 pub mod password;
+pub mod releases;
 pub mod session;
 pub mod state;
 pub mod tokens;

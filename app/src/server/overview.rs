@@ -40,6 +40,7 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
         my_changes: board.mine,
         waiting_for_me: board.waiting,
         upcoming: board.upcoming,
+        upcoming_releases: super::releases::upcoming(pool).await?,
         active_freezes,
         overdue_reviews,
         active_tokens,

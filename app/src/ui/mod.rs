@@ -14,7 +14,10 @@ use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, SsrMode};
 use pages::audit::AuditPage;
 use pages::calendar::CalendarPage;
+use pages::catalog::CatalogPage;
 use pages::changes::{detail::ChangeDetailPage, list::ChangeListPage, new::NewChangePage};
+use pages::notifications::NotificationsPage;
+use pages::releases::{detail::ReleaseDetailPage, list::ReleaseListPage, new::NewReleasePage};
 use pages::{
     account::AccountPage, login::LoginPage, not_found::NotFound, overview::OverviewPage,
     tokens::TokensPage, users::UsersPage,
@@ -77,7 +80,12 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("changes") view=ChangeListPage ssr=SsrMode::Async />
                     <Route path=path!("changes/new") view=NewChangePage ssr=SsrMode::Async />
                     <Route path=path!("changes/:number") view=ChangeDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("releases") view=ReleaseListPage ssr=SsrMode::Async />
+                    <Route path=path!("releases/new") view=NewReleasePage ssr=SsrMode::Async />
+                    <Route path=path!("releases/:id") view=ReleaseDetailPage ssr=SsrMode::Async />
                     <Route path=path!("account/tokens") view=TokensPage ssr=SsrMode::Async />
+                    <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/environments") view=CatalogPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                 </ParentRoute>

@@ -65,9 +65,18 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                         <Icon name="changes" />
                         <span>"Change requests"</span>
                     </A>
+                    <A href="/releases">
+                        <Icon name="release" />
+                        <span>"Releases"</span>
+                    </A>
                     <A href="/calendar">
                         <Icon name="calendar" />
                         <span>"Calendar"</span>
+                    </A>
+                    <A href="/notifications">
+                        <Icon name="bell" />
+                        <span>"Notifications"</span>
+                        <UnreadBadge />
                     </A>
                     <A href="/account/tokens">
                         <Icon name="key" />
@@ -81,6 +90,10 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                         <div class="nav-section">"Administration"</div>
                     </Show>
                     <Show when=move || is_admin>
+                        <A href="/admin/environments">
+                            <Icon name="server" />
+                            <span>"Environments & services"</span>
+                        </A>
                         <A href="/admin/users">
                             <Icon name="users" />
                             <span>"Users"</span>
@@ -126,6 +139,27 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                 </ErrorBoundary>
             </main>
         </div>
+    }
+}
+
+/// The unread-notification count next to "Notifications", refreshed on
+/// every navigation.
+#[component]
+fn UnreadBadge() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let unread = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::notifications::unread_notifications(),
+    );
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let n = unread.await.unwrap_or(0);
+                (n > 0).then(|| view! {
+                    <span class="nav-badge" data-testid="unread-count" aria-label=format!("{n} unread")>{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
+                })
+            })}
+        </Suspense>
     }
 }
 

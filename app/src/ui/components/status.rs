@@ -29,3 +29,16 @@ pub fn ClassBadge(class: ChangeClass) -> impl IntoView {
     };
     view! { <span class=css>{class.label()}</span> }
 }
+
+#[component]
+pub fn ReleaseStatusBadge(status: crate::domain::release::ReleaseStatus) -> impl IntoView {
+    use crate::domain::release::ReleaseStatus::*;
+    let css = match status {
+        Planned => "badge badge-gray",
+        Approved => "badge badge-blue",
+        Deploying => "badge badge-purple",
+        Deployed => "badge badge-green",
+        Failed | RolledBack => "badge badge-red",
+    };
+    view! { <span class=css data-status=status.as_str()>{status.label()}</span> }
+}

@@ -3,9 +3,12 @@
 pub mod account;
 pub mod audit;
 pub mod calendar;
+pub mod catalog;
 pub mod changes;
 pub mod login;
 pub mod not_found;
+pub mod notifications;
 pub mod overview;
+pub mod releases;
 pub mod tokens;
 pub mod users;

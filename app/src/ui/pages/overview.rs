@@ -1,6 +1,6 @@
 use crate::api::overview::get_overview;
-use crate::model::{ActivityView, CrSummary, CurrentUser};
-use crate::ui::components::status::StatusBadge;
+use crate::model::{ActivityView, CrSummary, CurrentUser, ReleaseSummary};
+use crate::ui::components::status::{ReleaseStatusBadge, StatusBadge};
 use crate::ui::format;
 use crate::ui::UserResource;
 use leptos::prelude::*;
@@ -57,9 +57,17 @@ pub fn OverviewPage() -> impl IntoView {
                             </ul>
                         </section>
                     })}
-                    <section class="card">
-                        <h2>"Scheduled this week"</h2>
-                        <ChangeList items=overview.upcoming empty="No changes scheduled in the next seven days." testid="upcoming" />
+                    <section class="columns columns-even">
+                        <article class="card">
+                            <h2>"Releases this week"</h2>
+                            <ReleaseList items=overview.upcoming_releases />
+                            <a href="/releases" class="card-link">"All releases →"</a>
+                        </article>
+                        <article class="card">
+                            <h2>"Changes scheduled this week"</h2>
+                            <ChangeList items=overview.upcoming empty="No changes scheduled in the next seven days." testid="upcoming" />
+                            <a href="/calendar" class="card-link">"Calendar →"</a>
+                        </article>
                     </section>
                     <section class="cards">
                         <article class="card stat">
@@ -141,6 +149,27 @@ fn ActivityList(items: Vec<ActivityView>) -> impl IntoView {
                 })
                 .collect_view()}
         </ol>
+    }
+    .into_any()
+}
+
+#[component]
+fn ReleaseList(items: Vec<ReleaseSummary>) -> impl IntoView {
+    if items.is_empty() {
+        return view! { <p class="muted" data-testid="upcoming-releases">"No releases planned in the next seven days."</p> }.into_any();
+    }
+    view! {
+        <ul class="change-list" data-testid="upcoming-releases">
+            {items.into_iter().map(|r| view! {
+                <li>
+                    <a href=format!("/releases/{}", r.id)><strong>{format!("{} {}", r.service, r.version)}</strong>" "{r.title}</a>
+                    <span class="change-meta">
+                        <ReleaseStatusBadge status=r.status />
+                        <span class="muted small">{r.planned_at.map(format::datetime).unwrap_or_default()}</span>
+                    </span>
+                </li>
+            }).collect_view()}
+        </ul>
     }
     .into_any()
 }

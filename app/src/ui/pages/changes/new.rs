@@ -2,30 +2,12 @@ use crate::api::change_requests::{list_environments, CreateChangeRequest};
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
 use crate::error::AppError;
+use crate::ui::components::form::{choices, options};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
-
-fn options(
-    all: &'static [(&'static str, &'static str)],
-    selected: RwSignal<String>,
-) -> impl IntoView {
-    all.iter()
-        .map(|(value, label)| view! { <option value=*value selected=move || selected.get() == *value>{*label}</option> })
-        .collect_view()
-}
-
-macro_rules! choices {
-    ($t:ty) => {{
-        static CHOICES: std::sync::LazyLock<Vec<(&'static str, &'static str)>> =
-            std::sync::LazyLock::new(|| {
-                <$t>::ALL.iter().map(|v| (v.as_str(), v.label())).collect()
-            });
-        CHOICES.as_slice()
-    }};
-}
 
 /// Filing a change request: every field of the seed's `ChangeRequest`,
 /// checked in the browser with the rules the server applies.

@@ -1,0 +1,64 @@
+use crate::domain::catalog::{EnvironmentInput, EnvironmentSpec, ServiceInput};
+use crate::error::AppError;
+use crate::model::ServiceView;
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+fn invalid(fields: std::collections::BTreeMap<String, String>) -> AppError {
+    AppError::Validation {
+        message: "Check the highlighted fields.".into(),
+        fields,
+    }
+}
+
+/// Every environment with its specification.
+#[server]
+pub async fn environment_specs() -> Result<Vec<EnvironmentSpec>, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::catalog::environments(&cx.state.pool).await
+}
+
+/// Creates an environment (`original` empty) or updates the one keyed
+/// `original` (administrators).
+#[server(input = Json)]
+pub async fn save_environment(original: String, input: EnvironmentInput) -> Result<(), AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let spec = input.validate().map_err(invalid)?;
+    let original = Some(original.trim()).filter(|o| !o.is_empty());
+    crate::server::catalog::save_environment(
+        &cx.state.pool,
+        &user,
+        original,
+        &spec,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+/// Every service.
+#[server]
+pub async fn list_services() -> Result<Vec<ServiceView>, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::catalog::services(&cx.state.pool).await
+}
+
+/// Creates a service (`id` none) or updates one (administrators).
+#[server(input = Json)]
+pub async fn save_service(id: Option<Uuid>, input: ServiceInput) -> Result<Uuid, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let service = input.validate().map_err(invalid)?;
+    crate::server::catalog::save_service(
+        &cx.state.pool,
+        &user,
+        id,
+        &service,
+        cx.request_id.as_deref(),
+    )
+    .await
+}

@@ -1,0 +1,86 @@
+use crate::domain::release::ReleaseStatus;
+use crate::domain::release_plan::{PlanInput, ReleaseInput};
+use crate::error::AppError;
+use crate::model::{ReleaseDetail, ReleasePage};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use uuid::Uuid;
+
+/// A page of releases. Empty strings mean "any"; `sort` is `updated`,
+/// `planned` or `version`.
+#[server]
+pub async fn list_releases(
+    status: String,
+    service: String,
+    search: String,
+    sort: String,
+    page: i64,
+) -> Result<ReleasePage, AppError> {
+    use crate::server::releases::{list, ReleaseFilter, ReleaseSort};
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    let status = match status.trim() {
+        "" => None,
+        name => Some(ReleaseStatus::parse(name).map_err(|m| AppError::field("status", m))?),
+    };
+    let filter = ReleaseFilter {
+        status,
+        service: Some(service),
+        search: Some(search),
+        sort: ReleaseSort::parse(&sort).map_err(|m| AppError::field("sort", m))?,
+        page,
+        per_page: 25,
+    };
+    list(&cx.state.pool, &filter).await
+}
+
+/// Files a release; returns its id.
+#[server(input = Json)]
+pub async fn create_release(input: ReleaseInput) -> Result<Uuid, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let valid = input.validate().map_err(|fields| AppError::Validation {
+        message: "Check the highlighted fields.".into(),
+        fields,
+    })?;
+    crate::server::releases::create(&cx.state.pool, &user, valid, cx.request_id.as_deref()).await
+}
+
+/// The release plan page.
+#[server]
+pub async fn get_release(id: Uuid) -> Result<ReleaseDetail, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::releases::detail(&cx.state.pool, &user, id).await
+}
+
+/// Saves a release's whole plan.
+#[server(input = Json)]
+pub async fn save_release_plan(id: Uuid, plan: PlanInput) -> Result<(), AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::releases::save_plan(&cx.state.pool, &user, id, &plan, cx.request_id.as_deref())
+        .await
+}
+
+/// Moves a release through its status machine.
+#[server]
+pub async fn release_action(
+    id: Uuid,
+    action: String,
+    note: String,
+) -> Result<ReleaseStatus, AppError> {
+    use crate::domain::release_plan::ReleaseAction;
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let action = ReleaseAction::parse(&action).map_err(|m| AppError::field("action", m))?;
+    crate::server::releases::act(
+        &cx.state.pool,
+        &user,
+        id,
+        action,
+        Some(note.as_str()),
+        cx.request_id.as_deref(),
+    )
+    .await
+}

@@ -1,0 +1,227 @@
+//! Environments and services as admins maintain them. Every change is
+//! audited in its own transaction.
+
+use super::audit::{self, AuditEntry};
+use super::session::SessionUser;
+use crate::domain::catalog::{EnvironmentSpec, ValidService};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::ServiceView;
+use serde_json::json;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn require_admin(user: &SessionUser) -> Result<(), AppError> {
+    if user.roles.contains(Role::Admin) {
+        Ok(())
+    } else {
+        Err(AppError::Forbidden)
+    }
+}
+
+/// Every environment with its full specification, promotion path first.
+pub async fn environments(pool: &PgPool) -> Result<Vec<EnvironmentSpec>, AppError> {
+    Ok(sqlx::query_as!(
+        EnvironmentSpec,
+        "select key, name, purpose, infrastructure, data_source, data_retention, data_backup, access,
+                promotion_order, protected, required_approvals
+         from environment order by promotion_order nulls last, key"
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Creates an environment (`original` empty) or updates the one keyed
+/// `original`. Keys are permanent once created: change requests refer to them.
+#[tracing::instrument(skip_all, fields(key = %spec.key), err(Debug))]
+pub async fn save_environment(
+    pool: &PgPool,
+    user: &SessionUser,
+    original: Option<&str>,
+    spec: &EnvironmentSpec,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    require_admin(user)?;
+    let mut tx = pool.begin().await?;
+    let before = match original {
+        Some(key) => {
+            if key != spec.key {
+                return Err(AppError::field(
+                    "key",
+                    "An environment's key cannot change.",
+                ));
+            }
+            let before = sqlx::query_as!(
+                EnvironmentSpec,
+                "select key, name, purpose, infrastructure, data_source, data_retention, data_backup, access,
+                        promotion_order, protected, required_approvals
+                 from environment where key = $1 for update",
+                key
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+            sqlx::query!(
+                "update environment set name = $2, purpose = $3, infrastructure = $4, data_source = $5,
+                        data_retention = $6, data_backup = $7, access = $8, promotion_order = $9,
+                        protected = $10, required_approvals = $11, updated_at = now()
+                 where key = $1",
+                spec.key,
+                spec.name,
+                spec.purpose,
+                &spec.infrastructure,
+                spec.data_source,
+                spec.data_retention,
+                spec.data_backup,
+                &spec.access,
+                spec.promotion_order,
+                spec.protected,
+                spec.required_approvals,
+            )
+            .execute(&mut *tx)
+            .await?;
+            Some(before)
+        }
+        None => {
+            let inserted = sqlx::query!(
+                "insert into environment (id, key, name, purpose, infrastructure, data_source, data_retention,
+                                          data_backup, access, promotion_order, protected, required_approvals)
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+                 on conflict (key) do nothing",
+                Uuid::new_v4(),
+                spec.key,
+                spec.name,
+                spec.purpose,
+                &spec.infrastructure,
+                spec.data_source,
+                spec.data_retention,
+                spec.data_backup,
+                &spec.access,
+                spec.promotion_order,
+                spec.protected,
+                spec.required_approvals,
+            )
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 0 {
+                return Err(AppError::field(
+                    "key",
+                    format!("There is already an environment \"{}\".", spec.key),
+                ));
+            }
+            None
+        }
+    };
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: if before.is_some() {
+                "environment.update"
+            } else {
+                "environment.create"
+            },
+            entity_type: "environment",
+            entity_id: Some(spec.key.clone()),
+            before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
+            after: Some(serde_json::to_value(spec).unwrap_or_default()),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every service with how many releases it has.
+pub async fn services(pool: &PgPool) -> Result<Vec<ServiceView>, AppError> {
+    Ok(sqlx::query_as!(
+        ServiceView,
+        r#"select s.id, s.key, s.name, s.description,
+                  (select count(*) from release r where r.service_id = s.id) as "release_count!"
+           from service s order by s.key"#
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Creates a service (`id` none) or renames / redescribes one. The key is
+/// permanent.
+#[tracing::instrument(skip_all, fields(key = %service.key), err(Debug))]
+pub async fn save_service(
+    pool: &PgPool,
+    user: &SessionUser,
+    id: Option<Uuid>,
+    service: &ValidService,
+    request_id: Option<&str>,
+) -> Result<Uuid, AppError> {
+    require_admin(user)?;
+    let mut tx = pool.begin().await?;
+    let (id, before) = match id {
+        Some(id) => {
+            let before = sqlx::query!(
+                "select key, name, description from service where id = $1 for update",
+                id
+            )
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(AppError::NotFound)?;
+            if before.key != service.key {
+                return Err(AppError::field("key", "A service's key cannot change."));
+            }
+            sqlx::query!(
+                "update service set name = $2, description = $3, updated_at = now() where id = $1",
+                id,
+                service.name,
+                service.description
+            )
+            .execute(&mut *tx)
+            .await?;
+            (
+                id,
+                Some(
+                    json!({ "key": before.key, "name": before.name, "description": before.description }),
+                ),
+            )
+        }
+        None => {
+            let id = Uuid::new_v4();
+            let inserted = sqlx::query!(
+                "insert into service (id, key, name, description) values ($1, $2, $3, $4)
+                 on conflict (key) do nothing",
+                id,
+                service.key,
+                service.name,
+                service.description
+            )
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() == 0 {
+                return Err(AppError::field(
+                    "key",
+                    format!("There is already a service \"{}\".", service.key),
+                ));
+            }
+            (id, None)
+        }
+    };
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: if before.is_some() {
+                "service.update"
+            } else {
+                "service.create"
+            },
+            entity_type: "service",
+            entity_id: Some(id.to_string()),
+            before,
+            after: Some(serde_json::to_value(service).unwrap_or_default()),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}

@@ -1,0 +1,70 @@
+use crate::api::notifications::{list_notifications, MarkNotificationsRead};
+use crate::error::AppError;
+use crate::ui::format;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+/// The caller's notifications, newest first; unread ones stand out until
+/// opened or all are marked read.
+#[component]
+pub fn NotificationsPage() -> impl IntoView {
+    let query = use_query_map();
+    let page = move || {
+        query.with(|q| {
+            q.get("page")
+                .and_then(|p| p.parse::<i64>().ok())
+                .unwrap_or(1)
+        })
+    };
+    let mark = ServerAction::<MarkNotificationsRead>::new();
+    let notes = Resource::new(
+        move || (page(), mark.version().get()),
+        |(page, _)| list_notifications(page),
+    );
+    view! {
+        <Title text="Notifications" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Inbox"</p>
+                <h1>"Notifications"</h1>
+                <p class="muted">"Change requests that need you, and news about yours."</p>
+            </div>
+            <button type="button" class="btn btn-ghost" on:click=move |_| { mark.dispatch(MarkNotificationsRead { id: None }); }>"Mark all read"</button>
+        </header>
+        <section class="card">
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let list = notes.await?;
+                    if list.items.is_empty() {
+                        return Ok::<_, AppError>(view! { <p class="muted">"Nothing yet. You will hear here when a change request needs you."</p> }.into_any());
+                    }
+                    let pages = (list.total + list.per_page - 1) / list.per_page;
+                    let current = list.page;
+                    Ok(view! {
+                        <p class="muted small">{format!("{} unread of {}", list.unread, list.total)}</p>
+                        <ul class="notifications" data-testid="notifications">
+                            {list.items.into_iter().map(|n| {
+                                let id = n.id;
+                                let unread = n.read_at.is_none();
+                                view! {
+                                    <li class:unread=unread>
+                                        <a href=n.link.clone() on:click=move |_| { if unread { mark.dispatch(MarkNotificationsRead { id: Some(id) }); } }>
+                                            <strong>{n.title.clone()}</strong>
+                                        </a>
+                                        {(!n.body.is_empty()).then(|| view! { <p class="small">{n.body.clone()}</p> })}
+                                        <span class="muted small">{format::datetime(n.created_at)}</span>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <nav class="pager" aria-label="Pages">
+                            {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/notifications?page={}", current - 1)>"← Newer"</a> })}
+                            {(current < pages).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/notifications?page={}", current + 1)>"Older →"</a> })}
+                        </nav>
+                    }.into_any())
+                })}
+            </Suspense>
+        </section>
+    }
+}

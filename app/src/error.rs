@@ -15,6 +15,9 @@ pub enum AppError {
     Unauthorized,
     #[error("You don't have permission to do that.")]
     Forbidden,
+    /// Refused for who the person is (role, separation of duties), with why.
+    #[error("{0}")]
+    NotPermitted(String),
     #[error("Choose a new password before doing anything else.")]
     PasswordChangeRequired,
     #[error("{message}")]
@@ -58,7 +61,9 @@ impl AppError {
         match self {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Unauthorized => StatusCode::UNAUTHORIZED,
-            Self::Forbidden | Self::PasswordChangeRequired => StatusCode::FORBIDDEN,
+            Self::Forbidden | Self::NotPermitted(_) | Self::PasswordChangeRequired => {
+                StatusCode::FORBIDDEN
+            }
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,

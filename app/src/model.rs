@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 /// The signed-in person, as the shell shows them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CurrentUser {
     pub id: Uuid,
     pub email: String,
@@ -46,6 +47,7 @@ impl CurrentUser {
 
 /// An account as the admin page lists it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct UserView {
     pub id: Uuid,
     pub email: String,
@@ -58,6 +60,7 @@ pub struct UserView {
 
 /// An account an admin just created, with the one-time password to hand over.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreatedUser {
     pub user: UserView,
     pub one_time_password: String,
@@ -65,6 +68,7 @@ pub struct CreatedUser {
 
 /// A personal API token, without its secret.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TokenView {
     pub id: Uuid,
     pub name: String,
@@ -76,6 +80,7 @@ pub struct TokenView {
 
 /// A token just created: the only time its secret is visible.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CreatedToken {
     pub token: String,
     pub view: TokenView,
@@ -83,6 +88,7 @@ pub struct CreatedToken {
 
 /// One line of someone's recent activity, from the audit trail.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActivityView {
     pub occurred_at: DateTime<Utc>,
     pub actor_label: String,
@@ -94,6 +100,7 @@ pub struct ActivityView {
 
 /// What the overview page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Overview {
     /// The caller's open change requests.
     pub my_changes: Vec<CrSummary>,
@@ -114,6 +121,7 @@ pub struct Overview {
 
 /// An environment as forms and lists show it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EnvironmentView {
     pub key: String,
     pub name: String,
@@ -124,6 +132,7 @@ pub struct EnvironmentView {
 
 /// One row of the change-request list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CrSummary {
     pub id: Uuid,
     pub number: i64,
@@ -139,6 +148,7 @@ pub struct CrSummary {
 
 /// A page of the change-request list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CrPage {
     pub items: Vec<CrSummary>,
     pub total: i64,
@@ -148,6 +158,7 @@ pub struct CrPage {
 
 /// A line of a change request's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CrEventView {
     pub actor_label: String,
     pub action: String,
@@ -158,6 +169,7 @@ pub struct CrEventView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CommentView {
     pub author: String,
     pub body: String,
@@ -166,6 +178,7 @@ pub struct CommentView {
 
 /// Everything the change-request page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CrDetail {
     pub id: Uuid,
     pub number: i64,
@@ -201,6 +214,7 @@ pub struct CrDetail {
 
 /// A change on the calendar.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CalendarEntry {
     pub number: i64,
     pub title: String,
@@ -217,6 +231,7 @@ pub struct CalendarEntry {
 
 /// One audit event as the audit page shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditRow {
     pub id: i64,
     pub occurred_at: DateTime<Utc>,
@@ -232,6 +247,7 @@ pub struct AuditRow {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct AuditPage {
     pub items: Vec<AuditRow>,
     pub total: i64,
@@ -241,6 +257,7 @@ pub struct AuditPage {
 
 /// A freeze window as the calendar shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct FreezeView {
     pub id: Uuid,
     pub environments: Vec<String>,
@@ -252,6 +269,7 @@ pub struct FreezeView {
 
 /// What the calendar shows for a month.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CalendarMonthView {
     pub entries: Vec<CalendarEntry>,
     pub freezes: Vec<FreezeView>,
@@ -259,6 +277,7 @@ pub struct CalendarMonthView {
 
 /// Whether a proposed schedule clashes, and the next free start if so.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ScheduleCheck {
     pub clashes: Vec<String>,
     pub next_free: Option<DateTime<Utc>>,
@@ -266,6 +285,7 @@ pub struct ScheduleCheck {
 
 /// One row of the release list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleaseSummary {
     pub id: Uuid,
     /// The service key.
@@ -284,6 +304,7 @@ pub struct ReleaseSummary {
 
 /// A page of the release list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleasePage {
     pub items: Vec<ReleaseSummary>,
     pub total: i64,
@@ -293,6 +314,7 @@ pub struct ReleasePage {
 
 /// A line of a release's timeline.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleaseEventView {
     pub actor_label: String,
     pub action: String,
@@ -304,6 +326,7 @@ pub struct ReleaseEventView {
 
 /// Everything the release plan page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleaseDetail {
     pub summary: ReleaseSummary,
     pub description: String,
@@ -321,6 +344,7 @@ pub struct ReleaseDetail {
 
 /// A service (deployable unit).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ServiceView {
     pub id: Uuid,
     pub key: String,
@@ -331,6 +355,7 @@ pub struct ServiceView {
 
 /// An in-app notification.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NotificationView {
     pub id: Uuid,
     pub kind: String,
@@ -342,6 +367,7 @@ pub struct NotificationView {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct NotificationPage {
     pub items: Vec<NotificationView>,
     pub total: i64,

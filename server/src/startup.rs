@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::middleware::metrics::{self, Metrics};
 use crate::middleware::origin::{self, AllowedOrigins};
-use crate::routes::{api_v1, audit_csv, auth, health};
+use crate::routes::{api_planning as planning, api_v1, audit_csv, auth, health};
 use crate::session_store::PgSessionStore;
 use anyhow::{Context, Result};
 use app::server::{AppState, AuthSettings};
@@ -139,6 +139,26 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .route("/logout", post(auth::logout))
         .route("/audit.csv", get(audit_csv::export))
         .route("/api/v1/me", get(api_v1::me))
+        .route("/api/v1/openapi.json", get(planning::openapi))
+        .route(
+            "/api/v1/change-requests",
+            get(planning::list_change_requests).post(planning::create_change_request),
+        )
+        .route(
+            "/api/v1/change-requests/{id}",
+            get(planning::get_change_request),
+        )
+        .route(
+            "/api/v1/change-requests/{id}/transitions",
+            post(planning::transition_change_request),
+        )
+        .route(
+            "/api/v1/releases",
+            get(planning::list_releases).post(planning::create_release),
+        )
+        .route("/api/v1/releases/{id}", get(planning::get_release))
+        .route("/api/v1/environments", get(planning::list_environments))
+        .route("/api/v1/services", get(planning::list_services))
         .route("/api/v1/{*rest}", any(api_v1::not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();

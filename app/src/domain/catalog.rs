@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 /// An environment's specification as typed. Lists are one item per line.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct EnvironmentInput {
     pub key: String,
@@ -23,6 +24,7 @@ pub struct EnvironmentInput {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct EnvironmentSpec {
     pub key: String,
     pub name: String,
@@ -165,6 +167,7 @@ impl EnvironmentSpec {
 
 /// A service as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ServiceInput {
     pub key: String,
@@ -173,6 +176,7 @@ pub struct ServiceInput {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ValidService {
     pub key: String,
     pub name: String,

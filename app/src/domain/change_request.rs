@@ -11,6 +11,7 @@ macro_rules! vocabulary {
     ($(#[$meta:meta])* $name:ident { $($variant:ident => $value:literal, $label:literal),+ $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -226,6 +227,21 @@ pub enum CrError {
     ReviewMissing,
     #[error("Give a reason.")]
     ReasonRequired,
+}
+
+impl CrError {
+    /// Whether the refusal is about who is acting rather than the state the
+    /// change request is in.
+    pub fn is_permission(&self) -> bool {
+        matches!(
+            self,
+            CrError::WrongRole(_)
+                | CrError::NotRequester
+                | CrError::OwnRequest
+                | CrError::AlreadyApproved
+                | CrError::ReviewerApproving
+        )
+    }
 }
 
 fn verb(action: &CrAction) -> &'static str {

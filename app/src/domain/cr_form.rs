@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 /// The form as typed (strings, so nothing is lost on a bad value).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CrInput {
     pub title: String,
@@ -30,6 +31,7 @@ pub struct CrInput {
 
 /// A change request that passed every rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ValidCr {
     pub title: String,
     pub description: String,

@@ -51,6 +51,7 @@ pub type FieldErrors = BTreeMap<String, String>;
 
 /// A new release as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct ReleaseInput {
     /// The service key.
@@ -201,6 +202,7 @@ pub fn parse_cr_numbers(text: &str) -> Result<Vec<i64>, String> {
 
 /// A prerequisite as typed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PrerequisiteInput {
     pub kind: String,
@@ -211,6 +213,7 @@ pub struct PrerequisiteInput {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RiskInput {
     /// Empty when the release has not been assessed.
@@ -222,6 +225,7 @@ pub struct RiskInput {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct RollbackStepInput {
     pub description: String,
@@ -232,6 +236,7 @@ pub struct RollbackStepInput {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct CommunicationInput {
     pub audience: String,
@@ -241,6 +246,7 @@ pub struct CommunicationInput {
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct GateInput {
     pub environment: String,
@@ -254,6 +260,7 @@ pub struct GateInput {
 
 /// The whole release plan as typed; saved at once.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(default)]
 pub struct PlanInput {
     pub prerequisites: Vec<PrerequisiteInput>,
@@ -264,6 +271,7 @@ pub struct PlanInput {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Prerequisite {
     pub kind: PrerequisiteKind,
     pub description: String,
@@ -280,6 +288,7 @@ impl Prerequisite {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RiskAssessment {
     pub impact: RiskImpact,
     pub likelihood: Likelihood,
@@ -288,6 +297,7 @@ pub struct RiskAssessment {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct RollbackStep {
     pub description: String,
     pub command: Option<String>,
@@ -297,6 +307,7 @@ pub struct RollbackStep {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Communication {
     pub audience: String,
     pub channel: String,
@@ -305,6 +316,7 @@ pub struct Communication {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Gate {
     pub environment: String,
     pub name: String,
@@ -316,6 +328,7 @@ pub struct Gate {
 
 /// A release plan that passed every rule.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct Plan {
     pub prerequisites: Vec<Prerequisite>,
     pub risk: Option<RiskAssessment>,
@@ -623,6 +636,7 @@ impl Plan {
 
 /// What a person may do to a release by hand.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ReleaseAction {
     Approve,
@@ -681,6 +695,23 @@ impl ReleaseAction {
     }
 }
 
+/// Why a release action was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReleaseRefusal {
+    /// The status machine does not allow it.
+    State(String),
+    /// The person may not do it.
+    Permission(String),
+}
+
+impl ReleaseRefusal {
+    pub fn message(&self) -> &str {
+        match self {
+            ReleaseRefusal::State(m) | ReleaseRefusal::Permission(m) => m,
+        }
+    }
+}
+
 /// Decides whether `actor` may apply `action` to a release in `status`
 /// that `creator` filed: the status machine first, then the role (approvers
 /// approve, and not their own release; release managers record deployments).
@@ -690,20 +721,23 @@ pub fn decide_release(
     actor: Uuid,
     roles: &Roles,
     action: ReleaseAction,
-) -> Result<ReleaseStatus, String> {
-    let to = status.transition(action.target())?;
+) -> Result<ReleaseStatus, ReleaseRefusal> {
+    let to = status
+        .transition(action.target())
+        .map_err(ReleaseRefusal::State)?;
+    let refuse = |m: &str| Err(ReleaseRefusal::Permission(m.to_string()));
     match action {
         ReleaseAction::Approve => {
             if !roles.contains(Role::Approver) {
-                return Err("Only approvers approve releases.".into());
+                return refuse("Only approvers approve releases.");
             }
             if actor == creator {
-                return Err("Nobody approves their own release.".into());
+                return refuse("Nobody approves their own release.");
             }
         }
         _ => {
             if !(roles.contains(Role::ReleaseManager) || roles.contains(Role::Admin)) {
-                return Err("Only release managers record deployments.".into());
+                return refuse("Only release managers record deployments.");
             }
         }
     }

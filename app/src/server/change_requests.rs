@@ -344,8 +344,13 @@ pub async fn act(
         id: user.id,
         roles: &user.roles,
     };
-    let transition =
-        decide(&row.facts, &actor, &action).map_err(|e| AppError::Conflict(e.to_string()))?;
+    let transition = decide(&row.facts, &actor, &action).map_err(|e| {
+        if e.is_permission() {
+            AppError::NotPermitted(e.to_string())
+        } else {
+            AppError::Conflict(e.to_string())
+        }
+    })?;
     let planned = planned_start.or(row.planned_start);
     if matches!(action, CrAction::Schedule) && planned.is_none() {
         return Err(AppError::field(

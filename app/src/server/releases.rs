@@ -8,7 +8,8 @@ use super::session::SessionUser;
 use crate::domain::release::{ReleaseStatus, ReleaseType};
 use crate::domain::release_plan::{
     decide_release, Communication, Gate, GateOnFailure, Plan, Prerequisite, PrerequisiteKind,
-    PrerequisiteStatus, ReleaseAction, RiskAssessment, RollbackStep, StepOnFailure, ValidRelease,
+    PrerequisiteStatus, ReleaseAction, ReleaseRefusal, RiskAssessment, RollbackStep, StepOnFailure,
+    ValidRelease,
 };
 use crate::domain::risk::{Likelihood, RiskImpact};
 use crate::domain::Role;
@@ -590,8 +591,12 @@ pub async fn act(
 ) -> Result<ReleaseStatus, AppError> {
     let mut tx = pool.begin().await?;
     let locked = lock(&mut tx, id).await?;
-    let to = decide_release(locked.status, locked.creator, user.id, &user.roles, action)
-        .map_err(AppError::Conflict)?;
+    let to = decide_release(locked.status, locked.creator, user.id, &user.roles, action).map_err(
+        |refusal| match refusal {
+            ReleaseRefusal::State(m) => AppError::Conflict(m),
+            ReleaseRefusal::Permission(m) => AppError::NotPermitted(m),
+        },
+    )?;
     if action == ReleaseAction::Approve {
         sqlx::query!(
             "insert into release_approval (release_id, approver_id) values ($1, $2) on conflict do nothing",

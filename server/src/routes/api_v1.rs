@@ -22,7 +22,7 @@ impl IntoResponse for ApiError {
         let code = match &self.0 {
             AppError::NotFound => "not_found",
             AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden => "forbidden",
+            AppError::Forbidden | AppError::NotPermitted(_) => "forbidden",
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::Validation { .. } => "validation",
             AppError::Conflict(_) => "conflict",
@@ -79,7 +79,7 @@ where
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct Me {
     id: Uuid,
     email: String,
@@ -87,7 +87,9 @@ pub struct Me {
     roles: Vec<Role>,
 }
 
-/// `GET /api/v1/me`: who the token belongs to.
+/// Who the token belongs to.
+#[utoipa::path(get, path = "/api/v1/me", tag = "account",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 pub async fn me(ApiUser(user): ApiUser) -> Json<Me> {
     Json(Me {
         id: user.id,
@@ -100,4 +102,62 @@ pub async fn me(ApiUser(user): ApiUser) -> Json<Me> {
 /// Unknown paths under `/api/v1/` answer JSON, not the HTML 404 page.
 pub async fn not_found() -> ApiError {
     ApiError(AppError::NotFound)
+}
+
+/// The error document every failure answers with.
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    error: ErrorDetail,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// `not_found`, `unauthorized`, `forbidden`, `validation`, `conflict`, ...
+    code: String,
+    message: String,
+    /// Per-field messages, for `validation` errors.
+    #[schema(value_type = Option<Object>)]
+    fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
+/// A JSON body that does not parse is a 422 with the parser's reason.
+pub struct ApiJson<T>(pub T);
+
+impl<S, T> axum::extract::FromRequest<S> for ApiJson<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError(AppError::Validation {
+                message: format!("The request body is not valid: {}", rejection.body_text()),
+                fields: Default::default(),
+            })),
+        }
+    }
+}
+
+/// Query strings that do not parse are a 422 too.
+pub struct ApiQuery<T>(pub T);
+
+impl<S, T> FromRequestParts<S> for ApiQuery<T>
+where
+    T: serde::de::DeserializeOwned,
+    S: Send + Sync,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match axum::extract::Query::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Query(value)) => Ok(Self(value)),
+            Err(rejection) => Err(ApiError(AppError::Validation {
+                message: format!("The query string is not valid: {}", rejection.body_text()),
+                fields: Default::default(),
+            })),
+        }
+    }
 }

@@ -1,5 +1,6 @@
 //! Plain axum routes beside the Leptos app.
 
+pub mod api_planning;
 pub mod api_v1;
 pub mod audit_csv;
 pub mod auth;

@@ -224,6 +224,8 @@ pub struct CalendarEntry {
     pub services: Vec<String>,
     pub start: DateTime<Utc>,
     pub end: DateTime<Utc>,
+    /// It needs a maintenance window (possible downtime).
+    pub maintenance: bool,
     /// What it clashes with (another change on the same environment and
     /// service at the same time), in words.
     pub conflicts: Vec<String>,
@@ -273,6 +275,28 @@ pub struct FreezeView {
 pub struct CalendarMonthView {
     pub entries: Vec<CalendarEntry>,
     pub freezes: Vec<FreezeView>,
+    pub releases: Vec<CalendarRelease>,
+}
+
+/// A release on the calendar, at its planned time.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct CalendarRelease {
+    pub id: Uuid,
+    pub service: String,
+    pub version: String,
+    pub title: String,
+    pub status: crate::domain::release::ReleaseStatus,
+    pub environments: Vec<String>,
+    pub planned_at: DateTime<Utc>,
+}
+
+/// Whether the caller has a calendar subscription link, and since when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FeedStatus {
+    pub created_at: Option<DateTime<Utc>>,
+    /// The full link, only right after it was made.
+    pub url: Option<String>,
 }
 
 /// Whether a proposed schedule clashes, and the next free start if so.

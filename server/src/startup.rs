@@ -4,7 +4,7 @@
 use crate::config::Config;
 use crate::middleware::metrics::{self, Metrics};
 use crate::middleware::origin::{self, AllowedOrigins};
-use crate::routes::{api_planning as planning, api_v1, audit_csv, auth, health};
+use crate::routes::{api_planning as planning, api_v1, audit_csv, auth, calendar_feed, health};
 use crate::session_store::PgSessionStore;
 use anyhow::{Context, Result};
 use app::server::{AppState, AuthSettings};
@@ -61,6 +61,10 @@ impl Application {
             app: AppState {
                 pool: pool.clone(),
                 auth,
+                public_url: config
+                    .public_url
+                    .as_deref()
+                    .map(|u| u.trim_end_matches('/').to_string()),
             },
             pool: pool.clone(),
             metrics: Metrics::new(),
@@ -138,6 +142,7 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .route("/login", post(auth::login))
         .route("/logout", post(auth::logout))
         .route("/audit.csv", get(audit_csv::export))
+        .route("/calendar/feed/{file}", get(calendar_feed::feed))
         .route("/api/v1/me", get(api_v1::me))
         .route("/api/v1/openapi.json", get(planning::openapi))
         .route(

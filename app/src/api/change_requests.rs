@@ -132,33 +132,80 @@ pub async fn write_post_implementation_review(
     .await
 }
 
-/// Changes on the calendar for `month` (`YYYY-MM`), optionally one environment.
+/// What the calendar shows for `month` (`YYYY-MM`, whole weeks around it),
+/// optionally one environment and one service.
 #[server]
 pub async fn calendar_month(
     month: String,
     environment: String,
+    #[server(default)] service: String,
 ) -> Result<crate::model::CalendarMonthView, AppError> {
     use crate::domain::calendar::Month;
-    let cx = crate::server::context::RequestContext::load().await?;
-    cx.require_user().await?;
     let month = Month::parse(&month).map_err(|m| AppError::field("month", m))?;
     let (first, last) = month.range();
-    let from = first
-        .and_hms_opt(0, 0, 0)
-        .ok_or(AppError::Internal)?
-        .and_utc();
-    let to = (last + chrono::Duration::days(1))
-        .and_hms_opt(0, 0, 0)
-        .ok_or(AppError::Internal)?
-        .and_utc();
+    calendar_between(
+        first,
+        last + chrono::Duration::days(1),
+        environment,
+        service,
+    )
+    .await
+}
+
+/// What the calendar shows for the week (Monday to Sunday) holding `day`
+/// (`YYYY-MM-DD`).
+#[server]
+pub async fn calendar_week(
+    day: String,
+    environment: String,
+    service: String,
+) -> Result<crate::model::CalendarMonthView, AppError> {
+    let monday = crate::domain::calendar::week_of(&day).map_err(|m| AppError::field("day", m))?;
+    calendar_between(
+        monday,
+        monday + chrono::Duration::days(7),
+        environment,
+        service,
+    )
+    .await
+}
+
+#[cfg(feature = "ssr")]
+async fn calendar_between(
+    first: chrono::NaiveDate,
+    end: chrono::NaiveDate,
+    environment: String,
+    service: String,
+) -> Result<crate::model::CalendarMonthView, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    let from = first.and_time(chrono::NaiveTime::MIN).and_utc();
+    let to = end.and_time(chrono::NaiveTime::MIN).and_utc();
     let environment = Some(environment.trim()).filter(|e| !e.is_empty());
-    let entries = crate::server::calendar::entries(&cx.state.pool, from, to, environment).await?;
-    let freezes = crate::server::freezes::between(&cx.state.pool, from, to)
-        .await?
-        .into_iter()
-        .filter(|f| environment.is_none_or(|e| f.environments.iter().any(|x| x == e)))
-        .collect();
-    Ok(crate::model::CalendarMonthView { entries, freezes })
+    let service = Some(service.trim()).filter(|e| !e.is_empty());
+    crate::server::calendar::view(&cx.state.pool, from, to, environment, service).await
+}
+
+/// Whether the caller has a calendar subscription link.
+#[server]
+pub async fn calendar_feed_status() -> Result<crate::model::FeedStatus, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::calendar::feed_status(&cx.state.pool, user.id).await
+}
+
+/// Makes a new secret calendar subscription link (the old one stops working).
+#[server]
+pub async fn reset_calendar_feed() -> Result<crate::model::FeedStatus, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::calendar::reset_feed(
+        &cx.state.pool,
+        &user,
+        &cx.base_url,
+        cx.request_id.as_deref(),
+    )
+    .await
 }
 
 /// What scheduling a change at `planned_start` would clash with.

@@ -94,6 +94,18 @@ impl Month {
     }
 }
 
+/// The Monday of the week holding `day` (`YYYY-MM-DD`).
+pub fn week_of(day: &str) -> Result<NaiveDate, String> {
+    let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("\"{}\" is not a day like 2026-12-01.", day.trim()))?;
+    Ok(monday_of(date))
+}
+
+/// The Monday on or before `date`.
+pub fn monday_of(date: NaiveDate) -> NaiveDate {
+    date - Duration::days(date.weekday().num_days_from_monday() as i64)
+}
+
 pub fn is_weekend(date: NaiveDate) -> bool {
     matches!(date.weekday(), Weekday::Sat | Weekday::Sun)
 }
@@ -121,5 +133,13 @@ mod tests {
         assert_eq!(weeks[4][6], NaiveDate::from_ymd_opt(2027, 1, 3).unwrap());
         // February 2027 starts on a Monday: exactly four weeks.
         assert_eq!(Month::parse("2027-02").unwrap().weeks().len(), 4);
+    }
+
+    #[test]
+    fn a_week_starts_on_monday() {
+        let monday = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(week_of("2026-12-06").unwrap(), monday);
+        assert_eq!(week_of("2026-11-30").unwrap(), monday);
+        assert!(week_of("next week").is_err());
     }
 }

@@ -6,6 +6,7 @@ pub mod catalog;
 pub mod change_request;
 pub mod cr_form;
 pub mod email;
+pub mod ical;
 pub mod password;
 pub mod redirect;
 pub mod release;

@@ -14,6 +14,8 @@ pub struct RequestContext {
     pub request_id: Option<String>,
     /// The client address, for throttling.
     pub client_ip: String,
+    /// Where people reach Rookery, for absolute links.
+    pub base_url: String,
 }
 
 impl RequestContext {
@@ -42,11 +44,13 @@ impl RequestContext {
             .ok()
             .map(|info| info.0.ip());
         let client_ip = super::state::client_ip(&headers, peer, state.auth.trust_forwarded_for);
+        let base_url = state.base_url(&headers);
         Ok(Self {
             state,
             session,
             request_id,
             client_ip,
+            base_url,
         })
     }
 

@@ -65,4 +65,25 @@ pub fn client_ip(
 pub struct AppState {
     pub pool: PgPool,
     pub auth: AuthSettings,
+    /// `ROOKERY_PUBLIC_URL` without a trailing slash, for absolute links.
+    pub public_url: Option<String>,
+}
+
+impl AppState {
+    /// The URL people reach Rookery at: the configured public URL, else
+    /// what the request's `Host` says.
+    pub fn base_url(&self, headers: &http::HeaderMap) -> String {
+        if let Some(url) = &self.public_url {
+            return url.clone();
+        }
+        let host = headers
+            .get(http::header::HOST)
+            .and_then(|h| h.to_str().ok())
+            .filter(|h| {
+                h.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+            })
+            .unwrap_or("localhost");
+        format!("http://{host}")
+    }
 }

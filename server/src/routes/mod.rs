@@ -4,4 +4,5 @@ pub mod api_planning;
 pub mod api_v1;
 pub mod audit_csv;
 pub mod auth;
+pub mod calendar_feed;
 pub mod health;

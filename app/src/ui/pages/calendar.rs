@@ -1,48 +1,140 @@
-use crate::api::change_requests::{calendar_month, list_environments, CreateFreeze, DeleteFreeze};
-use crate::domain::calendar::{is_weekend, Month};
+use crate::api::catalog::list_services;
+use crate::api::change_requests::{
+    calendar_feed_status, calendar_month, calendar_week, list_environments, CreateFreeze,
+    DeleteFreeze, ResetCalendarFeed,
+};
+use crate::domain::calendar::{is_weekend, monday_of, week_of, Month};
 use crate::error::AppError;
 use crate::model::{CalendarEntry, CalendarMonthView, EnvironmentView, FreezeView};
 use crate::ui::UserResource;
-use chrono::{NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-/// The release calendar: a month of approved and scheduled changes, with
-/// conflicts (same environment and service at the same time) marked.
+/// The calendar's query: view, period and filters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Shown {
+    week: bool,
+    month: Month,
+    monday: NaiveDate,
+    env: String,
+    service: String,
+}
+
+impl Shown {
+    fn link(&self, week: bool, month: Month, monday: NaiveDate) -> String {
+        let mut parts = vec![if week {
+            format!("view=week&day={monday}")
+        } else {
+            format!("month={}", month.key())
+        }];
+        if !self.env.is_empty() {
+            parts.push(format!(
+                "env={}",
+                crate::domain::encode_query_value(&self.env)
+            ));
+        }
+        if !self.service.is_empty() {
+            parts.push(format!(
+                "service={}",
+                crate::domain::encode_query_value(&self.service)
+            ));
+        }
+        format!("/calendar?{}", parts.join("&"))
+    }
+}
+
+/// The release calendar: a month or a week of releases, approved and
+/// scheduled changes, maintenance and freeze windows, with conflicts (same
+/// environment and service at the same time, or inside a freeze) marked.
 #[component]
 pub fn CalendarPage() -> impl IntoView {
     let query = use_query_map();
-    let month = move || {
-        query
-            .with(|q| q.get("month"))
-            .and_then(|m| Month::parse(&m).ok())
-            .unwrap_or_else(|| Month::of(Utc::now().date_naive()))
-    };
-    let env = move || query.with(|q| q.get("env").unwrap_or_default());
+    let shown = Memo::new(move |_| {
+        query.with(|q| {
+            let today = Utc::now().date_naive();
+            let day = q.get("day").and_then(|d| week_of(&d).ok());
+            let month = q
+                .get("month")
+                .and_then(|m| Month::parse(&m).ok())
+                .or_else(|| day.map(Month::of))
+                .unwrap_or_else(|| Month::of(today));
+            let monday = day.unwrap_or_else(|| {
+                if Month::of(today) == month {
+                    monday_of(today)
+                } else {
+                    monday_of(month.first_day())
+                }
+            });
+            Shown {
+                week: q.get("view").as_deref() == Some("week"),
+                month,
+                monday,
+                env: q.get("env").unwrap_or_default(),
+                service: q.get("service").unwrap_or_default(),
+            }
+        })
+    });
     let create_freeze = ServerAction::<CreateFreeze>::new();
     let delete_freeze = ServerAction::<DeleteFreeze>::new();
     let entries = Resource::new(
         move || {
             (
-                month().key(),
-                env(),
+                shown.get(),
                 create_freeze.version().get(),
                 delete_freeze.version().get(),
             )
         },
-        |(m, e, _, _)| calendar_month(m, e),
+        |(s, _, _)| async move {
+            if s.week {
+                calendar_week(s.monday.to_string(), s.env, s.service).await
+            } else {
+                calendar_month(s.month.key(), s.env, s.service).await
+            }
+        },
     );
     let UserResource(user) = expect_context::<UserResource>();
     let environments = Resource::new(|| (), |_| list_environments());
-    let link = move |m: Month| {
-        let env = env();
-        if env.is_empty() {
-            format!("/calendar?month={}", m.key())
+    let services = Resource::new(|| (), |_| list_services());
+    let title = move || {
+        let s = shown.get();
+        if s.week {
+            let sunday = s.monday + Duration::days(6);
+            format!(
+                "Week of {} – {}",
+                s.monday.format("%-d %b"),
+                sunday.format("%-d %b %Y")
+            )
         } else {
-            format!("/calendar?month={}&env={env}", m.key())
+            s.month.title()
         }
+    };
+    let previous = move || {
+        let s = shown.get();
+        if s.week {
+            let m = s.monday - Duration::days(7);
+            s.link(true, Month::of(m), m)
+        } else {
+            let m = s.month.previous();
+            s.link(false, m, monday_of(m.first_day()))
+        }
+    };
+    let next = move || {
+        let s = shown.get();
+        if s.week {
+            let m = s.monday + Duration::days(7);
+            s.link(true, Month::of(m), m)
+        } else {
+            let m = s.month.next();
+            s.link(false, m, monday_of(m.first_day()))
+        }
+    };
+    let today = move || {
+        let s = shown.get();
+        let now = Utc::now().date_naive();
+        s.link(s.week, Month::of(now), monday_of(now))
     };
 
     view! {
@@ -50,16 +142,24 @@ pub fn CalendarPage() -> impl IntoView {
         <header class="page-header">
             <div>
                 <p class="eyebrow">"Planning"</p>
-                <h1>{move || month().title()}</h1>
+                <h1 data-testid="calendar-title">{title}</h1>
             </div>
-            <nav class="row-actions" aria-label="Months">
-                <a class="btn btn-ghost btn-small" href=move || link(month().previous())>"← Previous"</a>
-                <a class="btn btn-ghost btn-small" href=move || link(Month::of(Utc::now().date_naive()))>"Today"</a>
-                <a class="btn btn-ghost btn-small" href=move || link(month().next())>"Next →"</a>
+            <nav class="row-actions" aria-label="Periods">
+                <span class="segmented" role="group" aria-label="View">
+                    <a class="btn btn-small" class:btn-primary=move || !shown.get().week class:btn-ghost=move || shown.get().week
+                        href=move || { let s = shown.get(); s.link(false, Month::of(s.monday), s.monday) }>"Month"</a>
+                    <a class="btn btn-small" class:btn-primary=move || shown.get().week class:btn-ghost=move || !shown.get().week
+                        href=move || { let s = shown.get(); s.link(true, s.month, s.monday) }>"Week"</a>
+                </span>
+                <a class="btn btn-ghost btn-small" href=previous>"← Previous"</a>
+                <a class="btn btn-ghost btn-small" href=today>"Today"</a>
+                <a class="btn btn-ghost btn-small" href=next>"Next →"</a>
             </nav>
         </header>
         <form class="card filters" method="get" action="/calendar">
-            <input type="hidden" name="month" value=move || month().key() />
+            <input type="hidden" name="view" value=move || if shown.get().week { "week" } else { "month" } />
+            <input type="hidden" name="month" value=move || shown.get().month.key() />
+            <input type="hidden" name="day" value=move || shown.get().monday.to_string() />
             <div class="field">
                 <label for="calendar-env">"Environment"</label>
                 <Suspense fallback=|| view! { <select id="calendar-env" name="env" disabled><option>"All environments"</option></select> }>
@@ -70,7 +170,24 @@ pub fn CalendarPage() -> impl IntoView {
                                 <option value="">"All environments"</option>
                                 {list.into_iter().map(|e| {
                                     let key = e.key.clone();
-                                    view! { <option value=e.key selected=move || env() == key>{e.name}</option> }
+                                    view! { <option value=e.key selected=move || shown.get().env == key>{e.name}</option> }
+                                }).collect_view()}
+                            </select>
+                        }
+                    })}
+                </Suspense>
+            </div>
+            <div class="field">
+                <label for="calendar-service">"Service"</label>
+                <Suspense fallback=|| view! { <select id="calendar-service" name="service" disabled><option>"All services"</option></select> }>
+                    {move || Suspend::new(async move {
+                        let list = services.await.unwrap_or_default();
+                        view! {
+                            <select id="calendar-service" name="service">
+                                <option value="">"All services"</option>
+                                {list.into_iter().map(|s| {
+                                    let key = s.key.clone();
+                                    view! { <option value=s.key selected=move || shown.get().service == key>{s.name}</option> }
                                 }).collect_view()}
                             </select>
                         }
@@ -79,16 +196,24 @@ pub fn CalendarPage() -> impl IntoView {
             </div>
             <button type="submit" class="btn btn-ghost">"Show"</button>
             <p class="legend muted small">
+                <span class="legend-item release">"Release"</span>
                 <span class="legend-item scheduled">"Scheduled"</span>
                 <span class="legend-item approved">"Approved, not yet scheduled"</span>
+                <span class="legend-item maintenance">"Maintenance window"</span>
                 <span class="legend-item conflict">"Conflict"</span>
+                <span class="legend-item freeze">"Freeze"</span>
             </p>
         </form>
         <section class="card calendar-card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let view = entries.await?;
-                    Ok::<_, AppError>(view! { <MonthGrid month=month() view /> })
+                    let s = shown.get_untracked();
+                    Ok::<_, AppError>(if s.week {
+                        view! { <WeekGrid monday=s.monday view /> }.into_any()
+                    } else {
+                        view! { <MonthGrid month=s.month view /> }.into_any()
+                    })
                 })}
             </Suspense>
         </section>
@@ -97,11 +222,12 @@ pub fn CalendarPage() -> impl IntoView {
                 let manager = user.await.ok().flatten().is_some_and(|u| {
                     u.is_admin() || u.has(crate::domain::Role::ReleaseManager)
                 });
-                let view = entries.await.unwrap_or(CalendarMonthView { entries: vec![], freezes: vec![] });
+                let view = entries.await.unwrap_or(CalendarMonthView { entries: vec![], freezes: vec![], releases: vec![] });
                 let environments = environments.await.unwrap_or_default();
                 view! { <Freezes freezes=view.freezes manager environments create=create_freeze delete=delete_freeze /> }
             })}
         </Suspense>
+        <Subscribe />
     }
 }
 
@@ -109,24 +235,44 @@ fn covers(start: chrono::DateTime<Utc>, end: chrono::DateTime<Utc>, day: NaiveDa
     start.date_naive() <= day && day <= (end - chrono::Duration::seconds(1)).date_naive()
 }
 
+fn entry_class(e: &CalendarEntry) -> String {
+    format!(
+        "calendar-entry {}{}{}",
+        e.status.as_str(),
+        if e.maintenance { " maintenance" } else { "" },
+        if e.conflicts.is_empty() {
+            ""
+        } else {
+            " conflict"
+        },
+    )
+}
+
+fn entry_title(e: &CalendarEntry) -> String {
+    let mut title = format!(
+        "{} – {} UTC · {}",
+        e.start.format("%H:%M"),
+        e.end.format("%H:%M"),
+        e.environments.join(", ")
+    );
+    if e.maintenance {
+        title.push_str(" · maintenance window");
+    }
+    for c in &e.conflicts {
+        title.push_str(" · ");
+        title.push_str(c);
+    }
+    title
+}
+
 #[component]
 fn MonthGrid(month: Month, view: CalendarMonthView) -> impl IntoView {
     let today = Utc::now().date_naive();
-    let CalendarMonthView { entries, freezes } = view;
-    let on = move |day: NaiveDate| -> Vec<CalendarEntry> {
-        entries
-            .iter()
-            .filter(|e| covers(e.start, e.end, day))
-            .cloned()
-            .collect()
-    };
-    let frozen = move |day: NaiveDate| -> Vec<FreezeView> {
-        freezes
-            .iter()
-            .filter(|f| covers(f.starts_at, f.ends_at, day))
-            .cloned()
-            .collect()
-    };
+    let CalendarMonthView {
+        entries,
+        freezes,
+        releases,
+    } = view;
     view! {
         <div class="calendar" role="grid" aria-label=month.title() data-testid="calendar">
             {["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map(|d| view! { <div class="calendar-head" role="columnheader">{d}</div> }).collect_view()}
@@ -137,38 +283,137 @@ fn MonthGrid(month: Month, view: CalendarMonthView) -> impl IntoView {
                     if is_weekend(day) { " weekend" } else { "" },
                     if day == today { " today" } else { "" },
                 );
-                let items = on(day);
-                let day_freezes = frozen(day);
                 view! {
                     <div class=class role="gridcell" data-date=day.to_string()>
                         <span class="day-number">{day.format("%-d").to_string()}</span>
-                        {day_freezes.into_iter().map(|f| view! {
+                        {freezes.iter().filter(|f| covers(f.starts_at, f.ends_at, day)).map(|f| view! {
                             <span class="calendar-freeze" title=format!("Freeze on {}: {}", f.environments.join(", "), f.reason)>
                                 {format!("Freeze · {}", f.environments.join(", "))}
                             </span>
                         }).collect_view()}
-                        {items.into_iter().map(|e| {
-                            let css = format!(
-                                "calendar-entry {}{}",
-                                e.status.as_str(),
-                                if e.conflicts.is_empty() { "" } else { " conflict" },
-                            );
-                            let title = if e.conflicts.is_empty() {
-                                format!("{} – {} UTC · {}", e.start.format("%H:%M"), e.end.format("%H:%M"), e.environments.join(", "))
-                            } else {
-                                e.conflicts.join(" ")
-                            };
-                            view! {
-                                <a class=css href=format!("/changes/{}", e.number) title=title>
-                                    <span class="entry-time">{e.start.format("%H:%M").to_string()}</span>
-                                    {format!(" CR-{} {}", e.number, e.title)}
-                                </a>
-                            }
+                        {releases.iter().filter(|r| r.planned_at.date_naive() == day).map(|r| view! {
+                            <a class="calendar-entry release" href=format!("/releases/{}", r.id) title=format!("{} · {}", r.status.label(), r.environments.join(", "))>
+                                <span class="entry-time">{r.planned_at.format("%H:%M").to_string()}</span>
+                                {format!(" {} {}", r.service, r.version)}
+                            </a>
+                        }).collect_view()}
+                        {entries.iter().filter(|e| covers(e.start, e.end, day)).map(|e| view! {
+                            <a class=entry_class(e) href=format!("/changes/{}", e.number) title=entry_title(e)>
+                                <span class="entry-time">{e.start.format("%H:%M").to_string()}</span>
+                                {format!(" CR-{} {}", e.number, e.title)}
+                            </a>
                         }).collect_view()}
                     </div>
                 }
             }).collect_view()}
         </div>
+    }
+}
+
+/// Minutes since midnight of `at` clamped to `day`, as a share of the day.
+fn day_share(at: chrono::DateTime<Utc>, day: NaiveDate) -> f64 {
+    let start = day.and_time(chrono::NaiveTime::MIN).and_utc();
+    let minutes = (at - start).num_minutes().clamp(0, 1440);
+    minutes as f64 / 1440.0 * 100.0
+}
+
+/// A week as seven day columns on a 24-hour axis: each change spans its
+/// window, releases sit at their planned time, freezes shade the columns.
+#[component]
+fn WeekGrid(monday: NaiveDate, view: CalendarMonthView) -> impl IntoView {
+    let today = Utc::now().date_naive();
+    let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
+    let CalendarMonthView {
+        entries,
+        freezes,
+        releases,
+    } = view;
+    view! {
+        <div class="week" data-testid="calendar-week">
+            <div class="week-hours" aria-hidden="true">
+                <div class="week-head"></div>
+                <div class="week-axis">
+                    {(0..24).step_by(3).map(|h| view! { <span style=format!("top: {}%", h as f64 / 24.0 * 100.0)>{format!("{h:02}:00")}</span> }).collect_view()}
+                </div>
+            </div>
+            {days.into_iter().map(|day| {
+                let class = format!("week-day{}{}", if is_weekend(day) { " weekend" } else { "" }, if day == today { " today" } else { "" });
+                let lanes = std::cell::Cell::new(0usize);
+                view! {
+                    <div class=class data-date=day.to_string()>
+                        <div class="week-head">{day.format("%a %-d").to_string()}</div>
+                        <div class="week-body">
+                            {freezes.iter().filter(|f| covers(f.starts_at, f.ends_at, day)).map(|f| {
+                                let top = day_share(f.starts_at, day);
+                                let bottom = day_share(f.ends_at, day);
+                                view! {
+                                    <span class="week-freeze" style=format!("top: {top:.2}%; height: {:.2}%", (bottom - top).max(0.5))
+                                        title=format!("Freeze on {}: {}", f.environments.join(", "), f.reason)></span>
+                                }
+                            }).collect_view()}
+                            {entries.iter().filter(|e| covers(e.start, e.end, day)).map(|e| {
+                                let top = day_share(e.start, day);
+                                let bottom = day_share(e.end, day);
+                                let lane = lanes.get();
+                                lanes.set(lane + 1);
+                                view! {
+                                    <a class=format!("{} week-entry", entry_class(e)) href=format!("/changes/{}", e.number) title=entry_title(e)
+                                        style=format!("top: {top:.2}%; height: {:.2}%; left: {}%", (bottom - top).max(2.5), (lane % 3) * 8)>
+                                        <span class="entry-time">{e.start.format("%H:%M").to_string()}</span>
+                                        {format!(" CR-{} {}", e.number, e.title)}
+                                    </a>
+                                }
+                            }).collect_view()}
+                            {releases.iter().filter(|r| r.planned_at.date_naive() == day).map(|r| {
+                                let top = day_share(r.planned_at, day);
+                                view! {
+                                    <a class="calendar-entry release week-entry week-release" href=format!("/releases/{}", r.id)
+                                        style=format!("top: {top:.2}%") title=format!("{} · {}", r.status.label(), r.environments.join(", "))>
+                                        <span class="entry-time">{r.planned_at.format("%H:%M").to_string()}</span>
+                                        {format!(" {} {}", r.service, r.version)}
+                                    </a>
+                                }
+                            }).collect_view()}
+                        </div>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// The caller's secret iCalendar link for Google Calendar, Outlook or
+/// Apple Calendar.
+#[component]
+fn Subscribe() -> impl IntoView {
+    let reset = ServerAction::<ResetCalendarFeed>::new();
+    let status = Resource::new(move || reset.version().get(), |_| calendar_feed_status());
+    view! {
+        <section class="card" data-testid="calendar-subscribe">
+            <h2>"Subscribe in your calendar"</h2>
+            <p class="muted small">"A private link to an iCalendar feed of releases, changes and freezes (30 days back, 180 ahead). Anyone with the link can read it: keep it secret, and make a new one if it leaks."</p>
+            {move || reset.value().get().and_then(|r| r.ok()).and_then(|s| s.url).map(|url| view! {
+                <div class="alert alert-success" role="status">
+                    <p>"Your new link (shown once):"</p>
+                    <input class="mono" type="text" readonly value=url data-testid="feed-url" />
+                </div>
+            })}
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let has = status.await.ok().and_then(|s| s.created_at);
+                    view! {
+                        <p class="small">{match has {
+                            Some(at) => format!("You have a link made {}.", crate::ui::format::datetime(at)),
+                            None => "You have no link yet.".to_string(),
+                        }}</p>
+                        <button type="button" class="btn btn-ghost" disabled=move || reset.pending().get()
+                            on:click=move |_| { reset.dispatch(ResetCalendarFeed {}); }>
+                            {if has.is_some() { "Make a new link (the old one stops working)" } else { "Make my link" }}
+                        </button>
+                    }
+                })}
+            </Suspense>
+        </section>
     }
 }
 

@@ -399,3 +399,23 @@ pub struct NotificationPage {
     pub page: i64,
     pub per_page: i64,
 }
+
+/// A standard-change template.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TemplateView {
+    pub id: Uuid,
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub change_type: crate::domain::change_request::ChangeType,
+    pub impact: crate::domain::change_request::Impact,
+    pub risk: crate::domain::change_request::RiskLevel,
+    pub environments: Vec<String>,
+    pub duration_minutes: i32,
+    pub implementation_plan: String,
+    pub rollback_plan: String,
+    pub testing_plan: String,
+    pub archived: bool,
+    pub use_count: i64,
+}

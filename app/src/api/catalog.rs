@@ -62,3 +62,47 @@ pub async fn save_service(id: Option<Uuid>, input: ServiceInput) -> Result<Uuid,
     )
     .await
 }
+
+/// Standard-change templates (archived ones too, for administrators).
+#[server]
+pub async fn list_templates(
+    include_archived: bool,
+) -> Result<Vec<crate::model::TemplateView>, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::templates::list(&cx.state.pool, include_archived).await
+}
+
+/// Creates (`id` none) or updates a template (administrators).
+#[server(input = Json)]
+pub async fn save_template(
+    id: Option<Uuid>,
+    input: crate::domain::catalog::TemplateInput,
+) -> Result<Uuid, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let template = input.validate().map_err(invalid)?;
+    crate::server::templates::save(
+        &cx.state.pool,
+        &user,
+        id,
+        &template,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+/// Archives a template or restores it (administrators).
+#[server]
+pub async fn archive_template(id: Uuid, archived: bool) -> Result<(), AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::templates::set_archived(
+        &cx.state.pool,
+        &user,
+        id,
+        archived,
+        cx.request_id.as_deref(),
+    )
+    .await
+}

@@ -263,6 +263,30 @@ mod tests {
     }
 
     #[test]
+    fn a_template_needs_a_name_and_the_plans_of_a_normal_change() {
+        let mut input = TemplateInput {
+            name: "Certificate renewal".into(),
+            cr: crate::domain::cr_form::CrInput {
+                title: "Renew TLS certificate".into(),
+                change_type: "infrastructure".into(),
+                impact: "low".into(),
+                risk: "low".into(),
+                environments: vec!["prod".into()],
+                duration_minutes: "30".into(),
+                implementation_plan: "certbot renew".into(),
+                rollback_plan: "restore the old certificate".into(),
+                ..Default::default()
+            },
+        };
+        let valid = input.validate().unwrap();
+        assert_eq!(valid.cr.environments, vec!["prod"]);
+        input.name.clear();
+        input.cr.rollback_plan.clear();
+        let errors = input.validate().unwrap_err();
+        assert!(errors.contains_key("name") && errors.contains_key("rollback_plan"));
+    }
+
+    #[test]
     fn services_need_a_key_and_a_name() {
         let ok = ServiceInput {
             key: "api".into(),
@@ -277,5 +301,49 @@ mod tests {
         };
         let errors = bad.validate().unwrap_err();
         assert!(errors.contains_key("key") && errors.contains_key("name"));
+    }
+}
+
+/// A standard-change template as an admin types it: a name and the change
+/// request fields it fixes (type, impact, risk, environments, duration and
+/// the plans).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(default)]
+pub struct TemplateInput {
+    pub name: String,
+    pub cr: super::cr_form::CrInput,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValidTemplate {
+    pub name: String,
+    pub cr: super::cr_form::ValidCr,
+}
+
+impl TemplateInput {
+    /// The change-request rules of a normal change (plans required), plus a
+    /// name. Priority and the planned start are the filer's, not the
+    /// template's.
+    pub fn validate(&self) -> Result<ValidTemplate, BTreeMap<String, String>> {
+        let cr = super::cr_form::CrInput {
+            class: "normal".into(),
+            priority: "low".into(),
+            planned_start: String::new(),
+            template: String::new(),
+            ..self.cr.clone()
+        };
+        let mut errors = BTreeMap::new();
+        let name = short(&self.name, 100, "a name", true)
+            .map_err(|m| errors.insert("name".into(), m))
+            .unwrap_or_default();
+        match cr.validate() {
+            Ok(cr) if errors.is_empty() => Ok(ValidTemplate { name, cr }),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.extend(more);
+                Err(errors)
+            }
+        }
     }
 }

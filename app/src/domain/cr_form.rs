@@ -27,6 +27,8 @@ pub struct CrInput {
     pub implementation_plan: String,
     pub rollback_plan: String,
     pub testing_plan: String,
+    /// The standard-change template's id, for class `standard`.
+    pub template: String,
 }
 
 /// A change request that passed every rule.
@@ -48,6 +50,7 @@ pub struct ValidCr {
     pub implementation_plan: String,
     pub rollback_plan: String,
     pub testing_plan: String,
+    pub template: Option<uuid::Uuid>,
 }
 
 /// Parses `YYYY-MM-DDTHH:MM` (seconds optional) as UTC.
@@ -165,6 +168,25 @@ impl CrInput {
                 },
             );
         }
+        let template = match self.template.trim() {
+            "" => None,
+            text => match uuid::Uuid::parse_str(text) {
+                Ok(id) => Some(id),
+                Err(_) => {
+                    errors.insert("template".into(), "Choose a template from the list.".into());
+                    None
+                }
+            },
+        };
+        if matches!(class, Ok(ChangeClass::Standard))
+            && template.is_none()
+            && !errors.contains_key("template")
+        {
+            errors.insert(
+                "template".into(),
+                "A standard change comes from a pre-approved template; choose one.".into(),
+            );
+        }
         match (
             change_type,
             priority,
@@ -198,6 +220,7 @@ impl CrInput {
                 implementation_plan: self.implementation_plan.trim().to_string(),
                 rollback_plan: self.rollback_plan.trim().to_string(),
                 testing_plan: self.testing_plan.trim().to_string(),
+                template: template.filter(|_| class == ChangeClass::Standard),
             }),
             _ => Err(errors),
         }
@@ -263,12 +286,21 @@ mod tests {
     }
 
     #[test]
-    fn standard_changes_need_no_plans_but_others_do() {
+    fn standard_changes_need_a_template_instead_of_plans() {
         let mut input = valid();
         input.rollback_plan.clear();
         assert!(input.validate().unwrap_err().contains_key("rollback_plan"));
         input.class = "standard".into();
-        assert!(input.validate().is_ok());
+        assert!(input.validate().unwrap_err()["template"].contains("template"));
+        input.template = "not-a-uuid".into();
+        assert!(input.validate().unwrap_err()["template"].contains("list"));
+        let id = uuid::Uuid::from_u128(7);
+        input.template = id.to_string();
+        assert_eq!(input.validate().unwrap().template, Some(id));
+        // A normal change ignores a template.
+        input.class = "normal".into();
+        input.rollback_plan = "Flip back.".into();
+        assert_eq!(input.validate().unwrap().template, None);
     }
 
     #[test]

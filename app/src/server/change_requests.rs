@@ -90,6 +90,19 @@ pub async fn create(
         return Err(AppError::Forbidden);
     }
     let mut tx = pool.begin().await?;
+    let mut cr = cr;
+    // A standard change is what its pre-approved template says it is.
+    if let Some(template) = cr.template {
+        let t = super::templates::active(&mut tx, template).await?;
+        cr.change_type = t.change_type;
+        cr.impact = t.impact;
+        cr.risk = t.risk;
+        cr.environments = t.environments;
+        cr.duration_minutes = t.duration_minutes;
+        cr.implementation_plan = t.implementation_plan;
+        cr.rollback_plan = t.rollback_plan;
+        cr.testing_plan = t.testing_plan;
+    }
     let known = sqlx::query!(
         "select key, required_approvals from environment where key = any($1)",
         &cr.environments
@@ -115,8 +128,9 @@ pub async fn create(
     let number = sqlx::query_scalar!(
         "insert into change_request
             (id, title, description, change_type, priority, impact, risk, class, requester_id, environments, services,
-             planned_start, duration_minutes, maintenance, implementation_plan, rollback_plan, testing_plan, required_approvals)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+             planned_start, duration_minutes, maintenance, implementation_plan, rollback_plan, testing_plan, required_approvals,
+             template_id)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)
          returning number",
         id,
         cr.title,
@@ -136,6 +150,7 @@ pub async fn create(
         cr.rollback_plan,
         cr.testing_plan,
         required as i32,
+        cr.template,
     )
     .fetch_one(&mut *tx)
     .await?;

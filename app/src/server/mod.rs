@@ -16,6 +16,7 @@ pub mod password;
 pub mod releases;
 pub mod session;
 pub mod state;
+pub mod templates;
 pub mod tokens;
 pub mod users;
 

@@ -18,6 +18,7 @@ use pages::catalog::CatalogPage;
 use pages::changes::{detail::ChangeDetailPage, list::ChangeListPage, new::NewChangePage};
 use pages::notifications::NotificationsPage;
 use pages::releases::{detail::ReleaseDetailPage, list::ReleaseListPage, new::NewReleasePage};
+use pages::templates::TemplatesPage;
 use pages::{
     account::AccountPage, login::LoginPage, not_found::NotFound, overview::OverviewPage,
     tokens::TokensPage, users::UsersPage,
@@ -86,6 +87,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("account/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("admin/environments") view=CatalogPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/templates") view=TemplatesPage ssr=SsrMode::Async />
                     <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
                 </ParentRoute>

@@ -94,6 +94,10 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                             <Icon name="server" />
                             <span>"Environments & services"</span>
                         </A>
+                        <A href="/admin/templates">
+                            <Icon name="changes" />
+                            <span>"Standard changes"</span>
+                        </A>
                         <A href="/admin/users">
                             <Icon name="users" />
                             <span>"Users"</span>

@@ -10,5 +10,6 @@ pub mod not_found;
 pub mod notifications;
 pub mod overview;
 pub mod releases;
+pub mod templates;
 pub mod tokens;
 pub mod users;

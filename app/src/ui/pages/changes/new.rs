@@ -1,3 +1,4 @@
+use crate::api::catalog::list_templates;
 use crate::api::change_requests::{list_environments, CreateChangeRequest};
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
@@ -30,6 +31,9 @@ pub fn NewChangePage() -> impl IntoView {
     let implementation_plan = RwSignal::new(String::new());
     let rollback_plan = RwSignal::new(String::new());
     let testing_plan = RwSignal::new(String::new());
+    let template = RwSignal::new(String::new());
+    let templates = Resource::new(|| (), |_| list_templates(false));
+    let standard = move || class.get() == "standard";
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
     let input = move || CrInput {
         title: title.get_untracked(),
@@ -51,6 +55,7 @@ pub fn NewChangePage() -> impl IntoView {
         implementation_plan: implementation_plan.get_untracked(),
         rollback_plan: rollback_plan.get_untracked(),
         testing_plan: testing_plan.get_untracked(),
+        template: template.get_untracked(),
     };
     let navigate = use_navigate();
     Effect::new(move |_| match create.value().get() {
@@ -99,7 +104,7 @@ pub fn NewChangePage() -> impl IntoView {
                 <textarea id="cr-description" rows="3" bind:value=description></textarea>
             </div>
             <div class="form-grid">
-                <div class="field">
+                <div class="field" class:hidden=standard>
                     <label for="cr-type">"Type"</label>
                     <select id="cr-type" on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
                 </div>
@@ -107,11 +112,11 @@ pub fn NewChangePage() -> impl IntoView {
                     <label for="cr-priority">"Priority"</label>
                     <select id="cr-priority" on:change=move |ev| priority.set(event_target_value(&ev))>{options(choices!(Priority), priority)}</select>
                 </div>
-                <div class="field">
+                <div class="field" class:hidden=standard>
                     <label for="cr-impact">"Impact"</label>
                     <select id="cr-impact" on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
                 </div>
-                <div class="field">
+                <div class="field" class:hidden=standard>
                     <label for="cr-risk">"Risk"</label>
                     <select id="cr-risk" on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
                 </div>
@@ -120,7 +125,43 @@ pub fn NewChangePage() -> impl IntoView {
                     <select id="cr-class" on:change=move |ev| class.set(event_target_value(&ev))>{options(choices!(ChangeClass), class)}</select>
                 </div>
             </div>
-            <fieldset class="field">
+            <Show when=standard>
+                <div class="field" data-testid="template-picker">
+                    <label for="cr-template">"Standard-change template"</label>
+                    <Suspense fallback=|| view! { <span class="muted">"Loading…"</span> }>
+                        {move || Suspend::new(async move {
+                            let list = templates.await.unwrap_or_default();
+                            if list.is_empty() {
+                                return view! { <p class="muted">"No templates yet. An administrator maintains them under Standard changes."</p> }.into_any();
+                            }
+                            let chosen = list.clone();
+                            view! {
+                                <select id="cr-template" aria-invalid=invalid("template") on:change=move |ev| {
+                                    let id = event_target_value(&ev);
+                                    if let Some(t) = chosen.iter().find(|t| t.id.to_string() == id) {
+                                        if title.get_untracked().trim().is_empty() { title.set(t.title.clone()); }
+                                        change_type.set(t.change_type.as_str().into());
+                                        impact.set(t.impact.as_str().into());
+                                        risk.set(t.risk.as_str().into());
+                                        chosen_envs.set(t.environments.clone());
+                                        duration.set(t.duration_minutes.to_string());
+                                        implementation_plan.set(t.implementation_plan.clone());
+                                        rollback_plan.set(t.rollback_plan.clone());
+                                        testing_plan.set(t.testing_plan.clone());
+                                    }
+                                    template.set(id);
+                                }>
+                                    <option value="">"Choose a template"</option>
+                                    {list.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
+                                </select>
+                            }.into_any()
+                        })}
+                    </Suspense>
+                    <p class="field-error">{error("template")}</p>
+                    <p class="muted small">"A standard change is pre-approved: its type, risk, environments, duration and plans come from the template, and submitting it approves it."</p>
+                </div>
+            </Show>
+            <fieldset class="field" class:hidden=standard>
                 <legend>"Environments"</legend>
                 <Suspense fallback=|| view! { <span class="muted">"Loading…"</span> }>
                     {move || Suspend::new(async move {
@@ -160,7 +201,7 @@ pub fn NewChangePage() -> impl IntoView {
                     <input id="cr-start" type="datetime-local" bind:value=planned_start aria-invalid=invalid("planned_start") />
                     <p class="field-error">{error("planned_start")}</p>
                 </div>
-                <div class="field">
+                <div class="field" class:hidden=standard>
                     <label for="cr-duration">"Duration (minutes)"</label>
                     <input id="cr-duration" type="number" min="1" max="20160" bind:value=duration aria-invalid=invalid("duration_minutes") />
                     <p class="field-error">{error("duration_minutes")}</p>
@@ -170,17 +211,17 @@ pub fn NewChangePage() -> impl IntoView {
                     <span>"Needs a maintenance window"</span>
                 </label>
             </div>
-            <div class="field">
+            <div class="field" class:hidden=standard>
                 <label for="cr-implementation">"Implementation plan"</label>
                 <textarea id="cr-implementation" rows="4" bind:value=implementation_plan aria-invalid=invalid("implementation_plan")></textarea>
                 <p class="field-error">{error("implementation_plan")}</p>
             </div>
-            <div class="field">
+            <div class="field" class:hidden=standard>
                 <label for="cr-rollback">"Rollback plan"</label>
                 <textarea id="cr-rollback" rows="3" bind:value=rollback_plan aria-invalid=invalid("rollback_plan")></textarea>
                 <p class="field-error">{error("rollback_plan")}</p>
             </div>
-            <div class="field">
+            <div class="field" class:hidden=standard>
                 <label for="cr-testing">"Testing plan"</label>
                 <textarea id="cr-testing" rows="3" bind:value=testing_plan></textarea>
             </div>

@@ -1,5 +1,5 @@
 # The two set-up commands are `make run` and `make test`; see README.md.
-.PHONY: run test lint sqlx measure
+.PHONY: run test lint sqlx measure bench
 
 run:
 	./scripts/run.sh
@@ -19,3 +19,7 @@ sqlx:
 
 measure:
 	./scripts/measure.sh
+
+# The planning benchmark (10,000 change requests, 2,000 releases, wrk).
+bench:
+	./scripts/bench.sh

@@ -181,3 +181,5 @@ create table calendar_feed (
 create unique index calendar_feed_token_key on calendar_feed (token_hash);
 
 create index change_request_updated_idx on change_request (updated_at desc, number desc);
+create index change_request_emergency_started_idx on change_request (implementation_started_at) where class = 'emergency';
+create index change_request_template_idx on change_request (template_id) where template_id is not null;

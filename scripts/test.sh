@@ -73,7 +73,7 @@ e2e() {
   local person p_email p_name p_role
   for person in "engineer@example.com|Erin Engineer|engineer" "reviewer@example.com|Rita Reviewer|engineer" \
       "approver1@example.com|Paul Approver|approver" "approver2@example.com|Petra Approver|approver" \
-      "release@example.com|Rob Release|release_manager"; do
+      "release@example.com|Rob Release|release_manager" "platform@example.com|Pat Platform|admin"; do
     IFS='|' read -r p_email p_name p_role <<<"$person"
     echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
       user create --email "$p_email" --name "$p_name" --role "$p_role" >/dev/null || { kill "$server"; return 1; }

@@ -276,6 +276,9 @@ pub struct CalendarMonthView {
     pub entries: Vec<CalendarEntry>,
     pub freezes: Vec<FreezeView>,
     pub releases: Vec<CalendarRelease>,
+    /// Days with more changes and releases than fit, and how many are not
+    /// shown (conflicting changes are shown first).
+    pub hidden: Vec<(chrono::NaiveDate, u32)>,
 }
 
 /// A release on the calendar, at its planned time.

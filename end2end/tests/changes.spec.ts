@@ -39,8 +39,11 @@ test("a change request goes from an engineer's draft to scheduled", async ({ pag
   await expect(page.locator("[data-status]")).toHaveText("Submitted");
   await signOut(page);
 
-  // A second engineer does the technical review.
+  // A second engineer is told, and does the technical review.
   await signIn(page, REVIEWER, PASSWORD);
+  await expect(page.getByTestId("unread-count")).toBeVisible();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: /Notifications/ }).click();
+  await expect(page.getByTestId("notifications")).toContainText("Technical review needed: CR-");
   await openChange(page, url);
   await page.getByRole("button", { name: "Pass technical review" }).click();
   await expect(page.locator("[data-status]")).toHaveText("In review");

@@ -135,7 +135,10 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .with_expiry(Expiry::OnInactivity(idle));
 
     let app_state = state.app.clone();
-    let context = move || provide_context(app_state.clone());
+    let context = move || {
+        provide_context(app_state.clone());
+        provide_context(app::server::context::UserCache::default());
+    };
     let leptos = state.leptos.clone();
     let routes = generate_route_list(App);
     let pages = Router::new()

@@ -143,11 +143,13 @@ pub async fn calendar_month(
     use crate::domain::calendar::Month;
     let month = Month::parse(&month).map_err(|m| AppError::field("month", m))?;
     let (first, last) = month.range();
+    // A month cell shows four changes and two releases, then "+N more".
     calendar_between(
         first,
         last + chrono::Duration::days(1),
         environment,
         service,
+        (4, 2),
     )
     .await
 }
@@ -166,6 +168,7 @@ pub async fn calendar_week(
         monday + chrono::Duration::days(7),
         environment,
         service,
+        (12, 6),
     )
     .await
 }
@@ -176,14 +179,16 @@ async fn calendar_between(
     end: chrono::NaiveDate,
     environment: String,
     service: String,
+    (changes, releases): (usize, usize),
 ) -> Result<crate::model::CalendarMonthView, AppError> {
+    let limit = crate::server::calendar::DayLimit { changes, releases };
     let cx = crate::server::context::RequestContext::load().await?;
     cx.require_user().await?;
     let from = first.and_time(chrono::NaiveTime::MIN).and_utc();
     let to = end.and_time(chrono::NaiveTime::MIN).and_utc();
     let environment = Some(environment.trim()).filter(|e| !e.is_empty());
     let service = Some(service.trim()).filter(|e| !e.is_empty());
-    crate::server::calendar::view(&cx.state.pool, from, to, environment, service).await
+    crate::server::calendar::view(&cx.state.pool, from, to, environment, service, limit).await
 }
 
 /// Whether the caller has a calendar subscription link.

@@ -144,6 +144,46 @@ pub fn clashes(
     found
 }
 
+/// [`clashes`] of every booking against all the others, found with one sweep
+/// in start order: only windows that overlap are compared, so a busy month
+/// costs n log n rather than n². `emergency[i]` says whether booking `i` may
+/// run inside a freeze. Conflicts are listed in the others' start order.
+pub fn clashes_among(
+    bookings: &[Booking],
+    emergency: &[bool],
+    freezes: &[Freeze],
+) -> Vec<Vec<Clash>> {
+    let mut order: Vec<usize> = (0..bookings.len()).collect();
+    order.sort_by_key(|&i| (bookings[i].window.start, i));
+    let mut pairs: Vec<Vec<usize>> = vec![Vec::new(); bookings.len()];
+    for (k, &i) in order.iter().enumerate() {
+        for &j in &order[k + 1..] {
+            if bookings[j].window.start >= bookings[i].window.end {
+                break;
+            }
+            if bookings[i].window.overlaps(&bookings[j].window) {
+                pairs[i].push(j);
+                pairs[j].push(i);
+            }
+        }
+    }
+    bookings
+        .iter()
+        .enumerate()
+        .map(|(i, booking)| {
+            let mut others: Vec<usize> = std::mem::take(&mut pairs[i]);
+            others.sort_by_key(|&j| (bookings[j].window.start, j));
+            let near: Vec<Booking> = others.iter().map(|&j| bookings[j].clone()).collect();
+            clashes(
+                booking,
+                &near,
+                freezes,
+                emergency.get(i).copied().unwrap_or(false),
+            )
+        })
+        .collect()
+}
+
 /// How far ahead the next-free-slot search looks.
 pub const SEARCH_HORIZON_DAYS: i64 = 90;
 

@@ -121,3 +121,42 @@ fn a_free_calendar_offers_the_requested_start() {
         Some(at(3, 8))
     );
 }
+
+#[test]
+fn the_sweep_finds_exactly_what_comparing_every_pair_finds() {
+    // A deterministic spread of 300 windows over a week on a few
+    // environments and services, with a freeze in the middle.
+    let envs = ["dev", "staging", "prod"];
+    let services = ["api", "web", "mailer"];
+    let bookings: Vec<Booking> = (0..300u32)
+        .map(|i| {
+            let start = at(1, 0) + Duration::minutes(i64::from((i * 7919) % 10_080));
+            booking(
+                &format!("CR-{i}"),
+                &[envs[(i % 3) as usize]],
+                &[services[((i / 3) % 3) as usize]],
+                start,
+                i64::from(15 + (i % 6) * 30),
+            )
+        })
+        .collect();
+    let emergency: Vec<bool> = (0..300).map(|i| i % 7 == 0).collect();
+    let freezes = vec![freeze(&["prod"], at(3, 0), 24 * 60)];
+    let swept = clashes_among(&bookings, &emergency, &freezes);
+    for (i, booking) in bookings.iter().enumerate() {
+        let mut others: Vec<Booking> = bookings
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, b)| b.clone())
+            .collect();
+        others.sort_by_key(|b| b.window.start);
+        let mut expected = clashes(booking, &others, &freezes, emergency[i]);
+        let mut got = swept[i].clone();
+        let key = |c: &Clash| c.message();
+        expected.sort_by_key(key);
+        got.sort_by_key(key);
+        assert_eq!(got, expected, "booking {i}");
+    }
+    assert!(swept.iter().any(|c| !c.is_empty()), "the data has clashes");
+}

@@ -2,7 +2,7 @@
 //! with their conflicts worked out by the domain rules.
 
 use crate::domain::change_request::{ChangeClass, CrStatus};
-use crate::domain::schedule::{clashes, Booking, Window};
+use crate::domain::schedule::{clashes_among, Booking, Window};
 use crate::error::AppError;
 use crate::model::{CalendarEntry, CalendarMonthView, CalendarRelease, FeedStatus};
 use chrono::{DateTime, Utc};
@@ -79,18 +79,21 @@ pub async fn filtered_entries(
         .iter()
         .map(super::freezes::as_rule)
         .collect();
-    for (i, entry) in entries.iter_mut().enumerate() {
-        let emergency = entry.class == ChangeClass::Emergency;
-        let others: Vec<Booking> = bookings
-            .iter()
-            .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, b)| b.clone())
-            .collect();
-        entry.conflicts = clashes(&bookings[i], &others, &freezes, emergency)
-            .iter()
-            .map(|c| c.message())
-            .collect();
+    let emergency: Vec<bool> = entries
+        .iter()
+        .map(|e| e.class == ChangeClass::Emergency)
+        .collect();
+    for (entry, found) in entries
+        .iter_mut()
+        .zip(clashes_among(&bookings, &emergency, &freezes))
+    {
+        // A handful of reasons is enough to act on; the count says the rest.
+        entry.conflicts = found.iter().take(5).map(|c| c.message()).collect();
+        if found.len() > 5 {
+            entry
+                .conflicts
+                .push(format!("…and {} more clashes.", found.len() - 5));
+        }
     }
     Ok(entries)
 }
@@ -157,25 +160,74 @@ pub async fn releases(
     .collect()
 }
 
-/// Everything the calendar shows for `[from, to)`.
+/// How many changes and releases a calendar day shows before "+N more".
+#[derive(Clone, Copy, Debug)]
+pub struct DayLimit {
+    pub changes: usize,
+    pub releases: usize,
+}
+
+/// Everything the calendar shows for `[from, to)`, at most `limit` items a
+/// day. Conflicts are worked out over every change, and conflicting changes
+/// are the ones kept when a day is full.
 pub async fn view(
     pool: &PgPool,
     from: DateTime<Utc>,
     to: DateTime<Utc>,
     environment: Option<&str>,
     service: Option<&str>,
+    limit: DayLimit,
 ) -> Result<CalendarMonthView, AppError> {
-    let entries = filtered_entries(pool, from, to, environment, service).await?;
+    use std::collections::BTreeMap;
+    let all = filtered_entries(pool, from, to, environment, service).await?;
     let freezes = super::freezes::between(pool, from, to)
         .await?
         .into_iter()
         .filter(|f| environment.is_none_or(|e| f.environments.iter().any(|x| x == e)))
         .collect();
-    let releases = releases(pool, from, to, environment, service).await?;
+    let first_day = from.date_naive();
+    let mut hidden: BTreeMap<chrono::NaiveDate, u32> = BTreeMap::new();
+    let mut shown: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+    let mut order: Vec<usize> = (0..all.len()).collect();
+    order.sort_by_key(|&i| (all[i].conflicts.is_empty(), all[i].start, all[i].number));
+    let mut keep = vec![false; all.len()];
+    for i in order {
+        let e = &all[i];
+        let day = e.start.date_naive().max(first_day);
+        let count = shown.entry(day).or_default();
+        if *count < limit.changes {
+            *count += 1;
+            keep[i] = true;
+        } else {
+            *hidden.entry(day).or_default() += 1;
+        }
+    }
+    let entries = all
+        .into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect();
+    let mut per_day: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
+    let releases = releases(pool, from, to, environment, service)
+        .await?
+        .into_iter()
+        .filter(|r| {
+            let day = r.planned_at.date_naive();
+            let count = per_day.entry(day).or_default();
+            *count += 1;
+            if *count > limit.releases {
+                *hidden.entry(day).or_default() += 1;
+                false
+            } else {
+                true
+            }
+        })
+        .collect();
     Ok(CalendarMonthView {
         entries,
         freezes,
         releases,
+        hidden: hidden.into_iter().collect(),
     })
 }
 

@@ -752,50 +752,73 @@ pub async fn dashboard(pool: &PgPool, user: &SessionUser) -> Result<Dashboard, A
     let engineer = user.roles.contains(Role::Engineer);
     let approver = user.roles.contains(Role::Approver);
     let manager = user.roles.contains(Role::ReleaseManager) || user.roles.contains(Role::Admin);
-    let rows = sqlx::query!(
+    // Three small queries, each walking an index to its first ten rows.
+    let mine = sqlx::query!(
         r#"select c.id, c.number, c.title, c.status::text as "status!", c.class, c.priority, c.environments,
-                  u.display_name as requester, c.planned_start, c.updated_at,
-                  (c.requester_id = $1 and c.status not in ('closed', 'cancelled')) as "mine!",
-                  (c.requester_id <> $1 and (
-                      ($2 and c.status = 'submitted')
-                      or ($3 and c.status = 'in_review' and c.reviewer_id is distinct from $1
-                          and not exists (select 1 from cr_approval a where a.cr_id = c.id and a.approver_id = $1))
-                      or ($4 and c.status = 'approved')
-                      or ($4 and c.status = 'submitted' and c.class = 'emergency')
-                  )) as "waiting!",
-                  (c.status = 'scheduled' and c.planned_start between now() and now() + interval '7 days') as "upcoming!"
+                  u.display_name as requester, c.planned_start, c.updated_at
            from change_request c join app_user u on u.id = c.requester_id
-           where (c.requester_id = $1 and c.status not in ('closed', 'cancelled'))
-              or c.status in ('submitted', 'in_review', 'approved')
-              or (c.status = 'scheduled' and c.planned_start between now() and now() + interval '7 days')
-           order by c.planned_start nulls last, c.updated_at desc
-           limit 200"#,
+           where c.requester_id = $1 and c.status not in ('closed', 'cancelled')
+           order by c.updated_at desc
+           limit 10"#,
+        user.id,
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| summary!(r))
+    .collect::<Result<_, _>>()?;
+    // What waits for this person, one indexed branch per kind of wait.
+    let waiting = sqlx::query!(
+        r#"select c.id as "id!", c.number as "number!", c.title as "title!", c.status as "status!", c.class as "class!",
+                  c.priority as "priority!", c.environments as "environments!", u.display_name as "requester!",
+                  c.planned_start, c.updated_at as "updated_at!"
+           from (
+               (select id, number, title, status::text, class, priority, environments, requester_id, planned_start, updated_at
+                from change_request
+                where $2 and status = 'submitted' and requester_id <> $1
+                order by updated_at desc limit 10)
+               union
+               (select id, number, title, status::text, class, priority, environments, requester_id, planned_start, updated_at
+                from change_request c
+                where $3 and status = 'in_review' and requester_id <> $1 and reviewer_id is distinct from $1
+                  and not exists (select 1 from cr_approval a where a.cr_id = c.id and a.approver_id = $1)
+                order by updated_at desc limit 10)
+               union
+               (select id, number, title, status::text, class, priority, environments, requester_id, planned_start, updated_at
+                from change_request
+                where $4 and (status = 'approved' or (status = 'submitted' and class = 'emergency')) and requester_id <> $1
+                order by updated_at desc limit 10)
+           ) c join app_user u on u.id = c.requester_id
+           order by c.updated_at desc
+           limit 10"#,
         user.id,
         engineer,
         approver,
         manager,
     )
     .fetch_all(pool)
-    .await?;
-    let mut board = Dashboard {
-        mine: vec![],
-        waiting: vec![],
-        upcoming: vec![],
-    };
-    for r in rows {
-        let (upcoming, waiting, mine) = (r.upcoming, r.waiting, r.mine);
-        let summary = summary!(r)?;
-        if upcoming && board.upcoming.len() < 10 {
-            board.upcoming.push(summary.clone());
-        }
-        if waiting && board.waiting.len() < 10 {
-            board.waiting.push(summary.clone());
-        }
-        if mine && board.mine.len() < 10 {
-            board.mine.push(summary);
-        }
-    }
-    Ok(board)
+    .await?
+    .into_iter()
+    .map(|r| summary!(r))
+    .collect::<Result<_, _>>()?;
+    let upcoming = sqlx::query!(
+        r#"select c.id, c.number, c.title, c.status::text as "status!", c.class, c.priority, c.environments,
+                  u.display_name as requester, c.planned_start, c.updated_at
+           from change_request c join app_user u on u.id = c.requester_id
+           where c.status = 'scheduled' and c.planned_start between now() and now() + interval '7 days'
+           order by c.planned_start
+           limit 10"#,
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| summary!(r))
+    .collect::<Result<_, _>>()?;
+    Ok(Dashboard {
+        mine,
+        waiting,
+        upcoming,
+    })
 }
 
 /// Emergency changes implemented more than five days ago whose

@@ -54,9 +54,18 @@ impl RequestContext {
         })
     }
 
-    /// The signed-in user, or `None`.
+    /// The signed-in user, or `None`. Looked up once per request: a page
+    /// whose parts each ask costs one query.
     pub async fn user(&self) -> Result<Option<SessionUser>, AppError> {
-        session::current_user(&self.session, &self.state).await
+        let cache = leptos::prelude::use_context::<UserCache>();
+        if let Some(hit) = cache.as_ref().and_then(UserCache::get) {
+            return Ok(hit);
+        }
+        let user = session::current_user(&self.session, &self.state).await?;
+        if let Some(cache) = cache {
+            cache.set(user.clone());
+        }
+        Ok(user)
     }
 
     /// The signed-in user, or `Unauthorized`; refused while the account
@@ -81,6 +90,23 @@ impl RequestContext {
             Ok(user)
         } else {
             Err(AppError::Forbidden)
+        }
+    }
+}
+
+/// The signed-in user of the request being served, provided fresh for every
+/// request by the router (so it never outlives one request).
+#[derive(Clone, Default)]
+pub struct UserCache(std::sync::Arc<std::sync::Mutex<Option<Option<SessionUser>>>>);
+
+impl UserCache {
+    fn get(&self) -> Option<Option<SessionUser>> {
+        self.0.lock().ok().and_then(|slot| slot.clone())
+    }
+
+    fn set(&self, user: Option<SessionUser>) {
+        if let Ok(mut slot) = self.0.lock() {
+            *slot = Some(user);
         }
     }
 }

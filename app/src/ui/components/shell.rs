@@ -9,45 +9,13 @@ use leptos::prelude::*;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
-/// Guards every signed-in page and lays it out.
+/// Guards every signed-in page and lays it out. The page (the outlet) sits
+/// outside the part that waits for the user, so it is created once per
+/// request and its data loads alongside the user's.
 #[component]
 pub fn AppShell() -> impl IntoView {
     let UserResource(user) = expect_context::<UserResource>();
     let location = use_location();
-    view! {
-        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || Suspend::new(async move {
-                let path = location.pathname.get_untracked();
-                match user.await {
-                    Ok(Some(user)) if user.must_change_password && path != "/account" => {
-                        view! { <Redirect path="/account" /> }.into_any()
-                    }
-                    Ok(Some(user)) => view! { <Layout user /> }.into_any(),
-                    Ok(None) | Err(AppError::Unauthorized) => {
-                        let search = location.search.get_untracked();
-                        let here = match search.trim_start_matches('?') {
-                            "" => path.clone(),
-                            query => format!("{path}?{query}"),
-                        };
-                        let next = if here == "/" {
-                            String::new()
-                        } else {
-                            format!("?next={}", crate::domain::encode_query_value(&here))
-                        };
-                        view! { <Redirect path=format!("/login{next}") /> }.into_any()
-                    }
-                    Err(error) => view! { <PageError error /> }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn Layout(user: CurrentUser) -> impl IntoView {
-    let is_admin = user.is_admin();
-    let reads_audit = is_admin || user.has(crate::domain::Role::ReleaseManager);
-    let initials = user.initials();
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -56,70 +24,31 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                     <Logo />
                     <span>"Rookery"</span>
                 </a>
-                <nav class="nav" aria-label="Main">
-                    <A href="/" exact=true>
-                        <Icon name="home" />
-                        <span>"Overview"</span>
-                    </A>
-                    <A href="/changes">
-                        <Icon name="changes" />
-                        <span>"Change requests"</span>
-                    </A>
-                    <A href="/releases">
-                        <Icon name="release" />
-                        <span>"Releases"</span>
-                    </A>
-                    <A href="/calendar">
-                        <Icon name="calendar" />
-                        <span>"Calendar"</span>
-                    </A>
-                    <A href="/notifications">
-                        <Icon name="bell" />
-                        <span>"Notifications"</span>
-                        <UnreadBadge />
-                    </A>
-                    <A href="/account/tokens">
-                        <Icon name="key" />
-                        <span>"API tokens"</span>
-                    </A>
-                    <A href="/account" exact=true>
-                        <Icon name="user" />
-                        <span>"Account"</span>
-                    </A>
-                    <Show when=move || reads_audit>
-                        <div class="nav-section">"Administration"</div>
-                    </Show>
-                    <Show when=move || is_admin>
-                        <A href="/admin/environments">
-                            <Icon name="server" />
-                            <span>"Environments & services"</span>
-                        </A>
-                        <A href="/admin/templates">
-                            <Icon name="changes" />
-                            <span>"Standard changes"</span>
-                        </A>
-                        <A href="/admin/users">
-                            <Icon name="users" />
-                            <span>"Users"</span>
-                        </A>
-                    </Show>
-                    <Show when=move || reads_audit>
-                        <A href="/audit">
-                            <Icon name="audit" />
-                            <span>"Audit trail"</span>
-                        </A>
-                    </Show>
-                </nav>
-                <div class="usercard">
-                    <span class="avatar" aria-hidden="true">{initials}</span>
-                    <span class="who">
-                        <strong data-testid="current-user">{user.display_name.clone()}</strong>
-                        <small>{user.email.clone()}</small>
-                    </span>
-                    <form method="post" action="/logout">
-                        <button type="submit" class="btn btn-ghost btn-small">"Sign out"</button>
-                    </form>
-                </div>
+                <Suspense fallback=|| view! { <div class="nav-loading muted small">"Loading…"</div> }>
+                    {move || Suspend::new(async move {
+                        let path = location.pathname.get_untracked();
+                        match user.await {
+                            Ok(Some(user)) if user.must_change_password && path != "/account" => {
+                                view! { <Redirect path="/account" /> }.into_any()
+                            }
+                            Ok(Some(user)) => view! { <Sidebar user /> }.into_any(),
+                            Ok(None) | Err(AppError::Unauthorized) => {
+                                let search = location.search.get_untracked();
+                                let here = match search.trim_start_matches('?') {
+                                    "" => path.clone(),
+                                    query => format!("{path}?{query}"),
+                                };
+                                let next = if here == "/" {
+                                    String::new()
+                                } else {
+                                    format!("?next={}", crate::domain::encode_query_value(&here))
+                                };
+                                view! { <Redirect path=format!("/login{next}") /> }.into_any()
+                            }
+                            Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                        }
+                    })}
+                </Suspense>
             </aside>
             <main id="main" class="content" tabindex="-1">
                 <ErrorBoundary fallback=|errors| {
@@ -146,6 +75,80 @@ fn Layout(user: CurrentUser) -> impl IntoView {
     }
 }
 
+/// Navigation for what the person may use, and who they are.
+#[component]
+fn Sidebar(user: CurrentUser) -> impl IntoView {
+    let is_admin = user.is_admin();
+    let reads_audit = is_admin || user.has(crate::domain::Role::ReleaseManager);
+    let initials = user.initials();
+    view! {
+        <nav class="nav" aria-label="Main">
+            <A href="/" exact=true>
+                <Icon name="home" />
+                <span>"Overview"</span>
+            </A>
+            <A href="/changes">
+                <Icon name="changes" />
+                <span>"Change requests"</span>
+            </A>
+            <A href="/releases">
+                <Icon name="release" />
+                <span>"Releases"</span>
+            </A>
+            <A href="/calendar">
+                <Icon name="calendar" />
+                <span>"Calendar"</span>
+            </A>
+            <A href="/notifications">
+                <Icon name="bell" />
+                <span>"Notifications"</span>
+                <UnreadBadge />
+            </A>
+            <A href="/account/tokens">
+                <Icon name="key" />
+                <span>"API tokens"</span>
+            </A>
+            <A href="/account" exact=true>
+                <Icon name="user" />
+                <span>"Account"</span>
+            </A>
+            <Show when=move || reads_audit>
+                <div class="nav-section">"Administration"</div>
+            </Show>
+            <Show when=move || is_admin>
+                <A href="/admin/environments">
+                    <Icon name="server" />
+                    <span>"Environments & services"</span>
+                </A>
+                <A href="/admin/templates">
+                    <Icon name="changes" />
+                    <span>"Standard changes"</span>
+                </A>
+                <A href="/admin/users">
+                    <Icon name="users" />
+                    <span>"Users"</span>
+                </A>
+            </Show>
+            <Show when=move || reads_audit>
+                <A href="/audit">
+                    <Icon name="audit" />
+                    <span>"Audit trail"</span>
+                </A>
+            </Show>
+        </nav>
+        <div class="usercard">
+            <span class="avatar" aria-hidden="true">{initials}</span>
+            <span class="who">
+                <strong data-testid="current-user">{user.display_name.clone()}</strong>
+                <small>{user.email.clone()}</small>
+            </span>
+            <form method="post" action="/logout">
+                <button type="submit" class="btn btn-ghost btn-small">"Sign out"</button>
+            </form>
+        </div>
+    }
+}
+
 /// The unread-notification count next to "Notifications", refreshed on
 /// every navigation.
 #[component]
@@ -164,20 +167,5 @@ fn UnreadBadge() -> impl IntoView {
                 })
             })}
         </Suspense>
-    }
-}
-
-/// A full-page error when the shell itself cannot load.
-#[component]
-pub fn PageError(error: AppError) -> impl IntoView {
-    view! {
-        <div class="standalone">
-            <div class="standalone-card" role="alert">
-                <Logo />
-                <h1>"Something went wrong"</h1>
-                <p>{error.to_string()}</p>
-                <a class="btn btn-primary" href="/">"Try again"</a>
-            </div>
-        </div>
     }
 }

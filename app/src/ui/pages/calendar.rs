@@ -222,7 +222,7 @@ pub fn CalendarPage() -> impl IntoView {
                 let manager = user.await.ok().flatten().is_some_and(|u| {
                     u.is_admin() || u.has(crate::domain::Role::ReleaseManager)
                 });
-                let view = entries.await.unwrap_or(CalendarMonthView { entries: vec![], freezes: vec![], releases: vec![] });
+                let view = entries.await.unwrap_or(CalendarMonthView { entries: vec![], freezes: vec![], releases: vec![], hidden: vec![] });
                 let environments = environments.await.unwrap_or_default();
                 view! { <Freezes freezes=view.freezes manager environments create=create_freeze delete=delete_freeze /> }
             })}
@@ -272,6 +272,7 @@ fn MonthGrid(month: Month, view: CalendarMonthView) -> impl IntoView {
         entries,
         freezes,
         releases,
+        hidden,
     } = view;
     view! {
         <div class="calendar" role="grid" aria-label=month.title() data-testid="calendar">
@@ -303,6 +304,9 @@ fn MonthGrid(month: Month, view: CalendarMonthView) -> impl IntoView {
                                 {format!(" CR-{} {}", e.number, e.title)}
                             </a>
                         }).collect_view()}
+                        {hidden.iter().find(|(d, _)| *d == day).map(|(_, n)| view! {
+                            <a class="calendar-more" href=format!("/calendar?view=week&day={day}")>{format!("+{n} more")}</a>
+                        })}
                     </div>
                 }
             }).collect_view()}
@@ -327,6 +331,7 @@ fn WeekGrid(monday: NaiveDate, view: CalendarMonthView) -> impl IntoView {
         entries,
         freezes,
         releases,
+        hidden,
     } = view;
     view! {
         <div class="week" data-testid="calendar-week">
@@ -341,7 +346,10 @@ fn WeekGrid(monday: NaiveDate, view: CalendarMonthView) -> impl IntoView {
                 let lanes = std::cell::Cell::new(0usize);
                 view! {
                     <div class=class data-date=day.to_string()>
-                        <div class="week-head">{day.format("%a %-d").to_string()}</div>
+                        <div class="week-head">
+                            {day.format("%a %-d").to_string()}
+                            {hidden.iter().find(|(d, _)| *d == day).map(|(_, n)| view! { <span class="week-more" title="Not all fit: filter by environment or service">{format!(" +{n}")}</span> })}
+                        </div>
                         <div class="week-body">
                             {freezes.iter().filter(|f| covers(f.starts_at, f.ends_at, day)).map(|f| {
                                 let top = day_share(f.starts_at, day);

@@ -9,6 +9,8 @@ create table release (
     version_major bigint not null,
     version_minor bigint not null,
     version_patch bigint not null,
+    -- pre-release precedence as text (see Version::precedence_key); "~" for a release
+    version_sort text not null default '~',
     release_type text not null,
     title text not null,
     description text not null default '',
@@ -34,7 +36,7 @@ create table release (
 
 create unique index release_service_version_key on release (service_id, version);
 create index release_status_idx on release (status, updated_at desc);
-create index release_service_idx on release (service_id, version_major desc, version_minor desc, version_patch desc);
+create index release_service_idx on release (service_id, version_major desc, version_minor desc, version_patch desc, version_sort collate "C" desc);
 create index release_planned_idx on release (planned_at) where planned_at is not null;
 create index release_updated_idx on release (updated_at desc);
 

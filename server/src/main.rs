@@ -9,6 +9,11 @@ use rookery::{cli, telemetry, Application, Config};
 use std::process::ExitCode;
 use tokio::sync::watch;
 
+// Server-side rendering allocates many short-lived strings; mimalloc serves
+// them markedly faster than glibc's allocator (measured with `make bench`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let args = Cli::parse();

@@ -2,6 +2,7 @@
 //! 0 works), so tests learn the address before anything is served.
 
 use crate::config::Config;
+use crate::middleware::input;
 use crate::middleware::metrics::{self, Metrics};
 use crate::middleware::origin::{self, AllowedOrigins};
 use crate::routes::{api_planning as planning, api_v1, audit_csv, auth, calendar_feed, health};
@@ -183,6 +184,8 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .merge(pages)
+        .layer(axum::middleware::from_fn(input::server_fn_status))
+        .layer(axum::middleware::from_fn(input::refuse_nul))
         // Metrics outside the Origin check, so refused requests are counted.
         .layer(axum::middleware::from_fn_with_state(
             allowed,

@@ -20,8 +20,9 @@ pub async fn list_change_requests(
     mine: bool,
     search: String,
     page: i64,
+    #[server(default)] sort: String,
 ) -> Result<CrPage, AppError> {
-    use crate::server::change_requests::{list, CrFilter};
+    use crate::server::change_requests::{list, CrFilter, CrSort};
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
     let status = match status.trim() {
@@ -32,6 +33,7 @@ pub async fn list_change_requests(
         status,
         requester: mine.then_some(user.id),
         search: Some(search),
+        sort: CrSort::parse(&sort).map_err(|m| AppError::field("sort", m))?,
         page,
         per_page: 25,
     };
@@ -43,6 +45,9 @@ pub async fn list_change_requests(
 pub async fn create_change_request(input: CrInput) -> Result<i64, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
+    if !crate::server::change_requests::may_file(&user) {
+        return Err(AppError::Forbidden);
+    }
     let valid = input.validate().map_err(|fields| AppError::Validation {
         message: "Check the highlighted fields.".into(),
         fields,

@@ -39,6 +39,9 @@ pub async fn list_releases(
 pub async fn create_release(input: ReleaseInput) -> Result<Uuid, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
+    if !crate::server::releases::may_plan(&user) {
+        return Err(AppError::Forbidden);
+    }
     let valid = input.validate().map_err(|fields| AppError::Validation {
         message: "Check the highlighted fields.".into(),
         fields,

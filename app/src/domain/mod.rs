@@ -16,6 +16,15 @@ pub mod role;
 pub mod schedule;
 pub mod user;
 
+/// The highest page number lists accept; beyond it a list is simply empty
+/// (and `(page - 1) * per_page` cannot overflow).
+pub const MAX_PAGE: i64 = 1_000_000;
+
+/// Whether `text` holds a character PostgreSQL cannot store (NUL).
+pub fn has_nul(text: &str) -> bool {
+    text.contains('\0')
+}
+
 pub use email::EmailAddress;
 pub use password::{check_password, PasswordProblem};
 pub use redirect::{encode_query_value, safe_next};

@@ -144,6 +144,26 @@ impl Version {
     }
 }
 
+impl Version {
+    /// A text key whose byte order (`COLLATE "C"`) is this version's
+    /// pre-release precedence among versions with the same
+    /// MAJOR.MINOR.PATCH: numeric identifiers zero-padded and below
+    /// alphanumeric ones, and a release (no pre-release) above all of them.
+    pub fn precedence_key(&self) -> String {
+        if self.pre.is_empty() {
+            return "~".into();
+        }
+        self.pre
+            .iter()
+            .map(|id| match id.parse::<u64>() {
+                Ok(n) => format!("0{n:020}"),
+                Err(_) => format!("1{id}"),
+            })
+            .collect::<Vec<_>>()
+            .join(".")
+    }
+}
+
 impl fmt::Display for Version {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}.{}.{}", self.major, self.minor, self.patch)?;
@@ -196,6 +216,31 @@ fn compare_pre(a: &[String], b: &[String]) -> Ordering {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn the_precedence_key_sorts_like_semver() {
+        let texts = [
+            "1.0.0-alpha",
+            "1.0.0-alpha.1",
+            "1.0.0-alpha.beta",
+            "1.0.0-beta",
+            "1.0.0-beta.2",
+            "1.0.0-beta.11",
+            "1.0.0-rc.1",
+            "1.0.0",
+        ];
+        let versions: Vec<Version> = texts.iter().map(|t| Version::parse(t).unwrap()).collect();
+        for pair in versions.windows(2) {
+            assert!(pair[0] < pair[1]);
+            assert!(
+                pair[0].precedence_key().as_bytes() < pair[1].precedence_key().as_bytes(),
+                "{} before {}",
+                pair[0],
+                pair[1]
+            );
+        }
+    }
+
     use super::*;
 
     #[test]

@@ -116,7 +116,7 @@ async fn rows(
 pub async fn page(pool: &PgPool, filter: &AuditFilter) -> Result<AuditPage, AppError> {
     let b = filter.bounds()?;
     let per_page = 50;
-    let page = filter.page.max(1);
+    let page = filter.page.clamp(1, crate::domain::MAX_PAGE);
     let total = sqlx::query_scalar!(
         r#"select count(*) as "n!" from audit_event
            where ($1::text is null or actor_label ilike $1)

@@ -11,7 +11,8 @@ use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-fn require_admin(user: &SessionUser) -> Result<(), AppError> {
+/// Administrators maintain environments, services and templates.
+pub fn require_admin(user: &SessionUser) -> Result<(), AppError> {
     if user.roles.contains(Role::Admin) {
         Ok(())
     } else {

@@ -181,12 +181,50 @@ pub async fn create(
     Ok((id, number))
 }
 
+/// How the change-request list is ordered.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum CrSort {
+    /// Most recently changed first.
+    #[default]
+    Updated,
+    /// Soonest planned first; unplanned last.
+    Planned,
+    /// Most urgent first.
+    Priority,
+    /// Newest filed first.
+    Number,
+}
+
+impl CrSort {
+    pub fn parse(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "" | "updated" => Ok(Self::Updated),
+            "planned" => Ok(Self::Planned),
+            "priority" => Ok(Self::Priority),
+            "number" => Ok(Self::Number),
+            other => Err(format!(
+                "\"{other}\" is not one of: updated, planned, priority, number."
+            )),
+        }
+    }
+
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Updated => "updated",
+            Self::Planned => "planned",
+            Self::Priority => "priority",
+            Self::Number => "number",
+        }
+    }
+}
+
 /// Filters for the list.
 #[derive(Clone, Debug, Default)]
 pub struct CrFilter {
     pub status: Option<CrStatus>,
     pub requester: Option<Uuid>,
     pub search: Option<String>,
+    pub sort: CrSort,
     pub page: i64,
     pub per_page: i64,
 }
@@ -194,7 +232,7 @@ pub struct CrFilter {
 /// One page of change requests, newest activity first, in two queries.
 pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> {
     let per_page = filter.per_page.clamp(1, 100);
-    let page = filter.page.max(1);
+    let page = filter.page.clamp(1, crate::domain::MAX_PAGE);
     let status = filter.status.map(|s| s.as_str());
     let search = filter
         .search
@@ -202,34 +240,47 @@ pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> 
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
-    let total = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from change_request
-           where ($1::text is null or status = $1::text::cr_status)
-             and ($2::uuid is null or requester_id = $2)
-             and ($3::text is null or title ilike $3)"#,
-        status,
-        filter.requester,
-        search,
-    )
-    .fetch_one(pool)
-    .await?;
+    // One round trip: the page and, beside each row, how many rows match.
     let rows = sqlx::query!(
         r#"select c.id, c.number, c.title, c.status::text as "status!", c.class, c.priority, c.environments,
-                  u.display_name as requester, c.planned_start, c.updated_at
+                  u.display_name as requester, c.planned_start, c.updated_at, count(*) over () as "total!"
            from change_request c join app_user u on u.id = c.requester_id
            where ($1::text is null or c.status = $1::text::cr_status)
              and ($2::uuid is null or c.requester_id = $2)
              and ($3::text is null or c.title ilike $3)
-           order by c.updated_at desc, c.number desc
+           order by
+             case when $6 = 'planned' then c.planned_start end asc nulls last,
+             case when $6 = 'priority' then array_position(array['critical', 'high', 'medium', 'low'], c.priority) end asc,
+             case when $6 = 'number' then c.number end desc,
+             c.updated_at desc, c.number desc
            limit $4 offset $5"#,
         status,
         filter.requester,
         search,
         per_page,
         (page - 1) * per_page,
+        filter.sort.as_str(),
     )
     .fetch_all(pool)
     .await?;
+    let total = match rows.first() {
+        Some(row) => row.total,
+        // Past the last page: count what would have matched.
+        None if page > 1 => {
+            sqlx::query_scalar!(
+                r#"select count(*) as "n!" from change_request
+               where ($1::text is null or status = $1::text::cr_status)
+                 and ($2::uuid is null or requester_id = $2)
+                 and ($3::text is null or title ilike $3)"#,
+                status,
+                filter.requester,
+                search,
+            )
+            .fetch_one(pool)
+            .await?
+        }
+        None => 0,
+    };
     let items = rows
         .into_iter()
         .map(|r| summary!(r))
@@ -360,7 +411,9 @@ pub async fn act(
         roles: &user.roles,
     };
     let transition = decide(&row.facts, &actor, &action).map_err(|e| {
-        if e.is_permission() {
+        if e == CrError::ReasonRequired {
+            AppError::field("note", e.to_string())
+        } else if e.is_permission() {
             AppError::NotPermitted(e.to_string())
         } else {
             AppError::Conflict(e.to_string())

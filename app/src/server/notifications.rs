@@ -194,7 +194,7 @@ pub async fn unread_count(pool: &PgPool, user: Uuid) -> Result<i64, AppError> {
 /// The newest in-app notices of `user`.
 pub async fn list(pool: &PgPool, user: Uuid, page: i64) -> Result<NotificationPage, AppError> {
     let per_page = 30;
-    let page = page.max(1);
+    let page = page.clamp(1, crate::domain::MAX_PAGE);
     let items = sqlx::query_as!(
         NotificationView,
         "select id, kind, title, body, link, created_at, read_at from notification

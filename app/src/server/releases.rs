@@ -134,9 +134,9 @@ pub async fn create(
     let version = release.version.to_string();
     let id = Uuid::new_v4();
     let inserted = sqlx::query!(
-        "insert into release (id, service_id, version, version_major, version_minor, version_patch,
+        "insert into release (id, service_id, version, version_major, version_minor, version_patch, version_sort,
                               release_type, title, description, environments, planned_at, created_by)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
          on conflict (service_id, version) do nothing",
         id,
         service_id,
@@ -144,6 +144,7 @@ pub async fn create(
         release.version.major.min(i64::MAX as u64) as i64,
         release.version.minor.min(i64::MAX as u64) as i64,
         release.version.patch.min(i64::MAX as u64) as i64,
+        release.version.precedence_key(),
         release.release_type.as_str(),
         release.title,
         release.description,
@@ -253,7 +254,7 @@ pub struct ReleaseFilter {
 /// One page of releases, in two queries.
 pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, AppError> {
     let per_page = filter.per_page.clamp(1, 100);
-    let page = filter.page.max(1);
+    let page = filter.page.clamp(1, crate::domain::MAX_PAGE);
     let status = filter.status.map(|s| s.as_str());
     let service = filter
         .service
@@ -291,6 +292,7 @@ pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, 
              case when $4 = 'version' then r.version_major end desc,
              case when $4 = 'version' then r.version_minor end desc,
              case when $4 = 'version' then r.version_patch end desc,
+             case when $4 = 'version' then r.version_sort end collate "C" desc,
              r.updated_at desc, r.id
            limit $5 offset $6"#,
         status,

@@ -1,4 +1,5 @@
 //! Tower middleware around every route.
 
+pub mod input;
 pub mod metrics;
 pub mod origin;

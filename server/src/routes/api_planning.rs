@@ -46,6 +46,8 @@ pub struct CrListQuery {
     mine: bool,
     /// Title contains (case-insensitive).
     q: Option<String>,
+    /// updated (default), planned, priority or number.
+    sort: Option<String>,
     /// 1-based page number.
     page: Option<i64>,
     /// Rows per page, 1 to 100 (default 25).
@@ -72,6 +74,8 @@ pub async fn list_change_requests(
         status,
         requester: query.mine.then_some(user.id),
         search: query.q,
+        sort: change_requests::CrSort::parse(query.sort.as_deref().unwrap_or(""))
+            .map_err(|m| AppError::field("sort", m))?,
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(25),
     };
@@ -115,10 +119,12 @@ async fn cr_number(state: &AppState, id: &str) -> Result<i64, AppError> {
             .await?
             .ok_or(AppError::NotFound);
     }
-    id.strip_prefix("CR-")
-        .unwrap_or(id)
-        .parse::<i64>()
-        .map_err(|_| AppError::NotFound)
+    let digits = if id.len() > 3 && id[..3].eq_ignore_ascii_case("cr-") {
+        &id[3..]
+    } else {
+        id
+    };
+    digits.parse::<i64>().map_err(|_| AppError::NotFound)
 }
 
 /// One change request with its approvals, timeline, comments and the

@@ -177,3 +177,120 @@ pub fn location(response: &reqwest::Response) -> String {
         .unwrap_or_default()
         .to_string()
 }
+
+/// A signed-in person: the account and a cookie-keeping client with its
+/// session.
+pub struct Person {
+    pub user: UserRecord,
+    pub client: reqwest::Client,
+}
+
+impl TestApp {
+    /// Creates an account with `roles` and signs it in on a fresh client.
+    pub async fn person(&self, email: &str, roles: &[&str]) -> Person {
+        let user = self.create_user(email, roles).await;
+        let client = client();
+        let response = self.login_with(&client, email, PASSWORD).await;
+        assert_eq!(
+            location(&response),
+            "/",
+            "signing in {email} did not land on the home page"
+        );
+        Person { user, client }
+    }
+
+    /// Calls a JSON-encoded server function (`#[server(input = Json)]`) with
+    /// a same-origin `Origin` header.
+    pub async fn server_fn_json(
+        &self,
+        client: &reqwest::Client,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> reqwest::Response {
+        client
+            .post(self.url(path))
+            .header("origin", &self.address)
+            .json(body)
+            .send()
+            .await
+            .expect("calling a server function")
+    }
+
+    /// A fresh API token for `user`, made the way `rookery token create`
+    /// makes one.
+    pub async fn api_token(&self, user: Uuid) -> String {
+        app::server::tokens::create(
+            &self.pool,
+            &Actor::System,
+            user,
+            app::domain::TokenName::parse(&format!("test-{}", Uuid::new_v4().simple())).unwrap(),
+            None,
+        )
+        .await
+        .expect("creating an API token")
+        .token
+    }
+
+    /// How many audit rows have `action` (and `entity_id`, when given).
+    pub async fn audit_count(&self, action: &str, entity_id: Option<&str>) -> i64 {
+        sqlx::query_scalar(
+            "select count(*) from audit_event
+             where action = $1 and ($2::text is null or entity_id = $2)",
+        )
+        .bind(action)
+        .bind(entity_id)
+        .fetch_one(&self.pool)
+        .await
+        .expect("counting audit rows")
+    }
+
+    /// The newest audit row with `action`: (actor_id, entity_id, before, after).
+    pub async fn last_audit(
+        &self,
+        action: &str,
+    ) -> (
+        Option<Uuid>,
+        Option<String>,
+        Option<serde_json::Value>,
+        Option<serde_json::Value>,
+    ) {
+        sqlx::query_as(
+            "select actor_id, entity_id, before, after from audit_event
+             where action = $1 order by id desc limit 1",
+        )
+        .bind(action)
+        .fetch_one(&self.pool)
+        .await
+        .unwrap_or_else(|e| panic!("no audit row for {action}: {e}"))
+    }
+}
+
+/// A server function's answer: the decoded value, or the `AppError` its
+/// body carries (server functions encode errors as JSON).
+pub async fn outcome<T: serde::de::DeserializeOwned>(
+    response: reqwest::Response,
+) -> Result<T, app::error::AppError> {
+    let ok = response.status().is_success();
+    let status = response.status();
+    let body = response
+        .text()
+        .await
+        .expect("reading a server function's body");
+    if ok {
+        Ok(serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("undecodable answer ({e}) with {status}: {body}")))
+    } else {
+        Err(serde_json::from_str(&body)
+            .unwrap_or_else(|e| panic!("{status} without an AppError body ({e}): {body}")))
+    }
+}
+
+/// The field messages of a validation error; panics on any other outcome.
+pub fn field_errors<T: std::fmt::Debug>(
+    result: Result<T, app::error::AppError>,
+) -> std::collections::BTreeMap<String, String> {
+    match result {
+        Err(app::error::AppError::Validation { fields, .. }) => fields,
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}

@@ -15,12 +15,20 @@ pub fn ChangeListPage() -> impl IntoView {
     let param = move |key: &str| query.with(|q| q.get(key).unwrap_or_default());
     let page = move || param("page").parse::<i64>().unwrap_or(1).max(1);
     let changes = Resource::new(
-        move || (param("status"), param("mine") == "1", param("q"), page()),
-        |(status, mine, q, page)| list_change_requests(status, mine, q, page),
+        move || {
+            (
+                param("status"),
+                param("mine") == "1",
+                param("q"),
+                page(),
+                param("sort"),
+            )
+        },
+        |(status, mine, q, page, sort)| list_change_requests(status, mine, q, page, sort),
     );
     let link = move |page: i64| {
         let mut parts = vec![format!("page={page}")];
-        for key in ["status", "mine", "q"] {
+        for key in ["status", "mine", "q", "sort"] {
             let value = param(key);
             if !value.is_empty() {
                 parts.push(format!(
@@ -55,6 +63,14 @@ pub fn ChangeListPage() -> impl IntoView {
             <div class="field grow">
                 <label for="filter-q">"Title contains"</label>
                 <input id="filter-q" type="text" name="q" value=move || param("q") />
+            </div>
+            <div class="field">
+                <label for="filter-sort">"Sort by"</label>
+                <select id="filter-sort" name="sort">
+                    {[("updated", "Last changed"), ("planned", "Planned start"), ("priority", "Priority"), ("number", "Newest filed")].into_iter().map(|(value, label)| {
+                        view! { <option value=value selected=move || param("sort") == value>{label}</option> }
+                    }).collect_view()}
+                </select>
             </div>
             <label class="check">
                 <input type="checkbox" name="mine" value="1" checked=move || param("mine") == "1" />

@@ -42,7 +42,12 @@ for (const [label, viewport] of [["desktop", { width: 1366, height: 860 }], ["ph
     await page.waitForURL(/\/changes\/\d+$/);
     change = new URL(page.url()).pathname;
   }
-  for (const [name, path] of [["changes", "/changes"], ["change", change], ["overview", "/"], ["tokens", "/account/tokens"], ["account", "/account"], ["users", "/admin/users"], ["404", "/nope"]]) {
+  const month = new Date().toISOString().slice(0, 7);
+  const extra = (process.env.SCREENSHOT_PATHS ?? "").split(",").filter(Boolean).map((p, i) => [`extra${i + 1}`, p]);
+  for (const [name, path] of [["changes", "/changes"], ["change", change], ["overview", "/"], ["releases", "/releases"],
+    ["calendar", `/calendar?month=${month}`], ["calendar-week", "/calendar?view=week"], ["notifications", "/notifications"],
+    ["environments", "/admin/environments"], ["templates", "/admin/templates"], ["tokens", "/account/tokens"],
+    ["account", "/account"], ["users", "/admin/users"], ["audit", "/audit"], ["404", "/nope"], ...extra]) {
     await page.goto(`${base}${path}`);
     await page.waitForLoadState("networkidle");
     await page.screenshot({ path: `${out}/${name}-${label}.png`, fullPage: true });

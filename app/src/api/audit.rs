@@ -18,6 +18,7 @@ pub async fn list_audit(
     from: String,
     to: String,
     page: i64,
+    #[server(default)] order: String,
 ) -> Result<AuditPage, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
@@ -31,6 +32,7 @@ pub async fn list_audit(
         from,
         to,
         page,
+        order,
     };
     crate::server::audit_log::page(&cx.state.pool, &filter).await
 }

@@ -232,13 +232,32 @@ impl ReleaseSort {
         }
     }
 
-    fn as_str(self) -> &'static str {
+    /// The `ORDER BY` clause, a fixed string per variant.
+    fn order_by(self) -> &'static str {
         match self {
-            Self::Updated => "updated",
-            Self::Planned => "planned",
-            Self::Version => "version",
+            Self::Updated => "r.updated_at desc, r.id",
+            Self::Planned => "r.planned_at asc nulls last, r.id",
+            Self::Version => {
+                r#"s.key, r.version_major desc, r.version_minor desc, r.version_patch desc, r.version_sort collate "C" desc"#
+            }
         }
     }
+}
+
+/// A list row as the runtime-built list query returns it.
+#[derive(sqlx::FromRow)]
+struct SummaryRow {
+    id: Uuid,
+    service: String,
+    service_name: String,
+    version: String,
+    release_type: String,
+    title: String,
+    status: String,
+    environments: Vec<String>,
+    planned_at: Option<chrono::DateTime<chrono::Utc>>,
+    updated_at: chrono::DateTime<chrono::Utc>,
+    change_count: i64,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -278,32 +297,27 @@ pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, 
     )
     .fetch_one(pool)
     .await?;
-    let rows = sqlx::query!(
+    // A fixed clause per sort, so the planner can use the matching index.
+    let sql = format!(
         r#"select r.id, s.key as service, s.name as service_name, r.version, r.release_type, r.title, r.status,
                   r.environments, r.planned_at, r.updated_at,
-                  (select count(*) from release_change rc where rc.release_id = r.id) as "change_count!"
+                  (select count(*) from release_change rc where rc.release_id = r.id) as change_count
            from release r join service s on s.id = r.service_id
            where ($1::text is null or r.status = $1)
              and ($2::text is null or s.key = $2)
              and ($3::text is null or r.title ilike $3 or r.version ilike $3)
-           order by
-             case when $4 = 'planned' then r.planned_at end asc nulls last,
-             case when $4 = 'version' then s.key end asc,
-             case when $4 = 'version' then r.version_major end desc,
-             case when $4 = 'version' then r.version_minor end desc,
-             case when $4 = 'version' then r.version_patch end desc,
-             case when $4 = 'version' then r.version_sort end collate "C" desc,
-             r.updated_at desc, r.id
-           limit $5 offset $6"#,
-        status,
-        service,
-        search,
-        filter.sort.as_str(),
-        per_page,
-        (page - 1) * per_page,
-    )
-    .fetch_all(pool)
-    .await?;
+           order by {}
+           limit $4 offset $5"#,
+        filter.sort.order_by()
+    );
+    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
+        .bind(status)
+        .bind(service)
+        .bind(&search)
+        .bind(per_page)
+        .bind((page - 1) * per_page)
+        .fetch_all(pool)
+        .await?;
     let items = rows
         .into_iter()
         .map(|r| summary!(r))

@@ -5,10 +5,15 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const ENTITIES: [(&str, &str); 4] = [
+const ENTITIES: [(&str, &str); 9] = [
     ("user", "Users"),
     ("api_token", "API tokens"),
     ("change_request", "Change requests"),
+    ("release", "Releases"),
+    ("freeze_window", "Freeze windows"),
+    ("environment", "Environments"),
+    ("service", "Services"),
+    ("cr_template", "Standard-change templates"),
     ("session", "Sessions"),
 ];
 
@@ -28,12 +33,15 @@ pub fn AuditPage() -> impl IntoView {
                 param("from"),
                 param("to"),
                 page(),
+                param("order"),
             )
         },
-        |(actor, entity, action, from, to, page)| list_audit(actor, entity, action, from, to, page),
+        |(actor, entity, action, from, to, page, order)| {
+            list_audit(actor, entity, action, from, to, page, order)
+        },
     );
     let query_string = move |page: Option<i64>| {
-        let mut parts: Vec<String> = ["actor", "entity", "action", "from", "to"]
+        let mut parts: Vec<String> = ["actor", "entity", "action", "from", "to", "order"]
             .iter()
             .filter_map(|k| {
                 let v = param(k);
@@ -79,6 +87,13 @@ pub fn AuditPage() -> impl IntoView {
             <div class="field">
                 <label for="audit-to">"To"</label>
                 <input id="audit-to" type="date" name="to" value=move || param("to") />
+            </div>
+            <div class="field">
+                <label for="audit-order">"Order"</label>
+                <select id="audit-order" name="order">
+                    <option value="" selected=move || param("order") != "oldest">"Newest first"</option>
+                    <option value="oldest" selected=move || param("order") == "oldest">"Oldest first"</option>
+                </select>
             </div>
             <button type="submit" class="btn btn-ghost">"Filter"</button>
         </form>

@@ -150,6 +150,10 @@ pub struct CrSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CrPage {
+    /// `total` is a lower bound ("1,000+") when `total_capped`: the UI
+    /// stops counting there; the API always counts exactly.
+    #[serde(default)]
+    pub total_capped: bool,
     pub items: Vec<CrSummary>,
     pub total: i64,
     pub page: i64,
@@ -333,6 +337,10 @@ pub struct ReleaseSummary {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleasePage {
+    /// `total` is a lower bound ("1,000+") when `total_capped`: the UI
+    /// stops counting there; the API always counts exactly.
+    #[serde(default)]
+    pub total_capped: bool,
     pub items: Vec<ReleaseSummary>,
     pub total: i64,
     pub page: i64,

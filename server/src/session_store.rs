@@ -4,17 +4,57 @@
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, ExpiredDeletion, Result, SessionStore};
 
 #[derive(Clone, Debug)]
 pub struct PgSessionStore {
     pool: PgPool,
+    recent: Arc<Mutex<HashMap<Id, (Record, Instant)>>>,
 }
+
+/// How long a session read from the database is served from memory. Writes
+/// and deletes through this process update the copy at once; a sign-out
+/// handled by another `rookery` process reaches this one within this time.
+/// (Password changes and disabled accounts are checked against the account
+/// on every request, not here.)
+const RECENT_FOR: Duration = Duration::from_secs(10);
+const RECENT_MAX: usize = 20_000;
 
 impl PgSessionStore {
     pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+        Self {
+            pool,
+            recent: Arc::default(),
+        }
+    }
+
+    fn remember(&self, record: &Record) {
+        if let Ok(mut recent) = self.recent.lock() {
+            if recent.len() >= RECENT_MAX {
+                recent.retain(|_, (_, at)| at.elapsed() < RECENT_FOR);
+                if recent.len() >= RECENT_MAX {
+                    recent.clear();
+                }
+            }
+            recent.insert(record.id, (record.clone(), Instant::now()));
+        }
+    }
+
+    fn forget(&self, id: &Id) {
+        if let Ok(mut recent) = self.recent.lock() {
+            recent.remove(id);
+        }
+    }
+
+    fn recalled(&self, id: &Id) -> Option<Record> {
+        let recent = self.recent.lock().ok()?;
+        let (record, at) = recent.get(id)?;
+        (at.elapsed() < RECENT_FOR && record.expiry_date > time::OffsetDateTime::now_utc())
+            .then(|| record.clone())
     }
 }
 
@@ -48,6 +88,7 @@ impl SessionStore for PgSessionStore {
             .await
             .map_err(backend)?;
             if inserted.rows_affected() == 1 {
+                self.remember(record);
                 return Ok(());
             }
             record.id = Id::default();
@@ -65,10 +106,14 @@ impl SessionStore for PgSessionStore {
         .execute(&self.pool)
         .await
         .map_err(backend)?;
+        self.remember(record);
         Ok(())
     }
 
     async fn load(&self, session_id: &Id) -> Result<Option<Record>> {
+        if let Some(record) = self.recalled(session_id) {
+            return Ok(Some(record));
+        }
         let row = sqlx::query!(
             "select data, expiry_date from web_session where id = $1 and expiry_date > now()",
             session_id.to_string()
@@ -80,14 +125,17 @@ impl SessionStore for PgSessionStore {
         let data = serde_json::from_slice(&row.data).map_err(|e| Error::Decode(e.to_string()))?;
         let expiry_date = time::OffsetDateTime::from_unix_timestamp(row.expiry_date.timestamp())
             .map_err(|e| Error::Decode(e.to_string()))?;
-        Ok(Some(Record {
+        let record = Record {
             id: *session_id,
             data,
             expiry_date,
-        }))
+        };
+        self.remember(&record);
+        Ok(Some(record))
     }
 
     async fn delete(&self, session_id: &Id) -> Result<()> {
+        self.forget(session_id);
         sqlx::query!(
             "delete from web_session where id = $1",
             session_id.to_string()

@@ -34,6 +34,7 @@ pub async fn list_change_requests(
         requester: mine.then_some(user.id),
         search: Some(search),
         sort: CrSort::parse(&sort).map_err(|m| AppError::field("sort", m))?,
+        count_cap: Some(1000),
         page,
         per_page: 25,
     };

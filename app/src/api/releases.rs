@@ -28,6 +28,7 @@ pub async fn list_releases(
         service: Some(service),
         search: Some(search),
         sort: ReleaseSort::parse(&sort).map_err(|m| AppError::field("sort", m))?,
+        count_cap: Some(1000),
         page,
         per_page: 25,
     };

@@ -266,6 +266,8 @@ pub struct ReleaseFilter {
     pub service: Option<String>,
     pub search: Option<String>,
     pub sort: ReleaseSort,
+    /// Stop counting matches here (people read "1,000+"); `None` counts all.
+    pub count_cap: Option<i64>,
     pub page: i64,
     pub per_page: i64,
 }
@@ -286,43 +288,54 @@ pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, 
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
-    let total = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from release r join service s on s.id = r.service_id
-           where ($1::text is null or r.status = $1)
-             and ($2::text is null or s.key = $2)
-             and ($3::text is null or r.title ilike $3 or r.version ilike $3)"#,
-        status,
-        service,
-        search,
-    )
-    .fetch_one(pool)
-    .await?;
-    // A fixed clause per sort, so the planner can use the matching index.
-    let sql = format!(
-        r#"select r.id, s.key as service, s.name as service_name, r.version, r.release_type, r.title, r.status,
-                  r.environments, r.planned_at, r.updated_at,
-                  (select count(*) from release_change rc where rc.release_id = r.id) as change_count
-           from release r join service s on s.id = r.service_id
-           where ($1::text is null or r.status = $1)
-             and ($2::text is null or s.key = $2)
-             and ($3::text is null or r.title ilike $3 or r.version ilike $3)
-           order by {}
-           limit $4 offset $5"#,
-        filter.sort.order_by()
+    // Only the filters in use go into the SQL (see change_requests::list).
+    let filtered = |sql: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>| {
+        sql.push(" where true");
+        if let Some(status) = status {
+            sql.push(" and r.status = ").push_bind(status);
+        }
+        if let Some(service) = service {
+            sql.push(" and s.key = ").push_bind(service.to_string());
+        }
+        if let Some(search) = &search {
+            sql.push(" and (r.title ilike ")
+                .push_bind(search.clone())
+                .push(" or r.version ilike ")
+                .push_bind(search.clone())
+                .push(")");
+        }
+    };
+    let cap = filter.count_cap.map(|cap| cap.max(page * per_page + 1));
+    let mut count = sqlx::QueryBuilder::new(
+        "select count(*) from (select 1 from release r join service s on s.id = r.service_id",
     );
-    let rows: Vec<SummaryRow> = sqlx::query_as(&sql)
-        .bind(status)
-        .bind(service)
-        .bind(&search)
-        .bind(per_page)
-        .bind((page - 1) * per_page)
-        .fetch_all(pool)
-        .await?;
+    filtered(&mut count);
+    if let Some(cap) = cap {
+        count.push(" limit ").push_bind(cap);
+    }
+    count.push(") counted");
+    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
+    let mut select = sqlx::QueryBuilder::new(
+        "select r.id, s.key as service, s.name as service_name, r.version, r.release_type, r.title, r.status,
+                r.environments, r.planned_at, r.updated_at,
+                (select count(*) from release_change rc where rc.release_id = r.id) as change_count
+         from release r join service s on s.id = r.service_id",
+    );
+    filtered(&mut select);
+    select
+        .push(" order by ")
+        .push(filter.sort.order_by())
+        .push(" limit ")
+        .push_bind(per_page)
+        .push(" offset ")
+        .push_bind((page - 1) * per_page);
+    let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(pool).await?;
     let items = rows
         .into_iter()
         .map(|r| summary!(r))
         .collect::<Result<_, AppError>>()?;
     Ok(ReleasePage {
+        total_capped: cap.is_some_and(|cap| total >= cap),
         items,
         total,
         page,

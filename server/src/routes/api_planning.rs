@@ -76,6 +76,7 @@ pub async fn list_change_requests(
         search: query.q,
         sort: change_requests::CrSort::parse(query.sort.as_deref().unwrap_or(""))
             .map_err(|m| AppError::field("sort", m))?,
+        count_cap: None,
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(25),
     };
@@ -231,6 +232,7 @@ pub async fn list_releases(
         search: query.q,
         sort: releases::ReleaseSort::parse(query.sort.as_deref().unwrap_or(""))
             .map_err(|m| AppError::field("sort", m))?,
+        count_cap: None,
         page: query.page.unwrap_or(1),
         per_page: query.per_page.unwrap_or(25),
     };

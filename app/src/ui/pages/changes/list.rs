@@ -111,9 +111,13 @@ pub fn ChangeListPage() -> impl IntoView {
                             </table>
                         </div>
                         <nav class="pager" aria-label="Pages">
-                            <span class="muted small">{format!("{} change request{} · page {current} of {pages}", page.total, if page.total == 1 { "" } else { "s" })}</span>
+                            <span class="muted small">{if page.total_capped {
+                                format!("{}+ change requests · page {current} of {pages}+", page.total)
+                            } else {
+                                format!("{} change request{} · page {current} of {pages}", page.total, if page.total == 1 { "" } else { "s" })
+                            }}</span>
                             {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current - 1)>"← Newer"</a> })}
-                            {(current < pages).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Older →"</a> })}
+                            {(current < pages || page.total_capped).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Older →"</a> })}
                         </nav>
                     }.into_any())
                 })}

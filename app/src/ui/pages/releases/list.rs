@@ -124,9 +124,13 @@ pub fn ReleaseListPage() -> impl IntoView {
                             </table>
                         </div>
                         <nav class="pager" aria-label="Pages">
-                            <span class="muted small">{format!("{} release{} · page {current} of {pages}", page.total, if page.total == 1 { "" } else { "s" })}</span>
+                            <span class="muted small">{if page.total_capped {
+                                format!("{}+ releases · page {current} of {pages}+", page.total)
+                            } else {
+                                format!("{} release{} · page {current} of {pages}", page.total, if page.total == 1 { "" } else { "s" })
+                            }}</span>
                             {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current - 1)>"← Previous"</a> })}
-                            {(current < pages).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Next →"</a> })}
+                            {(current < pages || page.total_capped).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Next →"</a> })}
                         </nav>
                     }.into_any())
                 })}

@@ -77,5 +77,6 @@ pub async fn record(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Result<()
     )
     .execute(conn)
     .await?;
+    super::recent::wrote(entry.entity_type, entry.entity_id.as_deref());
     Ok(())
 }

@@ -13,6 +13,7 @@ pub mod login;
 pub mod notifications;
 pub mod overview;
 pub mod password;
+pub mod recent;
 pub mod releases;
 pub mod session;
 pub mod state;

@@ -141,7 +141,16 @@ pub async fn current_user(
         end(session).await?;
         return Ok(None);
     }
-    let user = users::find_by_id(&state.pool, auth.user_id).await?;
+    let user = match super::recent::ACCOUNTS.get(&auth.user_id) {
+        Some(user) => Some(user),
+        None => {
+            let user = users::find_by_id(&state.pool, auth.user_id).await?;
+            if let Some(user) = &user {
+                super::recent::ACCOUNTS.put(user.id, user.clone());
+            }
+            user
+        }
+    };
     match user {
         Some(user) if !user.disabled && user.session_version == auth.session_version => {
             touch(session).await?;

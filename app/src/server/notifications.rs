@@ -180,16 +180,37 @@ pub async fn change_request_moved(
     send(conn, &recipients, &notice).await
 }
 
-/// How many unread notices `user` has.
+/// How many unread notices `user` has. Every page shows it, so it is kept
+/// until the next write (notices are only made by audited writes, and
+/// marking read counts as one).
 pub async fn unread_count(pool: &PgPool, user: Uuid) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar!(
+    let key = (
+        pool.connect_options().get_database().map(str::to_string),
+        user,
+    );
+    let version = super::recent::writes();
+    if let Some((seen, count)) = UNREAD.get(&key) {
+        if seen == version {
+            return Ok(count);
+        }
+    }
+    let count = sqlx::query_scalar!(
         r#"select count(*) as "n!" from notification
            where recipient_id = $1 and channel = 'in_app' and read_at is null"#,
         user
     )
     .fetch_one(pool)
-    .await?)
+    .await?;
+    UNREAD.put(key, (version, count));
+    Ok(count)
 }
+
+type UnreadKey = (Option<String>, Uuid);
+
+static UNREAD: std::sync::LazyLock<super::recent::Recent<UnreadKey, (u64, i64)>> =
+    std::sync::LazyLock::new(|| {
+        super::recent::Recent::new(std::time::Duration::from_secs(5), 10_000)
+    });
 
 /// The newest in-app notices of `user`.
 pub async fn list(pool: &PgPool, user: Uuid, page: i64) -> Result<NotificationPage, AppError> {
@@ -226,7 +247,7 @@ pub async fn list(pool: &PgPool, user: Uuid, page: i64) -> Result<NotificationPa
 /// Marks one notice (or, with `None`, all of them) read. Only the
 /// recipient's own notices are touched.
 pub async fn mark_read(pool: &PgPool, user: Uuid, id: Option<Uuid>) -> Result<u64, AppError> {
-    Ok(sqlx::query!(
+    let marked = sqlx::query!(
         "update notification set read_at = now()
          where recipient_id = $1 and read_at is null and ($2::uuid is null or id = $2)",
         user,
@@ -234,5 +255,7 @@ pub async fn mark_read(pool: &PgPool, user: Uuid, id: Option<Uuid>) -> Result<u6
     )
     .execute(pool)
     .await?
-    .rows_affected())
+    .rows_affected();
+    super::recent::wrote("notification", None);
+    Ok(marked)
 }

@@ -1,50 +1,103 @@
-//! The figures on the overview page.
+//! The overview (dashboard) page's data, in one round trip: every section is
+//! a subquery aggregated to JSON, so the page costs one statement however
+//! many sections it has.
 
 use super::session::SessionUser;
+use crate::domain::Role;
 use crate::error::AppError;
-use crate::model::{ActivityView, Overview};
+use crate::model::Overview;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
 use sqlx::PgPool;
 
-/// The caller's token count, recent activity and, for admins, the number of
-/// active accounts.
+fn section<T: DeserializeOwned>(value: Value, name: &str) -> Result<T, AppError> {
+    serde_json::from_value(value).map_err(|e| {
+        tracing::error!(section = name, error = %e, "overview section does not decode");
+        AppError::Internal
+    })
+}
+
+/// The caller's changes and what waits for them, this week's schedule and
+/// releases, freezes in force, overdue emergency reviews, their tokens and
+/// recent activity, and for administrators the number of active accounts.
 pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppError> {
-    let active_tokens = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from api_token where user_id = $1 and revoked_at is null"#,
-        user.id
+    let engineer = user.roles.contains(Role::Engineer);
+    let approver = user.roles.contains(Role::Approver);
+    let manager = user.roles.contains(Role::ReleaseManager) || user.roles.contains(Role::Admin);
+    // A change request as the lists show it (`CrSummary`'s fields).
+    let r = sqlx::query!(
+        r#"with summary as (
+               select c.id, c.number, c.title, c.status::text as status, c.class, c.priority, c.environments,
+                      u.display_name as requester, c.planned_start, c.updated_at,
+                      c.requester_id, c.reviewer_id, c.implementation_started_at,
+                      c.review_root_cause, c.review_prevention
+               from change_request c join app_user u on u.id = c.requester_id
+           )
+           select
+             (select count(*) from api_token where user_id = $1 and revoked_at is null) as "tokens!",
+             (select count(*) from app_user where not disabled and $5) as "active_users!",
+             (select coalesce(json_agg(a), '[]') from (
+                 select occurred_at, actor_label, action, entity_type, entity_id, request_id
+                 from audit_event
+                 where actor_id = $1 or (entity_type = 'user' and entity_id = $1::text)
+                 order by occurred_at desc, id desc limit 12) a) as "activity!",
+             (select coalesce(json_agg(m), '[]') from (
+                 select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
+                 from summary
+                 where requester_id = $1 and status not in ('closed', 'cancelled')
+                 order by updated_at desc limit 10) m) as "mine!",
+             (select coalesce(json_agg(w), '[]') from (
+                 select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
+                 from summary s
+                 where s.requester_id <> $1 and (
+                       ($2 and s.status = 'submitted')
+                       or ($3 and s.status = 'in_review' and s.reviewer_id is distinct from $1
+                           and not exists (select 1 from cr_approval a where a.cr_id = s.id and a.approver_id = $1))
+                       or ($4 and (s.status = 'approved' or (s.status = 'submitted' and s.class = 'emergency'))))
+                 order by updated_at desc limit 10) w) as "waiting!",
+             (select coalesce(json_agg(u), '[]') from (
+                 select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
+                 from summary
+                 where status = 'scheduled' and planned_start between now() and now() + interval '7 days'
+                 order by planned_start limit 10) u) as "upcoming!",
+             (select coalesce(json_agg(o), '[]') from (
+                 select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
+                 from summary
+                 where class = 'emergency'
+                   and implementation_started_at < now() - interval '5 days'
+                   and (coalesce(btrim(review_root_cause), '') = '' or coalesce(btrim(review_prevention), '') = '')
+                   and status <> 'cancelled'
+                 order by implementation_started_at limit 20) o) as "overdue!",
+             (select coalesce(json_agg(f), '[]') from (
+                 select f.id, f.environments, f.starts_at, f.ends_at, f.reason, u.display_name as created_by
+                 from freeze_window f join app_user u on u.id = f.created_by
+                 where f.starts_at <= now() and f.ends_at > now()
+                 order by f.starts_at) f) as "freezes!",
+             (select coalesce(json_agg(rel), '[]') from (
+                 select r.id, s.key as service, s.name as service_name, r.version, r.release_type, r.title, r.status,
+                        r.environments, r.planned_at, r.updated_at,
+                        (select count(*) from release_change rc where rc.release_id = r.id) as change_count
+                 from release r join service s on s.id = r.service_id
+                 where r.planned_at between now() and now() + interval '7 days'
+                   and r.status in ('planned', 'approved', 'deploying')
+                 order by r.planned_at limit 10) rel) as "releases!""#,
+        user.id,
+        engineer,
+        approver,
+        manager,
+        user.roles.can_manage_users(),
     )
     .fetch_one(pool)
     .await?;
-    let active_users = if user.roles.can_manage_users() {
-        Some(super::users::count_active(pool).await?)
-    } else {
-        None
-    };
-    let recent_activity = sqlx::query_as!(
-        ActivityView,
-        "select occurred_at, actor_label, action, entity_type, entity_id, request_id
-         from audit_event
-         where actor_id = $1 or (entity_type = 'user' and entity_id = $2)
-         order by occurred_at desc, id desc
-         limit 12",
-        user.id,
-        user.id.to_string(),
-    )
-    .fetch_all(pool)
-    .await?;
-    let board = super::change_requests::dashboard(pool, user).await?;
-    let now = chrono::Utc::now();
-    let active_freezes =
-        super::freezes::between(pool, now, now + chrono::Duration::seconds(1)).await?;
-    let overdue_reviews = super::change_requests::overdue_reviews(pool).await?;
     Ok(Overview {
-        my_changes: board.mine,
-        waiting_for_me: board.waiting,
-        upcoming: board.upcoming,
-        upcoming_releases: super::releases::upcoming(pool).await?,
-        active_freezes,
-        overdue_reviews,
-        active_tokens,
-        active_users,
-        recent_activity,
+        my_changes: section(r.mine, "mine")?,
+        waiting_for_me: section(r.waiting, "waiting")?,
+        upcoming: section(r.upcoming, "upcoming")?,
+        upcoming_releases: section(r.releases, "releases")?,
+        active_freezes: section(r.freezes, "freezes")?,
+        overdue_reviews: section(r.overdue, "overdue")?,
+        active_tokens: r.tokens,
+        active_users: user.roles.can_manage_users().then_some(r.active_users),
+        recent_activity: section(r.activity, "activity")?,
     })
 }

@@ -343,23 +343,6 @@ pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, 
     })
 }
 
-/// Releases planned between now and seven days from now, soonest first.
-pub async fn upcoming(pool: &PgPool) -> Result<Vec<ReleaseSummary>, AppError> {
-    let rows = sqlx::query!(
-        r#"select r.id, s.key as service, s.name as service_name, r.version, r.release_type, r.title, r.status,
-                  r.environments, r.planned_at, r.updated_at,
-                  (select count(*) from release_change rc where rc.release_id = r.id) as "change_count!"
-           from release r join service s on s.id = r.service_id
-           where r.planned_at between now() and now() + interval '7 days'
-             and r.status in ('planned', 'approved', 'deploying')
-           order by r.planned_at
-           limit 10"#
-    )
-    .fetch_all(pool)
-    .await?;
-    rows.into_iter().map(|r| summary!(r)).collect()
-}
-
 async fn load_plan(pool: &PgPool, id: Uuid) -> Result<Plan, AppError> {
     let risk = sqlx::query!(
         "select risk_impact, risk_likelihood, risk_mitigations, risk_contingencies from release where id = $1",

@@ -149,13 +149,14 @@ pub async fn calendar_month(
     use crate::domain::calendar::Month;
     let month = Month::parse(&month).map_err(|m| AppError::field("month", m))?;
     let (first, last) = month.range();
-    // A month cell shows four changes and two releases, then "+N more".
+    // A month cell shows three changes and a release, then "+N more"
+    // (which opens that week).
     calendar_between(
         first,
         last + chrono::Duration::days(1),
         environment,
         service,
-        (4, 2),
+        (3, 1),
     )
     .await
 }

@@ -26,7 +26,7 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
     let manager = user.roles.contains(Role::ReleaseManager) || user.roles.contains(Role::Admin);
     // A change request as the lists show it (`CrSummary`'s fields).
     let r = sqlx::query!(
-        r#"with summary as (
+        r#"with summary as not materialized (
                select c.id, c.number, c.title, c.status::text as status, c.class, c.priority, c.environments,
                       u.display_name as requester, c.planned_start, c.updated_at,
                       c.requester_id, c.reviewer_id, c.implementation_started_at,
@@ -47,13 +47,23 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
                  where requester_id = $1 and status not in ('closed', 'cancelled')
                  order by updated_at desc limit 10) m) as "mine!",
              (select coalesce(json_agg(w), '[]') from (
-                 select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
-                 from summary s
-                 where s.requester_id <> $1 and (
-                       ($2 and s.status = 'submitted')
-                       or ($3 and s.status = 'in_review' and s.reviewer_id is distinct from $1
-                           and not exists (select 1 from cr_approval a where a.cr_id = s.id and a.approver_id = $1))
-                       or ($4 and (s.status = 'approved' or (s.status = 'submitted' and s.class = 'emergency'))))
+                 select * from (
+                     (select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
+                      from summary
+                      where $2 and status = 'submitted' and requester_id <> $1
+                      order by updated_at desc limit 10)
+                     union
+                     (select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
+                      from summary s
+                      where $3 and s.status = 'in_review' and s.requester_id <> $1 and s.reviewer_id is distinct from $1
+                        and not exists (select 1 from cr_approval a where a.cr_id = s.id and a.approver_id = $1)
+                      order by updated_at desc limit 10)
+                     union
+                     (select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
+                      from summary
+                      where $4 and (status = 'approved' or (status = 'submitted' and class = 'emergency')) and requester_id <> $1
+                      order by updated_at desc limit 10)
+                 ) waiting
                  order by updated_at desc limit 10) w) as "waiting!",
              (select coalesce(json_agg(u), '[]') from (
                  select id, number, title, status, class, priority, environments, requester, planned_start, updated_at

@@ -6,16 +6,51 @@ use crate::error::AppError;
 use crate::model::CurrentUser;
 use crate::ui::UserResource;
 use leptos::prelude::*;
+use leptos::reactive::computed::ScopedFuture;
 use leptos_router::components::{Outlet, Redirect, A};
 use leptos_router::hooks::use_location;
 
-/// Guards every signed-in page and lays it out. The page (the outlet) sits
-/// outside the part that waits for the user, so it is created once per
-/// request and its data loads alongside the user's.
+/// Guards every signed-in page and lays it out. Anonymous visitors are sent
+/// to sign in; a person holding a one-time password to their account page.
 #[component]
 pub fn AppShell() -> impl IntoView {
     let UserResource(user) = expect_context::<UserResource>();
     let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
+            {move || Suspend::new(async move {
+                let path = location.pathname.get_untracked();
+                // Awaited without tracking: the user is loaded once per page
+                // load, and a tracked read would rebuild the layout (and the
+                // page with its data) when it resolves.
+                let user = ScopedFuture::new_untracked(async move { user.await }).await;
+                match user {
+                    Ok(Some(user)) if user.must_change_password && path != "/account" => {
+                        view! { <Redirect path="/account" /> }.into_any()
+                    }
+                    Ok(Some(user)) => view! { <Layout user /> }.into_any(),
+                    Ok(None) | Err(AppError::Unauthorized) => {
+                        let search = location.search.get_untracked();
+                        let here = match search.trim_start_matches('?') {
+                            "" => path.clone(),
+                            query => format!("{path}?{query}"),
+                        };
+                        let next = if here == "/" {
+                            String::new()
+                        } else {
+                            format!("?next={}", crate::domain::encode_query_value(&here))
+                        };
+                        view! { <Redirect path=format!("/login{next}") /> }.into_any()
+                    }
+                    Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn Layout(user: CurrentUser) -> impl IntoView {
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -24,31 +59,7 @@ pub fn AppShell() -> impl IntoView {
                     <Logo />
                     <span>"Rookery"</span>
                 </a>
-                <Suspense fallback=|| view! { <div class="nav-loading muted small">"Loading…"</div> }>
-                    {move || Suspend::new(async move {
-                        let path = location.pathname.get_untracked();
-                        match user.await {
-                            Ok(Some(user)) if user.must_change_password && path != "/account" => {
-                                view! { <Redirect path="/account" /> }.into_any()
-                            }
-                            Ok(Some(user)) => view! { <Sidebar user /> }.into_any(),
-                            Ok(None) | Err(AppError::Unauthorized) => {
-                                let search = location.search.get_untracked();
-                                let here = match search.trim_start_matches('?') {
-                                    "" => path.clone(),
-                                    query => format!("{path}?{query}"),
-                                };
-                                let next = if here == "/" {
-                                    String::new()
-                                } else {
-                                    format!("?next={}", crate::domain::encode_query_value(&here))
-                                };
-                                view! { <Redirect path=format!("/login{next}") /> }.into_any()
-                            }
-                            Err(error) => view! { <div class="alert alert-error" role="alert">{error.to_string()}</div> }.into_any(),
-                        }
-                    })}
-                </Suspense>
+                <Sidebar user />
             </aside>
             <main id="main" class="content" tabindex="-1">
                 <ErrorBoundary fallback=|errors| {

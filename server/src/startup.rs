@@ -139,6 +139,7 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
     let context = move || {
         provide_context(app_state.clone());
         provide_context(app::server::context::UserCache::default());
+        provide_context(app::server::context::RequestMemo::default());
     };
     let leptos = state.leptos.clone();
     let routes = generate_route_list(App);

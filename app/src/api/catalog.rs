@@ -45,7 +45,10 @@ pub async fn save_environment(original: String, input: EnvironmentInput) -> Resu
 pub async fn list_services() -> Result<Vec<ServiceView>, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     cx.require_user().await?;
-    crate::server::catalog::services(&cx.state.pool).await
+    cx.memo("list_services".into(), || {
+        crate::server::catalog::services(&cx.state.pool)
+    })
+    .await
 }
 
 /// Creates a service (`id` none) or updates one (administrators).

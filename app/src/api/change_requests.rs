@@ -10,7 +10,10 @@ use leptos::server_fn::codec::Json;
 pub async fn list_environments() -> Result<Vec<EnvironmentView>, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     cx.require_user().await?;
-    crate::server::environments::list(&cx.state.pool).await
+    cx.memo("list_environments".into(), || {
+        crate::server::environments::list(&cx.state.pool)
+    })
+    .await
 }
 
 /// A page of change requests. `status` is a status name or empty for all.
@@ -38,7 +41,8 @@ pub async fn list_change_requests(
         page,
         per_page: 25,
     };
-    list(&cx.state.pool, &filter).await
+    let key = format!("list_change_requests:{filter:?}");
+    cx.memo(key, || list(&cx.state.pool, &filter)).await
 }
 
 /// Files a change request as a draft; returns its number.
@@ -68,7 +72,10 @@ pub async fn create_change_request(input: CrInput) -> Result<i64, AppError> {
 pub async fn get_change_request(number: i64) -> Result<CrDetail, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::change_requests::detail(&cx.state.pool, &user, number).await
+    cx.memo(format!("get_change_request:{number}"), || {
+        crate::server::change_requests::detail(&cx.state.pool, &user, number)
+    })
+    .await
 }
 
 /// Moves a change request through the workflow. `note` is the reason or
@@ -195,7 +202,11 @@ async fn calendar_between(
     let to = end.and_time(chrono::NaiveTime::MIN).and_utc();
     let environment = Some(environment.trim()).filter(|e| !e.is_empty());
     let service = Some(service.trim()).filter(|e| !e.is_empty());
-    crate::server::calendar::view(&cx.state.pool, from, to, environment, service, limit).await
+    let key = format!("calendar:{from}:{to}:{environment:?}:{service:?}:{changes}:{releases}");
+    cx.memo(key, || {
+        crate::server::calendar::view(&cx.state.pool, from, to, environment, service, limit)
+    })
+    .await
 }
 
 /// Whether the caller has a calendar subscription link.

@@ -8,7 +8,10 @@ use uuid::Uuid;
 pub async fn unread_notifications() -> Result<i64, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::notifications::unread_count(&cx.state.pool, user.id).await
+    cx.memo("unread_notifications".into(), || {
+        crate::server::notifications::unread_count(&cx.state.pool, user.id)
+    })
+    .await
 }
 
 /// The caller's notifications, newest first.

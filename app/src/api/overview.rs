@@ -7,5 +7,8 @@ use leptos::prelude::*;
 pub async fn get_overview() -> Result<Overview, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::overview::load(&cx.state.pool, &user).await
+    cx.memo("get_overview".into(), || {
+        crate::server::overview::load(&cx.state.pool, &user)
+    })
+    .await
 }

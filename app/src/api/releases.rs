@@ -32,7 +32,8 @@ pub async fn list_releases(
         page,
         per_page: 25,
     };
-    list(&cx.state.pool, &filter).await
+    let key = format!("list_releases:{filter:?}");
+    cx.memo(key, || list(&cx.state.pool, &filter)).await
 }
 
 /// Files a release; returns its id.
@@ -55,7 +56,10 @@ pub async fn create_release(input: ReleaseInput) -> Result<Uuid, AppError> {
 pub async fn get_release(id: Uuid) -> Result<ReleaseDetail, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::releases::detail(&cx.state.pool, &user, id).await
+    cx.memo(format!("get_release:{id}"), || {
+        crate::server::releases::detail(&cx.state.pool, &user, id)
+    })
+    .await
 }
 
 /// Saves a release's whole plan.

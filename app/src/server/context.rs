@@ -110,3 +110,46 @@ impl UserCache {
         }
     }
 }
+
+/// Results of server functions already computed for the request being
+/// served. Server-side rendering walks the view tree more than once (nested
+/// `Suspense`s resolve their children again), which creates a page's
+/// resources again; with this, each distinct call runs once per request.
+#[derive(Clone, Default)]
+pub struct RequestMemo(
+    std::sync::Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<String, std::sync::Arc<dyn std::any::Any + Send + Sync>>,
+        >,
+    >,
+);
+
+impl RequestContext {
+    /// Runs `load` once per request for `key` (name and arguments); later
+    /// and concurrent calls with the same key share its result.
+    pub async fn memo<T, F, Fut>(&self, key: String, load: F) -> Result<T, AppError>
+    where
+        T: Clone + Send + Sync + 'static,
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, AppError>>,
+    {
+        let Some(memo) = leptos::prelude::use_context::<RequestMemo>() else {
+            return load().await;
+        };
+        let cell = {
+            let Ok(mut cells) = memo.0.lock() else {
+                return load().await;
+            };
+            cells
+                .entry(key)
+                .or_insert_with(|| {
+                    std::sync::Arc::new(tokio::sync::OnceCell::<Result<T, AppError>>::new())
+                })
+                .clone()
+        };
+        match cell.downcast::<tokio::sync::OnceCell<Result<T, AppError>>>() {
+            Ok(cell) => cell.get_or_init(load).await.clone(),
+            Err(_) => load().await,
+        }
+    }
+}

@@ -127,9 +127,11 @@ fn EnvironmentEditor(
             ev.prevent_default();
             let value = input.get_untracked();
             match value.validate() {
-                Ok(_) => save.dispatch(SaveEnvironment { original: original.get_value(), input: value }),
-                Err(found) => { errors.set(found); return; }
-            };
+                Ok(_) => {
+                    save.dispatch(SaveEnvironment { original: original.get_value(), input: value });
+                }
+                Err(found) => errors.set(found),
+            }
         }>
             <h2>{if is_new { "New environment".to_string() } else { format!("Edit {}", name) }}</h2>
             {move || error("form")().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}

@@ -214,7 +214,10 @@ async fn calendar_between(
 pub async fn calendar_feed_status() -> Result<crate::model::FeedStatus, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::calendar::feed_status(&cx.state.pool, user.id).await
+    cx.memo("calendar_feed_status".into(), || {
+        crate::server::calendar::feed_status(&cx.state.pool, user.id)
+    })
+    .await
 }
 
 /// Makes a new secret calendar subscription link (the old one stops working).

@@ -55,6 +55,23 @@ impl AppError {
         }
     }
 
+    /// A validation error naming each field that failed.
+    pub fn invalid(fields: BTreeMap<String, String>) -> Self {
+        Self::Validation {
+            message: "Check the highlighted fields.".into(),
+            fields,
+        }
+    }
+
+    /// Messages to show beside a form's fields; an error that names no field
+    /// goes under `form`.
+    pub fn field_errors(&self) -> BTreeMap<String, String> {
+        match self {
+            Self::Validation { fields, .. } if !fields.is_empty() => fields.clone(),
+            other => BTreeMap::from([("form".to_string(), other.to_string())]),
+        }
+    }
+
     /// The HTTP status this error answers with on plain routes.
     pub fn status(&self) -> http::StatusCode {
         use http::StatusCode;

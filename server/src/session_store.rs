@@ -1,19 +1,25 @@
 //! tower-sessions' store on our own `web_session` table (created by a
 //! migration, so readiness covers it and nothing runs DDL at request time).
 
+use app::server::recent::Recent;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::Arc;
+use std::time::Duration;
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{Error, ExpiredDeletion, Result, SessionStore};
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct PgSessionStore {
     pool: PgPool,
-    recent: Arc<Mutex<HashMap<Id, (Record, Instant)>>>,
+    recent: Arc<Recent<Id, Record>>,
+}
+
+impl std::fmt::Debug for PgSessionStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgSessionStore").finish_non_exhaustive()
+    }
 }
 
 /// How long a session read from the database is served from memory. Writes
@@ -28,33 +34,14 @@ impl PgSessionStore {
     pub fn new(pool: PgPool) -> Self {
         Self {
             pool,
-            recent: Arc::default(),
-        }
-    }
-
-    fn remember(&self, record: &Record) {
-        if let Ok(mut recent) = self.recent.lock() {
-            if recent.len() >= RECENT_MAX {
-                recent.retain(|_, (_, at)| at.elapsed() < RECENT_FOR);
-                if recent.len() >= RECENT_MAX {
-                    recent.clear();
-                }
-            }
-            recent.insert(record.id, (record.clone(), Instant::now()));
-        }
-    }
-
-    fn forget(&self, id: &Id) {
-        if let Ok(mut recent) = self.recent.lock() {
-            recent.remove(id);
+            recent: Arc::new(Recent::new(RECENT_FOR, RECENT_MAX)),
         }
     }
 
     fn recalled(&self, id: &Id) -> Option<Record> {
-        let recent = self.recent.lock().ok()?;
-        let (record, at) = recent.get(id)?;
-        (at.elapsed() < RECENT_FOR && record.expiry_date > time::OffsetDateTime::now_utc())
-            .then(|| record.clone())
+        self.recent
+            .get(id)
+            .filter(|record| record.expiry_date > time::OffsetDateTime::now_utc())
     }
 }
 
@@ -88,7 +75,7 @@ impl SessionStore for PgSessionStore {
             .await
             .map_err(backend)?;
             if inserted.rows_affected() == 1 {
-                self.remember(record);
+                self.recent.put(record.id, record.clone());
                 return Ok(());
             }
             record.id = Id::default();
@@ -106,7 +93,7 @@ impl SessionStore for PgSessionStore {
         .execute(&self.pool)
         .await
         .map_err(backend)?;
-        self.remember(record);
+        self.recent.put(record.id, record.clone());
         Ok(())
     }
 
@@ -130,12 +117,12 @@ impl SessionStore for PgSessionStore {
             data,
             expiry_date,
         };
-        self.remember(&record);
+        self.recent.put(record.id, record.clone());
         Ok(Some(record))
     }
 
     async fn delete(&self, session_id: &Id) -> Result<()> {
-        self.forget(session_id);
+        self.recent.forget(session_id);
         sqlx::query!(
             "delete from web_session where id = $1",
             session_id.to_string()

@@ -5,14 +5,6 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 use uuid::Uuid;
 
-#[cfg(feature = "ssr")]
-fn invalid(fields: std::collections::BTreeMap<String, String>) -> AppError {
-    AppError::Validation {
-        message: "Check the highlighted fields.".into(),
-        fields,
-    }
-}
-
 /// Every environment with its specification.
 #[server]
 pub async fn environment_specs() -> Result<Vec<EnvironmentSpec>, AppError> {
@@ -28,7 +20,7 @@ pub async fn save_environment(original: String, input: EnvironmentInput) -> Resu
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
     crate::server::catalog::require_admin(&user)?;
-    let spec = input.validate().map_err(invalid)?;
+    let spec = input.validate().map_err(AppError::invalid)?;
     let original = Some(original.trim()).filter(|o| !o.is_empty());
     crate::server::catalog::save_environment(
         &cx.state.pool,
@@ -57,7 +49,7 @@ pub async fn save_service(id: Option<Uuid>, input: ServiceInput) -> Result<Uuid,
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
     crate::server::catalog::require_admin(&user)?;
-    let service = input.validate().map_err(invalid)?;
+    let service = input.validate().map_err(AppError::invalid)?;
     crate::server::catalog::save_service(
         &cx.state.pool,
         &user,
@@ -87,7 +79,7 @@ pub async fn save_template(
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
     crate::server::catalog::require_admin(&user)?;
-    let template = input.validate().map_err(invalid)?;
+    let template = input.validate().map_err(AppError::invalid)?;
     crate::server::templates::save(
         &cx.state.pool,
         &user,

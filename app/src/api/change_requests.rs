@@ -53,10 +53,7 @@ pub async fn create_change_request(input: CrInput) -> Result<i64, AppError> {
     if !crate::server::change_requests::may_file(&user) {
         return Err(AppError::Forbidden);
     }
-    let valid = input.validate().map_err(|fields| AppError::Validation {
-        message: "Check the highlighted fields.".into(),
-        fields,
-    })?;
+    let valid = input.validate().map_err(AppError::invalid)?;
     let (_, number) = crate::server::change_requests::create(
         &cx.state.pool,
         &user,

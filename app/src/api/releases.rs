@@ -44,10 +44,7 @@ pub async fn create_release(input: ReleaseInput) -> Result<Uuid, AppError> {
     if !crate::server::releases::may_plan(&user) {
         return Err(AppError::Forbidden);
     }
-    let valid = input.validate().map_err(|fields| AppError::Validation {
-        message: "Check the highlighted fields.".into(),
-        fields,
-    })?;
+    let valid = input.validate().map_err(AppError::invalid)?;
     crate::server::releases::create(&cx.state.pool, &user, valid, cx.request_id.as_deref()).await
 }
 

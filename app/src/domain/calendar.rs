@@ -29,7 +29,7 @@ impl Month {
     }
 
     pub fn first_day(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(self.year, self.month, 1).expect("validated month")
+        NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
     }
 
     pub fn next(self) -> Self {

@@ -168,10 +168,13 @@ impl ReleaseInput {
         let mut changes = self.changes.clone();
         changes.sort_unstable();
         changes.dedup();
+        let (Some(version), Some(release_type)) = (version, release_type) else {
+            return Err(e.0);
+        };
         e.finish(|| ValidRelease {
             service: service.unwrap_or_default(),
-            version: version.expect("checked"),
-            release_type: release_type.expect("checked"),
+            version,
+            release_type,
             title: title.unwrap_or_default(),
             description: description.unwrap_or_default(),
             environments,

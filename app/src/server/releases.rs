@@ -567,10 +567,7 @@ pub async fn save_plan(
     }
     let plan = input
         .validate(&locked.environments)
-        .map_err(|fields| AppError::Validation {
-            message: "Check the highlighted fields.".into(),
-            fields,
-        })?;
+        .map_err(AppError::invalid)?;
     let before = load_plan(pool, id).await?;
     write_plan(&mut tx, id, &plan).await?;
     event(&mut tx, id, user, "plan", None, None, None).await?;

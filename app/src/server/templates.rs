@@ -7,7 +7,6 @@ use super::change_requests::parse;
 use super::session::SessionUser;
 use crate::domain::catalog::ValidTemplate;
 use crate::domain::change_request::{ChangeType, Impact, RiskLevel};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::TemplateView;
 use serde_json::json;
@@ -74,14 +73,6 @@ pub async fn active(conn: &mut PgConnection, id: Uuid) -> Result<TemplateView, A
     view!(r)
 }
 
-fn require_admin(user: &SessionUser) -> Result<(), AppError> {
-    if user.roles.contains(Role::Admin) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// Creates (`id` none) or updates a template. Change requests already filed
 /// from it keep what they were filed with.
 #[tracing::instrument(skip_all, err(Debug))]
@@ -92,7 +83,7 @@ pub async fn save(
     template: &ValidTemplate,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    require_admin(user)?;
+    super::catalog::require_admin(user)?;
     let cr = &template.cr;
     let mut tx = pool.begin().await?;
     let unknown: Vec<String> = sqlx::query_scalar!(
@@ -189,7 +180,7 @@ pub async fn set_archived(
     archived: bool,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    require_admin(user)?;
+    super::catalog::require_admin(user)?;
     let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
         "update cr_template set archived = $2, updated_at = now() where id = $1",

@@ -129,14 +129,6 @@ pub async fn count(db: impl PgExecutor<'_>) -> Result<i64, AppError> {
     )
 }
 
-pub async fn count_active(db: impl PgExecutor<'_>) -> Result<i64, AppError> {
-    Ok(
-        sqlx::query_scalar!(r#"select count(*) as "n!" from app_user where not disabled"#)
-            .fetch_one(db)
-            .await?,
-    )
-}
-
 /// A new account's fields, already parsed.
 #[derive(Debug)]
 pub struct NewUser {

@@ -20,13 +20,6 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-fn invalid(fields: std::collections::BTreeMap<String, String>) -> AppError {
-    AppError::Validation {
-        message: "Check the fields listed in `fields`.".into(),
-        fields,
-    }
-}
-
 fn created(location: String, body: impl Serialize) -> Response {
     (
         StatusCode::CREATED,
@@ -103,7 +96,7 @@ pub async fn create_change_request(
     if !change_requests::may_file(&user) {
         return Err(AppError::Forbidden.into());
     }
-    let valid = input.validate().map_err(invalid)?;
+    let valid = input.validate().map_err(AppError::invalid)?;
     let (id, number) = change_requests::create(&state.pool, &user, valid, None).await?;
     Ok(created(
         format!("/api/v1/change-requests/{number}"),
@@ -258,7 +251,7 @@ pub async fn create_release(
     if !releases::may_plan(&user) {
         return Err(AppError::Forbidden.into());
     }
-    let valid = input.validate().map_err(invalid)?;
+    let valid = input.validate().map_err(AppError::invalid)?;
     let id = releases::create(&state.pool, &user, valid, None).await?;
     Ok(created(
         format!("/api/v1/releases/{id}"),

@@ -5,13 +5,9 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::BTreeMap;
 
-fn field_errors(result: Option<Result<impl Sized, AppError>>) -> BTreeMap<String, String> {
+fn field_errors<T>(result: Option<Result<T, AppError>>) -> BTreeMap<String, String> {
     match result {
-        Some(Err(AppError::Validation { fields, message })) if fields.is_empty() => {
-            BTreeMap::from([("form".into(), message)])
-        }
-        Some(Err(AppError::Validation { fields, .. })) => fields,
-        Some(Err(other)) => BTreeMap::from([("form".into(), other.to_string())]),
+        Some(Err(error)) => error.field_errors(),
         _ => BTreeMap::new(),
     }
 }

@@ -134,14 +134,10 @@ fn TemplateEditor(
     let testing_plan = RwSignal::new(start.cr.testing_plan.clone());
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
     let environments = Resource::new(|| (), |_| list_environments());
-    Effect::new(move |_| match save.value().get() {
-        Some(Err(AppError::Validation { fields, message })) => errors.set(if fields.is_empty() {
-            BTreeMap::from([("form".into(), message)])
-        } else {
-            fields
-        }),
-        Some(Err(other)) => errors.set(BTreeMap::from([("form".into(), other.to_string())])),
-        _ => {}
+    Effect::new(move |_| {
+        if let Some(Err(error)) = save.value().get() {
+            errors.set(error.field_errors());
+        }
     });
     let error = move |f: &'static str| move || errors.with(|e| e.get(f).cloned());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {

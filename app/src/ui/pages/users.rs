@@ -110,12 +110,7 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             roles.set(vec![Role::Engineer]);
             errors.set(BTreeMap::new());
         }
-        Some(Err(AppError::Validation { fields, message })) => errors.set(if fields.is_empty() {
-            BTreeMap::from([("form".into(), message)])
-        } else {
-            fields
-        }),
-        Some(Err(other)) => errors.set(BTreeMap::from([("form".into(), other.to_string())])),
+        Some(Err(error)) => errors.set(error.field_errors()),
         None => {}
     });
     let on_submit = move |ev: SubmitEvent| {

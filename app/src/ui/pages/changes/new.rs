@@ -60,12 +60,7 @@ pub fn NewChangePage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| match create.value().get() {
         Some(Ok(number)) => navigate(&format!("/changes/{number}"), Default::default()),
-        Some(Err(AppError::Validation { fields, message })) => errors.set(if fields.is_empty() {
-            BTreeMap::from([("form".into(), message)])
-        } else {
-            fields
-        }),
-        Some(Err(other)) => errors.set(BTreeMap::from([("form".into(), other.to_string())])),
+        Some(Err(error)) => errors.set(error.field_errors()),
         None => {}
     });
     let on_submit = move |ev: SubmitEvent| {

@@ -408,14 +408,10 @@ fn PlanEditor(
     let plan = RwSignal::new(plan);
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
     let envs = StoredValue::new(environments);
-    Effect::new(move |_| match save.value().get() {
-        Some(Err(AppError::Validation { fields, message })) => errors.set(if fields.is_empty() {
-            BTreeMap::from([("form".into(), message)])
-        } else {
-            fields
-        }),
-        Some(Err(other)) => errors.set(BTreeMap::from([("form".into(), other.to_string())])),
-        _ => {}
+    Effect::new(move |_| {
+        if let Some(Err(error)) = save.value().get() {
+            errors.set(error.field_errors());
+        }
     });
     let error = move |key: String| move || errors.with(|e| e.get(&key).cloned());
     let prerequisites = Memo::new(move |_| plan.with(|p| p.prerequisites.len()));

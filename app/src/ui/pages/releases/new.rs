@@ -31,12 +31,7 @@ pub fn NewReleasePage() -> impl IntoView {
     let navigate = use_navigate();
     Effect::new(move |_| match create.value().get() {
         Some(Ok(id)) => navigate(&format!("/releases/{id}"), Default::default()),
-        Some(Err(AppError::Validation { fields, message })) => errors.set(if fields.is_empty() {
-            BTreeMap::from([("form".into(), message)])
-        } else {
-            fields
-        }),
-        Some(Err(other)) => errors.set(BTreeMap::from([("form".into(), other.to_string())])),
+        Some(Err(error)) => errors.set(error.field_errors()),
         None => {}
     });
     let on_submit = move |ev: SubmitEvent| {

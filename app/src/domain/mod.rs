@@ -5,6 +5,7 @@ pub mod calendar;
 pub mod catalog;
 pub mod change_request;
 pub mod cr_form;
+pub mod deploy;
 pub mod email;
 pub mod ical;
 pub mod password;

@@ -36,6 +36,8 @@ impl ReleaseStatus {
             (Planned, Approved)
                 | (Approved, Deploying)
                 | (Deploying, Deployed | Failed | RolledBack)
+                // on to the next environment of the promotion path
+                | (Deployed, Deploying)
         )
     }
 
@@ -305,6 +307,7 @@ mod tests {
             (Deploying, Deployed),
             (Deploying, Failed),
             (Deploying, RolledBack),
+            (Deployed, Deploying),
         ];
         for &from in ReleaseStatus::ALL {
             for &to in ReleaseStatus::ALL {

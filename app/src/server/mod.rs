@@ -9,6 +9,7 @@ pub mod change_requests;
 pub mod context;
 pub mod environments;
 pub mod freezes;
+pub mod jobs;
 pub mod login;
 pub mod notifications;
 pub mod overview;

@@ -28,6 +28,9 @@ pub enum AppError {
     },
     #[error("{0}")]
     Conflict(String),
+    /// Refused by the state of things, with every reason (409).
+    #[error("{}", .0.join(" "))]
+    Refused(Vec<String>),
     #[error("{0}")]
     TooManyRequests(String),
     #[error("Something went wrong on our side. It has been logged; please try again.")]
@@ -82,7 +85,7 @@ impl AppError {
                 StatusCode::FORBIDDEN
             }
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Conflict(_) | Self::Refused(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }

@@ -456,3 +456,192 @@ pub struct JobPage {
     /// Jobs per status (queued, running, failed, dead).
     pub counts: Vec<(String, i64)>,
 }
+
+/// What starting a deployment asks for (form and API).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StartDeployment {
+    /// The release: its id.
+    pub release: Uuid,
+    /// The environment's key (dev, staging, prod, ...).
+    pub environment: String,
+    pub strategy: crate::domain::deploy::Strategy,
+    #[serde(default)]
+    pub params: crate::domain::deploy::StrategyParams,
+    /// Rollback triggers; the environment's defaults when absent.
+    #[serde(default)]
+    pub triggers: Option<Vec<crate::domain::deploy::TriggerSpec>>,
+    /// Seconds triggers keep being evaluated after the last step (default 300).
+    #[serde(default)]
+    pub bake_seconds: Option<u32>,
+    /// Warn gates (by name) the person has seen fail and deploys anyway.
+    #[serde(default)]
+    pub acknowledge_gates: Vec<String>,
+    /// Wait for required gates that have not reported yet instead of refusing.
+    #[serde(default)]
+    pub wait_for_gates: bool,
+}
+
+/// A deployment in lists and history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeploymentSummary {
+    pub id: Uuid,
+    pub number: i64,
+    pub release_id: Uuid,
+    pub service: String,
+    pub version: String,
+    pub environment: String,
+    pub strategy: crate::domain::deploy::Strategy,
+    pub state: crate::domain::deploy::DeploymentState,
+    pub weight: i32,
+    pub current_step: i32,
+    pub total_steps: i32,
+    pub reason: Option<String>,
+    pub started_by: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct StepView {
+    pub position: i32,
+    pub kind: String,
+    pub description: String,
+    pub weight: i32,
+    /// pending, running, done, failed, skipped
+    pub status: String,
+    pub started_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LogLine {
+    pub id: i64,
+    pub at: DateTime<Utc>,
+    /// info, stdout, stderr, warn, error
+    pub stream: String,
+    pub line: String,
+}
+
+/// One evaluation of a trigger.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TriggerReading {
+    pub at: DateTime<Utc>,
+    /// Absent when the metric could not be read (inconclusive).
+    pub value: Option<f64>,
+    pub breached: bool,
+    pub error: Option<String>,
+    /// The action taken at this reading, if any.
+    pub fired: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TriggerView {
+    pub id: Uuid,
+    pub spec: crate::domain::deploy::TriggerSpec,
+    pub last_fired_at: Option<DateTime<Utc>>,
+    /// The latest readings, oldest first.
+    pub readings: Vec<TriggerReading>,
+}
+
+/// A deployment with everything its progress page shows.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeploymentDetail {
+    pub summary: DeploymentSummary,
+    pub release_title: String,
+    pub previous_version: Option<String>,
+    pub params: crate::domain::deploy::StrategyParams,
+    pub pause_reason: Option<String>,
+    /// True while a canary pause waits for a person to promote it.
+    pub waiting_for_promotion: bool,
+    pub steps: Vec<StepView>,
+    pub triggers: Vec<TriggerView>,
+    pub log: Vec<LogLine>,
+    /// Manual actions the viewer may take now.
+    pub actions: Vec<crate::domain::deploy::ManualAction>,
+    pub target_kind: Option<String>,
+    /// Simulated fleet settings (simulated targets only).
+    pub fleet: Option<FleetView>,
+    pub bake_until: Option<DateTime<Utc>>,
+    pub freeze_override_cr: Option<i64>,
+    pub acknowledged_gates: Vec<String>,
+    pub started_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct FleetView {
+    pub target_id: Uuid,
+    pub error_rate: f64,
+    pub latency_p95: f64,
+    pub noise: f64,
+    pub live_version: Option<String>,
+    pub may_change: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeploymentPage {
+    pub deployments: Vec<DeploymentSummary>,
+    pub page: i64,
+    pub more: bool,
+}
+
+/// A deploy target as admins see it (the webhook secret is never sent back).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TargetView {
+    pub id: Uuid,
+    pub service: String,
+    pub environment: String,
+    pub kind: String,
+    pub program: Option<String>,
+    pub args: Vec<String>,
+    pub url: Option<String>,
+    pub has_secret: bool,
+    pub timeout_seconds: i32,
+    pub health_url: Option<String>,
+    pub health_status: i32,
+    pub health_command: Option<String>,
+    pub live_version: Option<String>,
+}
+
+/// What an admin saves for a target.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TargetInput {
+    pub service: String,
+    pub environment: String,
+    pub kind: String,
+    #[serde(default)]
+    pub program: String,
+    /// One argument per line.
+    #[serde(default)]
+    pub args: String,
+    #[serde(default)]
+    pub url: String,
+    /// Empty keeps the stored secret.
+    #[serde(default)]
+    pub secret: String,
+    #[serde(default)]
+    pub timeout_seconds: String,
+    #[serde(default)]
+    pub health_url: String,
+    #[serde(default)]
+    pub health_status: String,
+    #[serde(default)]
+    pub health_command: String,
+}
+
+/// The start form's view of a release: what may be chosen.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DeployOptions {
+    pub release_id: Uuid,
+    pub environments: Vec<String>,
+    pub default_triggers: Vec<(String, Vec<crate::domain::deploy::TriggerSpec>)>,
+    pub deployments: Vec<DeploymentSummary>,
+    pub may_deploy: bool,
+}

@@ -26,12 +26,16 @@ impl IntoResponse for ApiError {
             AppError::PasswordChangeRequired => "password_change_required",
             AppError::Validation { .. } => "validation",
             AppError::Conflict(_) => "conflict",
+            AppError::Refused(_) => "refused",
             AppError::TooManyRequests(_) => "too_many_requests",
             AppError::Internal | AppError::Transport(_) => "internal",
         };
         let mut body = json!({ "error": { "code": code, "message": self.0.to_string() } });
         if let AppError::Validation { fields, .. } = &self.0 {
             body["error"]["fields"] = json!(fields);
+        }
+        if let AppError::Refused(reasons) = &self.0 {
+            body["error"]["reasons"] = json!(reasons);
         }
         let mut response = (status, Json(body)).into_response();
         if status == StatusCode::UNAUTHORIZED {
@@ -118,6 +122,8 @@ pub struct ErrorDetail {
     /// Per-field messages, for `validation` errors.
     #[schema(value_type = Option<Object>)]
     fields: Option<std::collections::BTreeMap<String, String>>,
+    /// Every reason, for `refused` errors (a deployment that may not start).
+    reasons: Option<Vec<String>>,
 }
 
 /// A JSON body that does not parse is a 422 with the parser's reason.

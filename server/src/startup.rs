@@ -5,7 +5,10 @@ use crate::config::Config;
 use crate::middleware::input;
 use crate::middleware::metrics::{self, Metrics};
 use crate::middleware::origin::{self, AllowedOrigins};
-use crate::routes::{api_planning as planning, api_v1, audit_csv, auth, calendar_feed, health};
+use crate::routes::{
+    api_execution as execution, api_planning as planning, api_v1, audit_csv, auth, calendar_feed,
+    deployment_events, health,
+};
 use crate::session_store::PgSessionStore;
 use anyhow::{Context, Result};
 use app::server::{AppState, AuthSettings};
@@ -169,6 +172,22 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .route("/api/v1/releases/{id}", get(planning::get_release))
         .route("/api/v1/environments", get(planning::list_environments))
         .route("/api/v1/services", get(planning::list_services))
+        .route("/api/v1/releases/{id}/gates", post(execution::report_gate))
+        .route(
+            "/api/v1/deployments",
+            get(execution::list_deployments).post(execution::start_deployment),
+        )
+        .route("/api/v1/deployments/{id}", get(execution::get_deployment))
+        .route(
+            "/api/v1/deployments/{id}/{action}",
+            post(execution::act_on_deployment),
+        )
+        .route("/api/v1/metrics", post(execution::push_metrics))
+        .route(
+            "/api/v1/deploy-targets/{id}/simulation",
+            axum::routing::put(execution::set_simulation),
+        )
+        .route("/deployments/{id}/events", get(deployment_events::events))
         .route("/api/v1/{*rest}", any(api_v1::not_found))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();

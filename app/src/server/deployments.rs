@@ -697,6 +697,25 @@ async fn tell(
     .await
 }
 
+/// Tells the starter and the release managers about something the engine
+/// saw (a trigger's alert, a pause for inconclusive metrics).
+pub async fn alert(
+    conn: &mut PgConnection,
+    deployment: Uuid,
+    title: &str,
+    body: &str,
+) -> Result<(), AppError> {
+    tell(
+        conn,
+        deployment,
+        &Actor::System,
+        "deployment_alert",
+        title.into(),
+        body.into(),
+    )
+    .await
+}
+
 /// Moves a deployment to a final or rolling-back state with its side
 /// effects. Returns false (and changes nothing) when the machine does not
 /// allow it from the current state.

@@ -1,7 +1,8 @@
 //! Configuration from flags and the environment. Every option is listed in
 //! `rookery --help` and the README.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::builder::BoolishValueParser;
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,8 +25,10 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run the web server (the default).
+    /// Run the web server (the default), with the job runner unless ROOKERY_WORKER=0.
     Serve,
+    /// Run only the job runner, no web server, to scale out.
+    Worker,
     /// Apply database migrations and exit.
     Migrate,
     /// Manage accounts.
@@ -144,6 +147,24 @@ pub struct Config {
     /// Directory of PostgreSQL's server programs (initdb, pg_ctl) for the embedded database.
     #[arg(long, env = "ROOKERY_PG_BIN", global = true)]
     pub pg_bin: Option<PathBuf>,
+    /// Run jobs inside `serve` too (turn off when `rookery worker` processes run them all).
+    #[arg(
+        long = "jobs",
+        env = "ROOKERY_WORKER",
+        default_value = "true",
+        value_parser = BoolishValueParser::new(),
+        action = ArgAction::Set,
+        global = true
+    )]
+    pub run_jobs: bool,
+    /// Jobs a runner (in `serve` or `worker`) runs at once.
+    #[arg(
+        long,
+        env = "ROOKERY_WORKER_CONCURRENCY",
+        default_value_t = 8,
+        global = true
+    )]
+    pub worker_concurrency: usize,
 }
 
 impl Config {
@@ -181,6 +202,19 @@ mod tests {
     #[test]
     fn serve_is_the_default_command() {
         assert!(parse(&[]).command.is_none());
+    }
+
+    #[test]
+    fn jobs_run_inside_serve_unless_turned_off() {
+        assert!(parse(&[]).config.run_jobs);
+        assert!(!parse(&["--jobs", "0"]).config.run_jobs);
+        assert!(matches!(parse(&["worker"]).command, Some(Command::Worker)));
+        assert_eq!(
+            parse(&["worker", "--worker-concurrency", "3"])
+                .config
+                .worker_concurrency,
+            3
+        );
     }
 
     #[test]

@@ -5,6 +5,8 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod embedded;
+pub mod handlers;
+pub mod jobs;
 pub mod middleware;
 pub mod routes;
 pub mod session_store;

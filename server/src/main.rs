@@ -5,7 +5,9 @@ use app::domain::EmailAddress;
 use clap::Parser;
 use rookery::config::{Cli, Command};
 use rookery::db::{self, Database};
-use rookery::{cli, telemetry, Application, Config};
+use rookery::jobs::{Runner, RunnerConfig};
+use rookery::{cli, handlers, telemetry, Application, Config};
+use sqlx::PgPool;
 use std::process::ExitCode;
 use tokio::sync::watch;
 
@@ -32,9 +34,9 @@ async fn run(args: Cli) -> Result<()> {
     let config = args.config;
     let command = args.command.unwrap_or(Command::Serve);
     let serving = matches!(command, Command::Serve);
-    // `serve` takes SIGINT/SIGTERM from the start, so a signal during start-up
-    // still stops the embedded PostgreSQL in order.
-    let shutdown = serving.then(Shutdown::install);
+    // `serve` and `worker` take SIGINT/SIGTERM from the start, so a signal
+    // during start-up still stops the embedded PostgreSQL in order.
+    let shutdown = matches!(command, Command::Serve | Command::Worker).then(Shutdown::install);
     let database = Database::open(&config).await?;
     tracing::info!(database = %cli::describe(&config), "database selected");
     if serving {
@@ -56,6 +58,12 @@ async fn run(args: Cli) -> Result<()> {
                 }
                 _ => Ok(()),
             },
+            Command::Worker => match shutdown {
+                Some(shutdown) if !shutdown.requested() => {
+                    worker(&config, pool.clone(), shutdown).await
+                }
+                _ => Ok(()),
+            },
             Command::Migrate => {
                 tracing::info!("migrations applied");
                 Ok(())
@@ -66,11 +74,13 @@ async fn run(args: Cli) -> Result<()> {
     }
     .await;
     pool.close().await;
+    // Only `serve` owns an embedded cluster; a `worker` (like the other
+    // commands) stops it only if it started it and no `serve` uses it.
     database.close(serving).await;
     result
 }
 
-async fn serve(config: &Config, pool: sqlx::PgPool, shutdown: Shutdown) -> Result<()> {
+async fn serve(config: &Config, pool: PgPool, shutdown: Shutdown) -> Result<()> {
     let admin_email = EmailAddress::parse(&config.admin_email)
         .map_err(|e| anyhow::anyhow!("ROOKERY_ADMIN_EMAIL: {e}"))?;
     if let Some(password) = app::server::users::bootstrap_admin(&pool, &admin_email)
@@ -89,16 +99,48 @@ async fn serve(config: &Config, pool: sqlx::PgPool, shutdown: Shutdown) -> Resul
     let leptos = leptos::prelude::get_configuration(None)
         .context("reading the Leptos configuration (run from the workspace root, or set LEPTOS_* variables)")?
         .leptos_options;
-    let app = Application::build(config, pool, leptos).await?;
+    let app = Application::build(config, pool.clone(), leptos).await?;
     tracing::info!(address = %format!("http://{}", app.address()), "rookery is listening");
-    app.run_until(shutdown.wait())
-        .await
-        .context("serving HTTP")?;
+    // The runner gets the same signal and shuts down gracefully alongside.
+    let runner = config
+        .run_jobs
+        .then(|| tokio::spawn(job_runner(config, &pool).run(shutdown.clone().wait())));
+    let served = app.run_until(shutdown.wait()).await;
+    if let Some(runner) = runner {
+        if served.is_err() {
+            runner.abort();
+        }
+        match runner.await {
+            Ok(result) => result.context("running jobs")?,
+            Err(e) if e.is_cancelled() => {}
+            Err(e) => return Err(e).context("the job runner task"),
+        }
+    }
+    served.context("serving HTTP")?;
     tracing::info!("shut down cleanly");
     Ok(())
 }
 
+/// `rookery worker`: jobs only, until SIGINT/SIGTERM.
+async fn worker(config: &Config, pool: PgPool, shutdown: Shutdown) -> Result<()> {
+    job_runner(config, &pool)
+        .run(shutdown.wait())
+        .await
+        .context("running jobs")?;
+    tracing::info!("shut down cleanly");
+    Ok(())
+}
+
+fn job_runner(config: &Config, pool: &PgPool) -> Runner {
+    let runner_config = RunnerConfig {
+        concurrency: config.worker_concurrency,
+        ..RunnerConfig::default()
+    };
+    Runner::new(pool.clone(), handlers::registry(pool), runner_config)
+}
+
 /// SIGINT or SIGTERM, watched from the moment it is installed.
+#[derive(Clone)]
 struct Shutdown(watch::Receiver<bool>);
 
 impl Shutdown {

@@ -1,0 +1,205 @@
+//! The claim loop: wake on a notification, a poll tick or a finished job,
+//! claim as many jobs as there are free slots, run each in its own task.
+//! A reaper rescues jobs whose worker vanished. Shutdown stops claiming,
+//! waits for running jobs, then aborts and releases the rest.
+
+use super::{execute, listener, store, Registry};
+use sqlx::PgPool;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{watch, Notify};
+use tokio::task::JoinSet;
+use tokio::time::{Instant, MissedTickBehavior};
+
+/// How a runner behaves. `Default` suits production.
+#[derive(Clone, Debug)]
+pub struct RunnerConfig {
+    /// Written to `job.locked_by`: which process runs a job.
+    pub worker_id: String,
+    /// Jobs run at once.
+    pub concurrency: usize,
+    /// How long a claim holds without a heartbeat (renewed every third).
+    pub lease: Duration,
+    /// Fallback poll for runnable jobs when no notification arrives.
+    pub poll_interval: Duration,
+    /// How often expired leases are looked for.
+    pub reap_interval: Duration,
+    /// First retry delay; doubled per attempt, ±25 % jitter.
+    pub retry_base: Duration,
+    /// Longest retry delay.
+    pub retry_max: Duration,
+    /// How long shutdown waits for running jobs before releasing them.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for RunnerConfig {
+    fn default() -> Self {
+        let host = std::fs::read_to_string("/proc/sys/kernel/hostname")
+            .map(|h| h.trim().to_owned())
+            .unwrap_or_else(|_| "rookery".into());
+        Self {
+            worker_id: format!("{host}:{}", std::process::id()),
+            concurrency: 8,
+            lease: Duration::from_secs(30),
+            poll_interval: Duration::from_secs(1),
+            reap_interval: Duration::from_secs(5),
+            retry_base: Duration::from_secs(1),
+            retry_max: Duration::from_secs(600),
+            shutdown_grace: Duration::from_secs(10),
+        }
+    }
+}
+
+/// What every job task shares with the runner.
+pub(crate) struct Shared {
+    pub pool: PgPool,
+    pub config: RunnerConfig,
+    registry: Registry,
+    kinds: Vec<String>,
+}
+
+/// Claims and runs jobs until shut down.
+pub struct Runner {
+    shared: Arc<Shared>,
+}
+
+/// How long released jobs get to be written back after the grace period.
+const RELEASE_DEADLINE: Duration = Duration::from_secs(10);
+
+impl Runner {
+    pub fn new(pool: PgPool, registry: Registry, mut config: RunnerConfig) -> Self {
+        config.concurrency = config.concurrency.max(1);
+        let kinds = registry.kinds();
+        Self {
+            shared: Arc::new(Shared {
+                pool,
+                config,
+                registry,
+                kinds,
+            }),
+        }
+    }
+
+    /// Runs until `shutdown` resolves, then stops gracefully. Dropping the
+    /// future instead stops everything at once, as a killed process would
+    /// (its jobs are rescued when their leases expire).
+    pub async fn run(self, shutdown: impl Future<Output = ()> + Send) -> anyhow::Result<()> {
+        let shared = self.shared;
+        let config = &shared.config;
+        tracing::info!(
+            worker = %config.worker_id,
+            concurrency = config.concurrency,
+            kinds = ?shared.kinds,
+            "job runner started"
+        );
+        let wake = Arc::new(Notify::new());
+        let mut background = JoinSet::new();
+        background.spawn(listener::run(shared.pool.clone(), wake.clone()));
+        background.spawn(reaper(shared.clone(), wake.clone()));
+        let (abort, aborted) = watch::channel(false);
+        let mut jobs = JoinSet::new();
+        let mut poll = tokio::time::interval(config.poll_interval);
+        poll.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        tokio::pin!(shutdown);
+        loop {
+            while jobs.try_join_next().is_some() {}
+            claim(&shared, &mut jobs, &aborted).await;
+            tokio::select! {
+                biased;
+                () = &mut shutdown => break,
+                Some(_) = jobs.join_next() => {}
+                () = wake.notified() => {}
+                _ = poll.tick() => {}
+            }
+        }
+        background.abort_all();
+        tracing::info!(running = jobs.len(), "job runner stopping");
+        let drain = async { while jobs.join_next().await.is_some() {} };
+        if tokio::time::timeout(config.shutdown_grace, drain)
+            .await
+            .is_err()
+        {
+            tracing::warn!(
+                running = jobs.len(),
+                "shutdown grace period over; releasing unfinished jobs"
+            );
+            abort.send_replace(true);
+            let drain = async { while jobs.join_next().await.is_some() {} };
+            if tokio::time::timeout(RELEASE_DEADLINE, drain).await.is_err() {
+                tracing::error!(
+                    running = jobs.len(),
+                    "jobs not released in time; their leases will expire"
+                );
+            }
+        }
+        tracing::info!("job runner stopped");
+        Ok(())
+    }
+}
+
+/// Claims while slots are free and jobs are runnable.
+async fn claim(shared: &Arc<Shared>, jobs: &mut JoinSet<()>, aborted: &watch::Receiver<bool>) {
+    let config = &shared.config;
+    if shared.kinds.is_empty() {
+        return;
+    }
+    while jobs.len() < config.concurrency {
+        let free = config.concurrency - jobs.len();
+        let claimed_at = Instant::now();
+        let claimed = match store::claim(
+            &shared.pool,
+            &shared.kinds,
+            free as i64,
+            config.lease,
+            &config.worker_id,
+        )
+        .await
+        {
+            Ok(claimed) => claimed,
+            Err(error) => {
+                tracing::warn!(error = %error, "claiming jobs failed");
+                return;
+            }
+        };
+        let count = claimed.len();
+        for job in claimed {
+            let Some(handler) = shared.registry.get(&job.kind) else {
+                continue; // cannot happen: only registered kinds are claimed
+            };
+            jobs.spawn(execute::execute(
+                shared.clone(),
+                handler,
+                job,
+                claimed_at,
+                aborted.clone(),
+            ));
+        }
+        if count < free {
+            return;
+        }
+    }
+}
+
+/// Rescues jobs whose lease expired, in every runner (the statement is
+/// safe to run concurrently), and wakes the runners when there are some.
+async fn reaper(shared: Arc<Shared>, wake: Arc<Notify>) {
+    let mut tick = tokio::time::interval(shared.config.reap_interval);
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        match store::reap(&shared.pool).await {
+            Ok(reaped) if reaped.is_empty() => {}
+            Ok(reaped) => {
+                for (id, kind, attempt, status) in &reaped {
+                    tracing::warn!(job.id = id, job.kind = %kind, job.attempt = attempt, status = %status, "job lease expired (worker lost); rescued");
+                }
+                wake.notify_one();
+                if let Err(error) = store::notify(&shared.pool).await {
+                    tracing::debug!(error = %error, "announcing rescued jobs failed");
+                }
+            }
+            Err(error) => tracing::warn!(error = %error, "looking for expired job leases failed"),
+        }
+    }
+}

@@ -644,4 +644,19 @@ pub struct DeployOptions {
     pub default_triggers: Vec<(String, Vec<crate::domain::deploy::TriggerSpec>)>,
     pub deployments: Vec<DeploymentSummary>,
     pub may_deploy: bool,
+    /// The release's gates with their latest results.
+    pub gates: Vec<GateStatusView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GateStatusView {
+    pub environment: String,
+    pub name: String,
+    pub required: bool,
+    /// block, warn or ignore
+    pub on_failure: String,
+    /// passed, failed or expired; none until reported
+    pub latest: Option<String>,
+    pub url: Option<String>,
+    pub reported_at: Option<DateTime<Utc>>,
 }

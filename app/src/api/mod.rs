@@ -5,6 +5,7 @@ pub mod account;
 pub mod audit;
 pub mod catalog;
 pub mod change_requests;
+pub mod deployments;
 pub mod notifications;
 pub mod overview;
 pub mod releases;

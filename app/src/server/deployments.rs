@@ -19,8 +19,8 @@ use crate::domain::release::ReleaseStatus;
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::{
-    DeployOptions, DeploymentDetail, DeploymentPage, DeploymentSummary, FleetView, LogLine,
-    StartDeployment, StepView, TriggerReading, TriggerView,
+    DeployOptions, DeploymentDetail, DeploymentPage, DeploymentSummary, FleetView, GateStatusView,
+    LogLine, StartDeployment, StepView, TriggerReading, TriggerView,
 };
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -1556,7 +1556,30 @@ pub async fn options(
         default_triggers.push((env.clone(), environment_triggers(&mut conn, env).await?));
     }
     drop(conn);
+    let gates = sqlx::query!(
+        r#"select g.environment, g.name, g.required, g.on_failure, r.status as "latest?", r.url, r.reported_at as "reported_at?"
+           from release_gate g
+           left join lateral (select status, url, reported_at from gate_result gr
+                              where gr.release_id = g.release_id and gr.environment = g.environment and gr.name = g.name
+                              order by gr.reported_at desc, gr.id desc limit 1) r on true
+           where g.release_id = $1 order by g.environment, g.position"#,
+        release
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|g| GateStatusView {
+        environment: g.environment,
+        name: g.name,
+        required: g.required,
+        on_failure: g.on_failure,
+        latest: g.latest,
+        url: g.url,
+        reported_at: g.reported_at,
+    })
+    .collect();
     Ok(DeployOptions {
+        gates,
         release_id: release,
         environments,
         default_triggers,

@@ -16,8 +16,11 @@ use pages::audit::AuditPage;
 use pages::calendar::CalendarPage;
 use pages::catalog::CatalogPage;
 use pages::changes::{detail::ChangeDetailPage, list::ChangeListPage, new::NewChangePage};
+use pages::deployments::{detail::DeploymentPage, list::DeploymentListPage};
+use pages::jobs::JobsPage;
 use pages::notifications::NotificationsPage;
 use pages::releases::{detail::ReleaseDetailPage, list::ReleaseListPage, new::NewReleasePage};
+use pages::targets::TargetsPage;
 use pages::templates::TemplatesPage;
 use pages::{
     account::AccountPage, login::LoginPage, not_found::NotFound, overview::OverviewPage,
@@ -84,6 +87,10 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("releases") view=ReleaseListPage ssr=SsrMode::Async />
                     <Route path=path!("releases/new") view=NewReleasePage ssr=SsrMode::Async />
                     <Route path=path!("releases/:id") view=ReleaseDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("deployments") view=DeploymentListPage ssr=SsrMode::Async />
+                    <Route path=path!("deployments/:id") view=DeploymentPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/targets") view=TargetsPage ssr=SsrMode::Async />
+                    <Route path=path!("admin/jobs") view=JobsPage ssr=SsrMode::Async />
                     <Route path=path!("account/tokens") view=TokensPage ssr=SsrMode::Async />
                     <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
                     <Route path=path!("admin/environments") view=CatalogPage ssr=SsrMode::Async />

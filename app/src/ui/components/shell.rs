@@ -106,6 +106,10 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
                 <Icon name="release" />
                 <span>"Releases"</span>
             </A>
+            <A href="/deployments">
+                <Icon name="rocket" />
+                <span>"Deployments"</span>
+            </A>
             <A href="/calendar">
                 <Icon name="calendar" />
                 <span>"Calendar"</span>
@@ -130,6 +134,14 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
                 <A href="/admin/environments">
                     <Icon name="server" />
                     <span>"Environments & services"</span>
+                </A>
+                <A href="/admin/targets">
+                    <Icon name="target" />
+                    <span>"Deploy targets"</span>
+                </A>
+                <A href="/admin/jobs">
+                    <Icon name="jobs" />
+                    <span>"Jobs"</span>
                 </A>
                 <A href="/admin/templates">
                     <Icon name="changes" />

@@ -42,3 +42,17 @@ pub fn ReleaseStatusBadge(status: crate::domain::release::ReleaseStatus) -> impl
     };
     view! { <span class=css data-status=status.as_str()>{status.label()}</span> }
 }
+
+#[component]
+pub fn DeploymentStateBadge(state: crate::domain::deploy::DeploymentState) -> impl IntoView {
+    use crate::domain::deploy::DeploymentState::*;
+    let css = match state {
+        Pending | WaitingForGates => "badge badge-amber",
+        Running => "badge badge-purple",
+        Paused => "badge badge-amber",
+        Succeeded => "badge badge-green",
+        Failed | RolledBack | RollingBack => "badge badge-red",
+        Aborted => "badge badge-gray",
+    };
+    view! { <span class=css data-state=state.as_str()>{state.label()}</span> }
+}

@@ -9,6 +9,7 @@ use crate::error::AppError;
 use crate::model::ReleaseDetail;
 use crate::ui::components::status::{ReleaseStatusBadge, StatusBadge};
 use crate::ui::format;
+use crate::ui::pages::deployments::start::DeployPanel;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -137,6 +138,7 @@ fn ReleaseView(
                 </Show>
             </div>
             <div>
+                <DeployPanel release=id />
                 <section class="card">
                     <h2>"Next step"</h2>
                     {move || act_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}

@@ -1,0 +1,238 @@
+//! Administrators configure how each service reaches each environment.
+
+use crate::api::catalog::list_services;
+use crate::api::change_requests::list_environments;
+use crate::api::deployments::{list_targets, SaveTarget};
+use crate::error::AppError;
+use crate::model::{TargetInput, TargetView};
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::collections::BTreeMap;
+
+fn describe(t: &TargetView) -> String {
+    match t.kind.as_str() {
+        "command" => format!(
+            "{} {}",
+            t.program.clone().unwrap_or_default(),
+            t.args.join(" ")
+        ),
+        "webhook" => t.url.clone().unwrap_or_default(),
+        _ => "in-process simulated fleet".into(),
+    }
+}
+
+#[component]
+pub fn TargetsPage() -> impl IntoView {
+    let save = ServerAction::<SaveTarget>::new();
+    let targets = Resource::new(move || save.version().get(), |_| list_targets());
+    let editing = RwSignal::new(None::<TargetInput>);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(None);
+        }
+    });
+    view! {
+        <Title text="Deploy targets" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Administration"</p>
+                <h1>"Deploy targets"</h1>
+                <p class="muted">"How each service reaches each environment: a command, a signed webhook, or the simulated fleet for demos and tests."</p>
+            </div>
+            <button type="button" class="btn btn-primary" on:click=move |_| editing.set(Some(TargetInput { kind: "simulated".into(), ..Default::default() }))>"New target"</button>
+        </header>
+        {move || editing.get().map(|input| view! { <TargetEditor input save editing /> })}
+        <section class="card">
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let list = targets.await?;
+                    Ok::<_, AppError>(if list.is_empty() {
+                        view! { <p class="muted">"No deploy targets yet. Deployments need one for their service and environment."</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="table" data-testid="targets">
+                                <thead><tr><th>"Service"</th><th>"Environment"</th><th>"Kind"</th><th>"Runs"</th><th>"Live version"</th><th></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|t| {
+                                        let edit = TargetInput {
+                                            service: t.service.clone(),
+                                            environment: t.environment.clone(),
+                                            kind: t.kind.clone(),
+                                            program: t.program.clone().unwrap_or_default(),
+                                            args: t.args.join("\n"),
+                                            url: t.url.clone().unwrap_or_default(),
+                                            secret: String::new(),
+                                            timeout_seconds: t.timeout_seconds.to_string(),
+                                            health_url: t.health_url.clone().unwrap_or_default(),
+                                            health_status: t.health_status.to_string(),
+                                            health_command: t.health_command.clone().unwrap_or_default(),
+                                        };
+                                        view! {
+                                            <tr>
+                                                <td>{t.service.clone()}</td>
+                                                <td>{t.environment.clone()}</td>
+                                                <td><span class="badge badge-gray">{t.kind.clone()}</span></td>
+                                                <td><code class="small">{describe(&t)}</code></td>
+                                                <td>{t.live_version.clone().unwrap_or_else(|| "—".into())}</td>
+                                                <td><button type="button" class="btn btn-ghost btn-small" on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button></td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn TargetEditor(
+    input: TargetInput,
+    save: ServerAction<SaveTarget>,
+    editing: RwSignal<Option<TargetInput>>,
+) -> impl IntoView {
+    let service = RwSignal::new(input.service.clone());
+    let environment = RwSignal::new(input.environment.clone());
+    let kind = RwSignal::new(input.kind.clone());
+    let program = RwSignal::new(input.program.clone());
+    let args = RwSignal::new(input.args.clone());
+    let url = RwSignal::new(input.url.clone());
+    let secret = RwSignal::new(String::new());
+    let timeout = RwSignal::new(input.timeout_seconds.clone());
+    let health_url = RwSignal::new(input.health_url.clone());
+    let health_status = RwSignal::new(input.health_status.clone());
+    let health_command = RwSignal::new(input.health_command.clone());
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let services = Resource::new(|| (), |_| list_services());
+    let environments = Resource::new(|| (), |_| list_environments());
+    Effect::new(move |_| {
+        if let Some(Err(e)) = save.value().get() {
+            errors.set(e.field_errors());
+        }
+    });
+    let error = move |f: &'static str| {
+        move || {
+            errors
+                .with(|e| e.get(f).cloned())
+                .map(|m| view! { <p class="field-error">{m}</p> })
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveTarget {
+            input: TargetInput {
+                service: service.get_untracked(),
+                environment: environment.get_untracked(),
+                kind: kind.get_untracked(),
+                program: program.get_untracked(),
+                args: args.get_untracked(),
+                url: url.get_untracked(),
+                secret: secret.get_untracked(),
+                timeout_seconds: timeout.get_untracked(),
+                health_url: health_url.get_untracked(),
+                health_status: health_status.get_untracked(),
+                health_command: health_command.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Deploy target"</h2>
+            <form class="form" on:submit=on_submit novalidate>
+                {move || error("form")()}
+                <div class="field-row">
+                    <div class="field">
+                        <label for="target-service">"Service"</label>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let list = services.await?;
+                                Ok::<_, AppError>(view! {
+                                    <select id="target-service" on:change=move |ev| service.set(event_target_value(&ev))>
+                                        <option value="">"Choose…"</option>
+                                        {list.into_iter().map(|s| { let key = s.key.clone(); view! { <option value=s.key.clone() selected=move || service.get() == key>{s.key.clone()}</option> } }).collect_view()}
+                                    </select>
+                                })
+                            })}
+                        </Suspense>
+                        {error("service")}
+                    </div>
+                    <div class="field">
+                        <label for="target-env">"Environment"</label>
+                        <Suspense fallback=|| ()>
+                            {move || Suspend::new(async move {
+                                let list = environments.await?;
+                                Ok::<_, AppError>(view! {
+                                    <select id="target-env" on:change=move |ev| environment.set(event_target_value(&ev))>
+                                        <option value="">"Choose…"</option>
+                                        {list.into_iter().map(|e| { let key = e.key.clone(); view! { <option value=e.key.clone() selected=move || environment.get() == key>{e.key.clone()}</option> } }).collect_view()}
+                                    </select>
+                                })
+                            })}
+                        </Suspense>
+                        {error("environment")}
+                    </div>
+                    <div class="field">
+                        <label for="target-kind">"Kind"</label>
+                        <select id="target-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                            {["simulated", "command", "webhook"].map(|k| view! { <option value=k selected=move || kind.get() == k>{k}</option> })}
+                        </select>
+                        {error("kind")}
+                    </div>
+                </div>
+                <Show when=move || kind.get() == "command">
+                    <div class="field">
+                        <label for="target-program">"Program"</label>
+                        <input id="target-program" bind:value=program placeholder="/usr/local/bin/deploy" />
+                        {error("program")}
+                    </div>
+                    <div class="field">
+                        <label for="target-args">"Arguments (one per line)"</label>
+                        <textarea id="target-args" rows="3" bind:value=args></textarea>
+                        <p class="hint">"Runs with ROOKERY_SERVICE, ROOKERY_ENVIRONMENT, ROOKERY_VERSION, ROOKERY_PREVIOUS_VERSION, ROOKERY_STEP, ROOKERY_WEIGHT, ROOKERY_ACTION and ROOKERY_IDEMPOTENCY_KEY in its environment; exit status 0 is success."</p>
+                    </div>
+                </Show>
+                <Show when=move || kind.get() == "webhook">
+                    <div class="field">
+                        <label for="target-url">"URL"</label>
+                        <input id="target-url" type="url" bind:value=url placeholder="https://deployer.internal/hooks/rookery" />
+                        {error("url")}
+                    </div>
+                    <div class="field">
+                        <label for="target-secret">"Signing secret"</label>
+                        <input id="target-secret" type="password" autocomplete="new-password" bind:value=secret placeholder="leave empty to keep the current secret" />
+                        <p class="hint">"Bodies are signed with HMAC-SHA256 in the X-Rookery-Signature header (sha256=…); each call carries an Idempotency-Key header."</p>
+                        {error("secret")}
+                    </div>
+                </Show>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="target-timeout">"Timeout (seconds)"</label>
+                        <input id="target-timeout" inputmode="numeric" bind:value=timeout placeholder="300" />
+                        {error("timeout_seconds")}
+                    </div>
+                    <div class="field">
+                        <label for="target-health-url">"Health check URL"</label>
+                        <input id="target-health-url" type="url" bind:value=health_url />
+                        {error("health_url")}
+                    </div>
+                    <div class="field">
+                        <label for="target-health-status">"Expected status"</label>
+                        <input id="target-health-status" inputmode="numeric" bind:value=health_status placeholder="200" />
+                        {error("health_status")}
+                    </div>
+                </div>
+                <div class="field">
+                    <label for="target-health-command">"Health check command (instead of a URL)"</label>
+                    <input id="target-health-command" bind:value=health_command />
+                </div>
+                <div class="row-actions">
+                    <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save target"</button>
+                    <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(None)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -432,7 +432,7 @@ fn DeployCard(options: DeployOptions) -> impl IntoView {
                                                     <span class="muted small">{format!(" · {}{}", g.on_failure, if g.required { ", required" } else { "" })}</span>
                                                     {g.url.clone().map(|u| view! { " " <a href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
                                                     {needs_ack.then(|| view! {
-                                                        <label class="checkbox small">
+                                                        <label class="check small">
                                                             <input type="checkbox" on:change=move |ev| {
                                                                 let on = event_target_checked(&ev);
                                                                 acknowledged.update(|a| {
@@ -450,7 +450,7 @@ fn DeployCard(options: DeployOptions) -> impl IntoView {
                                 }.into_any()
                             }
                         }}
-                        <label class="checkbox">
+                        <label class="check">
                             <input type="checkbox" on:change=move |ev| wait.set(event_target_checked(&ev)) />
                             " Wait for required gates that have not reported yet"
                         </label>

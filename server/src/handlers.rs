@@ -8,8 +8,15 @@ use sqlx::PgPool;
 pub const NOOP: &str = "noop";
 
 /// Every handler, by job kind.
-pub fn registry(_pool: &PgPool) -> Registry {
+pub fn registry(pool: &PgPool) -> Registry {
     let mut registry = Registry::new();
     registry.add_fn(NOOP, |_cx| async { Ok(()) });
+    let prometheus = std::env::var("ROOKERY_PROMETHEUS_URL")
+        .ok()
+        .filter(|u| !u.trim().is_empty());
+    crate::deploy::register(
+        &mut registry,
+        crate::deploy::Engine::new(pool.clone(), prometheus),
+    );
     registry
 }

@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod deploy;
 pub mod embedded;
 pub mod handlers;
 pub mod jobs;

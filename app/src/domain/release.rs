@@ -38,6 +38,8 @@ impl ReleaseStatus {
                 | (Deploying, Deployed | Failed | RolledBack)
                 // on to the next environment of the promotion path
                 | (Deployed, Deploying)
+                // a breach during the bake time after a deployment
+                | (Deployed, RolledBack)
         )
     }
 
@@ -308,6 +310,7 @@ mod tests {
             (Deploying, Failed),
             (Deploying, RolledBack),
             (Deployed, Deploying),
+            (Deployed, RolledBack),
         ];
         for &from in ReleaseStatus::ALL {
             for &to in ReleaseStatus::ALL {

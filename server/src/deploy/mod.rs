@@ -572,8 +572,10 @@ impl Handler for AnalyzeHandler {
                     );
                     act_on_trigger(&mut tx, &locked, &mut state, spec.action, &reason).await?
                 }
+                // Exactly at the limit: a person who resumes after reading the
+                // reason is asked again only after a fresh run of failures.
                 Verdict::Inconclusive { in_a_row }
-                    if in_a_row >= locked.inconclusive_limit.max(1) as u32 =>
+                    if in_a_row == locked.inconclusive_limit.max(1) as u32 =>
                 {
                     if state == DeploymentState::Running {
                         let why = format!(

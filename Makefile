@@ -1,5 +1,5 @@
 # The two set-up commands are `make run` and `make test`; see README.md.
-.PHONY: run test lint sqlx measure bench
+.PHONY: run test lint sqlx measure bench bench-jobs bench-deploy
 
 run:
 	./scripts/run.sh
@@ -23,3 +23,11 @@ measure:
 # The planning benchmark (10,000 change requests, 2,000 releases, wrk).
 bench:
 	./scripts/bench.sh
+
+# The job-runner benchmark (pickup latency at 200 jobs/s, throughput).
+bench-jobs:
+	./scripts/bench-jobs.sh
+
+# The deployment benchmark (breach to rollback, false alarms, crash test).
+bench-deploy:
+	./scripts/bench-deploy.sh

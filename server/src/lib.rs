@@ -1,6 +1,8 @@
 //! The `rookery` server: configuration, telemetry, the embedded PostgreSQL,
 //! startup and the plain HTTP routes around the Leptos app.
 
+#![recursion_limit = "256"]
+
 pub mod cli;
 pub mod config;
 pub mod db;

@@ -649,6 +649,7 @@ pub struct DeployOptions {
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct GateStatusView {
     pub environment: String,
     pub name: String,

@@ -172,7 +172,10 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .route("/api/v1/releases/{id}", get(planning::get_release))
         .route("/api/v1/environments", get(planning::list_environments))
         .route("/api/v1/services", get(planning::list_services))
-        .route("/api/v1/releases/{id}/gates", post(execution::report_gate))
+        .route(
+            "/api/v1/releases/{id}/gates",
+            get(execution::list_gates).post(execution::report_gate),
+        )
         .route(
             "/api/v1/deployments",
             get(execution::list_deployments).post(execution::start_deployment),

@@ -656,7 +656,7 @@ async fn environments_and_services_are_listed() {
 async fn unknown_api_paths_answer_json_404() {
     let World { app, token } = world().await;
 
-    let answer = get(&app, &token, "/api/v1/deployments").await;
+    let answer = get(&app, &token, "/api/v1/no-such-thing").await;
 
     assert_error(&answer, 404, "not_found");
 }
@@ -731,6 +731,14 @@ async fn the_openapi_document_is_public_and_describes_every_api_route() {
         ("GET", "/api/v1/releases/{id}"),
         ("GET", "/api/v1/environments"),
         ("GET", "/api/v1/services"),
+        ("GET", "/api/v1/releases/{id}/gates"),
+        ("POST", "/api/v1/releases/{id}/gates"),
+        ("GET", "/api/v1/deployments"),
+        ("POST", "/api/v1/deployments"),
+        ("GET", "/api/v1/deployments/{id}"),
+        ("POST", "/api/v1/deployments/{id}/{action}"),
+        ("POST", "/api/v1/metrics"),
+        ("PUT", "/api/v1/deploy-targets/{id}/simulation"),
     ] {
         assert!(
             listed.contains(&(method.to_string(), path.to_string())),
@@ -768,6 +776,11 @@ struct Fixtures {
     cr_number: i64,
     release_id: String,
     next_version: u32,
+    /// A running deployment (nothing runs its jobs here), its target, and an
+    /// approved release ready for another deployment.
+    deployment_id: String,
+    target_id: String,
+    ready_release: String,
 }
 
 impl Fixtures {
@@ -776,6 +789,12 @@ impl Fixtures {
             template.replace("{id}", &self.cr_number.to_string())
         } else if template.starts_with("/api/v1/releases/{id}") {
             template.replace("{id}", &self.release_id)
+        } else if template.starts_with("/api/v1/deployments/{id}") {
+            template
+                .replace("{id}", &self.deployment_id)
+                .replace("{action}", "pause")
+        } else if template.starts_with("/api/v1/deploy-targets/{id}") {
+            template.replace("{id}", &self.target_id)
         } else {
             assert!(
                 !template.contains('{'),
@@ -799,6 +818,17 @@ impl Fixtures {
             }
             // The fixture change request is the caller's own draft.
             "TransitionRequest" => json!({ "action": "submit" }),
+            "GateReport" => json!({
+                "environment": "staging", "name": "Integration Tests", "status": "passed",
+                "url": "https://ci.example.com/runs/7"
+            }),
+            "StartDeployment" => json!({
+                "release": self.ready_release, "environment": "local", "strategy": "big_bang"
+            }),
+            "MetricBatch" => json!({
+                "samples": [{ "service": "api", "environment": "qa", "metric": "error_rate", "value": 0.01 }]
+            }),
+            "FleetSettings" => json!({ "error_rate": 0.02, "latency_p95": 0.3 }),
             other => panic!("no valid body for {method} {path} ({other}); add one to this test"),
         })
     }
@@ -808,10 +838,48 @@ async fn fixtures(app: &TestApp, token: &str) -> Fixtures {
     let (cr_number, _) = file(app, token, &["dev"]).await;
     let created = post(app, token, "/api/v1/releases", &release("2.0.0")).await;
     assert_eq!(created.status, 201, "{:?}", created.body);
+    // Simulated targets for api in qa and local, and an approved release for each.
+    let mut ready = Vec::new();
+    let mut targets = Vec::new();
+    for (env, version) in [("qa", "7.0.0"), ("local", "7.1.0")] {
+        let target = Uuid::new_v4();
+        sqlx::query(
+            "insert into deploy_target (id, service_id, environment, kind)
+             select $1, id, $2, 'simulated' from service where key = 'api'",
+        )
+        .bind(target)
+        .bind(env)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+        targets.push(target.to_string());
+        let mut body = release(version);
+        body["environments"] = json!([env]);
+        let made = post(app, token, "/api/v1/releases", &body).await;
+        assert_eq!(made.status, 201, "{:?}", made.body);
+        let id = made.body["id"].as_str().unwrap().to_string();
+        sqlx::query("update release set status = 'approved' where id = $1::uuid")
+            .bind(&id)
+            .execute(&app.pool)
+            .await
+            .unwrap();
+        ready.push(id);
+    }
+    let started = post(
+        app,
+        token,
+        "/api/v1/deployments",
+        &json!({ "release": ready[0], "environment": "qa", "strategy": "canary" }),
+    )
+    .await;
+    assert_eq!(started.status, 201, "{:?}", started.body);
     Fixtures {
         cr_number,
         release_id: created.body["id"].as_str().unwrap().to_string(),
         next_version: 0,
+        deployment_id: started.body["summary"]["id"].as_str().unwrap().to_string(),
+        target_id: targets[0].clone(),
+        ready_release: ready[1].clone(),
     }
 }
 

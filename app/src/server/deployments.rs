@@ -1539,6 +1539,43 @@ pub async fn log_after(
     .await?)
 }
 
+/// A release's gates with their latest results (404 for no such release).
+pub async fn gates(pool: &PgPool, release: Uuid) -> Result<Vec<GateStatusView>, AppError> {
+    let exists = sqlx::query_scalar!(
+        r#"select exists(select 1 from release where id = $1) as "e!""#,
+        release
+    )
+    .fetch_one(pool)
+    .await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    let rows = sqlx::query!(
+        r#"select g.environment, g.name, g.required, g.on_failure, r.status as "latest?", r.url, r.reported_at as "reported_at?"
+           from release_gate g
+           left join lateral (select status, url, reported_at from gate_result gr
+                              where gr.release_id = g.release_id and gr.environment = g.environment and gr.name = g.name
+                              order by gr.reported_at desc, gr.id desc limit 1) r on true
+           where g.release_id = $1 order by g.environment, g.position"#,
+        release
+    )
+    .fetch_all(pool)
+    .await?
+    ;
+    Ok(rows
+        .into_iter()
+        .map(|g| GateStatusView {
+            environment: g.environment,
+            name: g.name,
+            required: g.required,
+            on_failure: g.on_failure,
+            latest: g.latest,
+            url: g.url,
+            reported_at: g.reported_at,
+        })
+        .collect())
+}
+
 /// What the release page's deploy form offers.
 pub async fn options(
     pool: &PgPool,
@@ -1556,28 +1593,7 @@ pub async fn options(
         default_triggers.push((env.clone(), environment_triggers(&mut conn, env).await?));
     }
     drop(conn);
-    let gates = sqlx::query!(
-        r#"select g.environment, g.name, g.required, g.on_failure, r.status as "latest?", r.url, r.reported_at as "reported_at?"
-           from release_gate g
-           left join lateral (select status, url, reported_at from gate_result gr
-                              where gr.release_id = g.release_id and gr.environment = g.environment and gr.name = g.name
-                              order by gr.reported_at desc, gr.id desc limit 1) r on true
-           where g.release_id = $1 order by g.environment, g.position"#,
-        release
-    )
-    .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|g| GateStatusView {
-        environment: g.environment,
-        name: g.name,
-        required: g.required,
-        on_failure: g.on_failure,
-        latest: g.latest,
-        url: g.url,
-        reported_at: g.reported_at,
-    })
-    .collect();
+    let gates = gates(pool, release).await?;
     Ok(DeployOptions {
         gates,
         release_id: release,

@@ -5,7 +5,7 @@
 use super::api_v1::{ApiError, ApiJson, ApiQuery, ApiUser, ErrorBody};
 use app::domain::deploy::{GateOutcome, ManualAction};
 use app::error::AppError;
-use app::model::{DeploymentDetail, DeploymentPage, StartDeployment};
+use app::model::{DeploymentDetail, DeploymentPage, GateStatusView, StartDeployment};
 use app::server::deployments::{self, MetricPush};
 use app::server::AppState;
 use axum::extract::{Path, State};
@@ -38,12 +38,25 @@ pub struct GateRecorded {
     id: i64,
 }
 
+/// The release's gates with their latest results.
+#[utoipa::path(get, path = "/api/v1/releases/{id}/gates", tag = "deployments",
+    params(("id" = Uuid, Path, description = "The release's UUID")),
+    responses((status = 200, body = Vec<GateStatusView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
+pub async fn list_gates(
+    State(state): State<AppState>,
+    ApiUser(_user): ApiUser,
+    Path(id): Path<String>,
+) -> Result<Json<Vec<GateStatusView>>, ApiError> {
+    let release = uuid(&id)?;
+    Ok(Json(deployments::gates(&state.pool, release).await?))
+}
+
 /// Records a gate result for a release in an environment. Deployments
 /// waiting for the gate re-check at once.
 #[utoipa::path(post, path = "/api/v1/releases/{id}/gates", tag = "deployments",
     params(("id" = Uuid, Path, description = "The release's UUID")),
     request_body = GateReport,
-    responses((status = 201, body = GateRecorded), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 201, body = GateRecorded, headers(("location" = String, description = "The release's gates"))), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn report_gate(
     State(state): State<AppState>,
@@ -63,7 +76,15 @@ pub async fn report_gate(
         None,
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(GateRecorded { id })).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(
+            header::LOCATION,
+            format!("/api/v1/releases/{release}/gates"),
+        )],
+        Json(GateRecorded { id }),
+    )
+        .into_response())
 }
 
 /// Starts a deployment of a release to an environment. Answers 409 with
@@ -191,7 +212,7 @@ pub async fn push_metrics(
     Ok((StatusCode::ACCEPTED, Json(MetricsAccepted { accepted })).into_response())
 }
 
-#[derive(Deserialize, utoipa::ToSchema)]
+#[derive(Deserialize, Serialize, utoipa::ToSchema)]
 pub struct FleetSettings {
     /// 0 to 1.
     error_rate: f64,
@@ -203,14 +224,14 @@ pub struct FleetSettings {
 #[utoipa::path(put, path = "/api/v1/deploy-targets/{id}/simulation", tag = "deployments",
     params(("id" = Uuid, Path, description = "The simulated deploy target's UUID")),
     request_body = FleetSettings,
-    responses((status = 204), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+    responses((status = 200, body = FleetSettings), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 pub async fn set_simulation(
     State(state): State<AppState>,
     ApiUser(user): ApiUser,
     Path(id): Path<String>,
     ApiJson(settings): ApiJson<FleetSettings>,
-) -> Result<StatusCode, ApiError> {
+) -> Result<Json<FleetSettings>, ApiError> {
     let id = uuid(&id)?;
     deployments::set_fleet(
         &state.pool,
@@ -220,5 +241,5 @@ pub async fn set_simulation(
         settings.latency_p95,
     )
     .await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(Json(settings))
 }

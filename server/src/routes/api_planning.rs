@@ -302,7 +302,7 @@ pub async fn list_services(
         list_change_requests, create_change_request, get_change_request, transition_change_request,
         list_releases, create_release, get_release,
         list_environments, list_services,
-        super::api_execution::report_gate, super::api_execution::start_deployment,
+        super::api_execution::list_gates, super::api_execution::report_gate, super::api_execution::start_deployment,
         super::api_execution::list_deployments, super::api_execution::get_deployment,
         super::api_execution::act_on_deployment, super::api_execution::push_metrics,
         super::api_execution::set_simulation,

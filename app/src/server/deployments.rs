@@ -605,7 +605,7 @@ async fn cr_event(
 ) -> Result<(), AppError> {
     sqlx::query(
         "insert into cr_event (cr_id, actor_id, actor_label, action, from_status, to_status, note)
-         values ($1, $2, $3, 'deployment', null, $4, $5)",
+         values ($1, $2, $3, 'deployment', null, $4::cr_status, $5)",
     )
     .bind(cr)
     .bind(actor_id(actor))

@@ -439,6 +439,9 @@ vocabulary!(
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct TriggerSpec {
     pub metric: String,
+    /// `>`, `<`, `>=`, `<=`, `==` or `!=`.
+    #[serde(with = "operator_symbol")]
+    #[cfg_attr(feature = "ssr", schema(value_type = String, example = ">"))]
     pub operator: Operator,
     pub threshold: f64,
     /// Seconds the breach must last before the action runs.
@@ -454,6 +457,33 @@ pub struct TriggerSpec {
     /// are replaced.
     #[serde(default)]
     pub query: String,
+}
+
+/// A trigger's operator travels as its symbol (`>`, as the API documents
+/// and the database stores); the variant names (`gt`, …) are accepted too.
+mod operator_symbol {
+    use super::Operator;
+    use serde::de::Error;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(operator: &Operator, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(operator.as_str())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Operator, D::Error> {
+        let text = String::deserialize(d)?;
+        Operator::parse(text.trim()).or_else(|_| match text.trim() {
+            "gt" => Ok(Operator::Gt),
+            "lt" => Ok(Operator::Lt),
+            "ge" => Ok(Operator::Ge),
+            "le" => Ok(Operator::Le),
+            "eq" => Ok(Operator::Eq),
+            "ne" => Ok(Operator::Ne),
+            _ => Err(D::Error::custom(format!(
+                "unknown operator {text:?}; use >, <, >=, <=, == or !="
+            ))),
+        })
+    }
 }
 
 fn auto_source() -> MetricSource {

@@ -63,7 +63,12 @@ async fn admin(pool: &PgPool) -> Result<SessionUser> {
     .bind(id)
     .bind(email)
     .bind(name)
-    .bind(roles.iter().map(|r| r.as_str().to_string()).collect::<Vec<_>>())
+    .bind(
+        roles
+            .iter()
+            .map(|r| r.as_str().to_string())
+            .collect::<Vec<_>>(),
+    )
     .execute(pool)
     .await
     .context("creating the bench user")?;
@@ -78,7 +83,13 @@ async fn admin(pool: &PgPool) -> Result<SessionUser> {
 }
 
 /// A service with a simulated dev target and an approved release 1.0.0.
-async fn release(pool: &PgPool, user: &SessionUser, key: &str, error_rate: f64, noise: f64) -> Result<Uuid> {
+async fn release(
+    pool: &PgPool,
+    user: &SessionUser,
+    key: &str,
+    error_rate: f64,
+    noise: f64,
+) -> Result<Uuid> {
     let service = Uuid::new_v4();
     sqlx::query("insert into service (id, key, name) values ($1, $2, $2)")
         .bind(service)
@@ -148,10 +159,12 @@ async fn start(
 }
 
 async fn state(pool: &PgPool, id: Uuid) -> Result<String> {
-    Ok(sqlx::query_scalar("select state from deployment where id = $1")
-        .bind(id)
-        .fetch_one(pool)
-        .await?)
+    Ok(
+        sqlx::query_scalar("select state from deployment where id = $1")
+            .bind(id)
+            .fetch_one(pool)
+            .await?,
+    )
 }
 
 async fn wait_for(pool: &PgPool, id: Uuid, wanted: &[&str], limit: Duration) -> Result<String> {
@@ -169,7 +182,10 @@ async fn wait_for(pool: &PgPool, id: Uuid, wanted: &[&str], limit: Duration) -> 
 }
 
 /// A runner inside this process.
-fn runner(pool: &PgPool, concurrency: usize) -> (oneshot::Sender<()>, tokio::task::JoinHandle<Result<()>>) {
+fn runner(
+    pool: &PgPool,
+    concurrency: usize,
+) -> (oneshot::Sender<()>, tokio::task::JoinHandle<Result<()>>) {
     let (stop, stopped) = oneshot::channel::<()>();
     let config = RunnerConfig {
         worker_id: "bench".into(),
@@ -198,10 +214,22 @@ async fn bench(options: PgConnectOptions) -> Result<()> {
     for n in 0..5 {
         let release = release(&pool, &user, &format!("breach-{n}"), 0.01, 0.02).await?;
         let params = StrategyParams {
-            canary_steps: vec![CanaryStep { weight: 50, pause_seconds: None }],
+            canary_steps: vec![CanaryStep {
+                weight: 50,
+                pause_seconds: None,
+            }],
             ..Default::default()
         };
-        let id = start(&pool, &user, release, Strategy::Canary, params, error_trigger(sustained, interval), 60).await?;
+        let id = start(
+            &pool,
+            &user,
+            release,
+            Strategy::Canary,
+            params,
+            error_trigger(sustained, interval),
+            60,
+        )
+        .await?;
         wait_for(&pool, id, &["paused"], Duration::from_secs(60)).await?;
         // let a few healthy readings accumulate first
         tokio::time::sleep(Duration::from_secs(2)).await;
@@ -212,7 +240,13 @@ async fn bench(options: PgConnectOptions) -> Result<()> {
         .bind(id)
         .fetch_one(&pool)
         .await?;
-        wait_for(&pool, id, &["rolling_back", "rolled_back"], Duration::from_secs(60)).await?;
+        wait_for(
+            &pool,
+            id,
+            &["rolling_back", "rolled_back"],
+            Duration::from_secs(60),
+        )
+        .await?;
         let began: chrono::DateTime<chrono::Utc> = sqlx::query_scalar(
             "select min(at) from deployment_log where deployment_id = $1 and line like '%→ Rolling back%'",
         )
@@ -237,16 +271,39 @@ async fn bench(options: PgConnectOptions) -> Result<()> {
         let release = release(&pool, &user, &format!("healthy-{n}"), 0.098, 0.02).await?;
         let params = StrategyParams {
             canary_steps: vec![
-                CanaryStep { weight: 20, pause_seconds: Some(3) },
-                CanaryStep { weight: 50, pause_seconds: Some(3) },
+                CanaryStep {
+                    weight: 20,
+                    pause_seconds: Some(3),
+                },
+                CanaryStep {
+                    weight: 50,
+                    pause_seconds: Some(3),
+                },
             ],
             ..Default::default()
         };
-        ids.push(start(&pool, &user, release, Strategy::Canary, params, error_trigger(3, 1), 3).await?);
+        ids.push(
+            start(
+                &pool,
+                &user,
+                release,
+                Strategy::Canary,
+                params,
+                error_trigger(3, 1),
+                3,
+            )
+            .await?,
+        );
     }
     let started = Instant::now();
     for id in &ids {
-        wait_for(&pool, *id, &["succeeded", "rolled_back", "failed", "rolling_back"], Duration::from_secs(600)).await?;
+        wait_for(
+            &pool,
+            *id,
+            &["succeeded", "rolled_back", "failed", "rolling_back"],
+            Duration::from_secs(600),
+        )
+        .await?;
     }
     // the bake time is watched too
     tokio::time::sleep(Duration::from_secs(5)).await;
@@ -281,7 +338,18 @@ async fn bench(options: PgConnectOptions) -> Result<()> {
             batch_percent: Some(25),
             ..Default::default()
         };
-        ids.push(start(&pool, &user, release, Strategy::RollingUpdate, params, error_trigger(10, 2), 0).await?);
+        ids.push(
+            start(
+                &pool,
+                &user,
+                release,
+                Strategy::RollingUpdate,
+                params,
+                error_trigger(10, 2),
+                0,
+            )
+            .await?,
+        );
     }
     let url = common::url(&options);
     let mut workers = vec![worker(&url)?, worker(&url)?];

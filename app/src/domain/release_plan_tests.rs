@@ -225,6 +225,9 @@ fn every_release_action_from_every_status() {
             (Deploying, ReleaseAction::MarkDeployed) => Some(Deployed),
             (Deploying, ReleaseAction::MarkFailed) => Some(Failed),
             (Deploying, ReleaseAction::MarkRolledBack) => Some(RolledBack),
+            // on to the next environment, or rolled back during the bake time
+            (Deployed, ReleaseAction::StartDeploying) => Some(Deploying),
+            (Deployed, ReleaseAction::MarkRolledBack) => Some(RolledBack),
             _ => None,
         }
     };

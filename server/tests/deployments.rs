@@ -1671,7 +1671,9 @@ async fn pushed_metrics_roll_back_and_silence_pauses_the_deployment() {
             && why.contains("no value of queue_depth was pushed"),
         "{why}"
     );
-    let readings: Vec<(Option<f64>, bool, Option<String>, Option<String>)> = sqlx::query_as(
+    // value, breached, error, fired
+    type Row = (Option<f64>, bool, Option<String>, Option<String>);
+    let readings: Vec<Row> = sqlx::query_as(
         "select r.value, r.breached, r.error, r.fired from trigger_reading r
          join rollback_trigger t on t.id = r.trigger_id where t.deployment_id = $1 order by r.id",
     )

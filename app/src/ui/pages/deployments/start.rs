@@ -276,9 +276,7 @@ fn DeployCard(options: DeployOptions) -> impl IntoView {
                 .map(|(k, v)| {
                     format!(
                         "Trigger {}: {v}",
-                        k.trim_start_matches("triggers.")
-                            .replace('.', " ")
-                            .replace('_', " ")
+                        k.trim_start_matches("triggers.").replace(['.', '_'], " ")
                     )
                 })
                 .collect::<Vec<_>>()
@@ -303,7 +301,7 @@ fn DeployCard(options: DeployOptions) -> impl IntoView {
                 view! { <DeploymentRows deployments=deployments.clone() compact=true /> }.into_any()
             }}
             <Show when=move || open.get()>
-                <form class="form deploy-form" on:submit=on_submit.clone() novalidate>
+                <form class="form deploy-form" on:submit=on_submit novalidate>
                     {move || (!refusals.get().is_empty()).then(|| view! {
                         <div class="alert alert-error" role="alert" data-testid="deploy-refusals">
                             <strong>"This deployment cannot start:"</strong>

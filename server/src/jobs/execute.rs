@@ -94,7 +94,7 @@ async fn heartbeat(shared: &Shared, cx: &JobContext, claimed_at: Instant) {
             return std::future::pending().await;
         }
         let sent = Instant::now();
-        let renewal = store::extend(&shared.pool, cx.job.id, cx.job.attempt, lease);
+        let renewal = store::extend(&shared.db, cx.job.id, cx.job.attempt, lease);
         match tokio::time::timeout(period, renewal).await {
             Ok(Ok(true)) => expires = sent + lease,
             Ok(Ok(false)) if cx.lease().completing() => return std::future::pending().await,
@@ -121,7 +121,7 @@ async fn record(shared: &Shared, cx: &JobContext, outcome: Outcome) {
             return;
         }
         Outcome::Returned(Ok(())) => {
-            match store::complete(&shared.pool, id, attempt).await {
+            match store::complete(&shared.db, id, attempt).await {
                 Ok(true) => tracing::debug!("job succeeded"),
                 // complete_in already recorded it.
                 Ok(false) if lease.completing() => tracing::debug!("job succeeded"),
@@ -136,7 +136,7 @@ async fn record(shared: &Shared, cx: &JobContext, outcome: Outcome) {
             return;
         }
         Outcome::Shutdown => {
-            match store::release(&shared.pool, id, attempt).await {
+            match store::release(&shared.db, id, attempt).await {
                 Ok(true) => tracing::info!("job released at shutdown"),
                 Ok(false) => tracing::warn!("job not released: its lease was lost"),
                 Err(e) => tracing::error!(error = %e, "releasing the job failed"),
@@ -156,7 +156,7 @@ async fn record(shared: &Shared, cx: &JobContext, outcome: Outcome) {
     let backoff = store::backoff(config.retry_base, config.retry_max, attempt);
     let message = error.to_string();
     match store::fail(
-        &shared.pool,
+        &shared.db,
         id,
         attempt,
         &message,

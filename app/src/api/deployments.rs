@@ -43,7 +43,8 @@ pub async fn get_deployment(id: Uuid) -> Result<DeploymentDetail, AppError> {
 pub async fn deployment_action(id: Uuid, action: String) -> Result<DeploymentState, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    let action = crate::domain::deploy::ManualAction::parse(&action).map_err(|m| AppError::field("action", m))?;
+    let action = crate::domain::deploy::ManualAction::parse(&action)
+        .map_err(|m| AppError::field("action", m))?;
     crate::server::deployments::act(&cx.state.pool, &user, id, action, cx.request_id.as_deref())
         .await
 }

@@ -699,8 +699,17 @@ pub async fn detail(
         occurred_at: e.occurred_at,
     })
     .collect();
+    // While a deployment runs, it moves the release; nobody records by hand.
+    let deploying: bool = sqlx::query_scalar(
+        "select exists(select 1 from deployment where release_id = $1
+           and state in ('pending', 'waiting_for_gates', 'running', 'paused', 'rolling_back'))",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
     let allowed_actions = ReleaseAction::ALL
         .iter()
+        .filter(|a| !deploying || **a == ReleaseAction::Approve)
         .filter(|a| decide_release(summary.status, creator, user.id, &user.roles, **a).is_ok())
         .map(|a| a.as_str().to_string())
         .collect();

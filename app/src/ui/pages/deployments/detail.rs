@@ -125,7 +125,7 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
             <div>
                 <section class="card" data-testid="deployment-progress">
                     <div class="progress-head">
-                        <span>{move || { let (done, total, _) = progress(); format!("Step {done} of {total}") }}</span>
+                        <span>{move || { let (done, total, _) = progress(); format!("{done} of {total} steps done") }}</span>
                         <span data-testid="deployment-weight">{move || format!("Weight {} %", s().weight)}</span>
                     </div>
                     <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax="100" aria-valuenow=move || progress().2>

@@ -18,6 +18,7 @@ pub fn DeploymentRows(
     #[prop(optional)] compact: bool,
 ) -> impl IntoView {
     view! {
+        <div class="table-wrap">
         <table class="table" data-testid="deployment-rows">
             <thead>
                 <tr>
@@ -36,7 +37,7 @@ pub fn DeploymentRows(
                     let pct = if d.total_steps > 0 { d.current_step * 100 / d.total_steps } else { 0 };
                     view! {
                         <tr>
-                            <td><a href=format!("/deployments/{}", d.id)>{format!("D-{}", d.number)}</a></td>
+                            <td class="nowrap"><a href=format!("/deployments/{}", d.id)>{format!("D-{}", d.number)}</a></td>
                             {(!compact).then(|| view! { <td>{d.service.clone()}</td> })}
                             <td><code>{d.version.clone()}</code></td>
                             <td>{d.environment.clone()}</td>
@@ -53,5 +54,6 @@ pub fn DeploymentRows(
                 }).collect_view()}
             </tbody>
         </table>
+        </div>
     }
 }

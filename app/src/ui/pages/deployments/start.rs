@@ -3,7 +3,7 @@
 //! the release's deployments so far.
 
 use super::DeploymentRows;
-use crate::api::deployments::{deployment_options, BeginDeployment as Start};
+use crate::api::deployments::BeginDeployment as Start;
 use crate::domain::deploy::{
     CanaryStep, MetricSource, Operator, Strategy, StrategyParams, TriggerAction, TriggerSpec,
 };
@@ -13,7 +13,6 @@ use crate::ui::components::form::{choices, options as choice_options};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
-use uuid::Uuid;
 
 /// "10:60, 25:60, 50:promote" → canary steps.
 fn parse_canary(text: &str) -> Result<Vec<CanaryStep>, String> {
@@ -122,22 +121,9 @@ impl TriggerRow {
     }
 }
 
-/// The deploy panel on the release page.
+/// The deploy panel on the release page: its deployments and the form.
 #[component]
-pub fn DeployPanel(release: Uuid) -> impl IntoView {
-    let data = Resource::new(move || release, deployment_options);
-    view! {
-        <Suspense fallback=|| view! { <section class="card"><p class="muted">"Loading deployments…"</p></section> }>
-            {move || Suspend::new(async move {
-                let options = data.await?;
-                Ok::<_, AppError>(view! { <DeployCard options /> })
-            })}
-        </Suspense>
-    }
-}
-
-#[component]
-fn DeployCard(options: DeployOptions) -> impl IntoView {
+pub fn DeployCard(options: DeployOptions) -> impl IntoView {
     let start = ServerAction::<Start>::new();
     let environment = RwSignal::new(options.environments.first().cloned().unwrap_or_default());
     let strategy = RwSignal::new("canary".to_string());

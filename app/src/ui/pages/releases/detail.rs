@@ -1,3 +1,4 @@
+use crate::api::deployments::deployment_options;
 use crate::api::releases::{get_release, ReleaseAction, SaveReleasePlan};
 use crate::domain::change_request::RiskLevel;
 use crate::domain::release_plan::{
@@ -6,10 +7,11 @@ use crate::domain::release_plan::{
 };
 use crate::domain::risk::{score, Likelihood, RiskImpact};
 use crate::error::AppError;
+use crate::model::DeployOptions;
 use crate::model::ReleaseDetail;
 use crate::ui::components::status::{ReleaseStatusBadge, StatusBadge};
 use crate::ui::format;
-use crate::ui::pages::deployments::start::DeployPanel;
+use crate::ui::pages::deployments::start::DeployCard;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -52,11 +54,21 @@ pub fn ReleaseDetailPage() -> impl IntoView {
             }
         },
     );
+    let deploy = Resource::new(
+        move || (id(), act.version().get()),
+        |(id, _)| async move {
+            match id {
+                Some(id) => deployment_options(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || Suspend::new(async move {
                 let release = release.await?;
-                Ok::<_, AppError>(view! { <ReleaseView release act save /> })
+                let deploy = deploy.await?;
+                Ok::<_, AppError>(view! { <ReleaseView release deploy act save /> })
             })}
         </Suspense>
     }
@@ -65,6 +77,7 @@ pub fn ReleaseDetailPage() -> impl IntoView {
 #[component]
 fn ReleaseView(
     release: ReleaseDetail,
+    deploy: DeployOptions,
     act: ServerAction<ReleaseAction>,
     save: ServerAction<SaveReleasePlan>,
 ) -> impl IntoView {
@@ -138,7 +151,7 @@ fn ReleaseView(
                 </Show>
             </div>
             <div>
-                <DeployPanel release=id />
+                <DeployCard options=deploy />
                 <section class="card">
                     <h2>"Next step"</h2>
                     {move || act_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}

@@ -71,8 +71,9 @@ test("a canary on the simulated fleet updates live, and raising its error rate r
   await signIn(page, ENGINEER.email, PASSWORD);
   await page.goto(releaseUrl);
   await hydrated(page);
-  await expect(page.getByTestId("deploy-panel")).toContainText("Unit Tests");
   await page.getByRole("button", { name: "Deploy…" }).click();
+  await expect(page.getByTestId("deploy-panel")).toContainText("Unit Tests");
+  await expect(page.getByTestId("deploy-panel")).toContainText("passed");
   await page.locator("#deploy-strategy").selectOption("canary");
   await page.locator("#deploy-canary").fill("20:2, 50:promote");
   await page.getByLabel("Trigger 1 sustained seconds").fill("3");

@@ -223,7 +223,8 @@ async fn claim(shared: &Arc<Shared>, jobs: &mut JoinSet<()>, aborted: &watch::Re
 }
 
 /// Rescues jobs whose lease expired, in every runner (the statement is
-/// safe to run concurrently), and wakes the runners when there are some.
+/// safe to run concurrently), and wakes the runners when there are some;
+/// deletes succeeded jobs older than a week.
 async fn reaper(shared: Arc<Shared>, wake: Arc<Notify>) {
     let mut tick = tokio::time::interval(shared.config.reap_interval);
     tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -241,6 +242,11 @@ async fn reaper(shared: Arc<Shared>, wake: Arc<Notify>) {
                 }
             }
             Err(error) => tracing::warn!(error = %error, "looking for expired job leases failed"),
+        }
+        match store::prune(&shared.db).await {
+            Ok(0) => {}
+            Ok(n) => tracing::debug!(deleted = n, "old succeeded jobs deleted"),
+            Err(error) => tracing::warn!(error = %error, "deleting old succeeded jobs failed"),
         }
     }
 }

@@ -151,6 +151,19 @@ pub(crate) async fn reap(pool: &PgPool) -> Result<Vec<Reaped>, sqlx::Error> {
     .await
 }
 
+/// Deletes succeeded jobs older than a week, a batch at a time (a paused
+/// deployment alone is analysed every few seconds).
+pub(crate) async fn prune(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query(
+        "delete from job where id in (
+             select id from job where status = 'succeeded' and created_at < now() - interval '7 days'
+             order by created_at limit 5000)",
+    )
+    .execute(pool)
+    .await?;
+    Ok(result.rows_affected())
+}
+
 /// Wakes every runner listening.
 pub(crate) async fn notify(pool: &PgPool) -> Result<(), sqlx::Error> {
     sqlx::query("select pg_notify($1, '')")

@@ -752,6 +752,16 @@ pub async fn finish(
     )
     .execute(&mut *conn)
     .await?;
+    if to.is_final() || to == DeploymentState::RollingBack {
+        // Steps that will not run now say so.
+        sqlx::query(
+            "update deployment_step set status = 'skipped', finished_at = coalesce(finished_at, now())
+             where deployment_id = $1 and status in ('pending', 'running')",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    }
     let label = format!(
         "D-{} ({} {} to {})",
         d.number, d.service, d.version, d.environment

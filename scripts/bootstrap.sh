@@ -14,6 +14,9 @@ fi
 if $want_test && [[ ! -x /usr/bin/chromium ]]; then
   apt_packages+=(chromium)
 fi
+if $want_test && [[ ! -x /usr/bin/prometheus ]]; then
+  apt_packages+=(prometheus) # server/tests/prometheus.rs runs the real server
+fi
 if ((${#apt_packages[@]})); then
   log "installing Debian packages: ${apt_packages[*]}"
   sudo_cmd=()

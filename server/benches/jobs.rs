@@ -12,17 +12,17 @@
 //! embedded PostgreSQL (fsync on, as in production) starts in a temporary
 //! directory. BENCH_RATE, BENCH_SECONDS and BENCH_JOBS change the sizes.
 
+#[path = "common.rs"]
+mod common;
+
 use anyhow::{Context, Result};
 use app::server::jobs::{enqueue, NewJob};
-use rookery::embedded::{EmbeddedOptions, EmbeddedPostgres};
 use rookery::jobs::{Registry, Runner, RunnerConfig};
 use rookery::{db, handlers};
 use serde_json::json;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::collections::HashMap;
-use std::os::unix::fs::PermissionsExt;
-use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use tokio::sync::oneshot;
@@ -40,41 +40,10 @@ fn setting(name: &str, default: u64) -> u64 {
 
 #[tokio::main]
 async fn main() -> Result<()> {
-    let (options, embedded, scratch) = database().await?;
-    let result = bench(options).await;
-    if let Some(embedded) = embedded {
-        tokio::task::spawn_blocking(move || embedded.stop()).await??;
-    }
-    if let Some(dir) = scratch {
-        let _ = std::fs::remove_dir_all(dir);
-    }
+    let scratch = common::database("jobs").await?;
+    let result = bench(scratch.options.clone()).await;
+    scratch.close().await?;
     result
-}
-
-async fn database() -> Result<(
-    PgConnectOptions,
-    Option<EmbeddedPostgres>,
-    Option<std::path::PathBuf>,
-)> {
-    if let Ok(url) = std::env::var("DATABASE_URL") {
-        return Ok((PgConnectOptions::from_str(&url)?, None, None));
-    }
-    let dir = std::env::temp_dir().join(format!("rookery-bench-jobs-{}", std::process::id()));
-    std::fs::create_dir_all(&dir)?;
-    // As root, PostgreSQL runs as another user, who must reach the cluster.
-    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755))?;
-    let root = dir.join("db");
-    let embedded = tokio::task::spawn_blocking(move || {
-        EmbeddedPostgres::start(&root, &EmbeddedOptions::default())
-    })
-    .await?
-    .context("starting an embedded PostgreSQL")?;
-    db::create_database_if_missing(&embedded.connect_options("postgres"), "rookery").await?;
-    Ok((
-        embedded.connect_options("rookery"),
-        Some(embedded),
-        Some(dir),
-    ))
 }
 
 async fn bench(options: PgConnectOptions) -> Result<()> {

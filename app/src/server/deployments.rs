@@ -581,33 +581,36 @@ pub async fn begin_running(
     )
     .fetch_all(&mut *conn)
     .await?;
-    for cr in moved {
-        cr_event(
-            conn,
-            cr.id,
-            actor,
-            "implementing",
-            &format!("Deployment D-{} started", d.number),
-        )
-        .await?;
-    }
+    let moved: Vec<Uuid> = moved.into_iter().map(|cr| cr.id).collect();
+    cr_events(
+        conn,
+        &moved,
+        actor,
+        "implementing",
+        &format!("Deployment D-{} started", d.number),
+    )
+    .await?;
     jobs::enqueue(conn, step_job(id, 0, d.generation)).await?;
     jobs::enqueue(conn, analyze_job(id, 0)).await?;
     Ok(())
 }
 
-async fn cr_event(
+/// One timeline event for each change request the deployment moved.
+async fn cr_events(
     conn: &mut PgConnection,
-    cr: Uuid,
+    crs: &[Uuid],
     actor: &Actor,
     to: &str,
     note: &str,
 ) -> Result<(), AppError> {
+    if crs.is_empty() {
+        return Ok(());
+    }
     sqlx::query(
         "insert into cr_event (cr_id, actor_id, actor_label, action, from_status, to_status, note)
-         values ($1, $2, $3, 'deployment', null, $4::cr_status, $5)",
+         select cr, $2, $3, 'deployment', null, $4::cr_status, $5 from unnest($1::uuid[]) as t(cr)",
     )
-    .bind(cr)
+    .bind(crs)
     .bind(actor_id(actor))
     .bind(actor.label())
     .bind(to)
@@ -808,16 +811,15 @@ pub async fn finish(
             )
             .fetch_all(&mut *conn)
             .await?;
-            for cr in moved {
-                cr_event(
-                    conn,
-                    cr.id,
-                    actor,
-                    "validating",
-                    &format!("{label} succeeded"),
-                )
-                .await?;
-            }
+            let moved: Vec<Uuid> = moved.into_iter().map(|cr| cr.id).collect();
+            cr_events(
+                conn,
+                &moved,
+                actor,
+                "validating",
+                &format!("{label} succeeded"),
+            )
+            .await?;
             tell(
                 conn,
                 id,

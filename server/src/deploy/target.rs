@@ -95,11 +95,14 @@ impl Call {
 }
 
 /// `sha256=<hex>` over `body` with `secret`.
-pub fn sign(secret: &str, body: &[u8]) -> String {
-    let mut mac =
-        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
+pub fn sign(secret: &str, body: &[u8]) -> Result<String, String> {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
+        .map_err(|e| format!("the signing secret cannot be used: {e}"))?;
     mac.update(body);
-    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
+    Ok(format!(
+        "sha256={}",
+        hex::encode(mac.finalize().into_bytes())
+    ))
 }
 
 /// Runs `call` against `target`. `Err` says why it failed.
@@ -211,7 +214,7 @@ async fn webhook(
     out: &Output,
 ) -> Result<(), String> {
     let bytes = serde_json::to_vec(body).map_err(|e| e.to_string())?;
-    let signature = sign(secret, &bytes);
+    let signature = sign(secret, &bytes)?;
     let mut last = String::new();
     for attempt in 1..=3u32 {
         let sent = http

@@ -8,13 +8,16 @@ pub mod cr_form;
 pub mod deploy;
 pub mod email;
 pub mod ical;
+pub mod markdown;
 pub mod password;
 pub mod redirect;
 pub mod release;
+pub mod release_note;
 pub mod release_plan;
 pub mod risk;
 pub mod role;
 pub mod schedule;
+pub mod status;
 pub mod user;
 
 /// The highest page number lists accept; beyond it a list is simply empty

@@ -157,8 +157,8 @@ create table subscriber (
     -- sha256 of the confirmation token; null once confirmed
     confirm_token_hash text,
     confirmed_at timestamptz,
-    -- sha256 of the unsubscribe token carried by every message
-    unsubscribe_token_hash text not null,
+    -- carried by every message's one-click unsubscribe link
+    unsubscribe_token text not null,
     created_at timestamptz not null default now(),
     unsubscribed_at timestamptz,
     constraint subscriber_kind_check check (kind in ('email', 'webhook')),
@@ -166,7 +166,7 @@ create table subscriber (
 );
 
 create unique index subscriber_email_key on subscriber (lower(email)) where kind = 'email' and unsubscribed_at is null;
-create unique index subscriber_unsubscribe_key on subscriber (unsubscribe_token_hash);
+create unique index subscriber_unsubscribe_key on subscriber (unsubscribe_token);
 create unique index subscriber_confirm_key on subscriber (confirm_token_hash) where confirm_token_hash is not null;
 
 -- One row per subscriber and notice sent: no notice reaches a subscriber twice.

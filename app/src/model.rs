@@ -1,5 +1,7 @@
 //! What server functions return to the UI: plain serializable views.
 
+pub mod status;
+
 use crate::domain::Role;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

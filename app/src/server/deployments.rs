@@ -882,6 +882,10 @@ pub async fn finish(
         }
         DeploymentState::RollingBack => {
             jobs::enqueue(conn, rollback_job(id)).await?;
+            // An automatic rollback is news for the status page.
+            if matches!(actor, Actor::System) {
+                super::status::incidents::open_for_rollback(conn, id).await?;
+            }
             tell(
                 conn,
                 id,

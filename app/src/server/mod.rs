@@ -19,6 +19,7 @@ pub mod recent;
 pub mod releases;
 pub mod session;
 pub mod state;
+pub mod status;
 pub mod targets;
 pub mod templates;
 pub mod tokens;

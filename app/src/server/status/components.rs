@@ -1,0 +1,357 @@
+//! Components on the public page. Every status change closes the open
+//! interval and opens a new one, so uptime is time spent in each status.
+
+use super::{require_status_manager, stored};
+use crate::domain::status::{effective_status, ComponentStatus, IncidentStatus, MaintenanceState};
+use crate::error::AppError;
+use crate::model::status::{ComponentInput, ComponentView};
+use crate::server::audit::{self, AuditEntry};
+use crate::server::session::SessionUser;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use std::collections::{BTreeMap, HashMap};
+use uuid::Uuid;
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: Uuid,
+    name: String,
+    description: String,
+    group_name: String,
+    position: i32,
+    services: Vec<String>,
+    status: String,
+    updated_at: DateTime<Utc>,
+}
+
+impl Row {
+    fn view(self) -> Result<ComponentView, AppError> {
+        Ok(ComponentView {
+            status: stored(&self.status, ComponentStatus::parse)?,
+            id: self.id,
+            name: self.name,
+            description: self.description,
+            group_name: self.group_name,
+            position: self.position,
+            services: self.services,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+/// Every component, in page order.
+pub async fn list(conn: &mut PgConnection) -> Result<Vec<ComponentView>, AppError> {
+    sqlx::query_as::<_, Row>(
+        "select id, name, description, group_name, position, services, status, updated_at
+         from status_component order by group_name, position, lower(name)",
+    )
+    .fetch_all(conn)
+    .await?
+    .into_iter()
+    .map(Row::view)
+    .collect()
+}
+
+fn parse_services(text: &str) -> Vec<String> {
+    let mut keys: Vec<String> = text
+        .split([',', '\n', ' '])
+        .map(|s| s.trim().to_lowercase())
+        .filter(|s| !s.is_empty())
+        .collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Creates or edits a component.
+#[tracing::instrument(skip_all, fields(user = %user.id), err(Debug))]
+pub async fn save(
+    pool: &PgPool,
+    user: &SessionUser,
+    input: &ComponentInput,
+    request_id: Option<&str>,
+) -> Result<Uuid, AppError> {
+    require_status_manager(user)?;
+    let mut errors = BTreeMap::new();
+    let name = input.name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        errors.insert("name".into(), "A name of 1 to 100 characters.".into());
+    }
+    if input.description.chars().count() > 500 {
+        errors.insert("description".into(), "At most 500 characters.".into());
+    }
+    if input.group_name.trim().chars().count() > 100 {
+        errors.insert("group_name".into(), "At most 100 characters.".into());
+    }
+    let position = match input.position.trim() {
+        "" => 0,
+        p => p.parse::<i32>().unwrap_or_else(|_| {
+            errors.insert("position".into(), "A whole number.".into());
+            0
+        }),
+    };
+    let services = parse_services(&input.services);
+    let mut tx = pool.begin().await?;
+    let known: Vec<String> =
+        sqlx::query_scalar("select key from service where key = any($1)")
+            .bind(&services)
+            .fetch_all(&mut *tx)
+            .await?;
+    let unknown: Vec<&String> = services.iter().filter(|s| !known.contains(s)).collect();
+    if !unknown.is_empty() {
+        errors.insert(
+            "services".into(),
+            format!(
+                "Unknown service: {}.",
+                unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ),
+        );
+    }
+    let taken: Option<Uuid> = sqlx::query_scalar(
+        "select id from status_component where lower(name) = lower($1) and id is distinct from $2",
+    )
+    .bind(name)
+    .bind(input.id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if taken.is_some() {
+        errors.insert("name".into(), "Another component has this name.".into());
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
+    let (id, action, before) = match input.id {
+        Some(id) => {
+            let before: Option<serde_json::Value> = sqlx::query_scalar(
+                "select to_jsonb(c) - 'updated_at' from status_component c where id = $1 for update",
+            )
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let before = before.ok_or(AppError::NotFound)?;
+            sqlx::query(
+                "update status_component set name = $2, description = $3, group_name = $4, position = $5,
+                        services = $6, updated_at = now()
+                 where id = $1",
+            )
+            .bind(id)
+            .bind(name)
+            .bind(input.description.trim())
+            .bind(input.group_name.trim())
+            .bind(position)
+            .bind(&services)
+            .execute(&mut *tx)
+            .await?;
+            (id, "status_component.update", Some(before))
+        }
+        None => {
+            let id = Uuid::new_v4();
+            sqlx::query(
+                "insert into status_component (id, name, description, group_name, position, services)
+                 values ($1, $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(name)
+            .bind(input.description.trim())
+            .bind(input.group_name.trim())
+            .bind(position)
+            .bind(&services)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(
+                "insert into component_status_interval (component_id, status, started_at) values ($1, 'operational', now())",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            (id, "status_component.create", None)
+        }
+    };
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action,
+            entity_type: "status_component",
+            entity_id: Some(id.to_string()),
+            before,
+            after: Some(json!({
+                "name": name, "description": input.description.trim(), "group_name": input.group_name.trim(),
+                "position": position, "services": services,
+            })),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Removes a component and its history.
+pub async fn delete(
+    pool: &PgPool,
+    user: &SessionUser,
+    id: Uuid,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    require_status_manager(user)?;
+    let mut tx = pool.begin().await?;
+    let before: Option<serde_json::Value> = sqlx::query_scalar(
+        "delete from status_component c where id = $1 returning to_jsonb(c)",
+    )
+    .bind(id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let before = before.ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "status_component.delete",
+            entity_type: "status_component",
+            entity_id: Some(id.to_string()),
+            before: Some(before),
+            after: None,
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sets a component's status by hand (until an incident or maintenance
+/// window changes it again).
+pub async fn set_status_by_hand(
+    pool: &PgPool,
+    user: &SessionUser,
+    id: Uuid,
+    status: ComponentStatus,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    require_status_manager(user)?;
+    let mut tx = pool.begin().await?;
+    let before = set_status(&mut tx, id, status).await?.ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "status_component.status",
+            entity_type: "status_component",
+            entity_id: Some(id.to_string()),
+            before: Some(json!({ "status": before })),
+            after: Some(json!({ "status": status })),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Moves one component to `status`, closing its open interval; returns the
+/// status it had (`None` when there is no such component).
+pub async fn set_status(
+    conn: &mut PgConnection,
+    id: Uuid,
+    status: ComponentStatus,
+) -> Result<Option<ComponentStatus>, AppError> {
+    let current: Option<String> =
+        sqlx::query_scalar("select status from status_component where id = $1 for update")
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+    let Some(current) = current else {
+        return Ok(None);
+    };
+    let current = stored(&current, ComponentStatus::parse)?;
+    if current != status {
+        sqlx::query("update status_component set status = $2, updated_at = now() where id = $1")
+            .bind(id)
+            .bind(status.as_str())
+            .execute(&mut *conn)
+            .await?;
+        sqlx::query(
+            "update component_status_interval set ended_at = now() where component_id = $1 and ended_at is null",
+        )
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query(
+            "insert into component_status_interval (component_id, status, started_at) values ($1, $2, now())",
+        )
+        .bind(id)
+        .bind(status.as_str())
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(Some(current))
+}
+
+/// Sets each of `ids` to what affects it now: the statuses its open,
+/// published incidents set and any maintenance window in progress; nothing
+/// left means operational.
+pub async fn recompute(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), AppError> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let open: Vec<&str> = IncidentStatus::ALL
+        .iter()
+        .filter(|s| s.is_open())
+        .map(|s| s.as_str())
+        .collect();
+    let incident_rows: Vec<(Uuid, String)> = sqlx::query_as(
+        "select ic.component_id, ic.status from incident_component ic
+         join incident i on i.id = ic.incident_id
+         where ic.component_id = any($1) and i.visibility = 'published' and i.status = any($2)",
+    )
+    .bind(ids)
+    .bind(&open)
+    .fetch_all(&mut *conn)
+    .await?;
+    let active: Vec<&str> = MaintenanceState::ALL
+        .iter()
+        .filter(|s| s.is_active())
+        .map(|s| s.as_str())
+        .collect();
+    let in_maintenance: Vec<Uuid> = sqlx::query_scalar(
+        "select distinct mc.component_id from maintenance_component mc
+         join maintenance m on m.id = mc.maintenance_id
+         where mc.component_id = any($1) and m.state = any($2)",
+    )
+    .bind(ids)
+    .bind(&active)
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut by_component: HashMap<Uuid, Vec<ComponentStatus>> = HashMap::new();
+    for (component, status) in incident_rows {
+        by_component
+            .entry(component)
+            .or_default()
+            .push(stored(&status, ComponentStatus::parse)?);
+    }
+    let mut sorted = ids.to_vec();
+    // a fixed order, so concurrent recomputations lock rows the same way
+    sorted.sort();
+    sorted.dedup();
+    for id in sorted {
+        let status = effective_status(
+            by_component.remove(&id).unwrap_or_default(),
+            in_maintenance.contains(&id),
+        );
+        set_status(conn, id, status).await?;
+    }
+    Ok(())
+}
+
+/// Components mapped to `service`.
+pub async fn for_service(conn: &mut PgConnection, service: &str) -> Result<Vec<Uuid>, AppError> {
+    Ok(sqlx::query_scalar(
+        "select id from status_component where $1 = any(services) order by position",
+    )
+    .bind(service)
+    .fetch_all(conn)
+    .await?)
+}
+

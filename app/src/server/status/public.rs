@@ -1,0 +1,307 @@
+//! Everything the public pages show, loaded in one go. The `rookery` server
+//! keeps the last load in memory and renders the status page, feeds, JSON
+//! and badges from it, so they keep answering while the database is down.
+
+use super::stored;
+use crate::domain::release_note::NoteSections;
+use crate::domain::status::{ComponentStatus, Impact, IncidentStatus, Interval, MaintenanceState};
+use crate::error::AppError;
+use chrono::{DateTime, Utc};
+use sqlx::PgPool;
+use std::collections::HashMap;
+use uuid::Uuid;
+
+#[derive(Clone, Debug)]
+pub struct PublicComponent {
+    pub id: Uuid,
+    pub name: String,
+    pub description: String,
+    pub group_name: String,
+    pub position: i32,
+    pub status: ComponentStatus,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    /// Oldest first.
+    pub intervals: Vec<Interval>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PublicUpdate {
+    pub id: Uuid,
+    /// An incident status or a maintenance state.
+    pub status: String,
+    pub body: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PublicIncident {
+    pub id: Uuid,
+    pub number: i64,
+    pub title: String,
+    pub impact: Impact,
+    pub status: IncidentStatus,
+    pub created_at: DateTime<Utc>,
+    pub published_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub resolved_at: Option<DateTime<Utc>>,
+    pub components: Vec<(Uuid, ComponentStatus)>,
+    /// Newest first.
+    pub updates: Vec<PublicUpdate>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PublicMaintenance {
+    pub id: Uuid,
+    pub number: i64,
+    pub title: String,
+    pub description: String,
+    pub starts_at: DateTime<Utc>,
+    pub ends_at: DateTime<Utc>,
+    pub state: MaintenanceState,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub started_at: Option<DateTime<Utc>>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub components: Vec<Uuid>,
+    /// Newest first.
+    pub updates: Vec<PublicUpdate>,
+}
+
+#[derive(Clone, Debug)]
+pub struct PublishedNote {
+    pub release_id: Uuid,
+    pub service: String,
+    pub version: String,
+    pub title: String,
+    pub published_at: DateTime<Utc>,
+    pub sections: NoteSections,
+}
+
+/// The public status page's data at one moment.
+#[derive(Clone, Debug)]
+pub struct PublicData {
+    pub loaded_at: DateTime<Utc>,
+    /// Page order: group, position, name.
+    pub components: Vec<PublicComponent>,
+    /// Published incidents, newest first.
+    pub incidents: Vec<PublicIncident>,
+    /// Every window, latest start first.
+    pub maintenances: Vec<PublicMaintenance>,
+    /// Published release notes, newest first.
+    pub notes: Vec<PublishedNote>,
+}
+
+type ComponentRow = (Uuid, String, String, String, i32, String, DateTime<Utc>, DateTime<Utc>);
+type IncidentRow = (
+    Uuid,
+    i64,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+);
+type MaintenanceRow = (
+    Uuid,
+    i64,
+    String,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
+/// Loads everything public in one repeatable-read transaction, so the
+/// pieces agree with each other.
+pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("set transaction isolation level repeatable read, read only")
+        .execute(&mut *tx)
+        .await?;
+    let loaded_at: DateTime<Utc> = sqlx::query_scalar("select now()").fetch_one(&mut *tx).await?;
+    let component_rows: Vec<ComponentRow> = sqlx::query_as(
+        "select id, name, description, group_name, position, status, created_at, updated_at
+         from status_component order by group_name, position, lower(name)",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let interval_rows: Vec<(Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "select component_id, status, started_at, ended_at from component_status_interval order by component_id, started_at, id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut intervals: HashMap<Uuid, Vec<Interval>> = HashMap::new();
+    for (component, status, start, end) in interval_rows {
+        intervals.entry(component).or_default().push(Interval {
+            status: stored(&status, ComponentStatus::parse)?,
+            start,
+            end,
+        });
+    }
+    let components = component_rows
+        .into_iter()
+        .map(|(id, name, description, group_name, position, status, created_at, updated_at)| {
+            Ok(PublicComponent {
+                status: stored(&status, ComponentStatus::parse)?,
+                intervals: intervals.remove(&id).unwrap_or_default(),
+                id,
+                name,
+                description,
+                group_name,
+                position,
+                created_at,
+                updated_at,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+
+    let incident_rows: Vec<IncidentRow> = sqlx::query_as(
+        "select id, number, title, impact, status, created_at, published_at, updated_at, resolved_at
+         from incident where visibility = 'published' order by coalesce(published_at, created_at) desc",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let affected: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+        "select ic.incident_id, ic.component_id, ic.status from incident_component ic
+         join incident i on i.id = ic.incident_id where i.visibility = 'published'",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let updates: Vec<(Uuid, Uuid, String, String, DateTime<Utc>)> = sqlx::query_as(
+        "select u.incident_id, u.id, u.status, u.body, u.created_at from incident_update u
+         join incident i on i.id = u.incident_id where i.visibility = 'published'
+         order by u.created_at desc, u.id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut affected_by: HashMap<Uuid, Vec<(Uuid, ComponentStatus)>> = HashMap::new();
+    for (incident, component, status) in affected {
+        affected_by
+            .entry(incident)
+            .or_default()
+            .push((component, stored(&status, ComponentStatus::parse)?));
+    }
+    let mut updates_by: HashMap<Uuid, Vec<PublicUpdate>> = HashMap::new();
+    for (incident, id, status, body, created_at) in updates {
+        updates_by.entry(incident).or_default().push(PublicUpdate {
+            id,
+            status,
+            body,
+            created_at,
+        });
+    }
+    let incidents = incident_rows
+        .into_iter()
+        .map(
+            |(id, number, title, impact, status, created_at, published_at, updated_at, resolved_at)| {
+                Ok(PublicIncident {
+                    impact: stored(&impact, Impact::parse)?,
+                    status: stored(&status, IncidentStatus::parse)?,
+                    components: affected_by.remove(&id).unwrap_or_default(),
+                    updates: updates_by.remove(&id).unwrap_or_default(),
+                    published_at: published_at.unwrap_or(created_at),
+                    id,
+                    number,
+                    title,
+                    created_at,
+                    updated_at,
+                    resolved_at,
+                })
+            },
+        )
+        .collect::<Result<Vec<_>, AppError>>()?;
+
+    let maintenance_rows: Vec<MaintenanceRow> = sqlx::query_as(
+        "select id, number, title, description, starts_at, ends_at, state, created_at, updated_at, started_at, completed_at
+         from maintenance order by starts_at desc",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mcomponents: Vec<(Uuid, Uuid)> =
+        sqlx::query_as("select maintenance_id, component_id from maintenance_component")
+            .fetch_all(&mut *tx)
+            .await?;
+    let mupdates: Vec<(Uuid, Uuid, String, String, DateTime<Utc>)> = sqlx::query_as(
+        "select maintenance_id, id, state, body, created_at from maintenance_update order by created_at desc, id",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let mut mcomponents_by: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
+    for (m, c) in mcomponents {
+        mcomponents_by.entry(m).or_default().push(c);
+    }
+    let mut mupdates_by: HashMap<Uuid, Vec<PublicUpdate>> = HashMap::new();
+    for (m, id, status, body, created_at) in mupdates {
+        mupdates_by.entry(m).or_default().push(PublicUpdate {
+            id,
+            status,
+            body,
+            created_at,
+        });
+    }
+    let maintenances = maintenance_rows
+        .into_iter()
+        .map(
+            |(id, number, title, description, starts_at, ends_at, state, created_at, updated_at, started_at, completed_at)| {
+                Ok(PublicMaintenance {
+                    state: stored(&state, MaintenanceState::parse)?,
+                    components: mcomponents_by.remove(&id).unwrap_or_default(),
+                    updates: mupdates_by.remove(&id).unwrap_or_default(),
+                    id,
+                    number,
+                    title,
+                    description,
+                    starts_at,
+                    ends_at,
+                    created_at,
+                    updated_at,
+                    started_at,
+                    completed_at,
+                })
+            },
+        )
+        .collect::<Result<Vec<_>, AppError>>()?;
+
+    let note_rows: Vec<(Uuid, String, String, String, DateTime<Utc>, serde_json::Value)> = sqlx::query_as(
+        "select n.release_id, s.name, r.version, r.title, n.published_at, v.sections
+         from release_note n
+         join release r on r.id = n.release_id
+         join service s on s.id = r.service_id
+         join release_note_revision v on v.release_id = n.release_id and v.revision = n.published_revision
+         where n.published_revision is not null and n.published_at is not null
+         order by n.published_at desc",
+    )
+    .fetch_all(&mut *tx)
+    .await?;
+    let notes = note_rows
+        .into_iter()
+        .map(|(release_id, service, version, title, published_at, sections)| {
+            Ok(PublishedNote {
+                sections: serde_json::from_value(sections).map_err(|e| {
+                    tracing::error!(error = %e, "stored release note does not parse");
+                    AppError::Internal
+                })?,
+                release_id,
+                service,
+                version,
+                title,
+                published_at,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    tx.commit().await?;
+    Ok(PublicData {
+        loaded_at,
+        components,
+        incidents,
+        maintenances,
+        notes,
+    })
+}

@@ -1,0 +1,305 @@
+//! Release notes: every save is a revision; publishing puts one revision on
+//! the public changelog; unpublishing takes it off and keeps the history.
+
+use crate::domain::change_request::ChangeType;
+use crate::domain::release_note::{DraftChange, NoteSections, SECTIONS};
+use crate::domain::Role;
+use crate::error::AppError;
+use crate::model::status::{DiffLine, ReleaseNoteView, RevisionDiff, RevisionMeta, SectionDiff};
+use crate::server::audit::{self, AuditEntry};
+use crate::server::releases::may_plan;
+use crate::server::session::SessionUser;
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::{PgConnection, PgPool};
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+fn may_publish(user: &SessionUser) -> bool {
+    user.roles.contains(Role::ReleaseManager) || user.roles.contains(Role::Admin)
+}
+
+async fn sections_at(
+    conn: &mut PgConnection,
+    release: Uuid,
+    revision: i32,
+) -> Result<Option<NoteSections>, AppError> {
+    let value: Option<serde_json::Value> = sqlx::query_scalar(
+        "select sections from release_note_revision where release_id = $1 and revision = $2",
+    )
+    .bind(release)
+    .bind(revision)
+    .fetch_optional(conn)
+    .await?;
+    value
+        .map(|v| {
+            serde_json::from_value(v).map_err(|e| {
+                tracing::error!(error = %e, "stored release note does not parse");
+                AppError::Internal
+            })
+        })
+        .transpose()
+}
+
+/// The editor's view: the latest revision (or nothing yet) and the history.
+pub async fn get(pool: &PgPool, user: &SessionUser, release: Uuid) -> Result<ReleaseNoteView, AppError> {
+    let mut conn = pool.acquire().await?;
+    let head: Option<(String, String, String)> = sqlx::query_as(
+        "select s.key, r.version, r.title from release r join service s on s.id = r.service_id where r.id = $1",
+    )
+    .bind(release)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (service, version, title) = head.ok_or(AppError::NotFound)?;
+    let note: Option<(i32, Option<i32>, Option<DateTime<Utc>>)> = sqlx::query_as(
+        "select latest_revision, published_revision, published_at from release_note where release_id = $1",
+    )
+    .bind(release)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (revision, published_revision, published_at) = note.unwrap_or((0, None, None));
+    let sections = sections_at(&mut conn, release, revision).await?.unwrap_or_default();
+    let revisions: Vec<(i32, Option<String>, DateTime<Utc>)> = sqlx::query_as(
+        "select v.revision, u.display_name, v.created_at from release_note_revision v
+         left join app_user u on u.id = v.author_id where v.release_id = $1 order by v.revision desc",
+    )
+    .bind(release)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(ReleaseNoteView {
+        release_id: release,
+        service,
+        version,
+        title,
+        sections,
+        revision,
+        revisions: revisions
+            .into_iter()
+            .map(|(revision, author, created_at)| RevisionMeta {
+                revision,
+                author: author.unwrap_or_else(|| "—".into()),
+                created_at,
+            })
+            .collect(),
+        published_revision,
+        published_at,
+        can_edit: may_plan(user),
+        can_publish: may_publish(user),
+    })
+}
+
+/// A draft from the release's change requests, by type; not saved.
+pub async fn draft(pool: &PgPool, user: &SessionUser, release: Uuid) -> Result<NoteSections, AppError> {
+    if !may_plan(user) {
+        return Err(AppError::Forbidden);
+    }
+    let exists: bool = sqlx::query_scalar("select exists(select 1 from release where id = $1)")
+        .bind(release)
+        .fetch_one(pool)
+        .await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "select c.number, c.title, c.change_type from release_change rc join change_request c on c.id = rc.cr_id
+         where rc.release_id = $1",
+    )
+    .bind(release)
+    .fetch_all(pool)
+    .await?;
+    let changes = rows
+        .into_iter()
+        .map(|(number, title, change_type)| {
+            Ok(DraftChange {
+                number,
+                title,
+                change_type: super::stored(&change_type, ChangeType::parse)?,
+            })
+        })
+        .collect::<Result<Vec<_>, AppError>>()?;
+    Ok(NoteSections::draft(&changes))
+}
+
+/// Saves a new revision on top of `base` (the revision the editor loaded);
+/// a newer revision saved meanwhile is a conflict, not an overwrite.
+#[tracing::instrument(skip_all, fields(user = %user.id, release = %release), err(Debug))]
+pub async fn save(
+    pool: &PgPool,
+    user: &SessionUser,
+    release: Uuid,
+    base: i32,
+    sections: &NoteSections,
+    request_id: Option<&str>,
+) -> Result<i32, AppError> {
+    if !may_plan(user) {
+        return Err(AppError::NotPermitted(
+            "Engineers, release managers and administrators write release notes.".into(),
+        ));
+    }
+    let problems = sections.problems();
+    if !problems.is_empty() {
+        return Err(AppError::invalid(problems.into_iter().collect::<BTreeMap<_, _>>()));
+    }
+    let mut tx = pool.begin().await?;
+    let exists: bool = sqlx::query_scalar("select exists(select 1 from release where id = $1)")
+        .bind(release)
+        .fetch_one(&mut *tx)
+        .await?;
+    if !exists {
+        return Err(AppError::NotFound);
+    }
+    sqlx::query("insert into release_note (release_id) values ($1) on conflict do nothing")
+        .bind(release)
+        .execute(&mut *tx)
+        .await?;
+    let latest: i32 =
+        sqlx::query_scalar("select latest_revision from release_note where release_id = $1 for update")
+            .bind(release)
+            .fetch_one(&mut *tx)
+            .await?;
+    if latest != base {
+        return Err(AppError::Conflict(format!(
+            "Revision {latest} was saved after the one you started from ({base}). Reload to see it; your text is still in the editor."
+        )));
+    }
+    if latest > 0 && sections_at(&mut tx, release, latest).await?.as_ref() == Some(sections) {
+        return Ok(latest);
+    }
+    let revision = latest + 1;
+    sqlx::query(
+        "insert into release_note_revision (release_id, revision, sections, author_id) values ($1, $2, $3, $4)",
+    )
+    .bind(release)
+    .bind(revision)
+    .bind(json!(sections))
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("update release_note set latest_revision = $2, updated_at = now() where release_id = $1")
+        .bind(release)
+        .bind(revision)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "release_note.save",
+            entity_type: "release",
+            entity_id: Some(release.to_string()),
+            before: Some(json!({ "revision": latest })),
+            after: Some(json!({ "revision": revision })),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(revision)
+}
+
+/// Publishes the latest revision on the changelog (or takes the note off).
+#[tracing::instrument(skip_all, fields(user = %user.id, release = %release), err(Debug))]
+pub async fn set_published(
+    pool: &PgPool,
+    user: &SessionUser,
+    release: Uuid,
+    publish: bool,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    if !may_publish(user) {
+        return Err(AppError::NotPermitted(
+            "Only release managers and administrators publish release notes.".into(),
+        ));
+    }
+    let mut tx = pool.begin().await?;
+    let note: Option<(i32, Option<i32>)> = sqlx::query_as(
+        "select latest_revision, published_revision from release_note where release_id = $1 for update",
+    )
+    .bind(release)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((latest, published)) = note.filter(|(latest, _)| *latest > 0) else {
+        return Err(AppError::Conflict("Save the note before publishing it.".into()));
+    };
+    if publish {
+        let sections = sections_at(&mut tx, release, latest).await?.unwrap_or_default();
+        if sections.is_empty() {
+            return Err(AppError::Conflict("The note is empty.".into()));
+        }
+        sqlx::query(
+            "update release_note set published_revision = $2, published_at = now(), published_by = $3, updated_at = now()
+             where release_id = $1",
+        )
+        .bind(release)
+        .bind(latest)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+    } else {
+        if published.is_none() {
+            return Err(AppError::Conflict("The note is not published.".into()));
+        }
+        sqlx::query(
+            "update release_note set published_revision = null, published_at = null, published_by = null, updated_at = now()
+             where release_id = $1",
+        )
+        .bind(release)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: if publish { "release_note.publish" } else { "release_note.unpublish" },
+            entity_type: "release",
+            entity_id: Some(release.to_string()),
+            before: Some(json!({ "published_revision": published })),
+            after: Some(json!({ "published_revision": publish.then_some(latest) })),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What changed between two revisions, section by section, line by line.
+pub async fn diff(
+    pool: &PgPool,
+    release: Uuid,
+    from: i32,
+    to: i32,
+) -> Result<RevisionDiff, AppError> {
+    let mut conn = pool.acquire().await?;
+    let old = if from == 0 {
+        NoteSections::default()
+    } else {
+        sections_at(&mut conn, release, from).await?.ok_or(AppError::NotFound)?
+    };
+    let new = sections_at(&mut conn, release, to).await?.ok_or(AppError::NotFound)?;
+    let sections = SECTIONS
+        .iter()
+        .map(|(key, heading)| {
+            let text = similar::TextDiff::from_lines(old.get(key), new.get(key));
+            let lines: Vec<DiffLine> = text
+                .iter_all_changes()
+                .map(|change| DiffLine {
+                    tag: match change.tag() {
+                        similar::ChangeTag::Equal => "equal",
+                        similar::ChangeTag::Insert => "insert",
+                        similar::ChangeTag::Delete => "delete",
+                    }
+                    .to_string(),
+                    text: change.value().trim_end_matches('\n').to_string(),
+                })
+                .collect();
+            SectionDiff {
+                heading: heading.to_string(),
+                changed: lines.iter().any(|l| l.tag != "equal"),
+                lines,
+            }
+        })
+        .collect();
+    Ok(RevisionDiff { from, to, sections })
+}

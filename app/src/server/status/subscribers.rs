@@ -1,0 +1,333 @@
+//! Status-page subscribers: email (double opt-in) or webhook (signed), for
+//! every component or some. Each message carries a one-click unsubscribe
+//! link. Deliveries are recorded per subscriber and notice, so a notice
+//! reaches a subscriber once.
+
+use super::kinds;
+use crate::domain::EmailAddress;
+use crate::error::AppError;
+use crate::server::audit::{self, Actor, AuditEntry};
+use crate::server::jobs::{self, NewJob};
+use rand::RngCore;
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
+
+/// A confirmation mail per address at most this often.
+const CONFIRM_EVERY_MINUTES: i64 = 10;
+
+fn token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+fn hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// Which components: `None` for all.
+async fn check_components(pool: &PgPool, components: &Option<Vec<Uuid>>) -> Result<(), AppError> {
+    if let Some(ids) = components {
+        if ids.is_empty() {
+            return Err(AppError::field("components", "Choose at least one component, or all."));
+        }
+        let known: i64 = sqlx::query_scalar("select count(*) from status_component where id = any($1)")
+            .bind(ids)
+            .fetch_one(pool)
+            .await?;
+        if (known as usize) < ids.len() {
+            return Err(AppError::field("components", "Choose components that exist."));
+        }
+    }
+    Ok(())
+}
+
+/// Signs up an address and queues its confirmation mail. Answers the same
+/// whether or not the address was already subscribed, so the form reveals
+/// nothing about who is.
+#[tracing::instrument(skip_all, err(Debug))]
+pub async fn subscribe_email(
+    pool: &PgPool,
+    email: &str,
+    components: Option<Vec<Uuid>>,
+) -> Result<(), AppError> {
+    let email = EmailAddress::parse(email).map_err(|e| AppError::field("email", e.to_string()))?;
+    check_components(pool, &components).await?;
+    let mut tx = pool.begin().await?;
+    let existing: Option<(Uuid, bool)> = sqlx::query_as(
+        "select id, confirmed_at is not null from subscriber
+         where kind = 'email' and lower(email) = lower($1) and unsubscribed_at is null for update",
+    )
+    .bind(email.as_str())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let confirm = token();
+    let id = match existing {
+        Some((_, true)) => {
+            // Already confirmed: nothing to send, nothing to reveal.
+            tx.commit().await?;
+            return Ok(());
+        }
+        Some((id, false)) => {
+            sqlx::query(
+                "update subscriber set confirm_token_hash = $2, all_components = $3, components = $4 where id = $1",
+            )
+            .bind(id)
+            .bind(hash(&confirm))
+            .bind(components.is_none())
+            .bind(components.clone().unwrap_or_default())
+            .execute(&mut *tx)
+            .await?;
+            id
+        }
+        None => {
+            let id = Uuid::new_v4();
+            sqlx::query(
+                "insert into subscriber (id, kind, email, all_components, components, confirm_token_hash, unsubscribe_token)
+                 values ($1, 'email', $2, $3, $4, $5, $6)",
+            )
+            .bind(id)
+            .bind(email.as_str())
+            .bind(components.is_none())
+            .bind(components.clone().unwrap_or_default())
+            .bind(hash(&confirm))
+            .bind(token())
+            .execute(&mut *tx)
+            .await?;
+            audit::record(
+                &mut tx,
+                AuditEntry {
+                    actor: &Actor::Anonymous,
+                    action: "subscriber.create",
+                    entity_type: "subscriber",
+                    entity_id: Some(id.to_string()),
+                    before: None,
+                    after: Some(json!({ "kind": "email", "all_components": components.is_none() })),
+                    request_id: None,
+                },
+            )
+            .await?;
+            id
+        }
+    };
+    let bucket = chrono::Utc::now().timestamp() / (CONFIRM_EVERY_MINUTES * 60);
+    // The token travels in the job's payload to the mail; only its hash is
+    // kept on the subscriber, and finished jobs are pruned.
+    jobs::enqueue(
+        &mut tx,
+        NewJob::new(kinds::DELIVER, json!({ "subscriber": id, "confirm": confirm }))
+            .key(format!("confirm:{id}:{bucket}")),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A webhook subscription, live at once.
+#[derive(Clone, Debug)]
+pub struct WebhookSubscription {
+    pub id: Uuid,
+    /// The HMAC-SHA256 key; shown once.
+    pub secret: String,
+    pub unsubscribe_token: String,
+}
+
+/// Signs up a webhook URL; the secret signs every delivery.
+pub async fn subscribe_webhook(
+    pool: &PgPool,
+    url: &str,
+    components: Option<Vec<Uuid>>,
+) -> Result<WebhookSubscription, AppError> {
+    let url = url.trim();
+    let parsed_ok = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() <= 2000
+        && !url.contains(char::is_whitespace);
+    if !parsed_ok {
+        return Err(AppError::field("url", "An http(s) URL of at most 2,000 characters."));
+    }
+    check_components(pool, &components).await?;
+    let mut tx = pool.begin().await?;
+    let subscription = WebhookSubscription {
+        id: Uuid::new_v4(),
+        secret: token(),
+        unsubscribe_token: token(),
+    };
+    sqlx::query(
+        "insert into subscriber (id, kind, url, secret, all_components, components, confirmed_at, unsubscribe_token)
+         values ($1, 'webhook', $2, $3, $4, $5, now(), $6)",
+    )
+    .bind(subscription.id)
+    .bind(url)
+    .bind(&subscription.secret)
+    .bind(components.is_none())
+    .bind(components.clone().unwrap_or_default())
+    .bind(&subscription.unsubscribe_token)
+    .execute(&mut *tx)
+    .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &Actor::Anonymous,
+            action: "subscriber.create",
+            entity_type: "subscriber",
+            entity_id: Some(subscription.id.to_string()),
+            before: None,
+            after: Some(json!({ "kind": "webhook", "url": url, "all_components": components.is_none() })),
+            request_id: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(subscription)
+}
+
+/// Confirms an email subscription from its link.
+pub async fn confirm(pool: &PgPool, token: &str) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let id: Option<Uuid> = sqlx::query_scalar(
+        "update subscriber set confirmed_at = now(), confirm_token_hash = null
+         where confirm_token_hash = $1 and unsubscribed_at is null returning id",
+    )
+    .bind(hash(token.trim()))
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id = id.ok_or(AppError::NotFound)?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &Actor::Anonymous,
+            action: "subscriber.confirm",
+            entity_type: "subscriber",
+            entity_id: Some(id.to_string()),
+            before: None,
+            after: None,
+            request_id: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Ends a subscription from a message's link. Unsubscribing twice is fine.
+pub async fn unsubscribe(pool: &PgPool, token: &str) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let row: Option<(Uuid, bool)> = sqlx::query_as(
+        "select id, unsubscribed_at is not null from subscriber where unsubscribe_token = $1 for update",
+    )
+    .bind(token.trim())
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (id, already) = row.ok_or(AppError::NotFound)?;
+    if !already {
+        sqlx::query("update subscriber set unsubscribed_at = now() where id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        audit::record(
+            &mut tx,
+            AuditEntry {
+                actor: &Actor::Anonymous,
+                action: "subscriber.unsubscribe",
+                entity_type: "subscriber",
+                entity_id: Some(id.to_string()),
+                before: None,
+                after: None,
+                request_id: None,
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// How a subscriber is reached.
+#[derive(Clone, Debug)]
+pub struct Recipient {
+    pub id: Uuid,
+    pub kind: String,
+    pub email: Option<String>,
+    pub url: Option<String>,
+    pub secret: Option<String>,
+    pub unsubscribe_token: String,
+    pub confirmed: bool,
+    pub active: bool,
+}
+
+pub async fn recipient(conn: &mut PgConnection, id: Uuid) -> Result<Option<Recipient>, AppError> {
+    let row: Option<(Uuid, String, Option<String>, Option<String>, Option<String>, String, bool, bool)> =
+        sqlx::query_as(
+            "select id, kind, email, url, secret, unsubscribe_token, confirmed_at is not null, unsubscribed_at is null
+             from subscriber where id = $1",
+        )
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.map(|(id, kind, email, url, secret, unsubscribe_token, confirmed, active)| Recipient {
+        id,
+        kind,
+        email,
+        url,
+        secret,
+        unsubscribe_token,
+        confirmed,
+        active,
+    }))
+}
+
+/// Confirmed, active subscribers who follow any of `components` (or all);
+/// a notice about no particular component goes to everyone.
+pub async fn audience(conn: &mut PgConnection, components: &[Uuid]) -> Result<Vec<Uuid>, AppError> {
+    Ok(sqlx::query_scalar(
+        "select id from subscriber
+         where confirmed_at is not null and unsubscribed_at is null
+           and (all_components or cardinality($1::uuid[]) = 0 or components && $1)
+         order by created_at",
+    )
+    .bind(components)
+    .fetch_all(conn)
+    .await?)
+}
+
+/// Records that `notice` reached `subscriber`; false when it already had.
+pub async fn record_delivery(
+    conn: &mut PgConnection,
+    subscriber: Uuid,
+    notice: &str,
+    incident: Option<Uuid>,
+    maintenance: Option<Uuid>,
+) -> Result<bool, AppError> {
+    let inserted = sqlx::query(
+        "insert into subscriber_delivery (subscriber_id, notice, incident_id, maintenance_id)
+         values ($1, $2, $3, $4) on conflict do nothing",
+    )
+    .bind(subscriber)
+    .bind(notice)
+    .bind(incident)
+    .bind(maintenance)
+    .execute(conn)
+    .await?;
+    Ok(inserted.rows_affected() == 1)
+}
+
+pub async fn was_delivered(conn: &mut PgConnection, subscriber: Uuid, notice: &str) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "select exists(select 1 from subscriber_delivery where subscriber_id = $1 and notice = $2)",
+    )
+    .bind(subscriber)
+    .bind(notice)
+    .fetch_one(conn)
+    .await?)
+}
+
+/// Confirmed, active subscribers, for the support view.
+pub async fn count_active(pool: &PgPool) -> Result<i64, AppError> {
+    Ok(sqlx::query_scalar(
+        "select count(*) from subscriber where confirmed_at is not null and unsubscribed_at is null",
+    )
+    .fetch_one(pool)
+    .await?)
+}

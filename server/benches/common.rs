@@ -74,3 +74,9 @@ pub fn url(options: &PgConnectOptions) -> String {
         ),
     }
 }
+
+/// The configuration `rookery` has with no flags and no environment.
+pub fn default_config() -> rookery::Config {
+    use clap::Parser;
+    rookery::config::Cli::parse_from(["rookery"]).config
+}

@@ -192,7 +192,11 @@ fn runner(
         concurrency,
         ..RunnerConfig::default()
     };
-    let run = Runner::new(pool.clone(), handlers::registry(pool), config);
+    let run = Runner::new(
+        pool.clone(),
+        handlers::registry(pool, &common::default_config()),
+        config,
+    );
     let handle = tokio::spawn(run.run(async {
         let _ = stopped.await;
     }));

@@ -60,7 +60,7 @@ async fn bench(options: PgConnectOptions) -> Result<()> {
     let mut runners = Vec::new();
     for n in 0..2 {
         let pool = db::pool(options.clone());
-        let mut registry: Registry = handlers::registry(&pool);
+        let mut registry: Registry = handlers::registry(&pool, &common::default_config());
         let seen = started.clone();
         registry.add_fn(LATENCY_KIND, move |cx| {
             let now = Instant::now();

@@ -165,6 +165,26 @@ pub struct Config {
         global = true
     )]
     pub worker_concurrency: usize,
+    /// The name on the public status page and in its messages.
+    #[arg(
+        long,
+        env = "ROOKERY_STATUS_NAME",
+        default_value = "Rookery",
+        global = true
+    )]
+    pub status_name: String,
+    /// SMTP server for subscriber email: `smtp://host:25`,
+    /// `smtp://user:pass@host:587?tls=required` or `smtps://user:pass@host:465`. Unset: no email.
+    #[arg(long, env = "ROOKERY_SMTP_URL", global = true, hide_env_values = true)]
+    pub smtp_url: Option<String>,
+    /// Sender of subscriber email.
+    #[arg(
+        long,
+        env = "ROOKERY_MAIL_FROM",
+        default_value = "Rookery Status <status@rookery.local>",
+        global = true
+    )]
+    pub mail_from: String,
 }
 
 impl Config {
@@ -180,6 +200,15 @@ impl Config {
         self.public_url
             .as_deref()
             .is_some_and(|u| u.trim().to_lowercase().starts_with("https://"))
+    }
+
+    /// Where people reach Rookery, for links in messages and feeds sent
+    /// from outside a request.
+    pub fn base_url(&self) -> String {
+        match self.public_url.as_deref() {
+            Some(url) => url.trim_end_matches('/').to_string(),
+            None => format!("http://{}", self.addr),
+        }
     }
 
     /// The public URL's origin (`https://rookery.example.com`), if set.

@@ -14,6 +14,7 @@ pub mod middleware;
 pub mod routes;
 pub mod session_store;
 pub mod startup;
+pub mod status;
 pub mod telemetry;
 
 pub use config::Config;

@@ -136,7 +136,11 @@ fn job_runner(config: &Config, pool: &PgPool) -> Runner {
         concurrency: config.worker_concurrency,
         ..RunnerConfig::default()
     };
-    Runner::new(pool.clone(), handlers::registry(pool), runner_config)
+    Runner::new(
+        pool.clone(),
+        handlers::registry(pool, config),
+        runner_config,
+    )
 }
 
 /// SIGINT or SIGTERM, watched from the moment it is installed.

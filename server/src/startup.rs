@@ -10,6 +10,7 @@ use crate::routes::{
     deployment_events, health,
 };
 use crate::session_store::PgSessionStore;
+use crate::status::{StatusPage, StatusSettings};
 use anyhow::{Context, Result};
 use app::server::{AppState, AuthSettings};
 use app::{shell, App};
@@ -38,6 +39,7 @@ pub struct ServerState {
     pub app: AppState,
     pub pool: PgPool,
     pub metrics: Metrics,
+    pub status: StatusPage,
 }
 
 /// A bound, ready-to-serve Rookery.
@@ -48,6 +50,7 @@ pub struct Application {
     session_store: PgSessionStore,
     pool: PgPool,
     failure_window: std::time::Duration,
+    status: StatusPage,
 }
 
 impl Application {
@@ -72,7 +75,16 @@ impl Application {
             },
             pool: pool.clone(),
             metrics: Metrics::new(),
+            status: StatusPage::start(
+                pool.clone(),
+                StatusSettings {
+                    name: config.status_name.clone(),
+                    email: config.smtp_url.is_some(),
+                },
+            )
+            .await,
         };
+        let status = state.status.clone();
         let failure_window = state.app.auth.failure_window;
         let session_store = PgSessionStore::new(pool.clone());
         let allowed = AllowedOrigins {
@@ -90,6 +102,7 @@ impl Application {
             session_store,
             pool,
             failure_window,
+            status,
         })
     }
 
@@ -117,6 +130,7 @@ impl Application {
                 }
             }
         });
+        let refresher = tokio::spawn(self.status.clone().refresh(std::future::pending::<()>()));
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
@@ -124,6 +138,7 @@ impl Application {
             .with_graceful_shutdown(shutdown)
             .await;
         cleanup.abort();
+        refresher.abort();
         result
     }
 }
@@ -206,6 +221,7 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
+        .merge(crate::status::routes::router())
         .merge(pages)
         .layer(axum::middleware::from_fn(input::server_fn_status))
         .layer(axum::middleware::from_fn(input::refuse_nul))

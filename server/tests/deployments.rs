@@ -548,7 +548,11 @@ fn engine(pool: &PgPool) -> Engine {
         retry_max: Duration::from_secs(2),
         shutdown_grace: Duration::from_secs(5),
     };
-    let runner = Runner::new(pool.clone(), rookery::handlers::registry(pool), config);
+    let runner = Runner::new(
+        pool.clone(),
+        rookery::handlers::registry(pool, &support::default_config()),
+        config,
+    );
     let (stop, stopped) = oneshot::channel();
     let task = tokio::spawn(runner.run(async {
         let _ = stopped.await;

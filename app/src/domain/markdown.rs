@@ -11,9 +11,8 @@ use pulldown_cmark::{html, CowStr, Event, Options, Parser, Tag, TagEnd};
 
 /// Renders `source` as sanitized HTML.
 pub fn render(source: &str) -> String {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
+    let options =
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     // Whether each open link / image was kept, so its end matches its start.
     let mut kept: Vec<bool> = Vec::new();
     let events = Parser::new_ext(source, options).filter_map(|event| match event {
@@ -82,7 +81,9 @@ mod tests {
 
     #[test]
     fn renders_ordinary_markdown() {
-        let html = render("# Title\n\nSome **bold** and [a link](https://example.com/x?a=1&b=2).\n\n- one\n- two");
+        let html = render(
+            "# Title\n\nSome **bold** and [a link](https://example.com/x?a=1&b=2).\n\n- one\n- two",
+        );
         assert!(html.contains("<h1>Title</h1>"));
         assert!(html.contains("<strong>bold</strong>"));
         assert!(html.contains(r#"<a href="https://example.com/x?a=1&amp;b=2">a link</a>"#));
@@ -144,14 +145,19 @@ mod tests {
 
     #[test]
     fn attribute_breakouts_are_escaped() {
-        let html = render(r#"[x](https://example.com/"onmouseover="alert(1)) ![y](https://e.com/a.png "t\" onerror=\"x")"#);
+        let html = render(
+            r#"[x](https://example.com/"onmouseover="alert(1)) ![y](https://e.com/a.png "t\" onerror=\"x")"#,
+        );
         assert!(!html.contains(r#"" onmouseover"#), "{html}");
         assert!(!html.contains(r#"" onerror"#), "{html}");
     }
 
     #[test]
     fn plain_text_strips_markup_and_truncates() {
-        assert_eq!(plain_text("**We** are _looking_ into it.\n\nMore.", 100), "We are looking into it. More.");
+        assert_eq!(
+            plain_text("**We** are _looking_ into it.\n\nMore.", 100),
+            "We are looking into it. More."
+        );
         assert_eq!(plain_text("abcdefghij", 5), "abcd…");
     }
 }

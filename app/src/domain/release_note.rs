@@ -64,7 +64,9 @@ impl NoteSections {
     }
 
     pub fn is_empty(&self) -> bool {
-        SECTIONS.iter().all(|(key, _)| self.get(key).trim().is_empty())
+        SECTIONS
+            .iter()
+            .all(|(key, _)| self.get(key).trim().is_empty())
     }
 
     /// A draft from the release's change requests: one bullet per change in
@@ -133,7 +135,10 @@ mod tests {
             change(9, "Rotate TLS keys", ChangeType::Security),
             change(2, "Dark mode", ChangeType::Enhancement),
         ]);
-        assert_eq!(note.features, "- Dark mode (CR-2)\n- Faster checkout (CR-7)\n");
+        assert_eq!(
+            note.features,
+            "- Dark mode (CR-2)\n- Faster checkout (CR-7)\n"
+        );
         assert_eq!(note.fixes, "- Fix login loop (CR-3)\n");
         assert_eq!(note.technical, "- Upgrade Postgres (CR-5)\n");
         assert_eq!(note.security, "- Rotate TLS keys (CR-9)\n");

@@ -145,11 +145,17 @@ impl MaintenanceState {
 
     /// Components show under maintenance in these states.
     pub fn is_active(self) -> bool {
-        matches!(self, MaintenanceState::InProgress | MaintenanceState::Verifying)
+        matches!(
+            self,
+            MaintenanceState::InProgress | MaintenanceState::Verifying
+        )
     }
 
     pub fn is_finished(self) -> bool {
-        matches!(self, MaintenanceState::Completed | MaintenanceState::Cancelled)
+        matches!(
+            self,
+            MaintenanceState::Completed | MaintenanceState::Cancelled
+        )
     }
 
     /// Where the clock moves a window: started at its start, completed at
@@ -179,7 +185,11 @@ pub struct Interval {
 }
 
 /// Time spent in each status within `[from, to)`: (status, seconds).
-fn time_in(intervals: &[Interval], from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<(ComponentStatus, f64)> {
+fn time_in(
+    intervals: &[Interval],
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Vec<(ComponentStatus, f64)> {
     intervals
         .iter()
         .filter_map(|i| {

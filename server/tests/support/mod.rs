@@ -53,6 +53,11 @@ pub struct TestApp {
     pub database_url: String,
 }
 
+/// The configuration `rookery` has with no flags and no environment.
+pub fn default_config() -> rookery::Config {
+    Cli::parse_from(["rookery"]).config
+}
+
 pub fn client() -> reqwest::Client {
     reqwest::Client::builder()
         .cookie_store(true)

@@ -93,18 +93,21 @@ pub async fn save(
     };
     let services = parse_services(&input.services);
     let mut tx = pool.begin().await?;
-    let known: Vec<String> =
-        sqlx::query_scalar("select key from service where key = any($1)")
-            .bind(&services)
-            .fetch_all(&mut *tx)
-            .await?;
+    let known: Vec<String> = sqlx::query_scalar("select key from service where key = any($1)")
+        .bind(&services)
+        .fetch_all(&mut *tx)
+        .await?;
     let unknown: Vec<&String> = services.iter().filter(|s| !known.contains(s)).collect();
     if !unknown.is_empty() {
         errors.insert(
             "services".into(),
             format!(
                 "Unknown service: {}.",
-                unknown.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+                unknown
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         );
     }
@@ -197,12 +200,11 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     require_status_manager(user)?;
     let mut tx = pool.begin().await?;
-    let before: Option<serde_json::Value> = sqlx::query_scalar(
-        "delete from status_component c where id = $1 returning to_jsonb(c)",
-    )
-    .bind(id)
-    .fetch_optional(&mut *tx)
-    .await?;
+    let before: Option<serde_json::Value> =
+        sqlx::query_scalar("delete from status_component c where id = $1 returning to_jsonb(c)")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let before = before.ok_or(AppError::NotFound)?;
     audit::record(
         &mut tx,
@@ -232,7 +234,9 @@ pub async fn set_status_by_hand(
 ) -> Result<(), AppError> {
     require_status_manager(user)?;
     let mut tx = pool.begin().await?;
-    let before = set_status(&mut tx, id, status).await?.ok_or(AppError::NotFound)?;
+    let before = set_status(&mut tx, id, status)
+        .await?
+        .ok_or(AppError::NotFound)?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -354,4 +358,3 @@ pub async fn for_service(conn: &mut PgConnection, service: &str) -> Result<Vec<U
     .fetch_all(conn)
     .await?)
 }
-

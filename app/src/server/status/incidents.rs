@@ -96,7 +96,10 @@ async fn set_components(
         unique.dedup();
         unique.len()
     } {
-        return Err(AppError::field("components", "Choose components that exist."));
+        return Err(AppError::field(
+            "components",
+            "Choose components that exist.",
+        ));
     }
     sqlx::query(
         "insert into incident_component (incident_id, component_id, status)
@@ -398,11 +401,12 @@ pub async fn open_for_rollback(
         return Ok(existing);
     }
     let ids = components::for_service(conn, &service).await?;
-    let names: Vec<String> =
-        sqlx::query_scalar("select name from status_component where id = any($1) order by position, name")
-            .bind(&ids)
-            .fetch_all(&mut *conn)
-            .await?;
+    let names: Vec<String> = sqlx::query_scalar(
+        "select name from status_component where id = any($1) order by position, name",
+    )
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
     let subject = if names.is_empty() {
         service.clone()
     } else {
@@ -602,7 +606,11 @@ pub fn timeline(
 }
 
 /// One incident with its timeline and everything linked to it.
-pub async fn detail(pool: &PgPool, user: &SessionUser, id: Uuid) -> Result<IncidentDetail, AppError> {
+pub async fn detail(
+    pool: &PgPool,
+    user: &SessionUser,
+    id: Uuid,
+) -> Result<IncidentDetail, AppError> {
     let mut conn = pool.acquire().await?;
     let row = sqlx::query_as::<_, DetailRow>(
         "select id, number, title, impact, status, visibility, automated, created_at, published_at, resolved_at,
@@ -664,21 +672,30 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, id: Uuid) -> Result<Incid
         status: stored(&row.status, IncidentStatus::parse)?,
         affected: affected
             .into_iter()
-            .map(|(id, s)| Ok(ComponentChoice { id, status: stored(&s, ComponentStatus::parse)? }))
+            .map(|(id, s)| {
+                Ok(ComponentChoice {
+                    id,
+                    status: stored(&s, ComponentStatus::parse)?,
+                })
+            })
             .collect::<Result<_, AppError>>()?,
         updates: timeline(updates, |s| {
-            IncidentStatus::parse(s).map(|s| s.label().to_string()).unwrap_or_default()
+            IncidentStatus::parse(s)
+                .map(|s| s.label().to_string())
+                .unwrap_or_default()
         }),
         deployments: deployments
             .into_iter()
-            .map(|(id, number, service, environment, version, state)| LinkedDeployment {
-                id,
-                number,
-                service,
-                environment,
-                version,
-                state,
-            })
+            .map(
+                |(id, number, service, environment, version, state)| LinkedDeployment {
+                    id,
+                    number,
+                    service,
+                    environment,
+                    version,
+                    state,
+                },
+            )
             .collect(),
         release: release.map(|(id, service, version, title, status)| LinkedRelease {
             id,
@@ -689,7 +706,11 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, id: Uuid) -> Result<Incid
         }),
         changes: changes
             .into_iter()
-            .map(|(number, title, status)| LinkedChange { number, title, status })
+            .map(|(number, title, status)| LinkedChange {
+                number,
+                title,
+                status,
+            })
             .collect(),
         notified,
         components: all,

@@ -80,7 +80,10 @@ fn check(input: &MaintenanceInput, now: DateTime<Utc>) -> Result<Checked, AppErr
     let mut errors = BTreeMap::new();
     let title = input.title.trim().chars().count();
     if title == 0 || title > 200 {
-        errors.insert("title".to_string(), "A title of 1 to 200 characters.".to_string());
+        errors.insert(
+            "title".to_string(),
+            "A title of 1 to 200 characters.".to_string(),
+        );
     }
     if input.description.chars().count() > 20_000 {
         errors.insert("description".into(), "At most 20,000 characters.".into());
@@ -95,7 +98,10 @@ fn check(input: &MaintenanceInput, now: DateTime<Utc>) -> Result<Checked, AppErr
     }
     if let (Ok(s), Ok(e)) = (&starts, &ends) {
         if e <= s {
-            errors.insert("ends_at".into(), "The window must end after it starts.".into());
+            errors.insert(
+                "ends_at".into(),
+                "The window must end after it starts.".into(),
+            );
         } else if *e - *s > Duration::days(14) {
             errors.insert("ends_at".into(), "A window lasts at most 14 days.".into());
         } else if *e <= now {
@@ -103,7 +109,10 @@ fn check(input: &MaintenanceInput, now: DateTime<Utc>) -> Result<Checked, AppErr
         }
     }
     if input.components.is_empty() {
-        errors.insert("components".into(), "Choose the components it affects.".into());
+        errors.insert(
+            "components".into(),
+            "Choose the components it affects.".into(),
+        );
     }
     match (starts, ends) {
         (Ok(starts_at), Ok(ends_at)) if errors.is_empty() => Ok(Checked { starts_at, ends_at }),
@@ -137,7 +146,10 @@ pub async fn create(
         .fetch_one(&mut *tx)
         .await?;
     if known == 0 || (known as usize) < input.components.len() {
-        return Err(AppError::field("components", "Choose components that exist."));
+        return Err(AppError::field(
+            "components",
+            "Choose components that exist.",
+        ));
     }
     let id = Uuid::new_v4();
     sqlx::query(
@@ -214,11 +226,12 @@ async fn move_to(
     .execute(&mut *conn)
     .await?;
     let update = insert_update(conn, id, to, body, author).await?;
-    let affected: Vec<Uuid> =
-        sqlx::query_scalar("select component_id from maintenance_component where maintenance_id = $1")
-            .bind(id)
-            .fetch_all(&mut *conn)
-            .await?;
+    let affected: Vec<Uuid> = sqlx::query_scalar(
+        "select component_id from maintenance_component where maintenance_id = $1",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
     components::recompute(conn, &affected).await?;
     announce(conn, update).await?;
     audit::record(
@@ -237,12 +250,16 @@ async fn move_to(
     Ok(())
 }
 
-async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<(MaintenanceState, DateTime<Utc>, DateTime<Utc>), AppError> {
-    let row: Option<(String, DateTime<Utc>, DateTime<Utc>)> =
-        sqlx::query_as("select state, starts_at, ends_at from maintenance where id = $1 for update")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+async fn lock(
+    conn: &mut PgConnection,
+    id: Uuid,
+) -> Result<(MaintenanceState, DateTime<Utc>, DateTime<Utc>), AppError> {
+    let row: Option<(String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+        "select state, starts_at, ends_at from maintenance where id = $1 for update",
+    )
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
     let (state, starts, ends) = row.ok_or(AppError::NotFound)?;
     Ok((stored(&state, MaintenanceState::parse)?, starts, ends))
 }
@@ -358,7 +375,9 @@ pub async fn list(pool: &PgPool, user: &SessionUser) -> Result<MaintenanceList, 
                     .map(|c| (c.1, c.2.clone()))
                     .collect(),
                 updates: timeline(mine, |s| {
-                    MaintenanceState::parse(s).map(|s| s.label().to_string()).unwrap_or_default()
+                    MaintenanceState::parse(s)
+                        .map(|s| s.label().to_string())
+                        .unwrap_or_default()
                 }),
                 description_html: markdown::render(&r.description),
                 id: r.id,
@@ -388,11 +407,12 @@ pub async fn from_change_request(pool: &PgPool, number: i64) -> Result<Maintenan
     .fetch_optional(pool)
     .await?;
     let (title, start, minutes, services, _flag) = row.ok_or(AppError::NotFound)?;
-    let components: Vec<Uuid> =
-        sqlx::query_scalar("select id from status_component where services && $1 order by position")
-            .bind(&services)
-            .fetch_all(pool)
-            .await?;
+    let components: Vec<Uuid> = sqlx::query_scalar(
+        "select id from status_component where services && $1 order by position",
+    )
+    .bind(&services)
+    .fetch_all(pool)
+    .await?;
     let fmt = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M").to_string();
     Ok(MaintenanceInput {
         title,

@@ -52,7 +52,10 @@ pub fn require_incident_poster(user: &SessionUser) -> Result<(), AppError> {
 }
 
 /// A stored vocabulary value, or an internal error naming what did not parse.
-pub(crate) fn stored<T>(text: &str, parse: impl Fn(&str) -> Result<T, String>) -> Result<T, AppError> {
+pub(crate) fn stored<T>(
+    text: &str,
+    parse: impl Fn(&str) -> Result<T, String>,
+) -> Result<T, AppError> {
     parse(text).map_err(|e| {
         tracing::error!(error = %e, "stored value does not parse");
         AppError::Internal

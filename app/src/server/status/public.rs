@@ -92,7 +92,16 @@ pub struct PublicData {
     pub notes: Vec<PublishedNote>,
 }
 
-type ComponentRow = (Uuid, String, String, String, i32, String, DateTime<Utc>, DateTime<Utc>);
+type ComponentRow = (
+    Uuid,
+    String,
+    String,
+    String,
+    i32,
+    String,
+    DateTime<Utc>,
+    DateTime<Utc>,
+);
 type IncidentRow = (
     Uuid,
     i64,
@@ -125,7 +134,9 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     sqlx::query("set transaction isolation level repeatable read, read only")
         .execute(&mut *tx)
         .await?;
-    let loaded_at: DateTime<Utc> = sqlx::query_scalar("select now()").fetch_one(&mut *tx).await?;
+    let loaded_at: DateTime<Utc> = sqlx::query_scalar("select now()")
+        .fetch_one(&mut *tx)
+        .await?;
     let component_rows: Vec<ComponentRow> = sqlx::query_as(
         "select id, name, description, group_name, position, status, created_at, updated_at
          from status_component order by group_name, position, lower(name)",
@@ -147,19 +158,21 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     }
     let components = component_rows
         .into_iter()
-        .map(|(id, name, description, group_name, position, status, created_at, updated_at)| {
-            Ok(PublicComponent {
-                status: stored(&status, ComponentStatus::parse)?,
-                intervals: intervals.remove(&id).unwrap_or_default(),
-                id,
-                name,
-                description,
-                group_name,
-                position,
-                created_at,
-                updated_at,
-            })
-        })
+        .map(
+            |(id, name, description, group_name, position, status, created_at, updated_at)| {
+                Ok(PublicComponent {
+                    status: stored(&status, ComponentStatus::parse)?,
+                    intervals: intervals.remove(&id).unwrap_or_default(),
+                    id,
+                    name,
+                    description,
+                    group_name,
+                    position,
+                    created_at,
+                    updated_at,
+                })
+            },
+        )
         .collect::<Result<Vec<_>, AppError>>()?;
 
     let incident_rows: Vec<IncidentRow> = sqlx::query_as(
@@ -200,7 +213,17 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     let incidents = incident_rows
         .into_iter()
         .map(
-            |(id, number, title, impact, status, created_at, published_at, updated_at, resolved_at)| {
+            |(
+                id,
+                number,
+                title,
+                impact,
+                status,
+                created_at,
+                published_at,
+                updated_at,
+                resolved_at,
+            )| {
                 Ok(PublicIncident {
                     impact: stored(&impact, Impact::parse)?,
                     status: stored(&status, IncidentStatus::parse)?,
@@ -249,7 +272,19 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     let maintenances = maintenance_rows
         .into_iter()
         .map(
-            |(id, number, title, description, starts_at, ends_at, state, created_at, updated_at, started_at, completed_at)| {
+            |(
+                id,
+                number,
+                title,
+                description,
+                starts_at,
+                ends_at,
+                state,
+                created_at,
+                updated_at,
+                started_at,
+                completed_at,
+            )| {
                 Ok(PublicMaintenance {
                     state: stored(&state, MaintenanceState::parse)?,
                     components: mcomponents_by.remove(&id).unwrap_or_default(),
@@ -282,19 +317,21 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     .await?;
     let notes = note_rows
         .into_iter()
-        .map(|(release_id, service, version, title, published_at, sections)| {
-            Ok(PublishedNote {
-                sections: serde_json::from_value(sections).map_err(|e| {
-                    tracing::error!(error = %e, "stored release note does not parse");
-                    AppError::Internal
-                })?,
-                release_id,
-                service,
-                version,
-                title,
-                published_at,
-            })
-        })
+        .map(
+            |(release_id, service, version, title, published_at, sections)| {
+                Ok(PublishedNote {
+                    sections: serde_json::from_value(sections).map_err(|e| {
+                        tracing::error!(error = %e, "stored release note does not parse");
+                        AppError::Internal
+                    })?,
+                    release_id,
+                    service,
+                    version,
+                    title,
+                    published_at,
+                })
+            },
+        )
         .collect::<Result<Vec<_>, AppError>>()?;
     tx.commit().await?;
     Ok(PublicData {
@@ -304,4 +341,115 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
         maintenances,
         notes,
     })
+}
+
+/// What one notice is about, for a message or webhook: the incident or
+/// maintenance window as it is now, with its components.
+#[derive(Clone, Debug)]
+pub enum Subject {
+    Incident(PublicIncident),
+    Maintenance(PublicMaintenance),
+}
+
+/// A notice (an incident or maintenance update), its subject, and the
+/// status-page data needed to describe it (only the subject's components).
+pub struct Notice {
+    pub key: String,
+    pub update: PublicUpdate,
+    pub subject: Subject,
+    pub data: PublicData,
+}
+
+impl Notice {
+    pub fn components(&self) -> Vec<Uuid> {
+        match &self.subject {
+            Subject::Incident(i) => i.components.iter().map(|c| c.0).collect(),
+            Subject::Maintenance(m) => m.components.clone(),
+        }
+    }
+
+    pub fn incident_id(&self) -> Option<Uuid> {
+        match &self.subject {
+            Subject::Incident(i) => Some(i.id),
+            Subject::Maintenance(_) => None,
+        }
+    }
+
+    pub fn maintenance_id(&self) -> Option<Uuid> {
+        match &self.subject {
+            Subject::Incident(_) => None,
+            Subject::Maintenance(m) => Some(m.id),
+        }
+    }
+}
+
+/// Loads the notice `incident_update:<id>` or `maintenance_update:<id>`;
+/// `None` when it no longer exists or its incident is not public.
+pub async fn notice(pool: &PgPool, key: &str) -> Result<Option<Notice>, AppError> {
+    let Some((kind, id)) = key.split_once(':') else {
+        return Ok(None);
+    };
+    let Ok(update_id) = id.parse::<Uuid>() else {
+        return Ok(None);
+    };
+    let mut data = load_one(pool, kind, update_id).await?;
+    let Some(data) = data.take() else {
+        return Ok(None);
+    };
+    let subject = match kind {
+        "incident_update" => data.incidents.first().cloned().map(Subject::Incident),
+        _ => data.maintenances.first().cloned().map(Subject::Maintenance),
+    };
+    let Some(subject) = subject else {
+        return Ok(None);
+    };
+    let update = match &subject {
+        Subject::Incident(i) => i.updates.iter().find(|u| u.id == update_id).cloned(),
+        Subject::Maintenance(m) => m.updates.iter().find(|u| u.id == update_id).cloned(),
+    };
+    Ok(update.map(|update| Notice {
+        key: key.to_string(),
+        update,
+        subject,
+        data,
+    }))
+}
+
+/// The full data narrowed to the one incident or window an update belongs to.
+async fn load_one(pool: &PgPool, kind: &str, update: Uuid) -> Result<Option<PublicData>, AppError> {
+    let parent: Option<Uuid> = match kind {
+        "incident_update" => sqlx::query_scalar(
+            "select u.incident_id from incident_update u join incident i on i.id = u.incident_id
+             where u.id = $1 and i.visibility = 'published'",
+        ),
+        "maintenance_update" => {
+            sqlx::query_scalar("select maintenance_id from maintenance_update where id = $1")
+        }
+        _ => return Ok(None),
+    }
+    .bind(update)
+    .fetch_optional(pool)
+    .await?;
+    let Some(parent) = parent else {
+        return Ok(None);
+    };
+    let mut data = load(pool).await?;
+    data.incidents.retain(|i| i.id == parent);
+    data.maintenances.retain(|m| m.id == parent);
+    data.notes.clear();
+    let wanted: Vec<Uuid> = data
+        .incidents
+        .iter()
+        .flat_map(|i| i.components.iter().map(|c| c.0))
+        .chain(
+            data.maintenances
+                .iter()
+                .flat_map(|m| m.components.iter().copied()),
+        )
+        .collect();
+    data.components.retain(|c| wanted.contains(&c.id));
+    for c in &mut data.components {
+        c.intervals.clear();
+    }
+    Ok(Some(data))
 }

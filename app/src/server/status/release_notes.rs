@@ -42,7 +42,11 @@ async fn sections_at(
 }
 
 /// The editor's view: the latest revision (or nothing yet) and the history.
-pub async fn get(pool: &PgPool, user: &SessionUser, release: Uuid) -> Result<ReleaseNoteView, AppError> {
+pub async fn get(
+    pool: &PgPool,
+    user: &SessionUser,
+    release: Uuid,
+) -> Result<ReleaseNoteView, AppError> {
     let mut conn = pool.acquire().await?;
     let head: Option<(String, String, String)> = sqlx::query_as(
         "select s.key, r.version, r.title from release r join service s on s.id = r.service_id where r.id = $1",
@@ -58,7 +62,9 @@ pub async fn get(pool: &PgPool, user: &SessionUser, release: Uuid) -> Result<Rel
     .fetch_optional(&mut *conn)
     .await?;
     let (revision, published_revision, published_at) = note.unwrap_or((0, None, None));
-    let sections = sections_at(&mut conn, release, revision).await?.unwrap_or_default();
+    let sections = sections_at(&mut conn, release, revision)
+        .await?
+        .unwrap_or_default();
     let revisions: Vec<(i32, Option<String>, DateTime<Utc>)> = sqlx::query_as(
         "select v.revision, u.display_name, v.created_at from release_note_revision v
          left join app_user u on u.id = v.author_id where v.release_id = $1 order by v.revision desc",
@@ -89,7 +95,11 @@ pub async fn get(pool: &PgPool, user: &SessionUser, release: Uuid) -> Result<Rel
 }
 
 /// A draft from the release's change requests, by type; not saved.
-pub async fn draft(pool: &PgPool, user: &SessionUser, release: Uuid) -> Result<NoteSections, AppError> {
+pub async fn draft(
+    pool: &PgPool,
+    user: &SessionUser,
+    release: Uuid,
+) -> Result<NoteSections, AppError> {
     if !may_plan(user) {
         return Err(AppError::Forbidden);
     }
@@ -138,7 +148,9 @@ pub async fn save(
     }
     let problems = sections.problems();
     if !problems.is_empty() {
-        return Err(AppError::invalid(problems.into_iter().collect::<BTreeMap<_, _>>()));
+        return Err(AppError::invalid(
+            problems.into_iter().collect::<BTreeMap<_, _>>(),
+        ));
     }
     let mut tx = pool.begin().await?;
     let exists: bool = sqlx::query_scalar("select exists(select 1 from release where id = $1)")
@@ -152,11 +164,12 @@ pub async fn save(
         .bind(release)
         .execute(&mut *tx)
         .await?;
-    let latest: i32 =
-        sqlx::query_scalar("select latest_revision from release_note where release_id = $1 for update")
-            .bind(release)
-            .fetch_one(&mut *tx)
-            .await?;
+    let latest: i32 = sqlx::query_scalar(
+        "select latest_revision from release_note where release_id = $1 for update",
+    )
+    .bind(release)
+    .fetch_one(&mut *tx)
+    .await?;
     if latest != base {
         return Err(AppError::Conflict(format!(
             "Revision {latest} was saved after the one you started from ({base}). Reload to see it; your text is still in the editor."
@@ -175,11 +188,13 @@ pub async fn save(
     .bind(user.id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query("update release_note set latest_revision = $2, updated_at = now() where release_id = $1")
-        .bind(release)
-        .bind(revision)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "update release_note set latest_revision = $2, updated_at = now() where release_id = $1",
+    )
+    .bind(release)
+    .bind(revision)
+    .execute(&mut *tx)
+    .await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -219,10 +234,14 @@ pub async fn set_published(
     .fetch_optional(&mut *tx)
     .await?;
     let Some((latest, published)) = note.filter(|(latest, _)| *latest > 0) else {
-        return Err(AppError::Conflict("Save the note before publishing it.".into()));
+        return Err(AppError::Conflict(
+            "Save the note before publishing it.".into(),
+        ));
     };
     if publish {
-        let sections = sections_at(&mut tx, release, latest).await?.unwrap_or_default();
+        let sections = sections_at(&mut tx, release, latest)
+            .await?
+            .unwrap_or_default();
         if sections.is_empty() {
             return Err(AppError::Conflict("The note is empty.".into()));
         }
@@ -251,7 +270,11 @@ pub async fn set_published(
         &mut tx,
         AuditEntry {
             actor: &user.actor(),
-            action: if publish { "release_note.publish" } else { "release_note.unpublish" },
+            action: if publish {
+                "release_note.publish"
+            } else {
+                "release_note.unpublish"
+            },
             entity_type: "release",
             entity_id: Some(release.to_string()),
             before: Some(json!({ "published_revision": published })),
@@ -275,9 +298,13 @@ pub async fn diff(
     let old = if from == 0 {
         NoteSections::default()
     } else {
-        sections_at(&mut conn, release, from).await?.ok_or(AppError::NotFound)?
+        sections_at(&mut conn, release, from)
+            .await?
+            .ok_or(AppError::NotFound)?
     };
-    let new = sections_at(&mut conn, release, to).await?.ok_or(AppError::NotFound)?;
+    let new = sections_at(&mut conn, release, to)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let sections = SECTIONS
         .iter()
         .map(|(key, heading)| {

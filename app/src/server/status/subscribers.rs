@@ -31,14 +31,21 @@ fn hash(token: &str) -> String {
 async fn check_components(pool: &PgPool, components: &Option<Vec<Uuid>>) -> Result<(), AppError> {
     if let Some(ids) = components {
         if ids.is_empty() {
-            return Err(AppError::field("components", "Choose at least one component, or all."));
+            return Err(AppError::field(
+                "components",
+                "Choose at least one component, or all.",
+            ));
         }
-        let known: i64 = sqlx::query_scalar("select count(*) from status_component where id = any($1)")
-            .bind(ids)
-            .fetch_one(pool)
-            .await?;
+        let known: i64 =
+            sqlx::query_scalar("select count(*) from status_component where id = any($1)")
+                .bind(ids)
+                .fetch_one(pool)
+                .await?;
         if (known as usize) < ids.len() {
-            return Err(AppError::field("components", "Choose components that exist."));
+            return Err(AppError::field(
+                "components",
+                "Choose components that exist.",
+            ));
         }
     }
     Ok(())
@@ -117,8 +124,11 @@ pub async fn subscribe_email(
     // kept on the subscriber, and finished jobs are pruned.
     jobs::enqueue(
         &mut tx,
-        NewJob::new(kinds::DELIVER, json!({ "subscriber": id, "confirm": confirm }))
-            .key(format!("confirm:{id}:{bucket}")),
+        NewJob::new(
+            kinds::DELIVER,
+            json!({ "subscriber": id, "confirm": confirm }),
+        )
+        .key(format!("confirm:{id}:{bucket}")),
     )
     .await?;
     tx.commit().await?;
@@ -145,7 +155,10 @@ pub async fn subscribe_webhook(
         && url.len() <= 2000
         && !url.contains(char::is_whitespace);
     if !parsed_ok {
-        return Err(AppError::field("url", "An http(s) URL of at most 2,000 characters."));
+        return Err(AppError::field(
+            "url",
+            "An http(s) URL of at most 2,000 characters.",
+        ));
     }
     check_components(pool, &components).await?;
     let mut tx = pool.begin().await?;
@@ -174,7 +187,9 @@ pub async fn subscribe_webhook(
             entity_type: "subscriber",
             entity_id: Some(subscription.id.to_string()),
             before: None,
-            after: Some(json!({ "kind": "webhook", "url": url, "all_components": components.is_none() })),
+            after: Some(
+                json!({ "kind": "webhook", "url": url, "all_components": components.is_none() }),
+            ),
             request_id: None,
         },
     )
@@ -266,16 +281,18 @@ pub async fn recipient(conn: &mut PgConnection, id: Uuid) -> Result<Option<Recip
         .bind(id)
         .fetch_optional(conn)
         .await?;
-    Ok(row.map(|(id, kind, email, url, secret, unsubscribe_token, confirmed, active)| Recipient {
-        id,
-        kind,
-        email,
-        url,
-        secret,
-        unsubscribe_token,
-        confirmed,
-        active,
-    }))
+    Ok(row.map(
+        |(id, kind, email, url, secret, unsubscribe_token, confirmed, active)| Recipient {
+            id,
+            kind,
+            email,
+            url,
+            secret,
+            unsubscribe_token,
+            confirmed,
+            active,
+        },
+    ))
 }
 
 /// Confirmed, active subscribers who follow any of `components` (or all);
@@ -313,7 +330,11 @@ pub async fn record_delivery(
     Ok(inserted.rows_affected() == 1)
 }
 
-pub async fn was_delivered(conn: &mut PgConnection, subscriber: Uuid, notice: &str) -> Result<bool, AppError> {
+pub async fn was_delivered(
+    conn: &mut PgConnection,
+    subscriber: Uuid,
+    notice: &str,
+) -> Result<bool, AppError> {
     Ok(sqlx::query_scalar(
         "select exists(select 1 from subscriber_delivery where subscriber_id = $1 and notice = $2)",
     )

@@ -10,5 +10,6 @@ pub mod notifications;
 pub mod overview;
 pub mod releases;
 pub mod session;
+pub mod status;
 pub mod tokens;
 pub mod users;

@@ -20,6 +20,10 @@ use pages::deployments::{detail::DeploymentPage, list::DeploymentListPage};
 use pages::jobs::JobsPage;
 use pages::notifications::NotificationsPage;
 use pages::releases::{detail::ReleaseDetailPage, list::ReleaseListPage, new::NewReleasePage};
+use pages::status::{
+    components::ComponentsPage, incident::IncidentPage, incidents::IncidentListPage,
+    maintenance::MaintenancePage, release_note::ReleaseNotePage,
+};
 use pages::targets::TargetsPage;
 use pages::templates::TemplatesPage;
 use pages::{
@@ -87,6 +91,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("releases") view=ReleaseListPage ssr=SsrMode::Async />
                     <Route path=path!("releases/new") view=NewReleasePage ssr=SsrMode::Async />
                     <Route path=path!("releases/:id") view=ReleaseDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("releases/:id/notes") view=ReleaseNotePage ssr=SsrMode::Async />
+                    <Route path=path!("incidents") view=IncidentListPage ssr=SsrMode::Async />
+                    <Route path=path!("incidents/:id") view=IncidentPage ssr=SsrMode::Async />
+                    <Route path=path!("maintenance") view=MaintenancePage ssr=SsrMode::Async />
+                    <Route path=path!("admin/components") view=ComponentsPage ssr=SsrMode::Async />
                     <Route path=path!("deployments") view=DeploymentListPage ssr=SsrMode::Async />
                     <Route path=path!("deployments/:id") view=DeploymentPage ssr=SsrMode::Async />
                     <Route path=path!("admin/targets") view=TargetsPage ssr=SsrMode::Async />

@@ -114,6 +114,14 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
                 <Icon name="calendar" />
                 <span>"Calendar"</span>
             </A>
+            <A href="/incidents">
+                <Icon name="alert" />
+                <span>"Incidents"</span>
+            </A>
+            <A href="/maintenance">
+                <Icon name="wrench" />
+                <span>"Maintenance"</span>
+            </A>
             <A href="/notifications">
                 <Icon name="bell" />
                 <span>"Notifications"</span>
@@ -129,6 +137,10 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
             </A>
             <Show when=move || reads_audit>
                 <div class="nav-section">"Administration"</div>
+                <A href="/admin/components">
+                    <Icon name="pulse" />
+                    <span>"Status components"</span>
+                </A>
             </Show>
             <Show when=move || is_admin>
                 <A href="/admin/environments">

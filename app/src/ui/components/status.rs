@@ -56,3 +56,39 @@ pub fn DeploymentStateBadge(state: crate::domain::deploy::DeploymentState) -> im
     };
     view! { <span class=css data-state=state.as_str()>{state.label()}</span> }
 }
+
+/// A status-page component's status.
+#[component]
+pub fn ComponentStatusBadge(status: crate::domain::status::ComponentStatus) -> impl IntoView {
+    use crate::domain::status::ComponentStatus::*;
+    let css = match status {
+        Operational => "badge badge-green",
+        UnderMaintenance => "badge badge-blue",
+        DegradedPerformance => "badge badge-amber",
+        PartialOutage | MajorOutage => "badge badge-red",
+    };
+    view! { <span class=css data-status=status.as_str()>{status.label()}</span> }
+}
+
+/// An incident's impact.
+#[component]
+pub fn ImpactBadge(impact: crate::domain::status::Impact) -> impl IntoView {
+    use crate::domain::status::Impact::*;
+    let css = match impact {
+        None => "badge badge-gray",
+        Minor => "badge badge-amber",
+        Major | Critical => "badge badge-red",
+    };
+    view! { <span class=css>{format!("{} impact", impact.label())}</span> }
+}
+
+/// An incident's status.
+#[component]
+pub fn IncidentStatusBadge(status: crate::domain::status::IncidentStatus) -> impl IntoView {
+    let css = if status.is_open() {
+        "badge badge-amber"
+    } else {
+        "badge badge-green"
+    };
+    view! { <span class=css data-status=status.as_str()>{status.label()}</span> }
+}

@@ -131,6 +131,10 @@ fn ChangeView(
                         <dt>"Environments"</dt><dd><ul class="chips">{cr.environments.iter().map(|e| view! { <li class="chip">{e.clone()}</li> }).collect_view()}</ul></dd>
                         <dt>"Services"</dt><dd>{if cr.services.is_empty() { "—".to_string() } else { cr.services.join(", ") }}</dd>
                         <dt>"Planned"</dt><dd>{cr.planned_start.map(format::datetime).unwrap_or_else(|| "Not yet".into())}{format!(" · {} min", cr.duration_minutes)}{cr.maintenance.then_some(" · maintenance window")}</dd>
+                        {cr.maintenance.then(|| view! {
+                            <dt>"Status page"</dt>
+                            <dd><a class="btn btn-ghost btn-small" data-testid="announce-maintenance" href=format!("/maintenance?cr={}", cr.number)>"Announce maintenance from this change"</a></dd>
+                        })}
                         <dt>"Technical review"</dt><dd>{cr.reviewer.clone().unwrap_or_else(|| "Not yet".into())}</dd>
                     </dl>
                     {(!cr.description.is_empty()).then(|| view! { <p class="prose">{cr.description.clone()}</p> })}

@@ -109,6 +109,7 @@ fn ReleaseView(
                 <h1>{r.title.clone()}</h1>
                 <p class="badges"><ReleaseStatusBadge status=r.status />" "<span class="badge badge-gray">{r.release_type.label()}</span></p>
             </div>
+            <a class="btn btn-ghost" href=format!("/releases/{}/notes", r.id) data-testid="release-notes-link">"Release notes"</a>
         </header>
         <div class="columns columns-wide">
             <div>

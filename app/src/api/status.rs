@@ -1,0 +1,245 @@
+//! The status page's back office: components, incidents, maintenance and
+//! release notes.
+
+use crate::domain::release_note::NoteSections;
+use crate::error::AppError;
+use crate::model::status::{
+    ComponentInput, ComponentView, IncidentDetail, IncidentFilter, IncidentInput, IncidentPage,
+    IncidentUpdateInput, MaintenanceInput, MaintenanceList, PublishIncident, ReleaseNoteView,
+    RevisionDiff,
+};
+use leptos::prelude::*;
+use leptos::server_fn::codec::Json;
+use uuid::Uuid;
+
+#[cfg(feature = "ssr")]
+use crate::server::context::RequestContext;
+
+/// Every component, in page order.
+#[server]
+pub async fn list_components() -> Result<Vec<ComponentView>, AppError> {
+    let cx = RequestContext::load().await?;
+    cx.require_user().await?;
+    cx.memo("list_components".into(), || async {
+        let mut conn = cx.state.pool.acquire().await?;
+        crate::server::status::components::list(&mut conn).await
+    })
+    .await
+}
+
+#[server(input = Json)]
+pub async fn save_component(input: ComponentInput) -> Result<Uuid, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::components::save(&cx.state.pool, &user, &input, cx.request_id.as_deref())
+        .await
+}
+
+#[server]
+pub async fn delete_component(id: Uuid) -> Result<(), AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::components::delete(&cx.state.pool, &user, id, cx.request_id.as_deref())
+        .await
+}
+
+#[server]
+pub async fn set_component_status(id: Uuid, status: String) -> Result<(), AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let status = crate::domain::status::ComponentStatus::parse(&status)
+        .map_err(|m| AppError::field("status", m))?;
+    crate::server::status::components::set_status_by_hand(
+        &cx.state.pool,
+        &user,
+        id,
+        status,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+/// The support view's incident history.
+#[server(input = Json)]
+pub async fn list_incidents(filter: IncidentFilter) -> Result<IncidentPage, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::incidents::list(&cx.state.pool, &user, &filter).await
+}
+
+#[server(input = Json)]
+pub async fn open_incident(input: IncidentInput) -> Result<Uuid, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::incidents::create(
+        &cx.state.pool,
+        &user,
+        &input,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+#[server]
+pub async fn get_incident(id: Uuid) -> Result<IncidentDetail, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    cx.memo(format!("get_incident:{id}"), || {
+        crate::server::status::incidents::detail(&cx.state.pool, &user, id)
+    })
+    .await
+}
+
+#[server(input = Json)]
+pub async fn post_incident_update(id: Uuid, input: IncidentUpdateInput) -> Result<Uuid, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::incidents::post_update(
+        &cx.state.pool,
+        &user,
+        id,
+        &input,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+#[server(input = Json)]
+pub async fn publish_draft_incident(id: Uuid, input: PublishIncident) -> Result<(), AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::incidents::publish(
+        &cx.state.pool,
+        &user,
+        id,
+        &input,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+#[server]
+pub async fn discard_incident(id: Uuid) -> Result<(), AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::incidents::discard(&cx.state.pool, &user, id, cx.request_id.as_deref())
+        .await
+}
+
+/// Confirmed subscribers, for the support view.
+#[server]
+pub async fn subscriber_count() -> Result<i64, AppError> {
+    let cx = RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::status::subscribers::count_active(&cx.state.pool).await
+}
+
+#[server]
+pub async fn list_maintenance() -> Result<MaintenanceList, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    cx.memo("list_maintenance".into(), || {
+        crate::server::status::maintenance::list(&cx.state.pool, &user)
+    })
+    .await
+}
+
+/// A maintenance form filled from a change request.
+#[server]
+pub async fn maintenance_prefill(cr: i64) -> Result<MaintenanceInput, AppError> {
+    let cx = RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::status::maintenance::from_change_request(&cx.state.pool, cr).await
+}
+
+#[server(input = Json)]
+pub async fn schedule_maintenance(input: MaintenanceInput) -> Result<Uuid, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::maintenance::create(
+        &cx.state.pool,
+        &user,
+        &input,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+#[server]
+pub async fn move_maintenance(id: Uuid, to: String, message: String) -> Result<(), AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    let to = crate::domain::status::MaintenanceState::parse(&to)
+        .map_err(|m| AppError::field("to", m))?;
+    crate::server::status::maintenance::transition(
+        &cx.state.pool,
+        &user,
+        id,
+        to,
+        &message,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+#[server]
+pub async fn get_release_note(release: Uuid) -> Result<ReleaseNoteView, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    cx.memo(format!("get_release_note:{release}"), || {
+        crate::server::status::release_notes::get(&cx.state.pool, &user, release)
+    })
+    .await
+}
+
+/// A draft from the release's change requests (not saved).
+#[server]
+pub async fn draft_release_note(release: Uuid) -> Result<NoteSections, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::release_notes::draft(&cx.state.pool, &user, release).await
+}
+
+#[server(input = Json)]
+pub async fn save_release_note(
+    release: Uuid,
+    base: i32,
+    sections: NoteSections,
+) -> Result<i32, AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::release_notes::save(
+        &cx.state.pool,
+        &user,
+        release,
+        base,
+        &sections,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+#[server]
+pub async fn release_note_diff(
+    release: Uuid,
+    from: i32,
+    to: i32,
+) -> Result<RevisionDiff, AppError> {
+    let cx = RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::status::release_notes::diff(&cx.state.pool, release, from, to).await
+}
+
+#[server]
+pub async fn publish_release_note(release: Uuid, publish: bool) -> Result<(), AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::release_notes::set_published(
+        &cx.state.pool,
+        &user,
+        release,
+        publish,
+        cx.request_id.as_deref(),
+    )
+    .await
+}

@@ -1,0 +1,175 @@
+//! Components on the public status page (release managers and admins).
+
+use crate::api::status::{list_components, DeleteComponent, SaveComponent, SetComponentStatus};
+use crate::domain::status::ComponentStatus;
+use crate::error::AppError;
+use crate::model::status::ComponentInput;
+use crate::ui::components::status::ComponentStatusBadge;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use std::collections::BTreeMap;
+
+#[component]
+pub fn ComponentsPage() -> impl IntoView {
+    let save = ServerAction::<SaveComponent>::new();
+    let remove = ServerAction::<DeleteComponent>::new();
+    let set_status = ServerAction::<SetComponentStatus>::new();
+    let list = Resource::new(
+        move || {
+            (
+                save.version().get(),
+                remove.version().get(),
+                set_status.version().get(),
+            )
+        },
+        |_| list_components(),
+    );
+    let editing = RwSignal::new(None::<ComponentInput>);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            editing.set(None);
+        }
+    });
+    let action_error = move || {
+        [remove.value().get(), set_status.value().get()]
+            .into_iter()
+            .flatten()
+            .find_map(|r| r.err())
+            .map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })
+    };
+    view! {
+        <Title text="Status components" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Status page"</p>
+                <h1>"Components"</h1>
+                <p class="muted">"What customers see on the public status page, grouped and ordered. Incidents and maintenance set their status; you can also set it by hand."</p>
+            </div>
+            <div class="row-actions">
+                <a class="btn btn-ghost" href="/status" target="_blank" rel="noopener">"Open the status page ↗"</a>
+                <button type="button" class="btn btn-primary" on:click=move |_| editing.set(Some(ComponentInput::default()))>"New component"</button>
+            </div>
+        </header>
+        {action_error}
+        {move || editing.get().map(|input| view! { <ComponentEditor input save editing /> })}
+        <section class="card">
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let list = list.await?;
+                    Ok::<_, AppError>(if list.is_empty() {
+                        view! { <p class="muted">"No components yet. Add the parts of your product customers care about: API, dashboard, webhooks…"</p> }.into_any()
+                    } else {
+                        view! {
+                            <table class="table" data-testid="components">
+                                <thead><tr><th>"Group"</th><th>"Name"</th><th>"Services"</th><th>"Status"</th><th>"Set status"</th><th></th></tr></thead>
+                                <tbody>
+                                    {list.into_iter().map(|c| {
+                                        let edit = ComponentInput {
+                                            id: Some(c.id),
+                                            name: c.name.clone(),
+                                            description: c.description.clone(),
+                                            group_name: c.group_name.clone(),
+                                            position: c.position.to_string(),
+                                            services: c.services.join(", "),
+                                        };
+                                        let id = c.id;
+                                        let name = c.name.clone();
+                                        view! {
+                                            <tr data-component=c.name.clone()>
+                                                <td>{if c.group_name.is_empty() { "—".to_string() } else { c.group_name.clone() }}</td>
+                                                <td><strong>{c.name.clone()}</strong><div class="small muted">{c.description.clone()}</div></td>
+                                                <td>{if c.services.is_empty() { "—".to_string() } else { c.services.join(", ") }}</td>
+                                                <td><ComponentStatusBadge status=c.status /></td>
+                                                <td>
+                                                    <select aria-label=format!("Set status of {}", c.name) on:change=move |ev| {
+                                                        set_status.dispatch(SetComponentStatus { id, status: event_target_value(&ev) });
+                                                    }>
+                                                        {ComponentStatus::ALL.iter().map(|s| {
+                                                            let selected = *s == c.status;
+                                                            view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                                                        }).collect_view()}
+                                                    </select>
+                                                </td>
+                                                <td class="row-actions">
+                                                    <button type="button" class="btn btn-ghost btn-small" on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button>
+                                                    <button type="button" class="btn btn-danger btn-small" on:click=move |_| {
+                                                        let confirmed = window().confirm_with_message(&format!("Delete {name} and its uptime history?")).unwrap_or(false);
+                                                        if confirmed {
+                                                            remove.dispatch(DeleteComponent { id });
+                                                        }
+                                                    }>"Delete"</button>
+                                                </td>
+                                            </tr>
+                                        }
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                        }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn ComponentEditor(
+    input: ComponentInput,
+    save: ServerAction<SaveComponent>,
+    editing: RwSignal<Option<ComponentInput>>,
+) -> impl IntoView {
+    let id = input.id;
+    let name = RwSignal::new(input.name.clone());
+    let description = RwSignal::new(input.description.clone());
+    let group = RwSignal::new(input.group_name.clone());
+    let position = RwSignal::new(input.position.clone());
+    let services = RwSignal::new(input.services.clone());
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    Effect::new(move |_| {
+        if let Some(Err(e)) = save.value().get() {
+            errors.set(e.field_errors());
+        }
+    });
+    let error = move |f: &'static str| {
+        move || {
+            errors
+                .with(|e| e.get(f).cloned())
+                .map(|m| view! { <p class="field-error">{m}</p> })
+        }
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        save.dispatch(SaveComponent {
+            input: ComponentInput {
+                id,
+                name: name.get_untracked(),
+                description: description.get_untracked(),
+                group_name: group.get_untracked(),
+                position: position.get_untracked(),
+                services: services.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{if id.is_some() { "Edit component" } else { "New component" }}</h2>
+            <form class="form" on:submit=on_submit>
+                {error("form")}
+                <div class="form-row">
+                    <label class="field">"Name" <input id="component-name" bind:value=name required maxlength="100" />{error("name")}</label>
+                    <label class="field">"Group" <input id="component-group" bind:value=group maxlength="100" placeholder="e.g. Core platform" />{error("group_name")}</label>
+                </div>
+                <label class="field">"Description" <input id="component-description" bind:value=description maxlength="500" />{error("description")}</label>
+                <div class="form-row">
+                    <label class="field">"Order" <input id="component-position" type="number" bind:value=position />{error("position")}</label>
+                    <label class="field">"Services (keys, comma separated)" <input id="component-services" bind:value=services placeholder="checkout, payments" />{error("services")}</label>
+                </div>
+                <p class="small muted">"An automatic rollback of a linked service opens a draft incident on this component."</p>
+                <div class="row-actions">
+                    <button type="submit" class="btn btn-primary">"Save component"</button>
+                    <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(None)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,294 @@
+//! One incident for support and release managers: its timeline, what caused
+//! it (deployment, release, change requests), who was told, and the forms
+//! to publish a draft or post an update.
+
+use super::ComponentPicker;
+use crate::api::status::{get_incident, DiscardIncident, PostIncidentUpdate, PublishDraftIncident};
+use crate::domain::markdown;
+use crate::domain::status::{Impact, IncidentStatus};
+use crate::error::AppError;
+use crate::model::status::{IncidentDetail, IncidentUpdateInput, PublishIncident};
+use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
+use crate::ui::format;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_params_map;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+#[component]
+pub fn IncidentPage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
+    let post = ServerAction::<PostIncidentUpdate>::new();
+    let publish = ServerAction::<PublishDraftIncident>::new();
+    let discard = ServerAction::<DiscardIncident>::new();
+    let incident = Resource::new(
+        move || {
+            (
+                id(),
+                post.version().get(),
+                publish.version().get(),
+                discard.version().get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => get_incident(id).await,
+                None => Err(AppError::NotFound),
+            }
+        },
+    );
+    view! {
+        <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let i = incident.await?;
+                Ok::<_, AppError>(view! { <IncidentView i post publish discard /> })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn IncidentView(
+    i: IncidentDetail,
+    post: ServerAction<PostIncidentUpdate>,
+    publish: ServerAction<PublishDraftIncident>,
+    discard: ServerAction<DiscardIncident>,
+) -> impl IntoView {
+    let names: BTreeMap<Uuid, String> = i
+        .components
+        .iter()
+        .map(|c| (c.id, c.name.clone()))
+        .collect();
+    let affected: Vec<String> = i
+        .affected
+        .iter()
+        .map(|a| {
+            format!(
+                "{} ({})",
+                names.get(&a.id).cloned().unwrap_or_default(),
+                a.status.label().to_lowercase()
+            )
+        })
+        .collect();
+    let draft = i.visibility == "draft";
+    let published = i.visibility == "published";
+    let public_link = format!("/status/incidents/{}", i.id);
+    view! {
+        <Title text=format!("INC-{} {}", i.number, i.title) />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow"><a href="/incidents">"Incidents"</a>{format!(" / INC-{}", i.number)}</p>
+                <h1 data-testid="incident-title">{i.title.clone()}</h1>
+                <p>
+                    <span class="badge badge-gray" data-testid="incident-visibility">{i.visibility.clone()}</span>
+                    <IncidentStatusBadge status=i.status />
+                    <ImpactBadge impact=i.impact />
+                    {i.automated.then(|| view! { <span class="badge badge-purple">"opened by an automatic rollback"</span> })}
+                </p>
+            </div>
+            {published.then(|| view! { <a class="btn btn-ghost" href=public_link.clone() target="_blank" rel="noopener">"Public page ↗"</a> })}
+        </header>
+        <div class="columns columns-wide">
+            <div>
+                {(draft && i.can_edit).then(|| view! { <PublishForm i=i.clone() publish discard /> })}
+                {(published && i.can_edit).then(|| view! { <UpdateForm i=i.clone() post /> })}
+                <section class="card">
+                    <h2>"Timeline"</h2>
+                    <ol class="incident-timeline" data-testid="incident-timeline">
+                        {i.updates.iter().map(|u| view! {
+                            <li>
+                                <div><strong>{u.status_label.clone()}</strong>" "<span class="small muted">{format!("{} · {}", format::datetime(u.created_at), u.author)}</span></div>
+                                <div class="rendered" inner_html=u.html.clone()></div>
+                            </li>
+                        }).collect_view()}
+                    </ol>
+                </section>
+            </div>
+            <div>
+                <section class="card">
+                    <h2>"Facts"</h2>
+                    <dl class="facts">
+                        <dt>"Opened"</dt><dd>{format::datetime(i.created_at)}</dd>
+                        <dt>"Published"</dt><dd>{i.published_at.map(format::datetime).unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Resolved"</dt><dd>{i.resolved_at.map(format::datetime).unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Affects"</dt><dd>{if affected.is_empty() { "—".to_string() } else { affected.join(", ") }}</dd>
+                        <dt>"Subscribers notified"</dt><dd data-testid="notified">{i.notified}</dd>
+                    </dl>
+                </section>
+                <section class="card">
+                    <h2>"Caused by"</h2>
+                    {i.release.clone().map(|r| view! {
+                        <p>"Release " <a href=format!("/releases/{}", r.id)>{format!("{} {}", r.service, r.version)}</a>" "<span class="small muted">{format!("{} · {}", r.title, r.status)}</span></p>
+                    })}
+                    {(!i.deployments.is_empty()).then(|| view! {
+                        <ul class="change-list">
+                            {i.deployments.iter().map(|d| view! {
+                                <li><a href=format!("/deployments/{}", d.id)>{format!("D-{}", d.number)}</a>{format!(" {} {} → {} · {}", d.service, d.version, d.environment, d.state)}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    {(!i.changes.is_empty()).then(|| view! {
+                        <ul class="change-list">
+                            {i.changes.iter().map(|c| view! {
+                                <li><a href=format!("/changes/{}", c.number)>{format!("CR-{}", c.number)}</a>{format!(" {} · {}", c.title, c.status)}</li>
+                            }).collect_view()}
+                        </ul>
+                    })}
+                    {(i.release.is_none() && i.deployments.is_empty()).then(|| view! { <p class="muted">"Reported by a person; no deployment linked."</p> })}
+                </section>
+            </div>
+        </div>
+    }
+}
+
+/// A live preview of a markdown message with the same renderer the public page uses.
+#[component]
+fn Preview(body: RwSignal<String>) -> impl IntoView {
+    view! { <div class="rendered preview" data-testid="preview" inner_html=move || markdown::render(&body.get())></div> }
+}
+
+#[component]
+fn PublishForm(
+    i: IncidentDetail,
+    publish: ServerAction<PublishDraftIncident>,
+    discard: ServerAction<DiscardIncident>,
+) -> impl IntoView {
+    let id = i.id;
+    let title = RwSignal::new(i.title.clone());
+    let impact = RwSignal::new(i.impact.as_str().to_string());
+    let body = RwSignal::new(i.updates.last().map(|u| u.body.clone()).unwrap_or_default());
+    let chosen = RwSignal::new(i.affected.clone());
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    Effect::new(move |_| {
+        for result in [
+            publish.value().get().map(|r| r.err()),
+            discard.value().get().map(|r| r.err()),
+        ] {
+            if let Some(Some(e)) = result {
+                errors.set(e.field_errors());
+            }
+        }
+    });
+    let error = move |f: &'static str| {
+        move || {
+            errors
+                .with(|e| e.get(f).cloned())
+                .map(|m| view! { <p class="field-error">{m}</p> })
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        publish.dispatch(PublishDraftIncident {
+            id,
+            input: PublishIncident {
+                title: title.get_untracked(),
+                impact: Impact::parse(&impact.get_untracked()).unwrap_or(Impact::Minor),
+                body: body.get_untracked(),
+                components: chosen.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <section class="card card-alert">
+            <h2>"Draft: not public yet"</h2>
+            <p class="muted">"Check the wording customers will read, then publish it to the status page and its subscribers — or discard it if customers were not affected."</p>
+            <form class="form" on:submit=submit>
+                {error("form")}
+                <label class="field">"Title" <input id="publish-title" bind:value=title required maxlength="200" />{error("title")}</label>
+                <label class="field">"Impact"
+                    <select id="publish-impact" bind:value=impact>
+                        {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+                    </select>
+                </label>
+                <div class="columns-even columns">
+                    <label class="field">"First update (markdown)" <textarea id="publish-body" rows="5" bind:value=body></textarea>{error("body")}</label>
+                    <div class="field"><span>"Preview"</span><Preview body /></div>
+                </div>
+                <div class="field"><span>"Affected components"</span><ComponentPicker components=i.components.clone() chosen />{error("components")}</div>
+                <div class="row-actions">
+                    <button type="submit" class="btn btn-primary" data-testid="publish-incident">"Publish incident"</button>
+                    <button type="button" class="btn btn-danger" on:click=move |_| { discard.dispatch(DiscardIncident { id }); }>"Discard draft"</button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[component]
+fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl IntoView {
+    let id = i.id;
+    let current = i.status;
+    let next = IncidentStatus::ALL
+        .iter()
+        .copied()
+        .filter(|s| current.can_become(*s))
+        .collect::<Vec<_>>();
+    let first = next
+        .iter()
+        .copied()
+        .find(|s| *s != current)
+        .unwrap_or(current);
+    let status = RwSignal::new(first.as_str().to_string());
+    let impact = RwSignal::new(String::new());
+    let body = RwSignal::new(String::new());
+    let chosen = RwSignal::new(i.affected.clone());
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    Effect::new(move |_| match post.value().get() {
+        Some(Err(e)) => errors.set(e.field_errors()),
+        Some(Ok(_)) => {
+            errors.set(BTreeMap::new());
+            body.set(String::new());
+        }
+        None => {}
+    });
+    let error = move |f: &'static str| {
+        move || {
+            errors
+                .with(|e| e.get(f).cloned())
+                .map(|m| view! { <p class="field-error">{m}</p> })
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        post.dispatch(PostIncidentUpdate {
+            id,
+            input: IncidentUpdateInput {
+                status: IncidentStatus::parse(&status.get_untracked()).unwrap_or(current),
+                body: body.get_untracked(),
+                impact: Impact::parse(&impact.get_untracked()).ok(),
+                components: chosen.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"Post an update"</h2>
+            <form class="form" on:submit=submit>
+                {error("form")}
+                <div class="form-row">
+                    <label class="field">"Status"
+                        <select id="update-status" bind:value=status>
+                            {next.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                        </select>
+                        {error("status")}
+                    </label>
+                    <label class="field">"Impact"
+                        <select id="update-impact" bind:value=impact>
+                            <option value="">"Unchanged"</option>
+                            {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+                <div class="columns-even columns">
+                    <label class="field">"Message (markdown)" <textarea id="update-body" rows="5" bind:value=body required></textarea>{error("body")}</label>
+                    <div class="field"><span>"Preview"</span><Preview body /></div>
+                </div>
+                <div class="field"><span>"Components"</span><ComponentPicker components=i.components.clone() chosen /></div>
+                <p class="small muted">"Resolving returns the components to operational unless another open incident still affects them."</p>
+                <div class="row-actions"><button type="submit" class="btn btn-primary" data-testid="post-update">"Post update"</button></div>
+            </form>
+        </section>
+    }
+}

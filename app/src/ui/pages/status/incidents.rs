@@ -1,0 +1,215 @@
+//! The support view: incident history with full-text search and filters,
+//! and opening a new incident.
+
+use super::ComponentPicker;
+use crate::api::status::{list_components, list_incidents, subscriber_count, OpenIncident};
+use crate::domain::status::{Impact, IncidentStatus};
+use crate::error::AppError;
+use crate::model::status::{ComponentChoice, IncidentFilter, IncidentInput};
+use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
+use crate::ui::format;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use std::collections::BTreeMap;
+
+#[component]
+pub fn IncidentListPage() -> impl IntoView {
+    let query = use_query_map();
+    let get = move |key: &'static str| query.with(|q| q.get(key).unwrap_or_default());
+    let filter = move || IncidentFilter {
+        q: get("q"),
+        component: get("component").parse().ok(),
+        impact: Impact::parse(&get("impact")).ok(),
+        visibility: get("visibility"),
+        from: get("from"),
+        to: get("to"),
+        page: get("page").parse().unwrap_or(1),
+    };
+    let incidents = Resource::new(filter, |f| list_incidents(f));
+    let components = Resource::new(|| (), |_| list_components());
+    let subscribers = Resource::new(|| (), |_| subscriber_count());
+    let opening = RwSignal::new(false);
+    view! {
+        <Title text="Incidents" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Status page"</p>
+                <h1>"Incidents"</h1>
+                <p class="muted">
+                    "Every incident on the status page, with what caused it. "
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let n = subscribers.await.unwrap_or(0);
+                            view! { <span data-testid="subscriber-count">{format!("{n} confirmed subscriber{}.", if n == 1 { "" } else { "s" })}</span> }
+                        })}
+                    </Suspense>
+                </p>
+            </div>
+            <div class="row-actions">
+                <a class="btn btn-ghost" href="/status" target="_blank" rel="noopener">"Status page ↗"</a>
+                <button type="button" class="btn btn-primary" on:click=move |_| opening.set(true)>"New incident"</button>
+            </div>
+        </header>
+        {move || opening.get().then(|| view! { <NewIncident opening /> })}
+        <section class="card">
+            <form class="filters" method="get" action="/incidents">
+                <label class="grow">"Search " <input type="search" name="q" value=get("q") placeholder="words in titles and updates" /></label>
+                <Suspense fallback=|| ()>
+                    {move || Suspend::new(async move {
+                        let list = components.await?;
+                        let current = get("component");
+                        Ok::<_, AppError>(view! {
+                            <label>"Component "
+                                <select name="component">
+                                    <option value="">"Any"</option>
+                                    {list.into_iter().map(|c| { let selected = c.id.to_string() == current; view! { <option value=c.id.to_string() selected=selected>{c.name}</option> } }).collect_view()}
+                                </select>
+                            </label>
+                        })
+                    })}
+                </Suspense>
+                <label>"Impact "
+                    <select name="impact">
+                        <option value="">"Any"</option>
+                        {Impact::ALL.iter().map(|i| { let selected = get("impact") == i.as_str(); view! { <option value=i.as_str() selected=selected>{i.label()}</option> } }).collect_view()}
+                    </select>
+                </label>
+                <label>"Shown "
+                    <select name="visibility">
+                        <option value="">"Drafts and published"</option>
+                        {["draft", "published", "discarded"].into_iter().map(|v| { let selected = get("visibility") == v; view! { <option value=v selected=selected>{v}</option> } }).collect_view()}
+                    </select>
+                </label>
+                <label>"From " <input type="date" name="from" value=get("from") /></label>
+                <label>"To " <input type="date" name="to" value=get("to") /></label>
+                <button type="submit" class="btn btn-small">"Filter"</button>
+            </form>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let page = incidents.await?;
+                    let f = filter();
+                    let base = format!(
+                        "/incidents?q={}&component={}&impact={}&visibility={}&from={}&to={}",
+                        crate::domain::encode_query_value(&f.q),
+                        f.component.map(|c| c.to_string()).unwrap_or_default(),
+                        f.impact.map(|i| i.as_str()).unwrap_or(""),
+                        f.visibility, f.from, f.to
+                    );
+                    let more = page.page * page.per_page < page.total;
+                    let current = page.page;
+                    Ok::<_, AppError>(if page.rows.is_empty() {
+                        view! { <p class="muted">"No incidents match."</p> }.into_any()
+                    } else {
+                        view! {
+                            <p class="small muted">{format!("{} incident{}", page.total, if page.total == 1 { "" } else { "s" })}</p>
+                            <table class="table" data-testid="incidents">
+                                <thead><tr><th>"#"</th><th>"Incident"</th><th>"Components"</th><th>"Opened"</th><th>"Cause"</th><th>"Notified"</th></tr></thead>
+                                <tbody>
+                                    {page.rows.into_iter().map(|i| view! {
+                                        <tr>
+                                            <td>{format!("INC-{}", i.number)}</td>
+                                            <td>
+                                                <a href=format!("/incidents/{}", i.id)><strong>{i.title.clone()}</strong></a>
+                                                <div>
+                                                    {(i.visibility != "published").then(|| view! { <span class="badge badge-gray" data-visibility=i.visibility.clone()>{i.visibility.clone()}</span> })}
+                                                    <IncidentStatusBadge status=i.status />
+                                                    <ImpactBadge impact=i.impact />
+                                                </div>
+                                            </td>
+                                            <td class="small">{if i.components.is_empty() { "—".to_string() } else { i.components.join(", ") }}</td>
+                                            <td class="small">{format::datetime(i.created_at)}</td>
+                                            <td class="small">{match i.deployment_number { Some(n) => format!("Rollback D-{n}"), None if i.automated => "Automatic".into(), None => "Reported".into() }}</td>
+                                            <td>{i.notified}</td>
+                                        </tr>
+                                    }).collect_view()}
+                                </tbody>
+                            </table>
+                            <nav class="pager" aria-label="Pages">
+                                {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("{base}&page={}", current - 1)>"← Newer"</a> })}
+                                {more.then(|| view! { <a class="btn btn-ghost btn-small" href=format!("{base}&page={}", current + 1)>"Older →"</a> })}
+                            </nav>
+                        }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
+    let open = ServerAction::<OpenIncident>::new();
+    let components = Resource::new(|| (), |_| list_components());
+    let title = RwSignal::new(String::new());
+    let impact = RwSignal::new("minor".to_string());
+    let status = RwSignal::new("investigating".to_string());
+    let body = RwSignal::new(String::new());
+    let chosen = RwSignal::new(Vec::<ComponentChoice>::new());
+    let publish = RwSignal::new(true);
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let navigate = use_navigate();
+    Effect::new(move |_| match open.value().get() {
+        Some(Ok(id)) => navigate(&format!("/incidents/{id}"), Default::default()),
+        Some(Err(e)) => errors.set(e.field_errors()),
+        None => {}
+    });
+    let error = move |f: &'static str| {
+        move || {
+            errors
+                .with(|e| e.get(f).cloned())
+                .map(|m| view! { <p class="field-error">{m}</p> })
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        open.dispatch(OpenIncident {
+            input: IncidentInput {
+                title: title.get_untracked(),
+                impact: Impact::parse(&impact.get_untracked()).unwrap_or(Impact::Minor),
+                status: IncidentStatus::parse(&status.get_untracked())
+                    .unwrap_or(IncidentStatus::Investigating),
+                body: body.get_untracked(),
+                components: chosen.get_untracked(),
+                publish: publish.get_untracked(),
+            },
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>"New incident"</h2>
+            <form class="form" on:submit=submit>
+                {error("form")}
+                <label class="field">"Title" <input id="incident-title" bind:value=title required maxlength="200" placeholder="Elevated error rates on checkout" />{error("title")}</label>
+                <div class="form-row">
+                    <label class="field">"Impact"
+                        <select id="incident-impact" bind:value=impact>
+                            {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+                        </select>
+                    </label>
+                    <label class="field">"Status"
+                        <select id="incident-status" bind:value=status>
+                            {IncidentStatus::ALL.iter().filter(|s| s.is_open()).map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                        </select>
+                        {error("status")}
+                    </label>
+                </div>
+                <label class="field">"Message (markdown)" <textarea id="incident-body" rows="4" bind:value=body required></textarea>{error("body")}</label>
+                <div class="field"><span>"Affected components"</span>
+                    <Suspense fallback=|| ()>
+                        {move || Suspend::new(async move {
+                            let list = components.await?;
+                            Ok::<_, AppError>(view! { <ComponentPicker components=list chosen /> })
+                        })}
+                    </Suspense>
+                    {error("components")}
+                </div>
+                <label class="check"><input type="checkbox" bind:checked=publish />"Publish now (otherwise save as a draft)"</label>
+                <div class="row-actions">
+                    <button type="submit" class="btn btn-primary">"Open incident"</button>
+                    <button type="button" class="btn btn-ghost" on:click=move |_| opening.set(false)>"Cancel"</button>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,194 @@
+//! Scheduled maintenance: announce a window (from a change request with the
+//! maintenance flag, or from scratch) and move it along by hand.
+
+use crate::api::status::{
+    list_maintenance, maintenance_prefill, MoveMaintenance, ScheduleMaintenance,
+};
+use crate::domain::status::MaintenanceState;
+use crate::error::AppError;
+use crate::model::status::{ComponentView, MaintenanceInput, MaintenanceView};
+use crate::ui::format;
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use std::collections::BTreeMap;
+
+#[component]
+pub fn MaintenancePage() -> impl IntoView {
+    let query = use_query_map();
+    let cr = move || query.with(|q| q.get("cr").and_then(|c| c.parse::<i64>().ok()));
+    let schedule = ServerAction::<ScheduleMaintenance>::new();
+    let moving = ServerAction::<MoveMaintenance>::new();
+    let list = Resource::new(
+        move || (schedule.version().get(), moving.version().get()),
+        |_| list_maintenance(),
+    );
+    let prefill = Resource::new(cr, |cr| async move {
+        match cr {
+            Some(cr) => maintenance_prefill(cr).await.map(Some),
+            None => Ok(None),
+        }
+    });
+    let move_error =
+        move || {
+            moving.value().get().and_then(|r| r.err()).map(
+                |e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> },
+            )
+        };
+    view! {
+        <Title text="Maintenance" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Status page"</p>
+                <h1>"Scheduled maintenance"</h1>
+                <p class="muted">"Windows start and complete by themselves at their times; move them by hand to start early, verify or cancel. Components show under maintenance while a window is in progress."</p>
+            </div>
+        </header>
+        {move_error}
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || Suspend::new(async move {
+                let list = list.await?;
+                let prefill = prefill.await?;
+                let can_edit = list.can_edit;
+                let components = list.components.clone();
+                Ok::<_, AppError>(view! {
+                    {can_edit.then(|| view! { <ScheduleForm components=components.clone() prefill schedule /> })}
+                    <section class="card">
+                        <h2>"Windows"</h2>
+                        {if list.items.is_empty() {
+                            view! { <p class="muted">"No maintenance scheduled."</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="maintenance-list" data-testid="maintenance">
+                                    {list.items.into_iter().map(|m| view! { <MaintenanceRow m can_edit moving /> }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn MaintenanceRow(
+    m: MaintenanceView,
+    can_edit: bool,
+    moving: ServerAction<MoveMaintenance>,
+) -> impl IntoView {
+    let id = m.id;
+    let moves: Vec<MaintenanceState> = MaintenanceState::ALL
+        .iter()
+        .copied()
+        .filter(|to| m.state.can_become(*to))
+        .collect();
+    let badge = match m.state {
+        MaintenanceState::Scheduled => "badge badge-blue",
+        MaintenanceState::InProgress | MaintenanceState::Verifying => "badge badge-purple",
+        MaintenanceState::Completed => "badge badge-green",
+        MaintenanceState::Cancelled => "badge badge-gray",
+    };
+    let names: Vec<String> = m.components.iter().map(|c| c.1.clone()).collect();
+    view! {
+        <li class="maintenance-item" data-state=m.state.as_str()>
+            <div class="card-header">
+                <div>
+                    <a href=format!("/status/maintenance/{}", m.id) target="_blank" rel="noopener"><strong>{format!("MW-{} {}", m.number, m.title)}</strong></a>
+                    <span class=badge>{m.state.label()}</span>
+                    {m.change_request.map(|n| view! { <a class="badge badge-gray" href=format!("/changes/{n}")>{format!("CR-{n}")}</a> })}
+                    <div class="small muted">{format!("{} → {} · {}", format::datetime(m.starts_at), format::datetime(m.ends_at), names.join(", "))}</div>
+                </div>
+                {can_edit.then(|| view! {
+                    <div class="row-actions">
+                        {moves.into_iter().map(|to| {
+                            let label = match to {
+                                MaintenanceState::InProgress => "Start now",
+                                MaintenanceState::Verifying => "Verifying",
+                                MaintenanceState::Completed => "Complete",
+                                MaintenanceState::Cancelled => "Cancel",
+                                MaintenanceState::Scheduled => "Reschedule",
+                            };
+                            view! { <button type="button" class="btn btn-ghost btn-small" on:click=move |_| { moving.dispatch(MoveMaintenance { id, to: to.as_str().into(), message: String::new() }); }>{label}</button> }
+                        }).collect_view()}
+                    </div>
+                })}
+            </div>
+            <div class="rendered small" inner_html=m.description_html.clone()></div>
+        </li>
+    }
+}
+
+#[component]
+fn ScheduleForm(
+    components: Vec<ComponentView>,
+    prefill: Option<MaintenanceInput>,
+    schedule: ServerAction<ScheduleMaintenance>,
+) -> impl IntoView {
+    let from_cr = prefill.as_ref().and_then(|p| p.change_request);
+    let input = prefill.unwrap_or_default();
+    let title = RwSignal::new(input.title.clone());
+    let description = RwSignal::new(input.description.clone());
+    let starts = RwSignal::new(input.starts_at.clone());
+    let ends = RwSignal::new(input.ends_at.clone());
+    let chosen = RwSignal::new(input.components.clone());
+    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    Effect::new(move |_| match schedule.value().get() {
+        Some(Err(e)) => errors.set(e.field_errors()),
+        Some(Ok(_)) => {
+            errors.set(BTreeMap::new());
+            title.set(String::new());
+            description.set(String::new());
+        }
+        None => {}
+    });
+    let error = move |f: &'static str| {
+        move || {
+            errors
+                .with(|e| e.get(f).cloned())
+                .map(|m| view! { <p class="field-error">{m}</p> })
+        }
+    };
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        schedule.dispatch(ScheduleMaintenance {
+            input: MaintenanceInput {
+                title: title.get_untracked(),
+                description: description.get_untracked(),
+                starts_at: starts.get_untracked(),
+                ends_at: ends.get_untracked(),
+                components: chosen.get_untracked(),
+                change_request: from_cr,
+            },
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{match from_cr { Some(n) => format!("Announce maintenance for CR-{n}"), None => "Announce maintenance".to_string() }}</h2>
+            <form class="form" on:submit=submit>
+                {error("form")}
+                <label class="field">"Title" <input id="mw-title" bind:value=title required maxlength="200" />{error("title")}</label>
+                <div class="form-row">
+                    <label class="field">"Starts (UTC)" <input id="mw-start" type="datetime-local" bind:value=starts required />{error("starts_at")}</label>
+                    <label class="field">"Ends (UTC)" <input id="mw-end" type="datetime-local" bind:value=ends required />{error("ends_at")}</label>
+                </div>
+                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" rows="3" bind:value=description></textarea>{error("description")}</label>
+                <div class="field"><span>"Affected components"</span>
+                    <div class="role-picker">
+                        {components.into_iter().map(|c| {
+                            let id = c.id;
+                            view! {
+                                <label class="check"><input type="checkbox" prop:checked=move || chosen.with(|l| l.contains(&id)) on:change=move |ev| {
+                                    let on = event_target_checked(&ev);
+                                    chosen.update(|l| { l.retain(|x| *x != id); if on { l.push(id); } });
+                                } />{c.name}</label>
+                            }
+                        }).collect_view()}
+                    </div>
+                    {error("components")}
+                </div>
+                <div class="row-actions"><button type="submit" class="btn btn-primary">"Announce window"</button></div>
+            </form>
+        </section>
+    }
+}

@@ -73,7 +73,8 @@ e2e() {
   local person p_email p_name p_role
   for person in "engineer@example.com|Erin Engineer|engineer" "reviewer@example.com|Rita Reviewer|engineer" \
       "approver1@example.com|Paul Approver|approver" "approver2@example.com|Petra Approver|approver" \
-      "release@example.com|Rob Release|release_manager" "platform@example.com|Pat Platform|admin"; do
+      "release@example.com|Rob Release|release_manager" "platform@example.com|Pat Platform|admin" \
+      "support@example.com|Sam Support|support"; do
     IFS='|' read -r p_email p_name p_role <<<"$person"
     echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
       user create --email "$p_email" --name "$p_name" --role "$p_role" >/dev/null || { kill "$server"; return 1; }
@@ -97,7 +98,7 @@ e2e() {
 step fmt "cargo fmt --check" cargo fmt --all -- --check
 step unit "unit tests (domain, services)" cargo test -p app --features ssr --lib
 step unit "unit tests (server)" cargo test -p rookery --lib
-step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test changes --test cli --test embedded --test releases --test notifications --test api_planning --test calendar_feed --test jobs --test deployments --test prometheus
+step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test changes --test cli --test embedded --test releases --test notifications --test api_planning --test calendar_feed --test jobs --test deployments --test prometheus --test status
 stop_test_cluster
 step e2e "build (cargo leptos build --release)" cargo leptos build --release
 step e2e "end-to-end (Playwright, Chromium)" e2e

@@ -68,7 +68,18 @@ pub fn client() -> reqwest::Client {
 
 impl TestApp {
     pub async fn spawn() -> Self {
-        let cluster = cluster().await;
+        Self::spawn_with(default_config()).await
+    }
+
+    /// An app with `config` (its address is always 127.0.0.1:0) on a fresh
+    /// database of the shared test cluster.
+    pub async fn spawn_with(config: rookery::Config) -> Self {
+        Self::spawn_on(cluster().await, config).await
+    }
+
+    /// An app with `config` on a fresh database of `cluster`, for a test
+    /// that needs a cluster of its own (one it stops, say).
+    pub async fn spawn_on(cluster: &EmbeddedPostgres, mut config: rookery::Config) -> Self {
         let database = format!("test_{}", Uuid::new_v4().simple());
         let admin_options = cluster.connect_options("postgres");
         db::create_database_if_missing(&admin_options, &database)
@@ -80,7 +91,6 @@ impl TestApp {
             .await
             .expect("migrating the test database");
 
-        let mut config = Cli::parse_from(["rookery"]).config;
         config.addr = "127.0.0.1:0".parse().unwrap();
         let leptos = LeptosOptions::builder()
             .output_name("rookery")

@@ -1,5 +1,5 @@
 # The two set-up commands are `make run` and `make test`; see README.md.
-.PHONY: run test lint sqlx measure bench bench-jobs bench-deploy
+.PHONY: run test lint sqlx measure bench bench-jobs bench-deploy bench-status
 
 run:
 	./scripts/run.sh
@@ -31,3 +31,7 @@ bench-jobs:
 # The deployment benchmark (breach to rollback, false alarms, crash test).
 bench-deploy:
 	./scripts/bench-deploy.sh
+
+# The public status page against nginx serving the same HTML, and with the database stopped.
+bench-status:
+	./scripts/bench-status.sh

@@ -243,3 +243,28 @@ pub async fn publish_release_note(release: Uuid, publish: bool) -> Result<(), Ap
     )
     .await
 }
+
+/// Per environment: what an automatic rollback puts on the status page.
+#[server]
+pub async fn rollback_incident_settings() -> Result<Vec<(String, String, String)>, AppError> {
+    let cx = RequestContext::load().await?;
+    cx.require_user().await?;
+    cx.memo("rollback_incident_settings".into(), || {
+        crate::server::status::components::rollback_settings(&cx.state.pool)
+    })
+    .await
+}
+
+#[server]
+pub async fn set_rollback_incident(environment: String, setting: String) -> Result<(), AppError> {
+    let cx = RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    crate::server::status::components::set_rollback_setting(
+        &cx.state.pool,
+        &user,
+        &environment,
+        &setting,
+        cx.request_id.as_deref(),
+    )
+    .await
+}

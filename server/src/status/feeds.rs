@@ -85,7 +85,7 @@ fn entries(data: &PublicData, base: &str) -> Vec<Entry> {
             }
         }))
         .collect();
-    list.sort_by(|a, b| b.updated.cmp(&a.updated));
+    list.sort_by_key(|e| std::cmp::Reverse(e.updated));
     list.truncate(FEED_LIMIT);
     list
 }

@@ -154,7 +154,7 @@ fn uptime_bar(component: &PublicComponent, now: DateTime<Utc>) -> String {
     for (i, bar) in bars.iter().enumerate() {
         let label = match bar.worst {
             None => "no data".to_string(),
-            Some(worst) if worst == ComponentStatus::Operational => {
+            Some(ComponentStatus::Operational) => {
                 format!("{} uptime", format_uptime(bar.uptime))
             }
             Some(worst) => format!(

@@ -358,3 +358,54 @@ pub async fn for_service(conn: &mut PgConnection, service: &str) -> Result<Vec<U
     .fetch_all(conn)
     .await?)
 }
+
+/// Per environment, what an automatic rollback puts on the status page:
+/// (key, name, `off` | `draft` | `publish`), promotion path first.
+pub async fn rollback_settings(pool: &PgPool) -> Result<Vec<(String, String, String)>, AppError> {
+    Ok(sqlx::query_as(
+        "select key, name, rollback_incident from environment order by promotion_order nulls last, key",
+    )
+    .fetch_all(pool)
+    .await?)
+}
+
+/// Sets what an automatic rollback in `environment` does on the status page.
+pub async fn set_rollback_setting(
+    pool: &PgPool,
+    user: &SessionUser,
+    environment: &str,
+    setting: &str,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    require_status_manager(user)?;
+    if !["off", "draft", "publish"].contains(&setting) {
+        return Err(AppError::field("setting", "Choose off, draft or publish."));
+    }
+    let mut tx = pool.begin().await?;
+    let before: Option<String> =
+        sqlx::query_scalar("select rollback_incident from environment where key = $1 for update")
+            .bind(environment)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let before = before.ok_or(AppError::NotFound)?;
+    sqlx::query("update environment set rollback_incident = $2, updated_at = now() where key = $1")
+        .bind(environment)
+        .bind(setting)
+        .execute(&mut *tx)
+        .await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "environment.rollback_incident",
+            entity_type: "environment",
+            entity_id: Some(environment.to_string()),
+            before: Some(json!({ "rollback_incident": before })),
+            after: Some(json!({ "rollback_incident": setting })),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -400,13 +400,14 @@ pub async fn list(pool: &PgPool, user: &SessionUser) -> Result<MaintenanceList, 
 /// A form filled from a change request with the maintenance flag: its
 /// title, its planned window, and the components of its services.
 pub async fn from_change_request(pool: &PgPool, number: i64) -> Result<MaintenanceInput, AppError> {
-    let row: Option<(String, Option<DateTime<Utc>>, i32, Vec<String>, bool)> = sqlx::query_as(
-        "select title, planned_start, duration_minutes, services, maintenance from change_request where number = $1",
+    type Planned = (String, Option<DateTime<Utc>>, i32, Vec<String>);
+    let row: Option<Planned> = sqlx::query_as(
+        "select title, planned_start, duration_minutes, services from change_request where number = $1",
     )
     .bind(number)
     .fetch_optional(pool)
     .await?;
-    let (title, start, minutes, services, _flag) = row.ok_or(AppError::NotFound)?;
+    let (title, start, minutes, services) = row.ok_or(AppError::NotFound)?;
     let components: Vec<Uuid> = sqlx::query_scalar(
         "select id from status_component where services && $1 order by position",
     )

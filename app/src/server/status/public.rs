@@ -143,7 +143,8 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     )
     .fetch_all(&mut *tx)
     .await?;
-    let interval_rows: Vec<(Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>)> = sqlx::query_as(
+    type IntervalRow = (Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>);
+    let interval_rows: Vec<IntervalRow> = sqlx::query_as(
         "select component_id, status, started_at, ended_at from component_status_interval order by component_id, started_at, id",
     )
     .fetch_all(&mut *tx)

@@ -273,7 +273,17 @@ pub struct Recipient {
 }
 
 pub async fn recipient(conn: &mut PgConnection, id: Uuid) -> Result<Option<Recipient>, AppError> {
-    let row: Option<(Uuid, String, Option<String>, Option<String>, Option<String>, String, bool, bool)> =
+    type Row = (
+        Uuid,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        String,
+        bool,
+        bool,
+    );
+    let row: Option<Row> =
         sqlx::query_as(
             "select id, kind, email, url, secret, unsubscribe_token, confirmed_at is not null, unsubscribed_at is null
              from subscriber where id = $1",

@@ -1,6 +1,9 @@
 //! Components on the public status page (release managers and admins).
 
-use crate::api::status::{list_components, DeleteComponent, SaveComponent, SetComponentStatus};
+use crate::api::status::{
+    list_components, rollback_incident_settings, DeleteComponent, SaveComponent,
+    SetComponentStatus, SetRollbackIncident,
+};
 use crate::domain::status::ComponentStatus;
 use crate::error::AppError;
 use crate::model::status::ComponentInput;
@@ -14,6 +17,11 @@ pub fn ComponentsPage() -> impl IntoView {
     let save = ServerAction::<SaveComponent>::new();
     let remove = ServerAction::<DeleteComponent>::new();
     let set_status = ServerAction::<SetComponentStatus>::new();
+    let set_rollback = ServerAction::<SetRollbackIncident>::new();
+    let settings = Resource::new(
+        move || set_rollback.version().get(),
+        |_| rollback_incident_settings(),
+    );
     let list = Resource::new(
         move || {
             (
@@ -31,11 +39,15 @@ pub fn ComponentsPage() -> impl IntoView {
         }
     });
     let action_error = move || {
-        [remove.value().get(), set_status.value().get()]
-            .into_iter()
-            .flatten()
-            .find_map(|r| r.err())
-            .map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })
+        [
+            remove.value().get(),
+            set_status.value().get(),
+            set_rollback.value().get(),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(|r| r.err())
+        .map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })
     };
     view! {
         <Title text="Status components" />
@@ -105,6 +117,40 @@ pub fn ComponentsPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         }.into_any()
+                    })
+                })}
+            </Suspense>
+        </section>
+        <section class="card">
+            <h2>"Automatic rollbacks"</h2>
+            <p class="muted">"When a rollback trigger rolls a deployment back, open an incident on the service's components: as a draft for a person to publish, published at once, or not at all."</p>
+            <Suspense fallback=|| ()>
+                {move || Suspend::new(async move {
+                    let settings = settings.await?;
+                    Ok::<_, AppError>(view! {
+                        <table class="table" data-testid="rollback-settings">
+                            <thead><tr><th>"Environment"</th><th>"On automatic rollback"</th></tr></thead>
+                            <tbody>
+                                {settings.into_iter().map(|(key, name, setting)| {
+                                    let env = key.clone();
+                                    view! {
+                                        <tr>
+                                            <td>{format!("{name} ({key})")}</td>
+                                            <td>
+                                                <select aria-label=format!("On automatic rollback in {key}") on:change=move |ev| {
+                                                    set_rollback.dispatch(SetRollbackIncident { environment: env.clone(), setting: event_target_value(&ev) });
+                                                }>
+                                                    {[("draft", "Open a draft incident"), ("publish", "Publish an incident"), ("off", "Do nothing")].into_iter().map(|(value, label)| {
+                                                        let selected = value == setting;
+                                                        view! { <option value=value selected=selected>{label}</option> }
+                                                    }).collect_view()}
+                                                </select>
+                                            </td>
+                                        </tr>
+                                    }
+                                }).collect_view()}
+                            </tbody>
+                        </table>
                     })
                 })}
             </Suspense>

@@ -26,7 +26,7 @@ pub fn IncidentListPage() -> impl IntoView {
         to: get("to"),
         page: get("page").parse().unwrap_or(1),
     };
-    let incidents = Resource::new(filter, |f| list_incidents(f));
+    let incidents = Resource::new(filter, list_incidents);
     let components = Resource::new(|| (), |_| list_components());
     let subscribers = Resource::new(|| (), |_| subscriber_count());
     let opening = RwSignal::new(false);

@@ -14,6 +14,7 @@ from generate_series(1, 20) n;
 with days as (
     select c.id, c.position, d
     from status_component c, generate_series(0, 99) d
+    where c.description like 'Benchmark component%'
 ),
 spells as (
     select id, date_trunc('day', now()) - make_interval(days => 99 - d) as day_start,
@@ -37,8 +38,10 @@ order by id, s;
 -- Exactly one open interval per component: close all but the last.
 update component_status_interval i set ended_at = now() - interval '1 second'
 where ended_at is null
+  and component_id in (select id from status_component where description like 'Benchmark component%')
   and exists (select 1 from component_status_interval j where j.component_id = i.component_id and j.started_at > i.started_at);
-delete from component_status_interval where started_at >= now();
+delete from component_status_interval where started_at >= now()
+  and component_id in (select id from status_component where description like 'Benchmark component%');
 
 insert into incident (id, title, impact, status, visibility, published_at, resolved_at, created_at, updated_at)
 select gen_random_uuid(), 'Benchmark incident ' || n, (array['minor', 'major', 'critical'])[1 + n % 3],

@@ -72,7 +72,7 @@ svg.bars{display:block;width:100%;height:34px;margin:8px 0 4px}
 .g{fill:#22c55e}.y{fill:#eab308}.o{fill:#f97316}.r{fill:#ef4444}.bl{fill:#3b82f6}.n{fill:#d4d9e0}
 rect:hover{opacity:.7}
 .legend{display:flex;justify-content:space-between;color:#94a3b8;font-size:12px}
-.update{padding:10px 0;border-top:1px solid #eef2f6}.update:first-child{border-top:0}.update strong{margin-right:6px}
+.update{padding:10px 0;border-top:1px solid #eef2f6}.update:first-child{border-top:0}.update>strong{margin-right:6px}
 .body p{margin:4px 0}.body pre{background:#f1f5f9;padding:8px;overflow:auto}
 .day h4{margin:18px 0 6px;font-size:15px;border-bottom:1px solid #e2e8f0;padding-bottom:4px}
 .muted{color:#64748b}.pager{display:flex;justify-content:space-between;margin:16px 0}

@@ -44,7 +44,8 @@ impl Row {
 pub async fn list(conn: &mut PgConnection) -> Result<Vec<ComponentView>, AppError> {
     sqlx::query_as::<_, Row>(
         "select id, name, description, group_name, position, services, status, updated_at
-         from status_component order by group_name, position, lower(name)",
+         from status_component
+         order by min(position) over (partition by group_name), group_name, position, lower(name)",
     )
     .fetch_all(conn)
     .await?

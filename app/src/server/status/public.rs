@@ -139,7 +139,8 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
         .await?;
     let component_rows: Vec<ComponentRow> = sqlx::query_as(
         "select id, name, description, group_name, position, status, created_at, updated_at
-         from status_component order by group_name, position, lower(name)",
+         from status_component
+         order by min(position) over (partition by group_name), group_name, position, lower(name)",
     )
     .fetch_all(&mut *tx)
     .await?;

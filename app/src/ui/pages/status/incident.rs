@@ -225,10 +225,12 @@ fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl
         .copied()
         .filter(|s| current.can_become(*s))
         .collect::<Vec<_>>();
+    // Forward is the usual move; reopening and repeating the status come after.
     let first = next
         .iter()
         .copied()
-        .find(|s| *s != current)
+        .find(|s| *s != current && s.is_open() == current.is_open())
+        .or_else(|| next.iter().copied().find(|s| *s != current))
         .unwrap_or(current);
     let status = RwSignal::new(first.as_str().to_string());
     let impact = RwSignal::new(String::new());

@@ -127,4 +127,5 @@ for _ in $(seq 1 40); do
 done
 curl -fsS "$url/status" | grep -q 'data-stale="true"' || { echo "no stale note while the database is down"; exit 1; }
 measure "rookery /status (db down)" "$url/status" >>"$results"
+cp "$data/rookery.log" "$ROOT/target/bench/status-rookery.log"
 cat "$results"

@@ -185,6 +185,10 @@ pub struct Config {
         global = true
     )]
     pub mail_from: String,
+    /// Let status-page webhooks reach loopback and private addresses (off:
+    /// anyone may subscribe a webhook, so it must not reach internal hosts).
+    #[arg(long, env = "ROOKERY_WEBHOOKS_TO_PRIVATE_ADDRESSES", global = true)]
+    pub webhooks_to_private_addresses: bool,
 }
 
 impl Config {

@@ -29,6 +29,7 @@ pub fn registry(pool: &PgPool, config: &Config) -> Registry {
                 base_url: config.base_url(),
                 smtp_url: config.smtp_url.clone(),
                 mail_from: config.mail_from.clone(),
+                private_webhooks: config.webhooks_to_private_addresses,
             },
         ),
     );

@@ -485,6 +485,45 @@ async fn the_public_page_follows_a_published_incident_and_answers_conditional_re
         .await
         .unwrap();
     assert_eq!(stale_tag.status(), StatusCode::OK);
+
+    // Browsers asking for gzip get the compressed copy, with its own ETag.
+    let plain = app.client.get(app.url("/status")).send().await.unwrap();
+    let plain_tag = plain.headers()[header::ETAG].to_str().unwrap().to_string();
+    let plain_len = plain.bytes().await.unwrap().len();
+    let gzipped = app
+        .client
+        .get(app.url("/status"))
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gzipped.status(), StatusCode::OK);
+    assert_eq!(gzipped.headers()[header::CONTENT_ENCODING], "gzip");
+    assert!(gzipped.headers()[header::VARY]
+        .to_str()
+        .unwrap()
+        .contains("Accept-Encoding"));
+    let gz_tag = gzipped.headers()[header::ETAG]
+        .to_str()
+        .unwrap()
+        .to_string();
+    assert_ne!(gz_tag, plain_tag);
+    assert!(gz_tag.ends_with("-gz\""), "{gz_tag}");
+    let compressed = gzipped.bytes().await.unwrap();
+    assert_eq!(&compressed[..2], &[0x1f, 0x8b], "not a gzip stream");
+    assert!(
+        compressed.len() < plain_len,
+        "{} >= {plain_len}",
+        compressed.len()
+    );
+    let refused = app
+        .client
+        .get(app.url("/status"))
+        .header(header::ACCEPT_ENCODING, "gzip;q=0")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.headers().get(header::CONTENT_ENCODING).is_none());
 }
 
 // ---------------------------------------------------------------- 3. v2 JSON
@@ -1415,6 +1454,8 @@ async fn subscribers_get_exactly_one_email_and_one_signed_webhook_per_update() {
     let hooks = webhook_receiver(calls.clone()).await;
     let mut config = support::default_config();
     config.smtp_url = Some(format!("smtp://127.0.0.1:{smtp_port}"));
+    // The webhook receiver listens on loopback.
+    config.webhooks_to_private_addresses = true;
     let app = TestApp::spawn_with(config.clone()).await;
     config.public_url = Some(app.address.clone());
     let engine = engine(&app.pool, &config);

@@ -31,6 +31,8 @@ pub struct DeliverySettings {
     /// `smtp://host:25`, `smtp://user:pass@host:587?tls=required`, `smtps://…`.
     pub smtp_url: Option<String>,
     pub mail_from: String,
+    /// Whether webhooks may reach loopback and private addresses.
+    pub private_webhooks: bool,
 }
 
 pub struct Delivery {
@@ -287,6 +289,9 @@ impl Delivery {
                 "created_at": notice.update.created_at,
             },
         });
+        if !self.settings.private_webhooks {
+            check_destination(url).await?;
+        }
         let body = serde_json::to_vec(&payload).map_err(|e| JobError::Fatal(e.to_string()))?;
         let signature = sign(secret, &body).map_err(JobError::Fatal)?;
         let response = self
@@ -309,6 +314,54 @@ impl Delivery {
             )))
         }
     }
+}
+
+/// Whether `ip` is a public address (not loopback, private, link-local,
+/// unspecified, CGNAT or unique-local).
+fn is_public(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || (a == 100 && (64..128).contains(&b)))
+        }
+        std::net::IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some_and(|v4| !is_public(v4.into())))
+        }
+    }
+}
+
+/// Refuses a webhook whose host resolves to an internal address: anyone
+/// may subscribe one, so it must not become a way into the network.
+async fn check_destination(url: &str) -> Result<(), JobError> {
+    let parsed =
+        reqwest::Url::parse(url).map_err(|e| JobError::Fatal(format!("webhook URL: {e}")))?;
+    let host = parsed
+        .host_str()
+        .ok_or_else(|| JobError::Fatal("webhook URL has no host".into()))?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_string();
+    let port = parsed.port_or_known_default().unwrap_or(443);
+    let addresses: Vec<std::net::SocketAddr> = tokio::net::lookup_host((host.as_str(), port))
+        .await
+        .map_err(|e| JobError::Retry(format!("resolving the webhook host: {e}")))?
+        .collect();
+    if addresses.is_empty() || addresses.iter().any(|a| !is_public(a.ip())) {
+        return Err(JobError::Fatal(format!(
+            "the webhook host {host} is not a public address (set ROOKERY_WEBHOOKS_TO_PRIVATE_ADDRESSES to allow it)"
+        )));
+    }
+    Ok(())
 }
 
 fn names(notice: &Notice) -> String {
@@ -444,4 +497,31 @@ pub fn register(registry: &mut Registry, delivery: Arc<Delivery>) {
     registry.add_fn(kinds::MAINTENANCE_TICK, move |cx| {
         maintenance_tick(pool.clone(), cx)
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_public;
+
+    #[test]
+    fn internal_addresses_are_not_public() {
+        for internal in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            assert!(!is_public(internal.parse().unwrap()), "{internal}");
+        }
+        for public in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
 }

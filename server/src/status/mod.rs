@@ -30,12 +30,14 @@ use std::time::Duration;
 pub const CHANNEL: &str = "rookery_status";
 const REFRESH_EVERY: Duration = Duration::from_secs(30);
 
-/// A rendered document with its validators.
+/// A rendered document with its validators, and for the hot main page a
+/// gzip-compressed copy made once per snapshot.
 #[derive(Clone, Debug)]
 pub struct Rendered {
     pub body: Bytes,
     pub etag: String,
     pub last_modified: DateTime<Utc>,
+    pub gzip: Option<Bytes>,
 }
 
 impl Rendered {
@@ -46,7 +48,22 @@ impl Rendered {
             etag: format!("\"{}\"", &hex::encode(digest)[..20]),
             body,
             last_modified,
+            gzip: None,
         }
+    }
+
+    /// Adds the gzip-compressed copy.
+    fn compressed(mut self) -> Self {
+        use flate2::{write::GzEncoder, Compression};
+        use std::io::Write;
+        let mut encoder = GzEncoder::new(
+            Vec::with_capacity(self.body.len() / 8),
+            Compression::default(),
+        );
+        if encoder.write_all(&self.body).is_ok() {
+            self.gzip = encoder.finish().ok().map(Bytes::from);
+        }
+        self
     }
 }
 
@@ -65,10 +82,10 @@ impl Snapshot {
                 stale,
             };
             let rendered = Rendered::new(html::index(&data, &frame), data.loaded_at);
-            // unchanged content keeps its Last-Modified
+            // unchanged content keeps its Last-Modified (and its compressed copy)
             match previous.map(|p| &p.index[stale as usize]) {
                 Some(old) if old.etag == rendered.etag => old.clone(),
-                _ => rendered,
+                _ => rendered.compressed(),
             }
         };
         let index = [render(false), render(true)];

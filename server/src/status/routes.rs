@@ -70,7 +70,30 @@ fn not_modified(headers: &HeaderMap, doc: &Rendered) -> bool {
         .is_some_and(|since| doc.last_modified.timestamp() <= since.timestamp())
 }
 
-fn respond(headers: &HeaderMap, doc: Rendered, content_type: &'static str) -> Response {
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or("").trim();
+            let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
+            name.eq_ignore_ascii_case("gzip") && !refused
+        })
+}
+
+fn respond(headers: &HeaderMap, mut doc: Rendered, content_type: &'static str) -> Response {
+    // The compressed copy is a different representation: its own ETag.
+    let gzip = match doc.gzip.take() {
+        Some(gz) if accepts_gzip(headers) => {
+            doc.etag = format!("{}-gz\"", doc.etag.trim_end_matches('"'));
+            doc.body = gz;
+            true
+        }
+        _ => false,
+    };
     let status = if not_modified(headers, &doc) {
         StatusCode::NOT_MODIFIED
     } else {
@@ -84,6 +107,9 @@ fn respond(headers: &HeaderMap, doc: Rendered, content_type: &'static str) -> Re
         .header(header::VARY, "Accept-Encoding");
     if status == StatusCode::OK {
         builder = builder.header(header::CONTENT_TYPE, content_type);
+        if gzip {
+            builder = builder.header(header::CONTENT_ENCODING, "gzip");
+        }
     }
     let body = if status == StatusCode::OK {
         Body::from(doc.body)

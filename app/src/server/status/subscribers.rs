@@ -78,16 +78,21 @@ pub async fn subscribe_email(
             return Ok(());
         }
         Some((id, false)) => {
-            sqlx::query(
-                "update subscriber set confirm_token_hash = $2, all_components = $3, components = $4 where id = $1",
-            )
-            .bind(id)
-            .bind(hash(&confirm))
-            .bind(components.is_none())
-            .bind(components.clone().unwrap_or_default())
-            .execute(&mut *tx)
-            .await?;
-            id
+            // A new link only when a new mail goes out (at most one per
+            // address every few minutes), so the link already sent stays valid.
+            if queue_confirmation(&mut tx, id, &confirm).await? {
+                sqlx::query(
+                    "update subscriber set confirm_token_hash = $2, all_components = $3, components = $4 where id = $1",
+                )
+                .bind(id)
+                .bind(hash(&confirm))
+                .bind(components.is_none())
+                .bind(components.clone().unwrap_or_default())
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            return Ok(());
         }
         None => {
             let id = Uuid::new_v4();
@@ -119,20 +124,31 @@ pub async fn subscribe_email(
             id
         }
     };
+    queue_confirmation(&mut tx, id, &confirm).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Queues the confirmation mail carrying `token`; false when one was
+/// already queued for this subscriber in the last few minutes.
+async fn queue_confirmation(
+    conn: &mut PgConnection,
+    id: Uuid,
+    token: &str,
+) -> Result<bool, AppError> {
     let bucket = chrono::Utc::now().timestamp() / (CONFIRM_EVERY_MINUTES * 60);
     // The token travels in the job's payload to the mail; only its hash is
     // kept on the subscriber, and finished jobs are pruned.
-    jobs::enqueue(
-        &mut tx,
+    let queued = jobs::enqueue(
+        conn,
         NewJob::new(
             kinds::DELIVER,
-            json!({ "subscriber": id, "confirm": confirm }),
+            json!({ "subscriber": id, "confirm": token }),
         )
         .key(format!("confirm:{id}:{bucket}")),
     )
     .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(queued.is_some())
 }
 
 /// A webhook subscription, live at once.

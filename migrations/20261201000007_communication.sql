@@ -65,7 +65,8 @@ create table incident (
 create unique index incident_number_key on incident (number);
 create index incident_public_idx on incident (visibility, created_at desc);
 create index incident_search_idx on incident using gin (search);
-create index incident_deployment_idx on incident (deployment_id) where deployment_id is not null;
+-- one incident per deployment: an automatic rollback opens at most one
+create unique index incident_deployment_key on incident (deployment_id) where deployment_id is not null;
 
 -- Components an incident affects, with the status it sets each to.
 create table incident_component (
@@ -156,6 +157,8 @@ create table subscriber (
     components uuid[] not null default '{}',
     -- sha256 of the confirmation token; null once confirmed
     confirm_token_hash text,
+    -- when that token was sent; it is good for 7 days
+    confirm_requested_at timestamptz,
     confirmed_at timestamptz,
     -- carried by every message's one-click unsubscribe link
     unsubscribe_token text not null,

@@ -85,6 +85,12 @@ impl Application {
             .await,
         };
         let status = state.status.clone();
+        if config.smtp_url.is_some() && config.public_url.is_none() {
+            tracing::warn!(
+                "ROOKERY_SMTP_URL is set without ROOKERY_PUBLIC_URL: links in subscriber email point at {}",
+                config.base_url()
+            );
+        }
         let failure_window = state.app.auth.failure_window;
         let session_store = PgSessionStore::new(pool.clone());
         let allowed = AllowedOrigins {

@@ -990,7 +990,7 @@ async fn feeds_parse_with_a_standard_parser_and_link_every_entry() {
         .await
         .expect("saving the note");
     assert_eq!(revision, 1);
-    release_notes::set_published(pool, &rm, release, true, None)
+    release_notes::set_published(pool, &rm, release, Some(revision), None)
         .await
         .expect("publishing the note");
     page_until(&app, "/changelog.atom", "the changelog has the note", |b| {

@@ -230,15 +230,20 @@ pub async fn release_note_diff(
     crate::server::status::release_notes::diff(&cx.state.pool, release, from, to).await
 }
 
+/// Publishes `revision` (the one on screen) or, with `publish` false, unpublishes.
 #[server]
-pub async fn publish_release_note(release: Uuid, publish: bool) -> Result<(), AppError> {
+pub async fn publish_release_note(
+    release: Uuid,
+    publish: bool,
+    revision: i32,
+) -> Result<(), AppError> {
     let cx = RequestContext::load().await?;
     let user = cx.require_user().await?;
     crate::server::status::release_notes::set_published(
         &cx.state.pool,
         &user,
         release,
-        publish,
+        publish.then_some(revision),
         cx.request_id.as_deref(),
     )
     .await

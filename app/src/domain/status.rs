@@ -115,6 +115,11 @@ impl IncidentStatus {
         }
     }
 
+    /// The label of a stored status ("" when it is not one).
+    pub fn label_of(stored: &str) -> &'static str {
+        Self::parse(stored).map(Self::label).unwrap_or("")
+    }
+
     /// Still affecting customers.
     pub fn is_open(self) -> bool {
         !matches!(self, IncidentStatus::Resolved | IncidentStatus::Postmortem)
@@ -141,6 +146,11 @@ impl MaintenanceState {
                 | (InProgress, Verifying | Completed)
                 | (Verifying, Completed | InProgress)
         )
+    }
+
+    /// The label of a stored state ("" when it is not one).
+    pub fn label_of(stored: &str) -> &'static str {
+        Self::parse(stored).map(Self::label).unwrap_or("")
     }
 
     /// Components show under maintenance in these states.
@@ -221,27 +231,38 @@ pub struct DayBar {
     pub uptime: Option<f64>,
 }
 
-fn day_start(date: NaiveDate) -> DateTime<Utc> {
+/// Midnight UTC starting `date`.
+pub fn day_start(date: NaiveDate) -> DateTime<Utc> {
     Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-/// One bar per UTC day for the `days` days ending with `now`'s day; the
-/// current day counts up to `now`.
+/// The bar for one UTC day; a day still running counts up to `now`, a
+/// day not begun has no data.
+pub fn day_bar(intervals: &[Interval], date: NaiveDate, now: DateTime<Utc>) -> DayBar {
+    let from = day_start(date);
+    let to = (from + Duration::days(1)).min(now);
+    let spent = if to > from {
+        time_in(intervals, from, to)
+    } else {
+        Vec::new()
+    };
+    DayBar {
+        date,
+        worst: (!spent.is_empty()).then(|| worst(spent.iter().map(|(s, _)| *s))),
+        uptime: if to > from {
+            uptime(intervals, from, to)
+        } else {
+            None
+        },
+    }
+}
+
+/// One bar per UTC day for the `days` days ending with `now`'s day.
 pub fn day_bars(intervals: &[Interval], days: u32, now: DateTime<Utc>) -> Vec<DayBar> {
     let today = now.date_naive();
     (0..days as i64)
         .rev()
-        .map(|back| {
-            let date = today - Duration::days(back);
-            let from = day_start(date);
-            let to = (from + Duration::days(1)).min(now);
-            let spent = time_in(intervals, from, to);
-            DayBar {
-                date,
-                worst: (!spent.is_empty()).then(|| worst(spent.iter().map(|(s, _)| *s))),
-                uptime: uptime(intervals, from, to),
-            }
-        })
+        .map(|back| day_bar(intervals, today - Duration::days(back), now))
         .collect()
 }
 

@@ -50,7 +50,8 @@ pub struct IncidentInput {
 }
 
 /// An update on an incident's timeline; it may change the impact and the
-/// affected components' statuses (components not listed are left as they are).
+/// affected components: a non-empty list replaces them (with the status
+/// each gets), an empty one leaves them as they are.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IncidentUpdateInput {
     pub status: IncidentStatus,

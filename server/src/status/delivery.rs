@@ -22,7 +22,7 @@ use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// How the status page reaches people.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct DeliverySettings {
     /// The page's name in subjects and payloads.
     pub name: String,
@@ -33,6 +33,19 @@ pub struct DeliverySettings {
     pub mail_from: String,
     /// Whether webhooks may reach loopback and private addresses.
     pub private_webhooks: bool,
+}
+
+impl std::fmt::Debug for DeliverySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // the SMTP URL may carry a password
+        f.debug_struct("DeliverySettings")
+            .field("name", &self.name)
+            .field("base_url", &self.base_url)
+            .field("smtp_url", &self.smtp_url.as_ref().map(|_| "<redacted>"))
+            .field("mail_from", &self.mail_from)
+            .field("private_webhooks", &self.private_webhooks)
+            .finish()
+    }
 }
 
 pub struct Delivery {
@@ -66,12 +79,7 @@ impl Delivery {
                 None
             }
         };
-        let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(10))
-            .redirect(reqwest::redirect::Policy::none())
-            .user_agent("Rookery-Status/1")
-            .build()
-            .unwrap_or_default();
+        let http = webhook_client(None);
         Arc::new(Self {
             pool,
             settings,
@@ -200,17 +208,13 @@ impl Delivery {
         match &notice.subject {
             Subject::Incident(i) => (
                 i.title.clone(),
-                IncidentStatus::parse(&notice.update.status)
-                    .map(|s| s.label().to_string())
-                    .unwrap_or_default(),
+                IncidentStatus::label_of(&notice.update.status).to_string(),
                 format!("{base}/status/incidents/{}", i.id),
                 names(notice),
             ),
             Subject::Maintenance(m) => (
                 format!("Maintenance: {}", m.title),
-                MaintenanceState::parse(&notice.update.status)
-                    .map(|s| s.label().to_string())
-                    .unwrap_or_default(),
+                MaintenanceState::label_of(&notice.update.status).to_string(),
                 format!("{base}/status/maintenance/{}", m.id),
                 names(notice),
             ),
@@ -289,13 +293,17 @@ impl Delivery {
                 "created_at": notice.update.created_at,
             },
         });
-        if !self.settings.private_webhooks {
-            check_destination(url).await?;
-        }
+        let pinned;
+        let http = if self.settings.private_webhooks {
+            &self.http
+        } else {
+            let (host, address) = check_destination(url).await?;
+            pinned = webhook_client(Some((&host, address)));
+            &pinned
+        };
         let body = serde_json::to_vec(&payload).map_err(|e| JobError::Fatal(e.to_string()))?;
         let signature = sign(secret, &body).map_err(JobError::Fatal)?;
-        let response = self
-            .http
+        let response = http
             .post(url)
             .header("content-type", "application/json")
             .header("x-rookery-signature", signature)
@@ -327,22 +335,39 @@ fn is_public(ip: std::net::IpAddr) -> bool {
                 || v4.is_link_local()
                 || v4.is_unspecified()
                 || v4.is_broadcast()
-                || (a == 100 && (64..128).contains(&b)))
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 240)
         }
         std::net::IpAddr::V6(v6) => {
-            let first = v6.segments()[0];
+            let s = v6.segments();
+            // ::a.b.c.d (IPv4-compatible) and 64:ff9b::/96 (NAT64) carry an IPv4 address
+            let embedded = (s[..6] == [0; 6] || s[..6] == [0x64, 0xff9b, 0, 0, 0, 0]).then(|| {
+                std::net::Ipv4Addr::new(
+                    (s[6] >> 8) as u8,
+                    s[6] as u8,
+                    (s[7] >> 8) as u8,
+                    s[7] as u8,
+                )
+            });
             !(v6.is_loopback()
                 || v6.is_unspecified()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || v6.to_ipv4_mapped().is_some_and(|v4| !is_public(v4.into())))
+                || v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00
+                || (s[0] & 0xffc0) == 0xfe80
+                || v6.to_ipv4_mapped().is_some_and(|v4| !is_public(v4.into()))
+                || embedded.is_some_and(|v4| !is_public(v4.into())))
         }
     }
 }
 
 /// Refuses a webhook whose host resolves to an internal address: anyone
-/// may subscribe one, so it must not become a way into the network.
-async fn check_destination(url: &str) -> Result<(), JobError> {
+/// may subscribe one, so it must not become a way into the network. Returns
+/// the host and the checked address the request must go to (so a second DNS
+/// answer cannot point it elsewhere).
+async fn check_destination(url: &str) -> Result<(String, std::net::SocketAddr), JobError> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| JobError::Fatal(format!("webhook URL: {e}")))?;
     let host = parsed
@@ -356,12 +381,24 @@ async fn check_destination(url: &str) -> Result<(), JobError> {
         .await
         .map_err(|e| JobError::Retry(format!("resolving the webhook host: {e}")))?
         .collect();
-    if addresses.is_empty() || addresses.iter().any(|a| !is_public(a.ip())) {
-        return Err(JobError::Fatal(format!(
+    match addresses.first() {
+        Some(first) if addresses.iter().all(|a| is_public(a.ip())) => Ok((host, *first)),
+        _ => Err(JobError::Fatal(format!(
             "the webhook host {host} is not a public address (set ROOKERY_WEBHOOKS_TO_PRIVATE_ADDRESSES to allow it)"
-        )));
+        ))),
     }
-    Ok(())
+}
+
+/// The client webhooks are sent with; `pin` sends a host to one address.
+fn webhook_client(pin: Option<(&str, std::net::SocketAddr)>) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("Rookery-Status/1");
+    if let Some((host, address)) = pin {
+        builder = builder.resolve(host, address);
+    }
+    builder.build().unwrap_or_default()
 }
 
 fn names(notice: &Notice) -> String {
@@ -517,6 +554,12 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "198.18.0.1",
+            "224.0.0.1",
+            "240.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "ff02::1",
         ] {
             assert!(!is_public(internal.parse().unwrap()), "{internal}");
         }

@@ -55,11 +55,7 @@ fn entries(data: &PublicData, base: &str) -> Vec<Entry> {
                 .map(|u| u.created_at)
                 .unwrap_or(i.updated_at)
                 .max(i.published_at),
-            html: timeline_html(&i.updates, |s| {
-                IncidentStatus::parse(s)
-                    .map(|s| s.label().to_string())
-                    .unwrap_or_default()
-            }),
+            html: timeline_html(&i.updates, |s| IncidentStatus::label_of(s).to_string()),
         })
         .chain(data.maintenances.iter().map(|m| {
             Entry {
@@ -76,11 +72,7 @@ fn entries(data: &PublicData, base: &str) -> Vec<Entry> {
                     "<p>Scheduled {} → {} UTC</p>{}",
                     m.starts_at.format("%b %-d, %Y %H:%M"),
                     m.ends_at.format("%b %-d, %Y %H:%M"),
-                    timeline_html(&m.updates, |s| {
-                        MaintenanceState::parse(s)
-                            .map(|s| s.label().to_string())
-                            .unwrap_or_default()
-                    })
+                    timeline_html(&m.updates, |s| MaintenanceState::label_of(s).to_string())
                 ),
             }
         }))

@@ -197,15 +197,11 @@ fn latest_update_html(update: Option<&PublicUpdate>, label: impl Fn(&str) -> Str
 }
 
 fn incident_label(status: &str) -> String {
-    IncidentStatus::parse(status)
-        .map(|s| s.label().to_string())
-        .unwrap_or_default()
+    IncidentStatus::label_of(status).to_string()
 }
 
 fn maintenance_label(status: &str) -> String {
-    MaintenanceState::parse(status)
-        .map(|s| s.label().to_string())
-        .unwrap_or_default()
+    MaintenanceState::label_of(status).to_string()
 }
 
 fn component_names(data: &PublicData, ids: impl Iterator<Item = uuid::Uuid>) -> String {
@@ -558,20 +554,11 @@ pub fn component_uptime(
         }
         let mut date = start;
         while date < end {
-            let day_from = Utc.from_utc_datetime(&date.and_hms_opt(0, 0, 0).unwrap_or_default());
-            let (class, label) = if day_from >= now {
+            let (class, label) = if status::day_start(date) >= now {
                 ("n", "future".to_string())
             } else {
-                let bars = day_bars(
-                    &component.intervals,
-                    1,
-                    (day_from + Duration::days(1) - Duration::seconds(1)).min(now),
-                );
-                let bar = bars.first();
-                (
-                    bar_class(bar.and_then(|b| b.worst)),
-                    format_uptime(bar.and_then(|b| b.uptime)),
-                )
+                let bar = status::day_bar(&component.intervals, date, now);
+                (bar_class(bar.worst), format_uptime(bar.uptime))
             };
             let _ = write!(
                 out,
@@ -676,7 +663,13 @@ pub fn subscribe_form(
 }
 
 /// A short page with a message and optionally one button (a POST form).
-pub fn message(frame: &Frame, title: &str, text: &str, button: Option<(&str, &str)>) -> String {
+/// `body_html` is inserted as HTML: escape anything that came from outside.
+pub fn message(
+    frame: &Frame,
+    title: &str,
+    body_html: &str,
+    button: Option<(&str, &str)>,
+) -> String {
     let button = button
         .map(|(action, label)| {
             format!(
@@ -689,7 +682,7 @@ pub fn message(frame: &Frame, title: &str, text: &str, button: Option<(&str, &st
     let out = format!(
         "<section class=\"card\"><h2>{}</h2><div class=\"notice\"><p>{}</p>{button}<p><a href=\"/status\">← Current status</a></p></div></section>",
         esc(title),
-        text
+        body_html
     );
     page(frame, title, &out)
 }

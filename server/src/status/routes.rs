@@ -8,13 +8,14 @@ use app::error::AppError;
 use app::server::status::subscribers;
 use app::server::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{Path, Query, State};
+use axum::extract::{ConnectInfo, Path, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
+use std::net::SocketAddr;
 use uuid::Uuid;
 
 /// Browsers and proxies may reuse a page for this long; `stale-if-error`
@@ -425,10 +426,27 @@ async fn subscribe_form(State(page): State<StatusPage>) -> Response {
 }
 
 /// The sign-up forms post here (`kind` = email | webhook; `component` may repeat).
-async fn subscribe(State(page): State<StatusPage>, body: Bytes) -> Response {
+async fn subscribe(
+    State(page): State<StatusPage>,
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
     let Some(snapshot) = page.snapshot() else {
         return unavailable();
     };
+    let client =
+        app::server::state::client_ip(&headers, Some(peer.ip()), app.auth.trust_forwarded_for);
+    if !page.allow_signup(&client) {
+        let body = html::message(
+            &frame(&page, snapshot.data.loaded_at),
+            "Too many sign-ups",
+            "Too many subscriptions were requested from your address. Try again in an hour.",
+            None,
+        );
+        return html_response(StatusCode::TOO_MANY_REQUESTS, body);
+    }
     let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&body).unwrap_or_default();
     let field = |name: &str| {
         fields

@@ -277,14 +277,17 @@ pub async fn set_status(
             .bind(status.as_str())
             .execute(&mut *conn)
             .await?;
+        // The wall clock, not the transaction's start: a long transaction
+        // (an automatic rollback) may get here after a newer one committed,
+        // and an interval never ends before it starts.
         sqlx::query(
-            "update component_status_interval set ended_at = now() where component_id = $1 and ended_at is null",
-        )
-        .bind(id)
-        .execute(&mut *conn)
-        .await?;
-        sqlx::query(
-            "insert into component_status_interval (component_id, status, started_at) values ($1, $2, now())",
+            "with closed as (
+                 update component_status_interval set ended_at = greatest(clock_timestamp(), started_at)
+                 where component_id = $1 and ended_at is null
+                 returning ended_at
+             )
+             insert into component_status_interval (component_id, status, started_at)
+             select $1, $2, coalesce((select max(ended_at) from closed), clock_timestamp())",
         )
         .bind(id)
         .bind(status.as_str())
@@ -301,6 +304,16 @@ pub async fn recompute(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), AppE
     if ids.is_empty() {
         return Ok(());
     }
+    let mut sorted = ids.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    // Lock the components first, in a fixed order: a concurrent change to
+    // the same components waits here, and the reads below then see what it
+    // committed (read committed), so neither writes a status from stale data.
+    sqlx::query("select id from status_component where id = any($1) order by id for update")
+        .bind(&sorted)
+        .execute(&mut *conn)
+        .await?;
     let open: Vec<&str> = IncidentStatus::ALL
         .iter()
         .filter(|s| s.is_open())
@@ -336,10 +349,6 @@ pub async fn recompute(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), AppE
             .or_default()
             .push(stored(&status, ComponentStatus::parse)?);
     }
-    let mut sorted = ids.to_vec();
-    // a fixed order, so concurrent recomputations lock rows the same way
-    sorted.sort();
-    sorted.dedup();
     for id in sorted {
         let status = effective_status(
             by_component.remove(&id).unwrap_or_default(),

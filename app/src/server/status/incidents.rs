@@ -78,29 +78,26 @@ async fn insert_update(
     Ok(id)
 }
 
-/// Sets the statuses an incident gives its components (adding any new one).
+/// Makes `choices` the components the incident affects, with the status
+/// each gets (a component chosen twice: the last choice wins). Returns every
+/// component whose status may change: the chosen ones and those dropped.
 async fn set_components(
     conn: &mut PgConnection,
     incident: Uuid,
     choices: &[ComponentChoice],
 ) -> Result<Vec<Uuid>, AppError> {
-    let ids: Vec<Uuid> = choices.iter().map(|c| c.id).collect();
-    let statuses: Vec<&str> = choices.iter().map(|c| c.status.as_str()).collect();
-    let known: i64 = sqlx::query_scalar("select count(*) from status_component where id = any($1)")
-        .bind(&ids)
-        .fetch_one(&mut *conn)
-        .await?;
-    if known as usize != {
-        let mut unique = ids.clone();
-        unique.sort();
-        unique.dedup();
-        unique.len()
-    } {
-        return Err(AppError::field(
-            "components",
-            "Choose components that exist.",
-        ));
-    }
+    let latest: BTreeMap<Uuid, ComponentStatus> =
+        choices.iter().map(|c| (c.id, c.status)).collect();
+    let mut ids =
+        super::existing_components(conn, &latest.keys().copied().collect::<Vec<_>>()).await?;
+    let statuses: Vec<&str> = ids.iter().map(|id| latest[id].as_str()).collect();
+    let dropped: Vec<Uuid> = sqlx::query_scalar(
+        "delete from incident_component where incident_id = $1 and component_id <> all($2) returning component_id",
+    )
+    .bind(incident)
+    .bind(&ids)
+    .fetch_all(&mut *conn)
+    .await?;
     sqlx::query(
         "insert into incident_component (incident_id, component_id, status)
          select $1, c, s from unnest($2::uuid[], $3::text[]) as t(c, s)
@@ -111,6 +108,7 @@ async fn set_components(
     .bind(&statuses)
     .execute(conn)
     .await?;
+    ids.extend(dropped);
     Ok(ids)
 }
 
@@ -213,8 +211,15 @@ pub async fn post_update(
     check_text(None, &input.body)?;
     let mut tx = pool.begin().await?;
     let locked = lock(&mut tx, id).await?;
-    if locked.visibility == "discarded" {
-        return Err(AppError::Conflict("This draft was discarded.".into()));
+    match locked.visibility.as_str() {
+        "discarded" => return Err(AppError::Conflict("This draft was discarded.".into())),
+        "draft" => {
+            return Err(AppError::Conflict(
+                "Publish or discard the draft first; its first update is edited when publishing."
+                    .into(),
+            ))
+        }
+        _ => {}
     }
     if !locked.status.can_become(input.status) {
         return Err(AppError::field(
@@ -226,7 +231,12 @@ pub async fn post_update(
             ),
         ));
     }
-    let mut touched = set_components(&mut tx, id, &input.components).await?;
+    // No components listed: they stay as they are.
+    let mut touched = if input.components.is_empty() {
+        Vec::new()
+    } else {
+        set_components(&mut tx, id, &input.components).await?
+    };
     let update = insert_update(&mut tx, id, input.status, &input.body, Some(user)).await?;
     sqlx::query(
         "update incident set status = $2, impact = coalesce($3, impact), updated_at = now(),
@@ -238,12 +248,9 @@ pub async fn post_update(
     .bind(input.impact.map(|i| i.as_str()))
     .execute(&mut *tx)
     .await?;
-    let published = locked.visibility == "published";
-    if published {
-        touched.extend(affected(&mut tx, id).await?);
-        components::recompute(&mut tx, &touched).await?;
-        announce(&mut tx, update).await?;
-    }
+    touched.extend(affected(&mut tx, id).await?);
+    components::recompute(&mut tx, &touched).await?;
+    announce(&mut tx, update).await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -283,7 +290,7 @@ pub async fn publish(
             locked.visibility
         )));
     }
-    set_components(&mut tx, id, &input.components).await?;
+    let touched = set_components(&mut tx, id, &input.components).await?;
     sqlx::query(
         "update incident set title = $2, impact = $3, visibility = 'published', published_at = now(), updated_at = now()
          where id = $1",
@@ -313,8 +320,7 @@ pub async fn publish(
         }
         None => insert_update(&mut tx, id, locked.status, &input.body, Some(user)).await?,
     };
-    let ids = affected(&mut tx, id).await?;
-    components::recompute(&mut tx, &ids).await?;
+    components::recompute(&mut tx, &touched).await?;
     announce(&mut tx, update).await?;
     audit::record(
         &mut tx,
@@ -392,14 +398,6 @@ pub async fn open_for_rollback(
     if setting == "off" {
         return Ok(None);
     }
-    let existing: Option<Uuid> =
-        sqlx::query_scalar("select id from incident where deployment_id = $1")
-            .bind(deployment)
-            .fetch_optional(&mut *conn)
-            .await?;
-    if existing.is_some() {
-        return Ok(existing);
-    }
     let ids = components::for_service(conn, &service).await?;
     let names: Vec<String> = sqlx::query_scalar(
         "select name from status_component where id = any($1) order by position, name",
@@ -413,18 +411,23 @@ pub async fn open_for_rollback(
         names.join(", ")
     };
     let publish = setting == "publish";
-    let id = Uuid::new_v4();
-    sqlx::query(
+    // One incident per deployment (a unique index says so).
+    let id: Option<Uuid> = sqlx::query_scalar(
         "insert into incident (id, title, impact, status, visibility, deployment_id, release_id, automated, published_at)
-         values ($1, $2, 'minor', 'investigating', $3, $4, $5, true, case when $3 = 'published' then now() end)",
+         values ($1, $2, 'minor', 'investigating', $3, $4, $5, true, case when $3 = 'published' then now() end)
+         on conflict (deployment_id) where deployment_id is not null do nothing
+         returning id",
     )
-    .bind(id)
+    .bind(Uuid::new_v4())
     .bind(format!("Degraded service: {subject}"))
     .bind(if publish { "published" } else { "draft" })
     .bind(deployment)
     .bind(release)
-    .execute(&mut *conn)
+    .fetch_optional(&mut *conn)
     .await?;
+    let Some(id) = id else {
+        return Ok(None);
+    };
     let choices: Vec<ComponentChoice> = ids
         .iter()
         .map(|c| ComponentChoice {
@@ -679,11 +682,7 @@ pub async fn detail(
                 })
             })
             .collect::<Result<_, AppError>>()?,
-        updates: timeline(updates, |s| {
-            IncidentStatus::parse(s)
-                .map(|s| s.label().to_string())
-                .unwrap_or_default()
-        }),
+        updates: timeline(updates, |s| IncidentStatus::label_of(s).to_string()),
         deployments: deployments
             .into_iter()
             .map(

@@ -141,16 +141,7 @@ pub async fn create(
         ),
         None => None,
     };
-    let known: i64 = sqlx::query_scalar("select count(*) from status_component where id = any($1)")
-        .bind(&input.components)
-        .fetch_one(&mut *tx)
-        .await?;
-    if known == 0 || (known as usize) < input.components.len() {
-        return Err(AppError::field(
-            "components",
-            "Choose components that exist.",
-        ));
-    }
+    let components = super::existing_components(&mut tx, &input.components).await?;
     let id = Uuid::new_v4();
     sqlx::query(
         "insert into maintenance (id, title, description, starts_at, ends_at, change_request_id, created_by)
@@ -169,7 +160,7 @@ pub async fn create(
         "insert into maintenance_component (maintenance_id, component_id) select $1, unnest($2::uuid[]) on conflict do nothing",
     )
     .bind(id)
-    .bind(&input.components)
+    .bind(&components)
     .execute(&mut *tx)
     .await?;
     let body = if input.description.trim().is_empty() {
@@ -314,7 +305,11 @@ pub async fn tick(pool: &PgPool, id: Uuid) -> Result<Option<MaintenanceState>, A
         Err(AppError::NotFound) => return Ok(None),
         Err(e) => return Err(e),
     };
-    let Some(to) = from.by_time(Utc::now(), starts, ends) else {
+    // The database's clock, the one the job was scheduled and claimed by.
+    let now: DateTime<Utc> = sqlx::query_scalar("select clock_timestamp()")
+        .fetch_one(&mut *tx)
+        .await?;
+    let Some(to) = from.by_time(now, starts, ends) else {
         return Ok(None);
     };
     move_to(&mut tx, id, from, to, default_message(to), None, None).await?;
@@ -374,11 +369,7 @@ pub async fn list(pool: &PgPool, user: &SessionUser) -> Result<MaintenanceList, 
                     .filter(|c| c.0 == r.id)
                     .map(|c| (c.1, c.2.clone()))
                     .collect(),
-                updates: timeline(mine, |s| {
-                    MaintenanceState::parse(s)
-                        .map(|s| s.label().to_string())
-                        .unwrap_or_default()
-                }),
+                updates: timeline(mine, |s| MaintenanceState::label_of(s).to_string()),
                 description_html: markdown::render(&r.description),
                 id: r.id,
                 number: r.number,

@@ -51,6 +51,28 @@ pub fn require_incident_poster(user: &SessionUser) -> Result<(), AppError> {
     }
 }
 
+/// `ids` without repeats, once every one names a component; else a field
+/// error on `components`.
+pub(crate) async fn existing_components(
+    conn: &mut sqlx::PgConnection,
+    ids: &[uuid::Uuid],
+) -> Result<Vec<uuid::Uuid>, AppError> {
+    let mut unique = ids.to_vec();
+    unique.sort();
+    unique.dedup();
+    let known: i64 = sqlx::query_scalar("select count(*) from status_component where id = any($1)")
+        .bind(&unique)
+        .fetch_one(conn)
+        .await?;
+    if known as usize != unique.len() {
+        return Err(AppError::field(
+            "components",
+            "Choose components that exist.",
+        ));
+    }
+    Ok(unique)
+}
+
 /// A stored vocabulary value, or an internal error naming what did not parse.
 pub(crate) fn stored<T>(
     text: &str,

@@ -212,15 +212,17 @@ pub async fn save(
     Ok(revision)
 }
 
-/// Publishes the latest revision on the changelog (or takes the note off).
+/// Publishes `revision` on the changelog — the one the release manager
+/// read, which must still be the latest — or, with `None`, takes the note off.
 #[tracing::instrument(skip_all, fields(user = %user.id, release = %release), err(Debug))]
 pub async fn set_published(
     pool: &PgPool,
     user: &SessionUser,
     release: Uuid,
-    publish: bool,
+    revision: Option<i32>,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
+    let publish = revision.is_some();
     if !may_publish(user) {
         return Err(AppError::NotPermitted(
             "Only release managers and administrators publish release notes.".into(),
@@ -238,7 +240,12 @@ pub async fn set_published(
             "Save the note before publishing it.".into(),
         ));
     };
-    if publish {
+    if let Some(revision) = revision {
+        if revision != latest {
+            return Err(AppError::Conflict(format!(
+                "Revision {latest} was saved after the one you read ({revision}). Reload and check it before publishing."
+            )));
+        }
         let sections = sections_at(&mut tx, release, latest)
             .await?
             .unwrap_or_default();
@@ -246,7 +253,8 @@ pub async fn set_published(
             return Err(AppError::Conflict("The note is empty.".into()));
         }
         sqlx::query(
-            "update release_note set published_revision = $2, published_at = now(), published_by = $3, updated_at = now()
+            // A correction keeps the note's place on the changelog.
+            "update release_note set published_revision = $2, published_at = coalesce(published_at, now()), published_by = $3, updated_at = now()
              where release_id = $1",
         )
         .bind(release)

@@ -36,17 +36,8 @@ async fn check_components(pool: &PgPool, components: &Option<Vec<Uuid>>) -> Resu
                 "Choose at least one component, or all.",
             ));
         }
-        let known: i64 =
-            sqlx::query_scalar("select count(*) from status_component where id = any($1)")
-                .bind(ids)
-                .fetch_one(pool)
-                .await?;
-        if (known as usize) < ids.len() {
-            return Err(AppError::field(
-                "components",
-                "Choose components that exist.",
-            ));
-        }
+        let mut conn = pool.acquire().await?;
+        super::existing_components(&mut conn, ids).await?;
     }
     Ok(())
 }
@@ -82,7 +73,8 @@ pub async fn subscribe_email(
             // address every few minutes), so the link already sent stays valid.
             if queue_confirmation(&mut tx, id, &confirm).await? {
                 sqlx::query(
-                    "update subscriber set confirm_token_hash = $2, all_components = $3, components = $4 where id = $1",
+                    "update subscriber set confirm_token_hash = $2, confirm_requested_at = now(), all_components = $3, components = $4
+                     where id = $1",
                 )
                 .bind(id)
                 .bind(hash(&confirm))
@@ -95,19 +87,27 @@ pub async fn subscribe_email(
             return Ok(());
         }
         None => {
-            let id = Uuid::new_v4();
-            sqlx::query(
-                "insert into subscriber (id, kind, email, all_components, components, confirm_token_hash, unsubscribe_token)
-                 values ($1, 'email', $2, $3, $4, $5, $6)",
+            // A sign-up for the same address at the same moment wins the
+            // unique index; this one then has nothing left to do.
+            let id: Option<Uuid> = sqlx::query_scalar(
+                "insert into subscriber (id, kind, email, all_components, components, confirm_token_hash,
+                                         confirm_requested_at, unsubscribe_token)
+                 values ($1, 'email', $2, $3, $4, $5, now(), $6)
+                 on conflict (lower(email)) where kind = 'email' and unsubscribed_at is null do nothing
+                 returning id",
             )
-            .bind(id)
+            .bind(Uuid::new_v4())
             .bind(email.as_str())
             .bind(components.is_none())
             .bind(components.clone().unwrap_or_default())
             .bind(hash(&confirm))
             .bind(token())
-            .execute(&mut *tx)
+            .fetch_optional(&mut *tx)
             .await?;
+            let Some(id) = id else {
+                tx.commit().await?;
+                return Ok(());
+            };
             audit::record(
                 &mut tx,
                 AuditEntry {
@@ -151,8 +151,8 @@ async fn queue_confirmation(
     Ok(queued.is_some())
 }
 
-/// A webhook subscription, live at once.
-#[derive(Clone, Debug)]
+/// A webhook subscription, live at once. Not `Debug`: it holds the secret.
+#[derive(Clone)]
 pub struct WebhookSubscription {
     pub id: Uuid,
     /// The HMAC-SHA256 key; shown once.
@@ -219,7 +219,9 @@ pub async fn confirm(pool: &PgPool, token: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let id: Option<Uuid> = sqlx::query_scalar(
         "update subscriber set confirmed_at = now(), confirm_token_hash = null
-         where confirm_token_hash = $1 and unsubscribed_at is null returning id",
+         where confirm_token_hash = $1 and unsubscribed_at is null
+           and confirm_requested_at > now() - interval '7 days'
+         returning id",
     )
     .bind(hash(token.trim()))
     .fetch_optional(&mut *tx)
@@ -276,7 +278,8 @@ pub async fn unsubscribe(pool: &PgPool, token: &str) -> Result<(), AppError> {
 }
 
 /// How a subscriber is reached.
-#[derive(Clone, Debug)]
+/// Not `Debug`: it holds the webhook secret.
+#[derive(Clone)]
 pub struct Recipient {
     pub id: Uuid,
     pub kind: String,

@@ -91,9 +91,9 @@ fn Editor(
                 {can_edit.then(|| view! { <button type="button" class="btn btn-ghost" data-testid="generate-draft" on:click=move |_| { drafting.dispatch(()); }>"Generate draft"</button> })}
                 {can_edit.then(|| view! { <button type="button" class="btn btn-primary" data-testid="save-note" on:click=move |_| { save.dispatch(SaveReleaseNote { release, base, sections: sections.get_untracked() }); }>"Save revision"</button> })}
                 {n.can_publish.then(|| if published.is_some() {
-                    view! { <button type="button" class="btn btn-danger" on:click=move |_| { publish.dispatch(PublishReleaseNote { release, publish: false }); }>"Unpublish"</button> }.into_any()
+                    view! { <button type="button" class="btn btn-danger" on:click=move |_| { publish.dispatch(PublishReleaseNote { release, publish: false, revision: base }); }>"Unpublish"</button> }.into_any()
                 } else {
-                    view! { <button type="button" class="btn btn-primary" data-testid="publish-note" disabled=base == 0 on:click=move |_| { publish.dispatch(PublishReleaseNote { release, publish: true }); }>"Publish"</button> }.into_any()
+                    view! { <button type="button" class="btn btn-primary" data-testid="publish-note" disabled=base == 0 on:click=move |_| { publish.dispatch(PublishReleaseNote { release, publish: true, revision: base }); }>"Publish"</button> }.into_any()
                 })}
             </div>
         </header>

@@ -1746,3 +1746,163 @@ async fn the_public_page_answers_from_memory_with_a_stale_note_while_the_databas
     assert!(badge.contains("<svg"));
     drop(own);
 }
+
+// ---------------------------------------------------------------- 7. review fixes
+
+#[tokio::test]
+async fn publishing_a_draft_without_a_component_leaves_it_operational_and_drafts_take_no_updates() {
+    let app = TestApp::spawn().await;
+    let pool = &app.pool;
+    let rm = manager(&app).await;
+    let api = component(pool, &rm, "API", "").await;
+    let web = component(pool, &rm, "Web", "").await;
+    let draft = open_incident(
+        pool,
+        &rm,
+        "Slow API",
+        Impact::Minor,
+        &[
+            (api, ComponentStatus::DegradedPerformance),
+            (web, ComponentStatus::DegradedPerformance),
+        ],
+        false,
+    )
+    .await;
+
+    // A draft takes no updates: its first one is edited when publishing.
+    let refused = incidents::post_update(
+        pool,
+        &rm,
+        draft,
+        &update_input(IncidentStatus::Identified, "Found it."),
+        None,
+    )
+    .await;
+    assert!(matches!(refused, Err(AppError::Conflict(_))), "{refused:?}");
+
+    // Web is unticked before publishing: only API is affected.
+    let publish = PublishIncident {
+        title: "Slow API responses".into(),
+        impact: Impact::Minor,
+        body: "Requests to the API are slow.".into(),
+        components: affects(&[
+            (api, ComponentStatus::PartialOutage),
+            (api, ComponentStatus::DegradedPerformance),
+        ]),
+    };
+    incidents::publish(pool, &rm, draft, &publish, None)
+        .await
+        .expect("publishing");
+    assert_eq!(component_status(pool, api).await, "degraded_performance");
+    assert_eq!(component_status(pool, web).await, "operational");
+    let affected: Vec<Uuid> =
+        sqlx::query_scalar("select component_id from incident_component where incident_id = $1")
+            .bind(draft)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+    assert_eq!(affected, vec![api]);
+}
+
+#[tokio::test]
+async fn a_release_note_is_published_only_at_the_revision_read_and_keeps_its_date() {
+    let app = TestApp::spawn().await;
+    let pool = &app.pool;
+    let rm = manager(&app).await;
+    let release = release(pool, rm.id).await;
+    let first = NoteSections {
+        features: "- Bulk export".into(),
+        ..NoteSections::default()
+    };
+    let one = release_notes::save(pool, &rm, release, 0, &first, None)
+        .await
+        .unwrap();
+    let second = NoteSections {
+        features: "- Bulk export\n- Faster search".into(),
+        ..NoteSections::default()
+    };
+    let two = release_notes::save(pool, &rm, release, one, &second, None)
+        .await
+        .unwrap();
+    assert_eq!((one, two), (1, 2));
+    // Saving on top of an old revision is a conflict, not an overwrite.
+    let stale_save = release_notes::save(pool, &rm, release, one, &first, None).await;
+    assert!(
+        matches!(stale_save, Err(AppError::Conflict(_))),
+        "{stale_save:?}"
+    );
+
+    // The release manager read revision 1; revision 2 arrived since.
+    let stale = release_notes::set_published(pool, &rm, release, Some(one), None).await;
+    assert!(matches!(stale, Err(AppError::Conflict(_))), "{stale:?}");
+    release_notes::set_published(pool, &rm, release, Some(two), None)
+        .await
+        .unwrap();
+    let published_at = |pool: PgPool| async move {
+        sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+            "select published_at from release_note where release_id = $1",
+        )
+        .bind(release)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    };
+    let first_date = published_at(pool.clone()).await.expect("published");
+
+    // A correction is republished in place.
+    let three = release_notes::save(pool, &rm, release, two, &first, None)
+        .await
+        .unwrap();
+    release_notes::set_published(pool, &rm, release, Some(three), None)
+        .await
+        .unwrap();
+    assert_eq!(published_at(pool.clone()).await, Some(first_date));
+    let revision: Option<i32> =
+        sqlx::query_scalar("select published_revision from release_note where release_id = $1")
+            .bind(release)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    assert_eq!(revision, Some(3));
+
+    // Unpublishing takes it off; an engineer may not publish.
+    release_notes::set_published(pool, &rm, release, None, None)
+        .await
+        .unwrap();
+    assert_eq!(published_at(pool.clone()).await, None);
+    let engineer =
+        SessionUser::try_from(app.create_user("eve@example.com", &["engineer"]).await).unwrap();
+    let refused = release_notes::set_published(pool, &engineer, release, Some(three), None).await;
+    assert!(
+        matches!(refused, Err(AppError::NotPermitted(_))),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn one_address_may_sign_up_ten_times_an_hour() {
+    let app = TestApp::spawn().await;
+    let mut statuses = Vec::new();
+    for n in 0..11 {
+        let response = app
+            .client
+            .post(app.url("/status/subscribe"))
+            .header("origin", &app.address)
+            .form(&[
+                ("kind", "webhook"),
+                ("url", &format!("https://example.com/hook/{n}")),
+            ])
+            .send()
+            .await
+            .unwrap();
+        statuses.push(response.status().as_u16());
+    }
+    assert_eq!(&statuses[..10], &[201; 10], "{statuses:?}");
+    assert_eq!(statuses[10], 429, "{statuses:?}");
+    let webhooks: i64 =
+        sqlx::query_scalar("select count(*) from subscriber where kind = 'webhook'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(webhooks, 10);
+}

@@ -67,6 +67,9 @@ size=$(wc -c <"$data/status.html")
 
 mkdir -p "$data/nginx/html" "$data/nginx/tmp"
 cp "$data/status.html" "$data/nginx/html/status.html"
+# Browsers ask for gzip: nginx serves a copy compressed ahead (gzip_static),
+# as Rookery does from its snapshot.
+gzip -k -6 "$data/nginx/html/status.html"
 cat >"$data/nginx/nginx.conf" <<CONF
 worker_processes auto;
 pid $data/nginx/nginx.pid;
@@ -87,6 +90,7 @@ http {
   server {
     listen 127.0.0.1:$nginx_port;
     root $data/nginx/html;
+    gzip_static on;
   }
 }
 CONF
@@ -97,10 +101,12 @@ for _ in $(seq 1 40); do
   sleep 0.25
 done
 
-measure() { # name url → "req/s p50 p99 non2xx"
-  wrk -t2 -c50 -d3s "$2" >/dev/null # warm-up
+measure() { # name url [header] → "req/s p50 p99 non2xx requests"
+  local extra=()
+  [[ -n "${3:-}" ]] && extra=(-H "$3")
+  wrk -t2 -c50 -d3s "${extra[@]}" "$2" >/dev/null # warm-up
   local out
-  out=$(wrk -t2 -c50 -d"${duration}s" --latency "$2")
+  out=$(wrk -t2 -c50 -d"${duration}s" --latency "${extra[@]}" "$2")
   printf '%-26s %12s %10s %10s %10s %12s\n' "$1" \
     "$(awk '/Requests\/sec/ { print $2 }' <<<"$out")" \
     "$(awk '$1 == "50%" { print $2 }' <<<"$out")" \
@@ -118,6 +124,9 @@ results="$ROOT/target/bench/status.txt"
 } >"$results"
 measure "nginx (static file)" "http://127.0.0.1:$nginx_port/status.html" >>"$results"
 measure "rookery /status" "$url/status" >>"$results"
+gz_size=$(curl -s -H 'Accept-Encoding: gzip' "$url/status" | wc -c)
+measure "nginx, gzip ($gz_size B)" "http://127.0.0.1:$nginx_port/status.html" "Accept-Encoding: gzip" >>"$results"
+measure "rookery /status, gzip" "$url/status" "Accept-Encoding: gzip" >>"$results"
 
 log "stopping PostgreSQL"
 "${pg_user[@]}" /usr/lib/postgresql/*/bin/pg_ctl -D "$data/db/postgres" -m fast stop >/dev/null
@@ -127,5 +136,6 @@ for _ in $(seq 1 40); do
 done
 curl -fsS "$url/status" | grep -q 'data-stale="true"' || { echo "no stale note while the database is down"; exit 1; }
 measure "rookery /status (db down)" "$url/status" >>"$results"
+measure "rookery, gzip (db down)" "$url/status" "Accept-Encoding: gzip" >>"$results"
 cp "$data/rookery.log" "$ROOT/target/bench/status-rookery.log"
 cat "$results"

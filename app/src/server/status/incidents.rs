@@ -2,7 +2,8 @@
 //! published, updated along a timeline, resolved. Every published update is
 //! announced to subscribers through the job runner.
 
-use super::{components, kinds, may_post_incidents, require_incident_poster, stored};
+use super::timeline::Timeline;
+use super::{components, may_post_incidents, require_incident_poster, stored};
 use crate::domain::markdown;
 use crate::domain::status::{ComponentStatus, Impact, IncidentStatus};
 use crate::error::AppError;
@@ -12,7 +13,6 @@ use crate::model::status::{
     TimelineEntry,
 };
 use crate::server::audit::{self, Actor, AuditEntry};
-use crate::server::jobs::{self, NewJob};
 use crate::server::session::SessionUser;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -45,39 +45,6 @@ fn check_text(title: Option<&str>, body: &str) -> Result<(), AppError> {
 }
 
 /// Announces an update to subscribers once it commits.
-async fn announce(conn: &mut PgConnection, update: Uuid) -> Result<(), AppError> {
-    jobs::enqueue(
-        conn,
-        NewJob::new(kinds::NOTIFY, json!({ "incident_update": update }))
-            .key(format!("notify:incident_update:{update}")),
-    )
-    .await?;
-    Ok(())
-}
-
-async fn insert_update(
-    conn: &mut PgConnection,
-    incident: Uuid,
-    status: IncidentStatus,
-    body: &str,
-    author: Option<&SessionUser>,
-) -> Result<Uuid, AppError> {
-    let id = Uuid::new_v4();
-    sqlx::query(
-        "insert into incident_update (id, incident_id, status, body, author_id, author_name)
-         values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(incident)
-    .bind(status.as_str())
-    .bind(body.trim())
-    .bind(author.map(|a| a.id))
-    .bind(author.map(|a| a.display_name.as_str()).unwrap_or("Rookery"))
-    .execute(conn)
-    .await?;
-    Ok(id)
-}
-
 /// Makes `choices` the components the incident affects, with the status
 /// each gets (a component chosen twice: the last choice wins). Returns every
 /// component whose status may change: the chosen ones and those dropped.
@@ -153,10 +120,12 @@ pub async fn create(
     .execute(&mut *tx)
     .await?;
     let ids = set_components(&mut tx, id, &input.components).await?;
-    let update = insert_update(&mut tx, id, input.status, &input.body, Some(user)).await?;
+    let update = Timeline::Incident
+        .add(&mut tx, id, input.status.as_str(), &input.body, Some(user))
+        .await?;
     if input.publish {
         components::recompute(&mut tx, &ids).await?;
-        announce(&mut tx, update).await?;
+        Timeline::Incident.announce(&mut tx, update).await?;
     }
     audit::record(
         &mut tx,
@@ -237,7 +206,9 @@ pub async fn post_update(
     } else {
         set_components(&mut tx, id, &input.components).await?
     };
-    let update = insert_update(&mut tx, id, input.status, &input.body, Some(user)).await?;
+    let update = Timeline::Incident
+        .add(&mut tx, id, input.status.as_str(), &input.body, Some(user))
+        .await?;
     sqlx::query(
         "update incident set status = $2, impact = coalesce($3, impact), updated_at = now(),
                 resolved_at = case when $2 in ('resolved', 'postmortem') then coalesce(resolved_at, now()) else null end
@@ -250,7 +221,7 @@ pub async fn post_update(
     .await?;
     touched.extend(affected(&mut tx, id).await?);
     components::recompute(&mut tx, &touched).await?;
-    announce(&mut tx, update).await?;
+    Timeline::Incident.announce(&mut tx, update).await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -318,10 +289,14 @@ pub async fn publish(
                 .await?;
             first
         }
-        None => insert_update(&mut tx, id, locked.status, &input.body, Some(user)).await?,
+        None => {
+            Timeline::Incident
+                .add(&mut tx, id, locked.status.as_str(), &input.body, Some(user))
+                .await?
+        }
     };
     components::recompute(&mut tx, &touched).await?;
-    announce(&mut tx, update).await?;
+    Timeline::Incident.announce(&mut tx, update).await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -447,10 +422,18 @@ pub async fn open_for_rollback(
         "A change to {subject} did not behave as expected and was rolled back automatically. \
          We are investigating the impact and will post an update shortly."
     );
-    let update = insert_update(conn, id, IncidentStatus::Investigating, &body, None).await?;
+    let update = Timeline::Incident
+        .add(
+            conn,
+            id,
+            IncidentStatus::Investigating.as_str(),
+            &body,
+            None,
+        )
+        .await?;
     if publish {
         components::recompute(conn, &ids).await?;
-        announce(conn, update).await?;
+        Timeline::Incident.announce(conn, update).await?;
     }
     audit::record(
         conn,

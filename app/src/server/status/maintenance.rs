@@ -3,6 +3,7 @@
 //! show under maintenance while it is in progress or being verified.
 
 use super::incidents::timeline;
+use super::timeline::Timeline;
 use super::{components, kinds, require_status_manager, stored};
 use crate::domain::cr_form::parse_local_datetime;
 use crate::domain::markdown;
@@ -36,39 +37,6 @@ async fn schedule_ticks(
         .await?;
     }
     Ok(())
-}
-
-async fn announce(conn: &mut PgConnection, update: Uuid) -> Result<(), AppError> {
-    jobs::enqueue(
-        conn,
-        NewJob::new(kinds::NOTIFY, json!({ "maintenance_update": update }))
-            .key(format!("notify:maintenance_update:{update}")),
-    )
-    .await?;
-    Ok(())
-}
-
-async fn insert_update(
-    conn: &mut PgConnection,
-    maintenance: Uuid,
-    state: MaintenanceState,
-    body: &str,
-    author: Option<&SessionUser>,
-) -> Result<Uuid, AppError> {
-    let id = Uuid::new_v4();
-    sqlx::query(
-        "insert into maintenance_update (id, maintenance_id, state, body, author_id, author_name)
-         values ($1, $2, $3, $4, $5, $6)",
-    )
-    .bind(id)
-    .bind(maintenance)
-    .bind(state.as_str())
-    .bind(body.trim())
-    .bind(author.map(|a| a.id))
-    .bind(author.map(|a| a.display_name.as_str()).unwrap_or("Rookery"))
-    .execute(conn)
-    .await?;
-    Ok(id)
 }
 
 struct Checked {
@@ -172,9 +140,17 @@ pub async fn create(
     } else {
         input.description.trim().to_string()
     };
-    let update = insert_update(&mut tx, id, MaintenanceState::Scheduled, &body, Some(user)).await?;
+    let update = Timeline::Maintenance
+        .add(
+            &mut tx,
+            id,
+            MaintenanceState::Scheduled.as_str(),
+            &body,
+            Some(user),
+        )
+        .await?;
     schedule_ticks(&mut tx, id, window.starts_at, window.ends_at).await?;
-    announce(&mut tx, update).await?;
+    Timeline::Maintenance.announce(&mut tx, update).await?;
     audit::record(
         &mut tx,
         AuditEntry {
@@ -216,7 +192,9 @@ async fn move_to(
     .bind(to.as_str())
     .execute(&mut *conn)
     .await?;
-    let update = insert_update(conn, id, to, body, author).await?;
+    let update = Timeline::Maintenance
+        .add(conn, id, to.as_str(), body, author)
+        .await?;
     let affected: Vec<Uuid> = sqlx::query_scalar(
         "select component_id from maintenance_component where maintenance_id = $1",
     )
@@ -224,7 +202,7 @@ async fn move_to(
     .fetch_all(&mut *conn)
     .await?;
     components::recompute(conn, &affected).await?;
-    announce(conn, update).await?;
+    Timeline::Maintenance.announce(conn, update).await?;
     audit::record(
         conn,
         AuditEntry {

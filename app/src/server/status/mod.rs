@@ -8,6 +8,7 @@ pub mod maintenance;
 pub mod public;
 pub mod release_notes;
 pub mod subscribers;
+pub mod timeline;
 
 use super::session::SessionUser;
 use crate::domain::Role;

@@ -52,3 +52,19 @@ if $want_test && [[ ! -d "$ROOT/end2end/node_modules/playwright-core" ]]; then
   log "installing Playwright (no browser download; Debian's chromium is used)"
   (cd "$ROOT/end2end" && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --silent --no-audit --no-fund)
 fi
+
+# The security suite's tools (Schemathesis), pinned in
+# end2end/security/requirements.txt; reinstalled when that file changes.
+if $want_test; then
+  venv="$ROOT/.tools/venv"
+  requirements="$ROOT/end2end/security/requirements.txt"
+  if [[ ! -x "$venv/bin/schemathesis" ]] || ! cmp -s "$requirements" "$venv/requirements.txt"; then
+    log "installing the security suite's Python tools into .tools/venv"
+    python=$(command -v python3.11 || command -v python3)
+    rm -rf "$venv"
+    mkdir -p "$ROOT/.tools"
+    "$python" -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements"
+    cp "$requirements" "$venv/requirements.txt"
+  fi
+fi

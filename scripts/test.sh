@@ -74,7 +74,7 @@ e2e() {
   for person in "engineer@example.com|Erin Engineer|engineer" "reviewer@example.com|Rita Reviewer|engineer" \
       "approver1@example.com|Paul Approver|approver" "approver2@example.com|Petra Approver|approver" \
       "release@example.com|Rob Release|release_manager" "platform@example.com|Pat Platform|admin" \
-      "support@example.com|Sam Support|support"; do
+      "support@example.com|Sam Support|support" "viewer@example.com|Vera Viewer|viewer"; do
     IFS='|' read -r p_email p_name p_role <<<"$person"
     echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
       user create --email "$p_email" --name "$p_name" --role "$p_role" >/dev/null || { kill "$server"; return 1; }
@@ -83,6 +83,22 @@ e2e() {
   (cd "$ROOT/end2end" && ROOKERY_URL="$url" ROOKERY_ADMIN_EMAIL=admin@rookery.local \
     ROOKERY_ADMIN_PASSWORD="$admin_password" npx playwright test)
   status=$?
+
+  # Black-box security checks (end2end/security/) against the same server:
+  # headers, cross-site refusal, hostile input, Schemathesis per token.
+  local admin_token viewer_token python=python3
+  [[ -x "$ROOT/.tools/venv/bin/python" ]] && python="$ROOT/.tools/venv/bin/python"
+  admin_token=$(echo | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
+    token create --user platform@example.com --name "security suite (admin)")
+  viewer_token=$(echo | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
+    token create --user viewer@example.com --name "security suite (viewer)")
+  if [[ -z "$admin_token" || -z "$viewer_token" ]]; then
+    echo "could not create the API tokens for the security checks"; status=1
+  elif ! "$python" "$ROOT/end2end/security/run.py" --url "$url" \
+      --admin-token "$admin_token" --viewer-token "$viewer_token" \
+      --email platform@example.com --password e2e-password-123; then
+    echo "security checks failed (end2end/security/run.py)"; status=1
+  fi
 
   kill -TERM "$server"
   if ! wait "$server"; then

@@ -33,6 +33,17 @@ pub enum AppError {
     Refused(Vec<String>),
     #[error("{0}")]
     TooManyRequests(String),
+    /// The request itself could not be read (not UTF-8, not JSON, nested
+    /// too deep): 400.
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request body is over the size Rookery reads (413).
+    #[error("The request is too large.")]
+    PayloadTooLarge,
+    /// A server function was sent a content type other than the one it
+    /// declares (415).
+    #[error("This action expects {0}.")]
+    UnsupportedMediaType(String),
     #[error("Something went wrong on our side. It has been logged; please try again.")]
     Internal,
     /// The browser could not reach the server; the detail is for the console.
@@ -87,6 +98,9 @@ impl AppError {
             Self::Validation { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Conflict(_) | Self::Refused(_) => StatusCode::CONFLICT,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::Internal | Self::Transport(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -103,6 +117,18 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
                 Self::Validation {
                     message: format!("The form was incomplete: {message}"),
+                    fields: BTreeMap::new(),
+                }
+            }
+            // On the server this is the arguments' decoding: the body was
+            // checked to be well-formed JSON before (the input middleware),
+            // so what fails here is its shape (a missing field, an unknown
+            // value). The parser's wording is for the log, not for people.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(message) => {
+                tracing::info!(error = %message, "server function arguments did not decode");
+                Self::Validation {
+                    message: "The request did not have the fields this action expects.".into(),
                     fields: BTreeMap::new(),
                 }
             }

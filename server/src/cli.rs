@@ -82,6 +82,15 @@ pub async fn user(pool: &PgPool, command: UserCommand) -> Result<()> {
                 user.email
             );
         }
+        UserCommand::Unlock { email } => {
+            let forgotten = app::server::login::unlock(pool, &Actor::Cli, &email)
+                .await
+                .map_err(explain)?;
+            println!(
+                "Sign-in unlocked for {email} ({forgotten} failed attempt{} forgotten).",
+                if forgotten == 1 { "" } else { "s" }
+            );
+        }
     }
     Ok(())
 }

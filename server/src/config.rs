@@ -59,6 +59,12 @@ pub enum UserCommand {
         #[arg(long)]
         must_change: bool,
     },
+    /// Lift sign-in throttling for an account (forgets its failed attempts
+    /// from every address).
+    Unlock {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]

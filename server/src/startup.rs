@@ -2,6 +2,7 @@
 //! 0 works), so tests learn the address before anything is served.
 
 use crate::config::Config;
+use crate::middleware::headers::{self, CspNonce, SecurityHeaders};
 use crate::middleware::input;
 use crate::middleware::metrics::{self, Metrics};
 use crate::middleware::origin::{self, AllowedOrigins};
@@ -20,7 +21,8 @@ use axum::http::Request;
 use axum::routing::{any, get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use sqlx::PgPool;
 use std::future::Future;
@@ -96,7 +98,10 @@ impl Application {
         let allowed = AllowedOrigins {
             public_origin: config.public_origin(),
         };
-        let router = router(state, session_store.clone(), allowed);
+        let security = SecurityHeaders {
+            hsts: config.secure_cookies(),
+        };
+        let router = router(state, session_store.clone(), allowed, security);
         let listener = TcpListener::bind(config.addr)
             .await
             .with_context(|| format!("binding {}", config.addr))?;
@@ -134,6 +139,9 @@ impl Application {
                 if let Err(e) = app::server::login::prune_attempts(&pool, window).await {
                     tracing::warn!(error = %e, "pruning old sign-in attempts failed");
                 }
+                if let Err(e) = app::server::status::subscribers::prune_signup_attempts(&pool).await {
+                    tracing::warn!(error = %e, "pruning old sign-up attempts failed");
+                }
             }
         });
         let refresher = tokio::spawn(self.status.clone().refresh(std::future::pending::<()>()));
@@ -149,11 +157,16 @@ impl Application {
     }
 }
 
-fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) -> Router {
+fn router(
+    state: ServerState,
+    store: PgSessionStore,
+    allowed: AllowedOrigins,
+    security: SecurityHeaders,
+) -> Router {
     let auth = &state.app.auth;
     let idle = time::Duration::try_from(auth.idle_timeout).unwrap_or(time::Duration::hours(8));
     let sessions = SessionManagerLayer::new(store)
-        .with_name("rookery_session")
+        .with_name(origin::SESSION_COOKIE)
         .with_http_only(true)
         .with_same_site(SameSite::Lax)
         .with_secure(auth.secure_cookies)
@@ -161,6 +174,13 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
 
     let app_state = state.app.clone();
     let context = move || {
+        // The nonce the security-headers layer put in the policy, so Leptos
+        // puts the same one on the scripts it writes.
+        if let Some(nonce) = use_context::<http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned())
+        {
+            provide_context(Nonce::from_value(nonce.0));
+        }
         provide_context(app_state.clone());
         provide_context(app::server::context::UserCache::default());
         provide_context(app::server::context::RequestMemo::default());
@@ -230,7 +250,10 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .merge(crate::status::routes::router())
         .merge(pages)
         .layer(axum::middleware::from_fn(input::server_fn_status))
-        .layer(axum::middleware::from_fn(input::refuse_nul))
+        .layer(axum::middleware::from_fn_with_state(
+            input::ServerFnInputs::from_registry(),
+            input::check_body,
+        ))
         // Metrics outside the Origin check, so refused requests are counted.
         .layer(axum::middleware::from_fn_with_state(
             allowed,
@@ -239,6 +262,10 @@ fn router(state: ServerState, store: PgSessionStore, allowed: AllowedOrigins) ->
         .layer(axum::middleware::from_fn_with_state(
             state.metrics.clone(),
             metrics::record,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            headers::security_headers,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(

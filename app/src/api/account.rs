@@ -25,7 +25,11 @@ pub async fn change_password(
         return Err(AppError::field("new_password", problem.to_string()));
     }
     match login::reserve_attempt(&cx.state, &user.email, &cx.client_ip).await {
-        Ok(()) => {}
+        Ok(delay) => {
+            if !delay.is_zero() {
+                tokio::time::sleep(delay).await;
+            }
+        }
         Err(LoginError::Throttled { minutes }) => {
             return Err(AppError::TooManyRequests(format!(
                 "Too many wrong passwords. Try again in {minutes} minute{}.",
@@ -56,6 +60,6 @@ pub async fn change_password(
     )
     .await?;
     let mut conn = cx.state.pool.acquire().await?;
-    login::clear_attempts(&mut conn, &user.email).await?;
+    login::clear_attempts(&mut conn, &user.email, &cx.client_ip).await?;
     session::refresh_version(&cx.session, version).await
 }

@@ -19,7 +19,7 @@ pub async fn environment_specs() -> Result<Vec<EnvironmentSpec>, AppError> {
 pub async fn save_environment(original: String, input: EnvironmentInput) -> Result<(), AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::catalog::require_admin(&user)?;
+    user.require(crate::domain::Permission::Administer)?;
     let spec = input.validate().map_err(AppError::invalid)?;
     let original = Some(original.trim()).filter(|o| !o.is_empty());
     crate::server::catalog::save_environment(
@@ -48,7 +48,7 @@ pub async fn list_services() -> Result<Vec<ServiceView>, AppError> {
 pub async fn save_service(id: Option<Uuid>, input: ServiceInput) -> Result<Uuid, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::catalog::require_admin(&user)?;
+    user.require(crate::domain::Permission::Administer)?;
     let service = input.validate().map_err(AppError::invalid)?;
     crate::server::catalog::save_service(
         &cx.state.pool,
@@ -78,7 +78,7 @@ pub async fn save_template(
 ) -> Result<Uuid, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::catalog::require_admin(&user)?;
+    user.require(crate::domain::Permission::Administer)?;
     let template = input.validate().map_err(AppError::invalid)?;
     crate::server::templates::save(
         &cx.state.pool,

@@ -50,7 +50,7 @@ pub async fn list_change_requests(
 pub async fn create_change_request(input: CrInput) -> Result<i64, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    if !crate::server::change_requests::may_file(&user) {
+    if !user.may(crate::domain::Permission::FileChange) {
         return Err(AppError::Forbidden);
     }
     let valid = input.validate().map_err(AppError::invalid)?;
@@ -255,11 +255,7 @@ pub async fn create_freeze(
     use crate::domain::cr_form::parse_local_datetime;
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    if !(user.roles.contains(crate::domain::Role::ReleaseManager)
-        || user.roles.contains(crate::domain::Role::Admin))
-    {
-        return Err(AppError::Forbidden);
-    }
+    user.require(crate::domain::Permission::Schedule)?;
     let start = parse_local_datetime(&starts_at).map_err(|m| AppError::field("starts_at", m))?;
     let end = parse_local_datetime(&ends_at).map_err(|m| AppError::field("ends_at", m))?;
     let window = crate::domain::schedule::Window::between(start, end)
@@ -286,10 +282,6 @@ pub async fn create_freeze(
 pub async fn delete_freeze(id: uuid::Uuid) -> Result<(), AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    if !(user.roles.contains(crate::domain::Role::ReleaseManager)
-        || user.roles.contains(crate::domain::Role::Admin))
-    {
-        return Err(AppError::Forbidden);
-    }
+    user.require(crate::domain::Permission::Schedule)?;
     crate::server::freezes::delete(&cx.state.pool, &user, id, cx.request_id.as_deref()).await
 }

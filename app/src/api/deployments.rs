@@ -79,7 +79,7 @@ pub async fn set_fleet(target: Uuid, error_rate: f64, latency_p95: f64) -> Resul
 pub async fn list_targets() -> Result<Vec<TargetView>, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::catalog::require_admin(&user)?;
+    user.require(crate::domain::Permission::Administer)?;
     cx.memo("list_targets".into(), || {
         crate::server::targets::list(&cx.state.pool)
     })
@@ -99,7 +99,7 @@ pub async fn save_target(input: TargetInput) -> Result<Uuid, AppError> {
 pub async fn list_jobs(status: String, page: i64) -> Result<JobPage, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::catalog::require_admin(&user)?;
+    user.require(crate::domain::Permission::Administer)?;
     cx.memo(format!("list_jobs:{status}:{page}"), || {
         crate::server::jobs::list(&cx.state.pool, &status, page)
     })
@@ -111,6 +111,6 @@ pub async fn list_jobs(status: String, page: i64) -> Result<JobPage, AppError> {
 pub async fn retry_job(id: i64) -> Result<(), AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    crate::server::catalog::require_admin(&user)?;
+    user.require(crate::domain::Permission::Administer)?;
     crate::server::jobs::retry(&cx.state.pool, &user.actor(), id).await
 }

@@ -8,6 +8,8 @@ pub mod change_requests;
 pub mod deployments;
 pub mod notifications;
 pub mod overview;
+#[cfg(feature = "ssr")]
+pub mod registry;
 pub mod releases;
 pub mod session;
 pub mod status;

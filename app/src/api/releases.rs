@@ -41,7 +41,7 @@ pub async fn list_releases(
 pub async fn create_release(input: ReleaseInput) -> Result<Uuid, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    if !crate::server::releases::may_plan(&user) {
+    if !user.may(crate::domain::Permission::PlanRelease) {
         return Err(AppError::Forbidden);
     }
     let valid = input.validate().map_err(AppError::invalid)?;

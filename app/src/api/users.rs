@@ -7,7 +7,7 @@ use uuid::Uuid;
 #[server]
 pub async fn list_users() -> Result<Vec<UserView>, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
-    cx.require_role(crate::domain::Role::Admin).await?;
+    cx.require(crate::domain::Permission::Administer).await?;
     let users = crate::server::users::list(&cx.state.pool).await?;
     Ok(users.iter().map(|u| u.view()).collect())
 }
@@ -23,7 +23,7 @@ pub async fn create_user(
     use crate::domain::{DisplayName, EmailAddress, Roles};
     use crate::server::{password, users};
     let cx = crate::server::context::RequestContext::load().await?;
-    let admin = cx.require_role(crate::domain::Role::Admin).await?;
+    let admin = cx.require(crate::domain::Permission::Administer).await?;
     let mut fields = std::collections::BTreeMap::new();
     let email =
         EmailAddress::parse(&email).map_err(|e| fields.insert("email".into(), e.to_string()));
@@ -62,7 +62,7 @@ pub async fn create_user(
 #[server]
 pub async fn set_user_roles(user_id: Uuid, roles: Vec<String>) -> Result<UserView, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
-    let admin = cx.require_role(crate::domain::Role::Admin).await?;
+    let admin = cx.require(crate::domain::Permission::Administer).await?;
     let roles = crate::domain::Roles::parse(roles.iter().map(String::as_str))
         .map_err(|e| AppError::field("roles", e.to_string()))?;
     let user = crate::server::users::set_roles(
@@ -81,7 +81,7 @@ pub async fn set_user_roles(user_id: Uuid, roles: Vec<String>) -> Result<UserVie
 #[server]
 pub async fn set_user_disabled(user_id: Uuid, disabled: bool) -> Result<UserView, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
-    let admin = cx.require_role(crate::domain::Role::Admin).await?;
+    let admin = cx.require(crate::domain::Permission::Administer).await?;
     let user = crate::server::users::set_disabled(
         &cx.state.pool,
         &admin.actor(),

@@ -7,9 +7,11 @@ pub mod change_request;
 pub mod cr_form;
 pub mod deploy;
 pub mod email;
+pub mod html;
 pub mod ical;
 pub mod markdown;
 pub mod password;
+pub mod permission;
 pub mod redirect;
 pub mod release;
 pub mod release_note;
@@ -31,6 +33,7 @@ pub fn has_nul(text: &str) -> bool {
 
 pub use email::EmailAddress;
 pub use password::{check_password, PasswordProblem};
-pub use redirect::{encode_query_value, safe_next};
+pub use permission::Permission;
+pub use redirect::{encode_query_value, safe_next, same_origin_path};
 pub use role::{Role, Roles};
 pub use user::{DisplayName, TokenName};

@@ -16,6 +16,21 @@ pub fn safe_next(next: Option<String>) -> String {
     }
 }
 
+/// The path (and query) of `url` when it points at `origin`
+/// (`http://host:port`), checked like `safe_next`; `None` for another site.
+/// Used where a redirect follows the `Referer` header.
+pub fn same_origin_path(url: &str, origin: &str) -> Option<String> {
+    let origin = origin.trim_end_matches('/');
+    let rest = url.get(..origin.len()).filter(|head| head.eq_ignore_ascii_case(origin))?;
+    let path = &url[rest.len()..];
+    let path = if path.is_empty() { "/" } else { path };
+    if !path.starts_with('/') {
+        return None; // `http://host:3000.evil.example/`
+    }
+    let safe = safe_next(Some(path.to_string()));
+    (safe == path).then_some(safe)
+}
+
 /// Percent-encodes a path for use as a query value (`next=`).
 pub fn encode_query_value(value: &str) -> String {
     value
@@ -32,6 +47,20 @@ pub fn encode_query_value(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_same_origin_referers_become_redirect_paths() {
+        let origin = "http://127.0.0.1:3000";
+        assert_eq!(
+            same_origin_path("http://127.0.0.1:3000/changes/4?tab=1", origin).as_deref(),
+            Some("/changes/4?tab=1")
+        );
+        assert_eq!(same_origin_path("http://127.0.0.1:3000", origin).as_deref(), Some("/"));
+        assert_eq!(same_origin_path("https://evil.example/", origin), None);
+        assert_eq!(same_origin_path("http://127.0.0.1:3000.evil.example/", origin), None);
+        assert_eq!(same_origin_path("http://127.0.0.1:3000//evil.example/", origin), None);
+        assert_eq!(same_origin_path("http://127.0.0.1:3000/\\evil.example", origin), None);
+    }
 
     #[test]
     fn query_values_are_percent_encoded() {

@@ -111,9 +111,13 @@ fn identifiers(text: &str, what: &str, numeric_rules: bool) -> Result<Vec<String
 impl Version {
     /// Parses a version as typed; a leading `v` is refused with a hint.
     pub fn parse(input: &str) -> Result<Self, String> {
-        let text = input.trim();
-        if text.is_empty() {
+        let text = input;
+        if text.trim().is_empty() {
             return Err("Enter a version such as 2.1.0.".into());
+        }
+        // An identifier is taken exactly as sent, never trimmed silently.
+        if text.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err("A version cannot contain spaces, tabs or line breaks.".into());
         }
         if text.starts_with(['v', 'V']) {
             return Err(format!(
@@ -275,6 +279,16 @@ mod tests {
             .unwrap_err()
             .contains("leading zero"));
         assert!(Version::parse("").is_err());
+    }
+
+    #[test]
+    fn versions_with_whitespace_are_refused_not_trimmed() {
+        for text in ["1.2.3\n", " 1.2.3", "1.2.3 ", "1.2\t.3", "1.2.3\r"] {
+            assert!(
+                Version::parse(text).unwrap_err().contains("line breaks"),
+                "{text:?} was accepted"
+            );
+        }
     }
 
     #[test]

@@ -129,11 +129,6 @@ impl Roles {
         self.0.iter().map(|r| r.as_str().to_string()).collect()
     }
 
-    /// Administrators manage users, roles and system settings.
-    pub fn can_manage_users(&self) -> bool {
-        self.contains(Role::Admin)
-    }
-
     /// Everyone with an account may read internal pages; viewers only read.
     pub fn can_read_internal(&self) -> bool {
         !self.0.is_empty()
@@ -184,14 +179,6 @@ mod tests {
         let roles = Roles::parse(["viewer", "admin", "viewer"]).unwrap();
         assert_eq!(roles.names(), vec!["admin", "viewer"]);
         assert_eq!(Roles::parse(["", " "]), Err(RoleError::Empty));
-    }
-
-    #[test]
-    fn only_admins_manage_users() {
-        assert!(Roles::parse(["admin"]).unwrap().can_manage_users());
-        assert!(!Roles::parse(["release_manager", "engineer"])
-            .unwrap()
-            .can_manage_users());
     }
 
     #[test]

@@ -4,21 +4,11 @@
 use super::audit::{self, AuditEntry};
 use super::session::SessionUser;
 use crate::domain::catalog::{EnvironmentSpec, ValidService};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::ServiceView;
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
-
-/// Administrators maintain environments, services and templates.
-pub fn require_admin(user: &SessionUser) -> Result<(), AppError> {
-    if user.roles.contains(Role::Admin) {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
 
 /// Every environment with its full specification, promotion path first.
 pub async fn environments(pool: &PgPool) -> Result<Vec<EnvironmentSpec>, AppError> {
@@ -42,7 +32,7 @@ pub async fn save_environment(
     spec: &EnvironmentSpec,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    require_admin(user)?;
+    user.require(crate::domain::Permission::Administer)?;
     let mut tx = pool.begin().await?;
     let before = match original {
         Some(key) => {
@@ -156,7 +146,7 @@ pub async fn save_service(
     service: &ValidService,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    require_admin(user)?;
+    user.require(crate::domain::Permission::Administer)?;
     let mut tx = pool.begin().await?;
     let (id, before) = match id {
         Some(id) => {

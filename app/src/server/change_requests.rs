@@ -70,14 +70,6 @@ async fn event(
     Ok(())
 }
 
-/// Engineers, release managers and administrators file change requests.
-pub fn may_file(user: &SessionUser) -> bool {
-    use crate::domain::Role;
-    [Role::Engineer, Role::ReleaseManager, Role::Admin]
-        .iter()
-        .any(|r| user.roles.contains(*r))
-}
-
 /// Files a change request as a draft. Unknown environments are field errors.
 #[tracing::instrument(skip_all, fields(user = %user.id), err(Debug))]
 pub async fn create(
@@ -86,7 +78,7 @@ pub async fn create(
     cr: ValidCr,
     request_id: Option<&str>,
 ) -> Result<(Uuid, i64), AppError> {
-    if !may_file(user) {
+    if !user.may(crate::domain::Permission::FileChange) {
         return Err(AppError::Forbidden);
     }
     let mut tx = pool.begin().await?;
@@ -548,6 +540,7 @@ pub async fn comment(
     body: &str,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
+    user.require(crate::domain::Permission::Comment)?;
     let body = body.trim();
     if body.is_empty() || body.chars().count() > 10_000 {
         return Err(AppError::field(

@@ -2,7 +2,6 @@
 
 use super::session::{self, SessionUser};
 use super::state::AppState;
-use crate::domain::Role;
 use crate::error::AppError;
 use leptos::prelude::*;
 use tower_sessions::Session;
@@ -83,14 +82,15 @@ impl RequestContext {
         self.user().await?.ok_or(AppError::Unauthorized)
     }
 
-    /// The signed-in user holding `role`, else `Unauthorized` / `Forbidden`.
-    pub async fn require_role(&self, role: Role) -> Result<SessionUser, AppError> {
+    /// The signed-in user with `permission`, else `Unauthorized` /
+    /// `NotPermitted`.
+    pub async fn require(
+        &self,
+        permission: crate::domain::Permission,
+    ) -> Result<SessionUser, AppError> {
         let user = self.require_user().await?;
-        if user.roles.contains(role) {
-            Ok(user)
-        } else {
-            Err(AppError::Forbidden)
-        }
+        user.require(permission)?;
+        Ok(user)
     }
 }
 

@@ -16,7 +16,6 @@ use crate::domain::deploy::{
     MetricSource, Operator, StartFacts, Step, Strategy, TriggerAction, TriggerSpec,
 };
 use crate::domain::release::ReleaseStatus;
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::{
     DeployOptions, DeploymentDetail, DeploymentPage, DeploymentSummary, FleetView, GateStatusView,
@@ -34,15 +33,6 @@ pub mod kind {
     pub const ROLLBACK: &str = "deploy.rollback";
     pub const GATES: &str = "deploy.gates";
     pub const SCALE_UP: &str = "deploy.scale_up";
-}
-
-/// Whether `user` may deploy to (and act on deployments in) an environment:
-/// engineers to unprotected ones, release managers and administrators
-/// anywhere.
-pub fn may_deploy(user: &SessionUser, protected: bool) -> bool {
-    user.roles.contains(Role::ReleaseManager)
-        || user.roles.contains(Role::Admin)
-        || (!protected && user.roles.contains(Role::Engineer))
 }
 
 fn permission(protected: bool, environment: &str) -> AppError {
@@ -336,7 +326,7 @@ pub async fn start(
     input: StartDeployment,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    if !may_deploy(user, false) {
+    if !user.may(crate::domain::Permission::Deploy { protected: false }) {
         return Err(permission(false, &input.environment));
     }
     let steps = plan(input.strategy, &input.params).map_err(AppError::invalid)?;
@@ -347,7 +337,7 @@ pub async fn start(
     let mut tx = pool.begin().await?;
     let release = lock_release(&mut tx, input.release).await?;
     let (facts, protected) = start_facts(&mut tx, &release, &input).await?;
-    if facts.environment_known && !may_deploy(user, protected) {
+    if facts.environment_known && !user.may(crate::domain::Permission::Deploy { protected: protected }) {
         return Err(permission(true, &facts.environment));
     }
     let triggers = triggers_for(&mut tx, &facts.environment, input.triggers.clone()).await?;
@@ -954,7 +944,7 @@ pub async fn act(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    if !may_deploy(user, d.protected) {
+    if !user.may(crate::domain::Permission::Deploy { protected: d.protected }) {
         return Err(permission(d.protected, &d.environment));
     }
     let state = parse(&d.state, DeploymentState::parse)?;
@@ -1084,7 +1074,7 @@ pub async fn report_gate(
     url: Option<&str>,
     request_id: Option<&str>,
 ) -> Result<i64, AppError> {
-    if !may_deploy(user, false) {
+    if !user.may(crate::domain::Permission::Deploy { protected: false }) {
         return Err(AppError::NotPermitted(
             "Only engineers, release managers and administrators report gates.".into(),
         ));
@@ -1255,7 +1245,7 @@ pub async fn push_metrics(
     user: &SessionUser,
     samples: &[MetricPush],
 ) -> Result<usize, AppError> {
-    if !may_deploy(user, false) {
+    if !user.may(crate::domain::Permission::Deploy { protected: false }) {
         return Err(AppError::NotPermitted(
             "Only engineers, release managers and administrators push metrics.".into(),
         ));
@@ -1290,6 +1280,36 @@ pub async fn push_metrics(
     let column = |f: fn(&MetricPush) -> String| samples.iter().map(f).collect::<Vec<_>>();
     let services = column(|s| s.service.trim().to_string());
     let environments = column(|s| s.environment.trim().to_string());
+    // Pushed values drive rollback triggers, so they are scoped like
+    // deploying: protected environments only for those who deploy there.
+    let protection: BTreeMap<String, bool> = sqlx::query!(
+        "select key, protected from environment where key = any($1)",
+        &environments
+    )
+    .fetch_all(pool)
+    .await?
+    .into_iter()
+    .map(|r| (r.key, r.protected))
+    .collect();
+    for (i, environment) in environments.iter().enumerate() {
+        match protection.get(environment) {
+            None => {
+                errors.insert(
+                    format!("samples.{i}.environment"),
+                    format!("There is no environment \"{environment}\"."),
+                );
+            }
+            Some(&protected) if !user.may(crate::domain::Permission::Deploy { protected }) => {
+                return Err(AppError::NotPermitted(format!(
+                    "{environment} is protected: only release managers and administrators push metrics there."
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
     let metrics = column(|s| s.metric.trim().to_string());
     let versions: Vec<Option<String>> = samples.iter().map(|s| s.version.clone()).collect();
     let values: Vec<f64> = samples.iter().map(|s| s.value).collect();
@@ -1494,7 +1514,7 @@ pub async fn detail(
         )
         && (summary.state == DeploymentState::Running
             || matches!(current, Some(Step::Pause { seconds: None })));
-    let may_act = viewer.is_some_and(|u| may_deploy(u, d.protected.unwrap_or(true)));
+    let may_act = viewer.is_some_and(|u| u.may(crate::domain::Permission::Deploy { protected: d.protected.unwrap_or(true) }));
     let actions = if may_act {
         ManualAction::ALL
             .iter()
@@ -1511,7 +1531,7 @@ pub async fn detail(
             latency_p95: d.sim_latency_p95.unwrap_or_default(),
             noise: d.sim_noise.unwrap_or_default(),
             live_version: d.live_version.clone(),
-            may_change: viewer.is_some_and(|u| may_deploy(u, false)),
+            may_change: viewer.is_some_and(|u| u.may(crate::domain::Permission::Deploy { protected: false })),
         }),
         _ => None,
     };
@@ -1616,7 +1636,7 @@ pub async fn options(
         environments,
         default_triggers,
         deployments: list(pool, "", "", Some(release), 1).await?.deployments,
-        may_deploy: may_deploy(user, false),
+        may_deploy: user.may(crate::domain::Permission::Deploy { protected: false }),
     })
 }
 
@@ -1629,7 +1649,7 @@ pub async fn set_fleet(
     error_rate: f64,
     latency_p95: f64,
 ) -> Result<(), AppError> {
-    if !may_deploy(user, false) {
+    if !user.may(crate::domain::Permission::Deploy { protected: false }) {
         return Err(AppError::NotPermitted(
             "Only engineers, release managers and administrators steer the simulated fleet.".into(),
         ));
@@ -1652,12 +1672,24 @@ pub async fn set_fleet(
     }
     let mut tx = pool.begin().await?;
     let before = sqlx::query!(
-        "select sim_error_rate, sim_latency_p95 from deploy_target where id = $1 and kind = 'simulated' for update",
+        r#"select t.sim_error_rate, t.sim_latency_p95, t.environment,
+                  coalesce(e.protected, true) as "protected!"
+           from deploy_target t left join environment e on e.key = t.environment
+           where t.id = $1 and t.kind = 'simulated' for update of t"#,
         target
     )
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
+    // The fleet's numbers drive the rollback triggers of deployments there.
+    if !user.may(crate::domain::Permission::Deploy {
+        protected: before.protected,
+    }) {
+        return Err(AppError::NotPermitted(format!(
+            "{} is protected: only release managers and administrators steer its simulated fleet.",
+            before.environment
+        )));
+    }
     sqlx::query!(
         "update deploy_target set sim_error_rate = $2, sim_latency_p95 = $3, updated_at = now() where id = $1",
         target,

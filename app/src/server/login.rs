@@ -55,17 +55,24 @@ fn minutes_until(oldest: Option<DateTime<Utc>>, window: chrono::Duration) -> i64
     (seconds + 59) / 60
 }
 
-/// Refuses when the account or the address has too many recent failures;
-/// otherwise records this attempt as a failure up front (a success deletes
-/// it). The per-account advisory lock makes the count and the insert one
-/// step, so a burst of parallel guesses cannot all pass the count.
-pub async fn reserve_attempt(state: &AppState, email: &str, ip: &str) -> Result<(), LoginError> {
+/// Refuses when this address has failed too often for this account, or too
+/// often overall; otherwise records this attempt as a failure up front (a
+/// success deletes it) and returns how long to wait before checking the
+/// password. Failures for the account from other addresses only slow the
+/// check down (`login_delay`), so nobody can lock a person out by guessing
+/// from somewhere else. The per-account advisory lock makes the count and the
+/// insert one step, so a burst of parallel guesses cannot all pass the count.
+pub async fn reserve_attempt(
+    state: &AppState,
+    email: &str,
+    ip: &str,
+) -> Result<std::time::Duration, LoginError> {
     let mut tx = state.pool.begin().await?;
     sqlx::query("select pg_advisory_xact_lock(hashtext($1))")
         .bind(email)
         .execute(&mut *tx)
         .await?;
-    check_throttle(&mut tx, state, email, ip).await?;
+    let delay = check_throttle(&mut tx, state, email, ip).await?;
     sqlx::query!(
         "insert into login_attempt (email, ip) values ($1, $2)",
         email,
@@ -74,15 +81,51 @@ pub async fn reserve_attempt(state: &AppState, email: &str, ip: &str) -> Result<
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
+    Ok(delay)
+}
+
+/// Forgets the failures from this address for an account after a
+/// successful password check (failures from elsewhere keep slowing guesses
+/// down until they age out).
+pub async fn clear_attempts(
+    conn: &mut sqlx::PgConnection,
+    email: &str,
+    ip: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "delete from login_attempt where email = $1 and ip = $2",
+        email,
+        ip
+    )
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
-/// Forgets an account's failures after a successful password check.
-pub async fn clear_attempts(conn: &mut sqlx::PgConnection, email: &str) -> Result<(), sqlx::Error> {
-    sqlx::query!("delete from login_attempt where email = $1", email)
-        .execute(conn)
+/// Lifts every sign-in block on an account (`rookery user unlock`): its
+/// recorded failures from all addresses are deleted, with an audit event.
+/// Returns how many failures were forgotten.
+pub async fn unlock(pool: &sqlx::PgPool, actor: &Actor, email: &str) -> Result<u64, AppError> {
+    let email = email.trim().to_lowercase();
+    let mut tx = pool.begin().await?;
+    let done = sqlx::query!("delete from login_attempt where email = $1", email)
+        .execute(&mut *tx)
         .await?;
-    Ok(())
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor,
+            action: "user.unlock",
+            entity_type: "user",
+            entity_id: None,
+            before: Some(json!({ "failures": done.rows_affected() })),
+            after: Some(json!({ "email": email })),
+            request_id: None,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(done.rows_affected())
 }
 
 /// Deletes attempts older than the throttling window (hourly housekeeping).
@@ -102,12 +145,13 @@ async fn check_throttle(
     state: &AppState,
     email: &str,
     ip: &str,
-) -> Result<(), LoginError> {
+) -> Result<std::time::Duration, LoginError> {
     let window = chrono::Duration::from_std(state.auth.failure_window).unwrap_or_default();
     let since = Utc::now() - window;
     let row = sqlx::query!(
         r#"select count(*) filter (where email = $1) as "by_email!",
-                  min(created_at) filter (where email = $1) as by_email_oldest,
+                  count(*) filter (where email = $1 and ip = $2) as "by_pair!",
+                  min(created_at) filter (where email = $1 and ip = $2) as by_pair_oldest,
                   count(*) filter (where ip = $2) as "by_ip!",
                   min(created_at) filter (where ip = $2) as by_ip_oldest
            from login_attempt
@@ -118,9 +162,9 @@ async fn check_throttle(
     )
     .fetch_one(conn)
     .await?;
-    if row.by_email >= state.auth.max_failures_per_account {
-        let minutes = minutes_until(row.by_email_oldest, window);
-        tracing::warn!(minutes, "sign-in throttled for an account");
+    if row.by_pair >= state.auth.max_failures_per_account {
+        let minutes = minutes_until(row.by_pair_oldest, window);
+        tracing::warn!(ip, minutes, "sign-in throttled for an account from a client address");
         return Err(LoginError::Throttled { minutes });
     }
     if row.by_ip >= state.auth.max_failures_per_ip {
@@ -128,7 +172,28 @@ async fn check_throttle(
         tracing::warn!(ip, minutes, "sign-in throttled for a client address");
         return Err(LoginError::Throttled { minutes });
     }
-    Ok(())
+    let delay = login_delay(row.by_email, state.auth.max_failures_per_account);
+    if !delay.is_zero() {
+        tracing::info!(
+            delay_ms = delay.as_millis() as u64,
+            failures = row.by_email,
+            "sign-in slowed for an account with recent failures"
+        );
+    }
+    Ok(delay)
+}
+
+/// How long a sign-in for an account with `failures` recent failures (from
+/// any address) waits before its password is checked: nothing below
+/// `threshold`, then one second, doubling every further `threshold`
+/// failures, at most eight.
+pub fn login_delay(failures: i64, threshold: i64) -> std::time::Duration {
+    let threshold = threshold.max(1);
+    if failures < threshold {
+        return std::time::Duration::ZERO;
+    }
+    let doublings = ((failures - threshold) / threshold).min(3) as u32;
+    std::time::Duration::from_secs(1 << doublings)
 }
 
 /// Checks the credentials and returns the account on success. Every outcome
@@ -145,7 +210,10 @@ pub async fn login(
     if email.is_empty() || password.expose().is_empty() {
         return Err(LoginError::Missing);
     }
-    reserve_attempt(state, &email, ip).await?;
+    let delay = reserve_attempt(state, &email, ip).await?;
+    if !delay.is_zero() {
+        tokio::time::sleep(delay).await;
+    }
     let found = users::find_by_email_with_hash(&state.pool, &email).await?;
     let (user, hash) = match found {
         Some((user, hash)) => (Some(user), Some(hash)),
@@ -155,7 +223,7 @@ pub async fn login(
     let mut tx = state.pool.begin().await?;
     match user {
         Some(user) if matched && !user.disabled => {
-            clear_attempts(&mut tx, &email).await?;
+            clear_attempts(&mut tx, &email, ip).await?;
             audit::record(
                 &mut tx,
                 AuditEntry {
@@ -245,4 +313,21 @@ async fn record_about_self(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::login_delay;
+    use std::time::Duration;
+
+    #[test]
+    fn failures_from_elsewhere_slow_sign_in_down_but_never_stop_it() {
+        assert_eq!(login_delay(0, 10), Duration::ZERO);
+        assert_eq!(login_delay(9, 10), Duration::ZERO);
+        assert_eq!(login_delay(10, 10), Duration::from_secs(1));
+        assert_eq!(login_delay(20, 10), Duration::from_secs(2));
+        assert_eq!(login_delay(30, 10), Duration::from_secs(4));
+        assert_eq!(login_delay(40, 10), Duration::from_secs(8));
+        assert_eq!(login_delay(10_000, 10), Duration::from_secs(8));
+    }
 }

@@ -95,7 +95,7 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
         engineer,
         approver,
         manager,
-        user.roles.can_manage_users(),
+        user.may(crate::domain::Permission::Administer),
     )
     .fetch_one(pool)
     .await?;
@@ -107,7 +107,7 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
         active_freezes: section(r.freezes, "freezes")?,
         overdue_reviews: section(r.overdue, "overdue")?,
         active_tokens: r.tokens,
-        active_users: user.roles.can_manage_users().then_some(r.active_users),
+        active_users: user.may(crate::domain::Permission::Administer).then_some(r.active_users),
         recent_activity: section(r.activity, "activity")?,
     })
 }

@@ -12,7 +12,6 @@ use crate::domain::release_plan::{
     ValidRelease,
 };
 use crate::domain::risk::{Likelihood, RiskImpact};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::{ReleaseDetail, ReleaseEventView, ReleasePage, ReleaseSummary};
 use serde_json::json;
@@ -64,14 +63,6 @@ async fn event(
     Ok(())
 }
 
-/// Engineers, release managers and administrators file releases and write
-/// their plans.
-pub fn may_plan(user: &SessionUser) -> bool {
-    [Role::Engineer, Role::ReleaseManager, Role::Admin]
-        .iter()
-        .any(|r| user.roles.contains(*r))
-}
-
 /// Files a release in `planned` with the seed's default gates for its
 /// environments. Unknown services, environments or change requests and a
 /// version the service already has are field errors.
@@ -82,7 +73,7 @@ pub async fn create(
     release: ValidRelease,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    if !may_plan(user) {
+    if !user.may(crate::domain::Permission::PlanRelease) {
         return Err(AppError::Forbidden);
     }
     let mut tx = pool.begin().await?;
@@ -551,7 +542,7 @@ pub async fn save_plan(
     input: &crate::domain::release_plan::PlanInput,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    if !may_plan(user) {
+    if !user.may(crate::domain::Permission::PlanRelease) {
         return Err(AppError::Forbidden);
     }
     let mut tx = pool.begin().await?;
@@ -713,7 +704,7 @@ pub async fn detail(
         .filter(|a| decide_release(summary.status, creator, user.id, &user.roles, **a).is_ok())
         .map(|a| a.as_str().to_string())
         .collect();
-    let can_edit_plan = may_plan(user)
+    let can_edit_plan = user.may(crate::domain::Permission::PlanRelease)
         && matches!(
             summary.status,
             ReleaseStatus::Planned | ReleaseStatus::Approved

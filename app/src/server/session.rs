@@ -37,6 +37,21 @@ pub struct SessionUser {
 }
 
 impl SessionUser {
+    /// Whether this person has `permission` (the domain's rule).
+    pub fn may(&self, permission: crate::domain::Permission) -> bool {
+        self.roles.may(permission)
+    }
+
+    /// `NotPermitted`, with the rule's sentence, unless this person has
+    /// `permission`.
+    pub fn require(&self, permission: crate::domain::Permission) -> Result<(), AppError> {
+        if self.may(permission) {
+            Ok(())
+        } else {
+            Err(AppError::NotPermitted(permission.refusal().into()))
+        }
+    }
+
     pub fn actor(&self) -> Actor {
         Actor::User {
             id: self.id,

@@ -2,7 +2,6 @@
 //! Administrators configure them; the webhook secret is write-only.
 
 use super::audit::{self, AuditEntry};
-use super::catalog::require_admin;
 use super::session::SessionUser;
 use crate::error::AppError;
 use crate::model::{TargetInput, TargetView};
@@ -55,7 +54,7 @@ pub async fn save(
     user: &SessionUser,
     input: &TargetInput,
 ) -> Result<Uuid, AppError> {
-    require_admin(user)?;
+    user.require(crate::domain::Permission::Administer)?;
     let mut errors = BTreeMap::new();
     let mut field = |name: &str, message: &str| {
         errors.insert(name.to_string(), message.to_string());

@@ -83,7 +83,7 @@ pub async fn save(
     template: &ValidTemplate,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    super::catalog::require_admin(user)?;
+    user.require(crate::domain::Permission::Administer)?;
     let cr = &template.cr;
     let mut tx = pool.begin().await?;
     let unknown: Vec<String> = sqlx::query_scalar!(
@@ -180,7 +180,7 @@ pub async fn set_archived(
     archived: bool,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    super::catalog::require_admin(user)?;
+    user.require(crate::domain::Permission::Administer)?;
     let mut tx = pool.begin().await?;
     let updated = sqlx::query!(
         "update cr_template set archived = $2, updated_at = now() where id = $1",

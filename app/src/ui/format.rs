@@ -3,6 +3,21 @@
 
 use chrono::{DateTime, Utc};
 
+/// The document title for a page's own title text: the one place titles are
+/// formatted. leptos_meta writes the server's title into the HTML as is, so
+/// on the server it is escaped here; in the browser it is set as
+/// `document.title`, which is text already.
+pub fn page_title(text: String) -> String {
+    let title = if text.is_empty() {
+        "Rookery".to_string()
+    } else {
+        format!("{text} · Rookery")
+    };
+    #[cfg(feature = "ssr")]
+    let title = crate::domain::html::escape(&title);
+    title
+}
+
 pub fn datetime(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
@@ -53,5 +68,17 @@ mod tests {
         let at = Utc.with_ymd_and_hms(2026, 11, 27, 9, 5, 0).unwrap();
         assert_eq!(datetime(at), "2026-11-27 09:05 UTC");
         assert_eq!(date(at), "Nov 27, 2026");
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod title_tests {
+    #[test]
+    fn page_titles_are_escaped_for_the_server_html() {
+        assert_eq!(
+            super::page_title("CR-1 Fix </title><script>x()</script>".into()),
+            "CR-1 Fix &lt;/title&gt;&lt;script&gt;x()&lt;/script&gt; · Rookery"
+        );
+        assert_eq!(super::page_title(String::new()), "Rookery");
     }
 }

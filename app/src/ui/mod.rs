@@ -73,9 +73,7 @@ pub fn App() -> impl IntoView {
 
     view! {
         <Stylesheet id="leptos" href="/pkg/rookery.css" />
-        <Title formatter=|text: String| {
-            if text.is_empty() { "Rookery".to_string() } else { format!("{text} · Rookery") }
-        } />
+        <Title formatter=format::page_title />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
                 // Async SSR: the page is rendered whole before the first byte,

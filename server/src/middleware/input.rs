@@ -1,17 +1,22 @@
-//! Two request-shape rules that hold for every route: text never contains
-//! NUL (PostgreSQL cannot store it, so it would surface as a server error),
-//! and server functions answer with the HTTP status of their error rather
-//! than Leptos' blanket 500.
+//! Request-shape rules that hold for every route: a body is at most
+//! `MAX_BODY` however it is framed (413); text never contains NUL
+//! (PostgreSQL cannot store it, so it would surface as a server error: 422);
+//! a server function gets the content type it declares (415) and a body
+//! that is UTF-8 and, for JSON functions, well-formed JSON (400). Server
+//! functions answer with the HTTP status of their error rather than Leptos'
+//! blanket 500.
 
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
+use std::sync::Arc;
 
-/// Larger bodies are not buffered for the NUL check (none of ours are).
-const MAX_CHECKED_BODY: usize = 2 * 1024 * 1024;
+/// The largest body any route reads (none of ours needs more).
+pub const MAX_BODY: usize = 2 * 1024 * 1024;
 
 /// How a NUL is written in a query string or form body.
 fn encoded_nul(bytes: &[u8]) -> bool {
@@ -28,30 +33,75 @@ fn json_nul(bytes: &[u8]) -> bool {
         })
 }
 
-fn refusal(path: &str) -> Response {
-    let message = "Text cannot contain the NUL character.";
-    let error = AppError::Validation {
-        message: message.into(),
-        fields: Default::default(),
-    };
-    if path.starts_with("/api/v1/") {
+/// The content type each server function declares, by path.
+#[derive(Clone, Default)]
+pub struct ServerFnInputs(Arc<HashMap<&'static str, &'static str>>);
+
+impl ServerFnInputs {
+    /// From the app's registry of server functions.
+    pub fn from_registry() -> Self {
+        Self(Arc::new(
+            app::api::registry::endpoints()
+                .into_iter()
+                .map(|e| (e.path, e.content_type))
+                .collect(),
+        ))
+    }
+
+    fn declared(&self, path: &str) -> Option<&'static str> {
+        self.0.get(path).copied()
+    }
+}
+
+/// Whether `path` belongs to the JSON API (its own error format).
+fn is_rest(path: &str) -> bool {
+    path.starts_with("/api/v1/")
+}
+
+/// The refusal in the format the route's callers read.
+fn refusal(path: &str, error: AppError) -> Response {
+    let status = error.status();
+    if is_rest(path) {
         crate::routes::api_v1::ApiError::from(error).into_response()
     } else if path.starts_with("/api/") {
         // A server function: its callers decode an `AppError`.
         let body = serde_json::to_string(&error).unwrap_or_default();
         (
-            StatusCode::UNPROCESSABLE_ENTITY,
-            [(header::CONTENT_TYPE, "application/json")],
+            status,
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                (header::CACHE_CONTROL, "no-store"),
+            ],
             body,
         )
             .into_response()
     } else {
-        (StatusCode::UNPROCESSABLE_ENTITY, message).into_response()
+        (status, format!("{error}\n")).into_response()
     }
 }
 
-/// Refuses requests whose query string or body carries a NUL with 422.
-pub async fn refuse_nul(request: Request, next: Next) -> Response {
+fn nul_error() -> AppError {
+    AppError::Validation {
+        message: "Text cannot contain the NUL character.".into(),
+        fields: Default::default(),
+    }
+}
+
+/// The media type of a `Content-Type` value, without parameters.
+fn media_type(value: Option<&HeaderValue>) -> String {
+    value
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .map(|v| v.trim().to_ascii_lowercase())
+        .unwrap_or_default()
+}
+
+/// Applies the body rules above before any handler sees the request.
+pub async fn check_body(
+    State(inputs): State<ServerFnInputs>,
+    request: Request,
+    next: Next,
+) -> Response {
     let path = request.uri().path().to_string();
     if request
         .uri()
@@ -59,32 +109,70 @@ pub async fn refuse_nul(request: Request, next: Next) -> Response {
         .is_some_and(|q| encoded_nul(q.as_bytes()))
         || encoded_nul(path.as_bytes())
     {
-        return refusal(&path);
+        return refusal(&path, nul_error());
     }
-    let json = request
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.contains("json"));
-    let small = request
+    let media = media_type(request.headers().get(header::CONTENT_TYPE));
+    let declared = inputs.declared(&path);
+    if let Some(declared) = declared {
+        if media != declared {
+            return refusal(
+                &path,
+                AppError::UnsupportedMediaType(declared.to_string()),
+            );
+        }
+    }
+    let has_body = request.headers().contains_key(header::CONTENT_LENGTH)
+        || request.headers().contains_key(header::TRANSFER_ENCODING);
+    if !has_body {
+        return next.run(request).await;
+    }
+    let announced = request
         .headers()
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok())
-        .is_some_and(|n| n <= MAX_CHECKED_BODY);
-    if !small {
-        return next.run(request).await;
+        .and_then(|v| v.parse::<u64>().ok());
+    if announced.is_some_and(|n| n > MAX_BODY as u64) {
+        return refusal(&path, AppError::PayloadTooLarge);
     }
+    // Read whatever the framing (Content-Length or chunked), up to the limit.
     let (parts, body) = request.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_CHECKED_BODY).await else {
-        return (
-            StatusCode::BAD_REQUEST,
-            "The request body could not be read.",
-        )
-            .into_response();
+    let bytes = match to_bytes(body, MAX_BODY).await {
+        Ok(bytes) => bytes,
+        Err(e) => {
+            let too_large = std::error::Error::source(&e)
+                .is_some_and(|s| s.is::<http_body_util::LengthLimitError>());
+            return if too_large {
+                refusal(&path, AppError::PayloadTooLarge)
+            } else {
+                refusal(
+                    &path,
+                    AppError::BadRequest("The request body could not be read.".into()),
+                )
+            };
+        }
     };
+    let json = media.contains("json");
     if (json && json_nul(&bytes)) || (!json && encoded_nul(&bytes)) {
-        return refusal(&path);
+        return refusal(&path, nul_error());
+    }
+    if declared.is_some() {
+        if std::str::from_utf8(&bytes).is_err() {
+            return refusal(
+                &path,
+                AppError::BadRequest("The request body is not UTF-8 text.".into()),
+            );
+        }
+        if json
+            && !bytes.is_empty()
+            && serde_json::from_slice::<serde::de::IgnoredAny>(&bytes).is_err()
+        {
+            return refusal(
+                &path,
+                AppError::BadRequest(
+                    "The request body is not well-formed JSON (or is nested too deeply).".into(),
+                ),
+            );
+        }
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
@@ -92,15 +180,29 @@ pub async fn refuse_nul(request: Request, next: Next) -> Response {
 
 /// Gives a failed server function the status its `AppError` stands for
 /// (403, 404, 409, 422, ...), keeping the body its caller decodes.
+///
+/// A page that redirects during rendering (signing in first, say) gets a
+/// real 302 whatever the request's `Accept` header: Leptos makes it one only
+/// for requests that accept HTML and answers others 200 with a `Location`.
 pub async fn server_fn_status(request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
+    let page = request.method() == axum::http::Method::GET
+        && !request.uri().path().starts_with("/api/");
+    let mut response = next.run(request).await;
+    if page
+        && response.status().is_success()
+        && response.headers().contains_key(header::LOCATION)
+    {
+        *response.status_mut() = StatusCode::FOUND;
+        response.headers_mut().remove("serverfnredirect");
+        return response;
+    }
     if response.status() != StatusCode::INTERNAL_SERVER_ERROR
         || !response.headers().contains_key("serverfnerror")
     {
         return response;
     }
     let (mut parts, body) = response.into_parts();
-    let Ok(bytes) = to_bytes(body, MAX_CHECKED_BODY).await else {
+    let Ok(bytes) = to_bytes(body, usize::MAX).await else {
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     };
     if let Ok(error) = serde_json::from_slice::<AppError>(&bytes) {

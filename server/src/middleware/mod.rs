@@ -1,5 +1,6 @@
 //! Tower middleware around every route.
 
+pub mod headers;
 pub mod input;
 pub mod metrics;
 pub mod origin;

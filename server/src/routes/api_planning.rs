@@ -93,7 +93,7 @@ pub async fn create_change_request(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<CrInput>,
 ) -> Result<Response, ApiError> {
-    if !change_requests::may_file(&user) {
+    if !user.may(app::domain::Permission::FileChange) {
         return Err(AppError::Forbidden.into());
     }
     let valid = input.validate().map_err(AppError::invalid)?;
@@ -113,10 +113,10 @@ async fn cr_number(state: &AppState, id: &str) -> Result<i64, AppError> {
             .await?
             .ok_or(AppError::NotFound);
     }
-    let digits = if id.len() > 3 && id[..3].eq_ignore_ascii_case("cr-") {
-        &id[3..]
-    } else {
-        id
+    // `get` rather than slicing: an id may start with a multibyte character.
+    let digits = match (id.get(..3), id.get(3..)) {
+        (Some(prefix), Some(rest)) if prefix.eq_ignore_ascii_case("cr-") => rest,
+        _ => id,
     };
     digits.parse::<i64>().map_err(|_| AppError::NotFound)
 }
@@ -248,7 +248,7 @@ pub async fn create_release(
     ApiUser(user): ApiUser,
     ApiJson(input): ApiJson<ReleaseInput>,
 ) -> Result<Response, ApiError> {
-    if !releases::may_plan(&user) {
+    if !user.may(app::domain::Permission::PlanRelease) {
         return Err(AppError::Forbidden.into());
     }
     let valid = input.validate().map_err(AppError::invalid)?;

@@ -28,6 +28,9 @@ impl IntoResponse for ApiError {
             AppError::Conflict(_) => "conflict",
             AppError::Refused(_) => "refused",
             AppError::TooManyRequests(_) => "too_many_requests",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::PayloadTooLarge => "payload_too_large",
+            AppError::UnsupportedMediaType(_) => "unsupported_media_type",
             AppError::Internal | AppError::Transport(_) => "internal",
         };
         let mut body = json!({ "error": { "code": code, "message": self.0.to_string() } });

@@ -1,7 +1,6 @@
 //! `GET /audit.csv`: the filtered audit trail as a CSV download, for
 //! administrators and release managers signed in with a session.
 
-use app::api::audit::may_read_audit;
 use app::server::audit_log::{self, AuditFilter};
 use app::server::{session, AppState};
 use axum::extract::{Query, State};
@@ -25,7 +24,7 @@ pub async fn export(
         }
         Err(_) => return StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     };
-    if !may_read_audit(&user.roles) {
+    if !user.may(app::domain::Permission::ReadAudit) {
         return (
             StatusCode::FORBIDDEN,
             "Only administrators and release managers may export the audit trail.\n",

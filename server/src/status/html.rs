@@ -17,21 +17,8 @@ pub const BAR_DAYS: u32 = 90;
 /// Months per page of history and uptime history.
 pub const MONTHS_PER_PAGE: u32 = 3;
 
-/// Escapes text for HTML content and attribute values.
-pub fn esc(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
+/// Every value on these pages goes through the shared escaping helper.
+pub use app::domain::html::escape as esc;
 
 pub fn when(at: DateTime<Utc>) -> String {
     at.format("%b %-d, %Y %H:%M UTC").to_string()

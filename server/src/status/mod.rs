@@ -112,12 +112,7 @@ struct Inner {
     settings: StatusSettings,
     current: RwLock<Option<Arc<Snapshot>>>,
     stale: AtomicBool,
-    /// Sign-ups per client address in the last hour.
-    signups: app::server::recent::Recent<String, u32>,
 }
-
-/// Sign-up attempts one client address may make in an hour.
-const SIGNUPS_PER_HOUR: u32 = 10;
 
 impl StatusPage {
     /// Loads the first snapshot (a failure leaves the page empty and stale
@@ -129,7 +124,6 @@ impl StatusPage {
                 settings,
                 current: RwLock::new(None),
                 stale: AtomicBool::new(true),
-                signups: app::server::recent::Recent::new(Duration::from_secs(3600), 100_000),
             }),
         };
         page.reload().await;
@@ -147,13 +141,6 @@ impl StatusPage {
     /// The current snapshot, if one was ever loaded.
     pub fn snapshot(&self) -> Option<Arc<Snapshot>> {
         self.inner.current.read().ok().and_then(|s| s.clone())
-    }
-
-    /// Counts a sign-up attempt from `client`; false once it has made too many.
-    pub fn allow_signup(&self, client: &str) -> bool {
-        let count = self.inner.signups.get(&client.to_string()).unwrap_or(0) + 1;
-        self.inner.signups.put(client.to_string(), count);
-        count <= SIGNUPS_PER_HOUR
     }
 
     pub fn is_stale(&self) -> bool {

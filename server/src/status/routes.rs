@@ -438,7 +438,11 @@ async fn subscribe(
     };
     let client =
         app::server::state::client_ip(&headers, Some(peer.ip()), app.auth.trust_forwarded_for);
-    if !page.allow_signup(&client) {
+    let allowed = match subscribers::allow_signup(page.pool(), &client).await {
+        Ok(allowed) => allowed,
+        Err(_) => return unavailable(),
+    };
+    if !allowed {
         let body = html::message(
             &frame(&page, snapshot.data.loaded_at),
             "Too many sign-ups",

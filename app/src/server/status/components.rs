@@ -1,7 +1,7 @@
 //! Components on the public page. Every status change closes the open
 //! interval and opens a new one, so uptime is time spent in each status.
 
-use super::{require_status_manager, stored};
+use super::stored;
 use crate::domain::status::{effective_status, ComponentStatus, IncidentStatus, MaintenanceState};
 use crate::error::AppError;
 use crate::model::status::{ComponentInput, ComponentView};
@@ -73,7 +73,7 @@ pub async fn save(
     input: &ComponentInput,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    require_status_manager(user)?;
+    user.require(crate::domain::Permission::ManageStatus)?;
     let mut errors = BTreeMap::new();
     let name = input.name.trim();
     if name.is_empty() || name.chars().count() > 100 {
@@ -199,7 +199,7 @@ pub async fn delete(
     id: Uuid,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    require_status_manager(user)?;
+    user.require(crate::domain::Permission::ManageStatus)?;
     let mut tx = pool.begin().await?;
     let before: Option<serde_json::Value> =
         sqlx::query_scalar("delete from status_component c where id = $1 returning to_jsonb(c)")
@@ -233,7 +233,7 @@ pub async fn set_status_by_hand(
     status: ComponentStatus,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    require_status_manager(user)?;
+    user.require(crate::domain::Permission::ManageStatus)?;
     let mut tx = pool.begin().await?;
     let before = set_status(&mut tx, id, status)
         .await?
@@ -387,7 +387,7 @@ pub async fn set_rollback_setting(
     setting: &str,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    require_status_manager(user)?;
+    user.require(crate::domain::Permission::ManageStatus)?;
     if !["off", "draft", "publish"].contains(&setting) {
         return Err(AppError::field("setting", "Choose off, draft or publish."));
     }

@@ -3,7 +3,7 @@
 //! announced to subscribers through the job runner.
 
 use super::timeline::Timeline;
-use super::{components, may_post_incidents, require_incident_poster, stored};
+use super::{components, stored};
 use crate::domain::markdown;
 use crate::domain::status::{ComponentStatus, Impact, IncidentStatus};
 use crate::error::AppError;
@@ -96,7 +96,7 @@ pub async fn create(
     input: &IncidentInput,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    require_incident_poster(user)?;
+    user.require(crate::domain::Permission::Incidents)?;
     check_text(Some(&input.title), &input.body)?;
     if !input.status.is_open() {
         return Err(AppError::field(
@@ -176,7 +176,7 @@ pub async fn post_update(
     input: &IncidentUpdateInput,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    require_incident_poster(user)?;
+    user.require(crate::domain::Permission::Incidents)?;
     check_text(None, &input.body)?;
     let mut tx = pool.begin().await?;
     let locked = lock(&mut tx, id).await?;
@@ -251,7 +251,7 @@ pub async fn publish(
     input: &PublishIncident,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    require_incident_poster(user)?;
+    user.require(crate::domain::Permission::Incidents)?;
     check_text(Some(&input.title), &input.body)?;
     let mut tx = pool.begin().await?;
     let locked = lock(&mut tx, id).await?;
@@ -321,7 +321,7 @@ pub async fn discard(
     id: Uuid,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    require_incident_poster(user)?;
+    user.require(crate::domain::Permission::Incidents)?;
     let mut tx = pool.begin().await?;
     let locked = lock(&mut tx, id).await?;
     if locked.visibility != "draft" {
@@ -696,7 +696,7 @@ pub async fn detail(
             .collect(),
         notified,
         components: all,
-        can_edit: may_post_incidents(user),
+        can_edit: user.may(crate::domain::Permission::Incidents),
         id: row.id,
         number: row.number,
         title: row.title,

@@ -4,7 +4,7 @@
 
 use super::incidents::timeline;
 use super::timeline::Timeline;
-use super::{components, kinds, require_status_manager, stored};
+use super::{components, kinds, stored};
 use crate::domain::cr_form::parse_local_datetime;
 use crate::domain::markdown;
 use crate::domain::status::MaintenanceState;
@@ -96,7 +96,7 @@ pub async fn create(
     input: &MaintenanceInput,
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
-    require_status_manager(user)?;
+    user.require(crate::domain::Permission::Schedule)?;
     let window = check(input, Utc::now())?;
     let mut tx = pool.begin().await?;
     let cr: Option<Uuid> = match input.change_request {
@@ -243,7 +243,7 @@ pub async fn transition(
     message: &str,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
-    require_status_manager(user)?;
+    user.require(crate::domain::Permission::Schedule)?;
     if message.chars().count() > 20_000 {
         return Err(AppError::field("message", "At most 20,000 characters."));
     }
@@ -362,7 +362,7 @@ pub async fn list(pool: &PgPool, user: &SessionUser) -> Result<MaintenanceList, 
     Ok(MaintenanceList {
         items,
         components: components::list(&mut conn).await?,
-        can_edit: require_status_manager(user).is_ok(),
+        can_edit: user.may(crate::domain::Permission::Schedule),
     })
 }
 

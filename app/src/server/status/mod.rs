@@ -10,8 +10,6 @@ pub mod release_notes;
 pub mod subscribers;
 pub mod timeline;
 
-use super::session::SessionUser;
-use crate::domain::Role;
 use crate::error::AppError;
 
 /// Job kinds of this area.
@@ -22,34 +20,6 @@ pub mod kinds {
     pub const DELIVER: &str = "status.deliver";
     /// Moves a maintenance window by the clock.
     pub const MAINTENANCE_TICK: &str = "status.maintenance_tick";
-}
-
-/// Runs the status page: components and maintenance.
-pub fn require_status_manager(user: &SessionUser) -> Result<(), AppError> {
-    if user.roles.contains(Role::Admin) || user.roles.contains(Role::ReleaseManager) {
-        Ok(())
-    } else {
-        Err(AppError::NotPermitted(
-            "Only release managers and administrators run the status page.".into(),
-        ))
-    }
-}
-
-/// Opens, updates, publishes and discards incidents.
-pub fn may_post_incidents(user: &SessionUser) -> bool {
-    [Role::Admin, Role::ReleaseManager, Role::Support]
-        .iter()
-        .any(|r| user.roles.contains(*r))
-}
-
-pub fn require_incident_poster(user: &SessionUser) -> Result<(), AppError> {
-    if may_post_incidents(user) {
-        Ok(())
-    } else {
-        Err(AppError::NotPermitted(
-            "Only support, release managers and administrators post incident updates.".into(),
-        ))
-    }
 }
 
 /// `ids` without repeats, once every one names a component; else a field

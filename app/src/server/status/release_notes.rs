@@ -3,21 +3,15 @@
 
 use crate::domain::change_request::ChangeType;
 use crate::domain::release_note::{DraftChange, NoteSections, SECTIONS};
-use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::status::{DiffLine, ReleaseNoteView, RevisionDiff, RevisionMeta, SectionDiff};
 use crate::server::audit::{self, AuditEntry};
-use crate::server::releases::may_plan;
 use crate::server::session::SessionUser;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::collections::BTreeMap;
 use uuid::Uuid;
-
-fn may_publish(user: &SessionUser) -> bool {
-    user.roles.contains(Role::ReleaseManager) || user.roles.contains(Role::Admin)
-}
 
 async fn sections_at(
     conn: &mut PgConnection,
@@ -89,8 +83,8 @@ pub async fn get(
             .collect(),
         published_revision,
         published_at,
-        can_edit: may_plan(user),
-        can_publish: may_publish(user),
+        can_edit: user.may(crate::domain::Permission::DraftReleaseNotes),
+        can_publish: user.may(crate::domain::Permission::ManageStatus),
     })
 }
 
@@ -100,7 +94,7 @@ pub async fn draft(
     user: &SessionUser,
     release: Uuid,
 ) -> Result<NoteSections, AppError> {
-    if !may_plan(user) {
+    if !user.may(crate::domain::Permission::DraftReleaseNotes) {
         return Err(AppError::Forbidden);
     }
     let exists: bool = sqlx::query_scalar("select exists(select 1 from release where id = $1)")
@@ -141,7 +135,7 @@ pub async fn save(
     sections: &NoteSections,
     request_id: Option<&str>,
 ) -> Result<i32, AppError> {
-    if !may_plan(user) {
+    if !user.may(crate::domain::Permission::DraftReleaseNotes) {
         return Err(AppError::NotPermitted(
             "Engineers, release managers and administrators write release notes.".into(),
         ));
@@ -223,7 +217,7 @@ pub async fn set_published(
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
     let publish = revision.is_some();
-    if !may_publish(user) {
+    if !user.may(crate::domain::Permission::ManageStatus) {
         return Err(AppError::NotPermitted(
             "Only release managers and administrators publish release notes.".into(),
         ));

@@ -17,6 +17,47 @@ use uuid::Uuid;
 /// A confirmation mail per address at most this often.
 const CONFIRM_EVERY_MINUTES: i64 = 10;
 
+/// Sign-up attempts one client address may make in an hour.
+pub const SIGNUPS_PER_HOUR: i64 = 10;
+
+/// Counts a sign-up attempt from `client` and says whether it is within
+/// `SIGNUPS_PER_HOUR`. Kept in PostgreSQL so every process counts the same
+/// attempts; refused attempts are not counted, so the block lifts an hour
+/// after the attempts it counted.
+pub async fn allow_signup(pool: &PgPool, client: &str) -> Result<bool, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query("select pg_advisory_xact_lock(hashtext('signup:' || $1))")
+        .bind(client)
+        .execute(&mut *tx)
+        .await?;
+    let recent = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from signup_attempt
+           where client = $1 and created_at > now() - interval '1 hour'"#,
+        client
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    if recent >= SIGNUPS_PER_HOUR {
+        return Ok(false);
+    }
+    sqlx::query!("insert into signup_attempt (client) values ($1)", client)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Deletes sign-up attempts older than the hour they count for (hourly
+/// housekeeping).
+pub async fn prune_signup_attempts(pool: &PgPool) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query!(
+        "delete from signup_attempt where created_at < now() - interval '1 hour'"
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
 fn token() -> String {
     let mut bytes = [0u8; 32];
     rand::rngs::OsRng.fill_bytes(&mut bytes);

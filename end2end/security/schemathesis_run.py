@@ -1,0 +1,128 @@
+"""A bounded Schemathesis run against /api/v1/openapi.json, once per token
+(admin, viewer): no server errors, and status codes, content types and
+bodies as the document says.
+
+(Not named schemathesis.py: that would shadow the package.)"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from common import expect
+from context import Context
+
+CHECKS = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance"
+
+
+def _executable() -> str | None:
+    beside = Path(sys.executable).parent / "schemathesis"
+    if beside.exists():
+        return str(beside)
+    return shutil.which("schemathesis")
+
+
+def _junit_failures(path: Path) -> list[str]:
+    """`operation: first line of the failure` for each failed test case."""
+    if not path.exists():
+        return []
+    out = []
+    try:
+        tree = ET.parse(path)
+    except ET.ParseError:
+        return []
+    for case in tree.iter("testcase"):
+        for kind in ("failure", "error"):
+            for el in case.findall(kind):
+                message = (el.get("message") or el.text or "").strip()
+                first = next((line.strip() for line in message.splitlines() if line.strip()), kind)
+                out.append(f"{case.get('name')}: {first[:200]}")
+    return out
+
+
+def run_one(ctx: Context, label: str, token: str, max_examples: int, timeout: int, workdir: Path) -> None:
+    r = ctx.report
+    exe = _executable()
+    if not r.check(f"schemathesis ({label}): installed", exe is not None,
+                   "no `schemathesis` beside this Python or on PATH; run scripts/bootstrap.sh --test "
+                   "(it installs end2end/security/requirements.txt into .tools/venv)"):
+        return
+    report_dir = workdir / label
+    report_dir.mkdir(parents=True, exist_ok=True)
+    junit = report_dir / "junit.xml"
+    cmd = [
+        exe, "run", f"{ctx.http.base}/api/v1/openapi.json",
+        "--url", ctx.http.base,
+        "-H", f"Authorization: Bearer {token}",
+        "--checks", CHECKS,
+        "--phases", "examples,coverage,fuzzing",
+        "--max-examples", str(max_examples),
+        "--workers", "1",
+        "--seed", "20261201",
+        "--generation-database", "none",
+        "--request-timeout", "15",
+        "--no-shrink",
+        "--no-color",
+        "--report", "junit",
+        "--report-junit-path", str(junit),
+    ]
+    shown = [c if not c.startswith("Authorization:") else "Authorization: Bearer ***" for c in cmd]
+    print(f"      running: {' '.join(shown)}", flush=True)
+    started = time.monotonic()
+    env = dict(os.environ, NO_COLOR="1", SCHEMATHESIS_TELEMETRY="false")
+    try:
+        done = subprocess.run(cmd, cwd=report_dir, env=env, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired as e:
+        output = (e.stdout or b"")
+        output = output.decode("utf-8", "replace") if isinstance(output, bytes) else output
+        print(output[-4000:])
+        r.check(f"schemathesis ({label}): finished within {timeout} s", False,
+                "the run was stopped; lower --schemathesis-max-examples or raise --schemathesis-timeout")
+        return
+    took = time.monotonic() - started
+    output = (done.stdout or "") + (done.stderr or "")
+    failures = _junit_failures(junit)
+    ok = done.returncode == 0
+    if not ok:
+        # The whole report: it names each operation, the check, the request
+        # to reproduce it (curl) and the response.
+        print(output)
+    else:
+        tail = [line for line in output.splitlines() if line.strip()][-6:]
+        for line in tail:
+            print(f"      {line}")
+    detail = f"exit status {done.returncode} after {took:.0f} s"
+    if failures:
+        detail += "; failing operations:\n        " + "\n        ".join(failures[:40])
+    r.check(f"schemathesis ({label}): {CHECKS.replace(',', ', ')} ({took:.0f} s)", ok, detail)
+
+
+def run(ctx: Context, max_examples: int = 10, timeout: int = 240) -> None:
+    r = ctx.report
+    r.section("Schemathesis against /api/v1/openapi.json")
+    doc = ctx.http.get("/api/v1/openapi.json", [("Accept", "application/json")])
+
+    def parses(reply):
+        try:
+            spec = json.loads(reply.body)
+        except ValueError as e:
+            return f"not JSON: {e}"
+        if "openapi" not in spec or not spec.get("paths"):
+            return "no `openapi` version or no paths"
+        return None
+
+    if not expect(r, "GET /api/v1/openapi.json is an OpenAPI document", doc, 200, parses):
+        return
+    with tempfile.TemporaryDirectory(prefix="rookery-schemathesis-") as tmp:
+        for label, token in (("admin token", ctx.admin_token), ("viewer token", ctx.viewer_token)):
+            if not token:
+                r.check(f"schemathesis ({label})", False, f"no {label} given (--admin-token / --viewer-token)")
+                continue
+            run_one(ctx, label.split()[0], token, max_examples, timeout, Path(tmp))

@@ -36,10 +36,10 @@ class Report:
         label = f"[{self.section_name}] {name}" if self.section_name else name
         if ok:
             self.passed += 1
-            print(f"PASS  {label}", flush=True)
+            print(f"PASS  {name}", flush=True)
         else:
             self.failures.append(f"{label}: {detail}" if detail else label)
-            print(f"FAIL  {label}" + (f"\n      {detail}" if detail else ""), flush=True)
+            print(f"FAIL  {name}" + (f"\n      {detail}" if detail else ""), flush=True)
         return ok
 
     def summary(self) -> int:
@@ -398,11 +398,13 @@ def discover_server_fns(http_: Http, root: Path) -> tuple[list[ServerFn], list[s
                         candidates.append((url, "bundle"))
         for url, how in candidates:
             reply = http_.get(url, [("Accept", "application/json")])
-            if reply.status == 405:
+            # 405 (POST only) is the expected answer; anything but the 404
+            # of an unknown path means something is registered there.
+            if reply.status is not None and reply.status != 404:
                 fn.url, fn.how = url, how
                 break
         if fn.url is None:
-            notes.append(f"server function {fn.name} (app/src/api/{fn.module}.rs): no URL answered 405 to GET among {len(candidates)} candidate(s)")
+            notes.append(f"server function {fn.name} (app/src/api/{fn.module}.rs): every GET answered 404 among {len(candidates)} candidate(s)")
     return fns, notes
 
 

@@ -58,6 +58,14 @@ class Hostile:
 
     def send(self, name, method, path, headers, body=None, expected="4xx", chunked=False, timeout=None):
         reply = self.http.request(method, path, headers, body, chunked=chunked, timeout=timeout)
+        if reply.error and expected == 413:
+            # A server that answers 413 without reading the rest of the body
+            # and closes may reset the connection before the client reads
+            # the answer (a TCP race, not the server's fault): once more.
+            first = reply.error
+            reply = self.http.request(method, path, headers, body, chunked=chunked, timeout=timeout)
+            if reply.error:
+                reply.error = f"{reply.error}; the first try too: {first}"
         return expect(self.r, name, reply, expected)
 
     # ------------------------------------------------------------ families
@@ -218,7 +226,7 @@ class Hostile:
                              ("8 KB long", b"Bearer rk_" + b"a" * 8192), ("with %00", b"Bearer rk_%00"),
                              ("with a raw NUL byte", b"Bearer rk_a\x00b")):
             self.send(f"GET /api/v1/me, bearer token {label} -> 401", "GET", "/api/v1/me",
-                      [("Authorization", value)], None, lambda s: s in (400, 401, 431))
+                      [("Authorization", value)], None, {400, 401, 431})
         if ctx.viewer_token:
             self.send("POST /api/v1/change-requests as a viewer -> 403", "POST", "/api/v1/change-requests",
                       self.api(token=ctx.viewer_token), cr, 403)
@@ -257,7 +265,7 @@ class Hostile:
         for label, ident in (("abé", MULTIBYTE), ("99999999999999999999", HUGE), ("1e400", INF),
                              ("a 10,000-character token", "a" * 10_000), ("ééé", "%C3%A9%C3%A9%C3%A9")):
             self.send(f"GET /calendar/feed/{label}.ics -> 404", "GET", f"/calendar/feed/{ident}.ics", [], None,
-                      lambda s: s in (404, 414, 431))
+                      {404, 414, 431})
         self.send("GET /calendar/feed/%00.ics -> 4xx", "GET", "/calendar/feed/a%00b.ics", [], None, "4xx")
         self.send("GET /calendar/feed/%FF.ics -> 4xx", "GET", "/calendar/feed/%FF%FE.ics", [], None, "4xx")
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -41,9 +42,16 @@ def _junit_failures(path: Path) -> list[str]:
     for case in tree.iter("testcase"):
         for kind in ("failure", "error"):
             for el in case.findall(kind):
-                message = (el.get("message") or el.text or "").strip()
-                first = next((line.strip() for line in message.splitlines() if line.strip()), kind)
-                out.append(f"{case.get('name')}: {first[:200]}")
+                lines = [line.strip() for line in (el.text or "").splitlines()]
+                checks = list(dict.fromkeys(line[2:] for line in lines if re.match(r"- [A-Z]{2}\d{3} ", line)))
+                statuses = [line for line in lines if re.match(r"\[\d{3}\] ", line)]
+                curls = [line for line in lines if line.startswith("curl ")]
+                what = "; ".join(checks) or (el.get("message") or kind)
+                if statuses:
+                    what += f"; first response {statuses[0].rstrip(':')}"
+                if curls:
+                    what += f"; e.g. {curls[0][:300]}"
+                out.append(f"{case.get('name')}: {what}")
     return out
 
 

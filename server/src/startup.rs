@@ -139,7 +139,8 @@ impl Application {
                 if let Err(e) = app::server::login::prune_attempts(&pool, window).await {
                     tracing::warn!(error = %e, "pruning old sign-in attempts failed");
                 }
-                if let Err(e) = app::server::status::subscribers::prune_signup_attempts(&pool).await {
+                if let Err(e) = app::server::status::subscribers::prune_signup_attempts(&pool).await
+                {
                     tracing::warn!(error = %e, "pruning old sign-up attempts failed");
                 }
             }

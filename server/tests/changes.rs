@@ -263,8 +263,8 @@ async fn viewers_cannot_file_change_requests() {
         .send()
         .await
         .unwrap();
-    assert!(!response.status().is_success());
-    assert!(response.text().await.unwrap().contains("Forbidden"));
+    assert_eq!(response.status(), 403);
+    assert!(response.text().await.unwrap().contains("NotPermitted"));
 }
 
 #[tokio::test]
@@ -335,7 +335,8 @@ async fn freezes_warn_when_scheduling_and_the_next_free_slot_skips_them() {
     let created = app
         .server_fn(&manager.client, CreateFreeze::PATH, &freeze_form)
         .await;
-    assert!(refused.text().await.unwrap().contains("Forbidden"));
+    assert_eq!(refused.status(), 403);
+    assert!(refused.text().await.unwrap().contains("NotPermitted"));
     assert_eq!(created.status(), 200, "{}", created.text().await.unwrap());
     let number = file(&app, &engineer, "normal", &["prod"]).await;
 

@@ -15,9 +15,7 @@ pub async fn list_audit(
 ) -> Result<AuditPage, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    if !user.may(crate::domain::Permission::ReadAudit) {
-        return Err(AppError::Forbidden);
-    }
+    user.require(crate::domain::Permission::ReadAudit)?;
     let filter = crate::server::audit_log::AuditFilter {
         actor,
         entity,

@@ -50,9 +50,7 @@ pub async fn list_change_requests(
 pub async fn create_change_request(input: CrInput) -> Result<i64, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    if !user.may(crate::domain::Permission::FileChange) {
-        return Err(AppError::Forbidden);
-    }
+    user.require(crate::domain::Permission::FileChange)?;
     let valid = input.validate().map_err(AppError::invalid)?;
     let (_, number) = crate::server::change_requests::create(
         &cx.state.pool,

@@ -138,13 +138,20 @@ mod tests {
             .collect();
         let missing: Vec<_> = registered.difference(&listed).collect();
         assert!(missing.is_empty(), "not in api::registry: {missing:?}");
-        assert_eq!(listed.len(), endpoints().len(), "a server function is listed twice");
+        assert_eq!(
+            listed.len(),
+            endpoints().len(),
+            "a server function is listed twice"
+        );
     }
 
     #[test]
     fn json_functions_declare_json() {
         let by_name = |name: &str| endpoints().into_iter().find(|e| e.name == name).unwrap();
-        assert_eq!(by_name("catalog::SaveEnvironment").content_type, "application/json");
+        assert_eq!(
+            by_name("catalog::SaveEnvironment").content_type,
+            "application/json"
+        );
         assert_eq!(
             by_name("change_requests::AddCrComment").content_type,
             "application/x-www-form-urlencoded"

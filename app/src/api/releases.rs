@@ -41,9 +41,7 @@ pub async fn list_releases(
 pub async fn create_release(input: ReleaseInput) -> Result<Uuid, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let user = cx.require_user().await?;
-    if !user.may(crate::domain::Permission::PlanRelease) {
-        return Err(AppError::Forbidden);
-    }
+    user.require(crate::domain::Permission::PlanRelease)?;
     let valid = input.validate().map_err(AppError::invalid)?;
     crate::server::releases::create(&cx.state.pool, &user, valid, cx.request_id.as_deref()).await
 }

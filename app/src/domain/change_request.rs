@@ -3,7 +3,8 @@
 //! implementing → validating → closed; rejection and rework; cancel), with
 //! who may move them and separation of duties.
 
-use super::role::{Role, Roles};
+use super::permission::Permission;
+use super::role::Roles;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -260,11 +261,33 @@ fn verb(action: &CrAction) -> &'static str {
     }
 }
 
-fn require(roles: &Roles, any_of: &[Role], who: &'static str) -> Result<(), CrError> {
-    if any_of.iter().any(|r| roles.contains(*r)) {
+fn require(roles: &Roles, any_of: &[Permission], who: &'static str) -> Result<(), CrError> {
+    if any_of.iter().any(|p| roles.may(*p)) {
         Ok(())
     } else {
         Err(CrError::WrongRole(who))
+    }
+}
+
+impl CrAction {
+    /// The permissions (any one suffices) a person needs for this action at
+    /// all, before which change request it is matters: services check this
+    /// first, so a refused role learns nothing about what exists.
+    /// Requester-only actions need the right to file; who may act on *this*
+    /// request (own, not own) is `decide`'s part.
+    pub fn permissions(&self) -> &'static [Permission] {
+        match self {
+            CrAction::Submit | CrAction::Rework => &[Permission::FileChange],
+            CrAction::Review { .. } => &[Permission::Review],
+            CrAction::Approve => &[Permission::Approve],
+            CrAction::Reject { .. } => &[Permission::Approve, Permission::Review],
+            CrAction::FastTrack => &[Permission::FastTrack],
+            CrAction::Schedule => &[Permission::Schedule],
+            CrAction::StartImplementation | CrAction::StartValidation | CrAction::Close { .. } => {
+                &[Permission::FileChange]
+            }
+            CrAction::Cancel { .. } => &[Permission::FileChange, Permission::Schedule],
+        }
     }
 }
 
@@ -342,7 +365,6 @@ pub fn decide(
         verb: verb(action),
     };
     let is_requester = actor.id == cr.requester;
-    let managers = [Role::ReleaseManager, Role::Admin];
     let mut transition = CrTransition {
         from,
         to: from,
@@ -369,7 +391,7 @@ pub fn decide(
             if from != Submitted {
                 return Err(not_allowed());
             }
-            require(actor.roles, &[Role::Engineer], "engineers")?;
+            require(actor.roles, &[Permission::Review], "engineers")?;
             if is_requester {
                 return Err(CrError::OwnRequest);
             }
@@ -387,7 +409,7 @@ pub fn decide(
             if from != InReview {
                 return Err(not_allowed());
             }
-            require(actor.roles, &[Role::Approver], "approvers")?;
+            require(actor.roles, &[Permission::Approve], "approvers")?;
             if is_requester {
                 return Err(CrError::OwnRequest);
             }
@@ -410,7 +432,7 @@ pub fn decide(
             }
             require(
                 actor.roles,
-                &[Role::Approver, Role::Engineer, Role::ReleaseManager],
+                &[Permission::Approve, Permission::Review],
                 "reviewers and approvers",
             )?;
             if is_requester {
@@ -440,7 +462,7 @@ pub fn decide(
             }
             require(
                 actor.roles,
-                &managers,
+                &[Permission::FastTrack],
                 "release managers and administrators",
             )?;
             if is_requester {
@@ -453,7 +475,7 @@ pub fn decide(
             if !matches!(from, Approved | Scheduled) {
                 return Err(not_allowed());
             }
-            require(actor.roles, &managers, "release managers")?;
+            require(actor.roles, &[Permission::Schedule], "release managers")?;
             Scheduled
         }
         CrAction::StartImplementation => {
@@ -462,7 +484,7 @@ pub fn decide(
             }
             require(
                 actor.roles,
-                &[Role::ReleaseManager, Role::Admin, Role::Engineer],
+                &[Permission::FileChange],
                 "release managers and engineers",
             )?;
             Implementing
@@ -473,7 +495,7 @@ pub fn decide(
             }
             require(
                 actor.roles,
-                &[Role::ReleaseManager, Role::Admin, Role::Engineer],
+                &[Permission::FileChange],
                 "release managers and engineers",
             )?;
             Validating
@@ -484,7 +506,7 @@ pub fn decide(
             }
             require(
                 actor.roles,
-                &[Role::ReleaseManager, Role::Admin, Role::Engineer],
+                &[Permission::FileChange],
                 "release managers and engineers",
             )?;
             if blank(notes) {
@@ -502,7 +524,7 @@ pub fn decide(
             if !is_requester {
                 require(
                     actor.roles,
-                    &managers,
+                    &[Permission::Schedule],
                     "the requester, release managers and administrators",
                 )?;
             }

@@ -31,6 +31,9 @@ mod tests {
 
     #[test]
     fn plain_text_and_non_ascii_are_kept() {
-        assert_eq!(escape("Déploiement 1.2.3 · prod"), "Déploiement 1.2.3 · prod");
+        assert_eq!(
+            escape("Déploiement 1.2.3 · prod"),
+            "Déploiement 1.2.3 · prod"
+        );
     }
 }

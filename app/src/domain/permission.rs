@@ -184,7 +184,10 @@ mod tests {
         }
         let admin = roles(&["admin"]);
         assert!(admin.may(Permission::Administer));
-        assert!(!admin.may(Permission::Approve), "admins fast-track, they do not approve");
+        assert!(
+            !admin.may(Permission::Approve),
+            "admins fast-track, they do not approve"
+        );
         assert!(!admin.may(Permission::Review));
     }
 }

@@ -21,7 +21,9 @@ pub fn safe_next(next: Option<String>) -> String {
 /// Used where a redirect follows the `Referer` header.
 pub fn same_origin_path(url: &str, origin: &str) -> Option<String> {
     let origin = origin.trim_end_matches('/');
-    let rest = url.get(..origin.len()).filter(|head| head.eq_ignore_ascii_case(origin))?;
+    let rest = url
+        .get(..origin.len())
+        .filter(|head| head.eq_ignore_ascii_case(origin))?;
     let path = &url[rest.len()..];
     let path = if path.is_empty() { "/" } else { path };
     if !path.starts_with('/') {
@@ -55,11 +57,23 @@ mod tests {
             same_origin_path("http://127.0.0.1:3000/changes/4?tab=1", origin).as_deref(),
             Some("/changes/4?tab=1")
         );
-        assert_eq!(same_origin_path("http://127.0.0.1:3000", origin).as_deref(), Some("/"));
+        assert_eq!(
+            same_origin_path("http://127.0.0.1:3000", origin).as_deref(),
+            Some("/")
+        );
         assert_eq!(same_origin_path("https://evil.example/", origin), None);
-        assert_eq!(same_origin_path("http://127.0.0.1:3000.evil.example/", origin), None);
-        assert_eq!(same_origin_path("http://127.0.0.1:3000//evil.example/", origin), None);
-        assert_eq!(same_origin_path("http://127.0.0.1:3000/\\evil.example", origin), None);
+        assert_eq!(
+            same_origin_path("http://127.0.0.1:3000.evil.example/", origin),
+            None
+        );
+        assert_eq!(
+            same_origin_path("http://127.0.0.1:3000//evil.example/", origin),
+            None
+        );
+        assert_eq!(
+            same_origin_path("http://127.0.0.1:3000/\\evil.example", origin),
+            None
+        );
     }
 
     #[test]

@@ -415,6 +415,10 @@ pub async fn act(
     planned_start: Option<DateTime<Utc>>,
     request_id: Option<&str>,
 ) -> Result<CrStatus, AppError> {
+    let needed = action.permissions();
+    if !needed.iter().any(|p| user.may(*p)) {
+        return Err(AppError::NotPermitted(needed[0].refusal().into()));
+    }
     let mut tx = pool.begin().await?;
     let row = load_for_update(&mut tx, number).await?;
     let actor = CrActor {
@@ -591,6 +595,9 @@ pub async fn write_review(
     prevention: &str,
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
+    // Writing the review is editing the change: the requester or a manager,
+    // all of whom may file changes. Checked before anything is looked up.
+    user.require(crate::domain::Permission::FileChange)?;
     let (root_cause, prevention) = (root_cause.trim(), prevention.trim());
     let mut fields = std::collections::BTreeMap::new();
     if root_cause.is_empty() {

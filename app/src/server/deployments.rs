@@ -337,7 +337,11 @@ pub async fn start(
     let mut tx = pool.begin().await?;
     let release = lock_release(&mut tx, input.release).await?;
     let (facts, protected) = start_facts(&mut tx, &release, &input).await?;
-    if facts.environment_known && !user.may(crate::domain::Permission::Deploy { protected: protected }) {
+    if facts.environment_known
+        && !user.may(crate::domain::Permission::Deploy {
+            protected: protected,
+        })
+    {
         return Err(permission(true, &facts.environment));
     }
     let triggers = triggers_for(&mut tx, &facts.environment, input.triggers.clone()).await?;
@@ -934,6 +938,9 @@ pub async fn act(
     action: ManualAction,
     request_id: Option<&str>,
 ) -> Result<DeploymentState, AppError> {
+    // Before the lookup, so a refused role learns nothing about what exists;
+    // the protected-environment check follows once the deployment is known.
+    user.require(crate::domain::Permission::Deploy { protected: false })?;
     let mut tx = pool.begin().await?;
     let d = sqlx::query!(
         "select d.state, d.environment, d.current_step, d.steps, d.generation, d.number, e.protected
@@ -944,7 +951,9 @@ pub async fn act(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
-    if !user.may(crate::domain::Permission::Deploy { protected: d.protected }) {
+    if !user.may(crate::domain::Permission::Deploy {
+        protected: d.protected,
+    }) {
         return Err(permission(d.protected, &d.environment));
     }
     let state = parse(&d.state, DeploymentState::parse)?;
@@ -1514,7 +1523,11 @@ pub async fn detail(
         )
         && (summary.state == DeploymentState::Running
             || matches!(current, Some(Step::Pause { seconds: None })));
-    let may_act = viewer.is_some_and(|u| u.may(crate::domain::Permission::Deploy { protected: d.protected.unwrap_or(true) }));
+    let may_act = viewer.is_some_and(|u| {
+        u.may(crate::domain::Permission::Deploy {
+            protected: d.protected.unwrap_or(true),
+        })
+    });
     let actions = if may_act {
         ManualAction::ALL
             .iter()
@@ -1531,7 +1544,8 @@ pub async fn detail(
             latency_p95: d.sim_latency_p95.unwrap_or_default(),
             noise: d.sim_noise.unwrap_or_default(),
             live_version: d.live_version.clone(),
-            may_change: viewer.is_some_and(|u| u.may(crate::domain::Permission::Deploy { protected: false })),
+            may_change: viewer
+                .is_some_and(|u| u.may(crate::domain::Permission::Deploy { protected: false })),
         }),
         _ => None,
     };

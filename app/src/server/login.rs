@@ -164,7 +164,11 @@ async fn check_throttle(
     .await?;
     if row.by_pair >= state.auth.max_failures_per_account {
         let minutes = minutes_until(row.by_pair_oldest, window);
-        tracing::warn!(ip, minutes, "sign-in throttled for an account from a client address");
+        tracing::warn!(
+            ip,
+            minutes,
+            "sign-in throttled for an account from a client address"
+        );
         return Err(LoginError::Throttled { minutes });
     }
     if row.by_ip >= state.auth.max_failures_per_ip {

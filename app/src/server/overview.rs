@@ -107,7 +107,9 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
         active_freezes: section(r.freezes, "freezes")?,
         overdue_reviews: section(r.overdue, "overdue")?,
         active_tokens: r.tokens,
-        active_users: user.may(crate::domain::Permission::Administer).then_some(r.active_users),
+        active_users: user
+            .may(crate::domain::Permission::Administer)
+            .then_some(r.active_users),
         recent_activity: section(r.activity, "activity")?,
     })
 }

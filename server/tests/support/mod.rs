@@ -116,6 +116,34 @@ impl TestApp {
         }
     }
 
+    /// Another `rookery` process on this app's database (what several
+    /// instances behind a load balancer share).
+    pub async fn second_process(&self) -> TestApp {
+        use std::str::FromStr;
+        let options = PgConnectOptions::from_str(&self.database_url).expect("database url");
+        let pool = db::pool(options);
+        let mut config = default_config();
+        config.addr = "127.0.0.1:0".parse().unwrap();
+        let leptos = LeptosOptions::builder()
+            .output_name("rookery")
+            .site_root("target/site")
+            .site_pkg_dir("pkg")
+            .build();
+        let app = Application::build(&config, pool.clone(), leptos)
+            .await
+            .expect("building the second app");
+        let address = format!("http://{}", app.address());
+        tokio::spawn(app.run_until(std::future::pending()));
+        TestApp {
+            address,
+            pool,
+            database: self.database.clone(),
+            admin_options: self.admin_options.clone(),
+            client: client(),
+            database_url: self.database_url.clone(),
+        }
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.address)
     }

@@ -50,11 +50,10 @@ pub async fn allow_signup(pool: &PgPool, client: &str) -> Result<bool, AppError>
 /// Deletes sign-up attempts older than the hour they count for (hourly
 /// housekeeping).
 pub async fn prune_signup_attempts(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let done = sqlx::query!(
-        "delete from signup_attempt where created_at < now() - interval '1 hour'"
-    )
-    .execute(pool)
-    .await?;
+    let done =
+        sqlx::query!("delete from signup_attempt where created_at < now() - interval '1 hour'")
+            .execute(pool)
+            .await?;
     Ok(done.rows_affected())
 }
 

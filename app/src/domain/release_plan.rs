@@ -3,9 +3,10 @@
 
 use super::change_request::vocabulary;
 use super::cr_form::parse_local_datetime;
+use super::permission::Permission;
 use super::release::{ReleaseStatus, ReleaseType, Version};
 use super::risk::{Likelihood, RiskImpact};
-use super::role::{Role, Roles};
+use super::role::Roles;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -715,6 +716,26 @@ impl ReleaseRefusal {
     }
 }
 
+impl ReleaseAction {
+    /// The permission this action needs, before which release it is
+    /// matters: approvers approve; recording a deployment by hand is for
+    /// those who deploy anywhere (release managers, administrators).
+    pub fn permission(self) -> Permission {
+        match self {
+            ReleaseAction::Approve => Permission::Approve,
+            _ => Permission::Deploy { protected: true },
+        }
+    }
+
+    /// What a person without `permission()` is told.
+    pub fn refusal(self) -> &'static str {
+        match self {
+            ReleaseAction::Approve => "Only approvers approve releases.",
+            _ => "Only release managers record deployments.",
+        }
+    }
+}
+
 /// Decides whether `actor` may apply `action` to a release in `status`
 /// that `creator` filed: the status machine first, then the role (approvers
 /// approve, and not their own release; release managers record deployments).
@@ -729,20 +750,11 @@ pub fn decide_release(
         .transition(action.target())
         .map_err(ReleaseRefusal::State)?;
     let refuse = |m: &str| Err(ReleaseRefusal::Permission(m.to_string()));
-    match action {
-        ReleaseAction::Approve => {
-            if !roles.contains(Role::Approver) {
-                return refuse("Only approvers approve releases.");
-            }
-            if actor == creator {
-                return refuse("Nobody approves their own release.");
-            }
-        }
-        _ => {
-            if !(roles.contains(Role::ReleaseManager) || roles.contains(Role::Admin)) {
-                return refuse("Only release managers record deployments.");
-            }
-        }
+    if !roles.may(action.permission()) {
+        return refuse(action.refusal());
+    }
+    if action == ReleaseAction::Approve && actor == creator {
+        return refuse("Nobody approves their own release.");
     }
     Ok(to)
 }

@@ -590,22 +590,9 @@ pub async fn act(
     request_id: Option<&str>,
 ) -> Result<ReleaseStatus, AppError> {
     // The role before the lookup, so a refused role learns nothing about
-    // what exists: approvers approve; recording a deployment by hand is for
-    // those who deploy anywhere (release managers, administrators). The
-    // words are `decide_release`'s, which keeps the finer rules (not one's
-    // own release).
-    let (needed, refusal) = match action {
-        ReleaseAction::Approve => (
-            crate::domain::Permission::Approve,
-            "Only approvers approve releases.",
-        ),
-        _ => (
-            crate::domain::Permission::Deploy { protected: true },
-            "Only release managers record deployments.",
-        ),
-    };
-    if !user.may(needed) {
-        return Err(AppError::NotPermitted(refusal.into()));
+    // what exists; `decide_release` keeps the finer rule (not one's own).
+    if !user.may(action.permission()) {
+        return Err(AppError::NotPermitted(action.refusal().into()));
     }
     let mut tx = pool.begin().await?;
     let locked = lock(&mut tx, id).await?;

@@ -1,10 +1,11 @@
 //! Request-shape rules that hold for every route: a body is at most
 //! `MAX_BODY` however it is framed (413); text never contains NUL
 //! (PostgreSQL cannot store it, so it would surface as a server error: 422);
-//! a server function gets the content type it declares (415) and a body
-//! that is UTF-8 and, for JSON functions, well-formed JSON (400). Server
-//! functions answer with the HTTP status of their error rather than Leptos'
-//! blanket 500.
+//! a server function gets the content type it declares (415); outside the
+//! JSON API (which answers 422 as documented) a text body is UTF-8 and a
+//! JSON body well-formed JSON nested at most 128 deep (400).
+//! Server functions answer with the HTTP status of their error rather than
+//! Leptos' blanket 500.
 
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -159,7 +160,13 @@ pub async fn check_body(
     if (json && json_nul(&bytes)) || (!json && encoded_nul(&bytes)) {
         return refusal(&path, nul_error());
     }
-    if declared.is_some() {
+    // Every body Rookery reads is text: forms, JSON, plain text. The JSON
+    // API answers unreadable bodies itself, with the 422 its document names.
+    let textual = media.is_empty()
+        || json
+        || media == "application/x-www-form-urlencoded"
+        || media.starts_with("text/");
+    if textual && !is_rest(&path) {
         if std::str::from_utf8(&bytes).is_err() {
             return refusal(
                 &path,

@@ -337,11 +337,7 @@ pub async fn start(
     let mut tx = pool.begin().await?;
     let release = lock_release(&mut tx, input.release).await?;
     let (facts, protected) = start_facts(&mut tx, &release, &input).await?;
-    if facts.environment_known
-        && !user.may(crate::domain::Permission::Deploy {
-            protected: protected,
-        })
-    {
+    if facts.environment_known && !user.may(crate::domain::Permission::Deploy { protected }) {
         return Err(permission(true, &facts.environment));
     }
     let triggers = triggers_for(&mut tx, &facts.environment, input.triggers.clone()).await?;

@@ -7,22 +7,7 @@ use std::process::{Command, Stdio};
 use support::{location, TestApp};
 
 fn rookery(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rookery"))
-        .args(args)
-        .env("DATABASE_URL", &app.database_url)
-        .env("ROOKERY_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("running rookery");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    support::rookery_command(&app.database_url, args, stdin)
 }
 
 #[tokio::test]

@@ -13,9 +13,7 @@ use app::model::status::IncidentInput;
 use app::server::session::SessionUser;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
-use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr};
-use std::process::{Command, Stdio};
 use support::{client, location, TestApp, PASSWORD};
 
 const TITLE_PAYLOAD: &str = "Fix </title><script>window.__xss=1</script>";
@@ -279,17 +277,11 @@ async fn rookery_user_unlock_lifts_a_block() {
     assert!(location(&app.login("ada@example.com", PASSWORD).await)
         .starts_with("/login?error=throttled"));
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_rookery"))
-        .args(["user", "unlock", "--email", "Ada@Example.com"])
-        .env("DATABASE_URL", &app.database_url)
-        .env("ROOKERY_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"").unwrap();
-    let output = child.wait_with_output().unwrap();
+    let output = support::rookery_command(
+        &app.database_url,
+        &["user", "unlock", "--email", "Ada@Example.com"],
+        "",
+    );
 
     assert!(
         output.status.success(),

@@ -53,6 +53,45 @@ pub struct TestApp {
     pub database_url: String,
 }
 
+/// Serves the real app with `config` on 127.0.0.1, port 0, and returns
+/// its base URL.
+async fn serve(mut config: rookery::Config, pool: PgPool) -> String {
+    config.addr = "127.0.0.1:0".parse().unwrap();
+    let leptos = LeptosOptions::builder()
+        .output_name("rookery")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .build();
+    let app = Application::build(&config, pool, leptos)
+        .await
+        .expect("building the app");
+    let address = format!("http://{}", app.address());
+    tokio::spawn(app.run_until(std::future::pending()));
+    address
+}
+
+/// Runs the `rookery` command against this database with `stdin` piped in.
+pub fn rookery_command(database_url: &str, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_rookery"))
+        .args(args)
+        .env("DATABASE_URL", database_url)
+        .env("ROOKERY_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("running rookery");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// The configuration `rookery` has with no flags and no environment.
 pub fn default_config() -> rookery::Config {
     Cli::parse_from(["rookery"]).config
@@ -79,7 +118,7 @@ impl TestApp {
 
     /// An app with `config` on a fresh database of `cluster`, for a test
     /// that needs a cluster of its own (one it stops, say).
-    pub async fn spawn_on(cluster: &EmbeddedPostgres, mut config: rookery::Config) -> Self {
+    pub async fn spawn_on(cluster: &EmbeddedPostgres, config: rookery::Config) -> Self {
         let database = format!("test_{}", Uuid::new_v4().simple());
         let admin_options = cluster.connect_options("postgres");
         db::create_database_if_missing(&admin_options, &database)
@@ -91,17 +130,7 @@ impl TestApp {
             .await
             .expect("migrating the test database");
 
-        config.addr = "127.0.0.1:0".parse().unwrap();
-        let leptos = LeptosOptions::builder()
-            .output_name("rookery")
-            .site_root("target/site")
-            .site_pkg_dir("pkg")
-            .build();
-        let app = Application::build(&config, pool.clone(), leptos)
-            .await
-            .expect("building the app");
-        let address = format!("http://{}", app.address());
-        tokio::spawn(app.run_until(std::future::pending()));
+        let address = serve(config, pool.clone()).await;
         let database_url = format!(
             "postgres://postgres@localhost/{database}?host={}",
             cluster.socket_dir().display()
@@ -122,18 +151,7 @@ impl TestApp {
         use std::str::FromStr;
         let options = PgConnectOptions::from_str(&self.database_url).expect("database url");
         let pool = db::pool(options);
-        let mut config = default_config();
-        config.addr = "127.0.0.1:0".parse().unwrap();
-        let leptos = LeptosOptions::builder()
-            .output_name("rookery")
-            .site_root("target/site")
-            .site_pkg_dir("pkg")
-            .build();
-        let app = Application::build(&config, pool.clone(), leptos)
-            .await
-            .expect("building the second app");
-        let address = format!("http://{}", app.address());
-        tokio::spawn(app.run_until(std::future::pending()));
+        let address = serve(default_config(), pool.clone()).await;
         TestApp {
             address,
             pool,

@@ -82,6 +82,7 @@ impl Application {
                 StatusSettings {
                     name: config.status_name.clone(),
                     email: config.smtp_url.is_some(),
+                    private_webhooks: config.webhooks_to_private_addresses,
                 },
             )
             .await,

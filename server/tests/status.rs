@@ -1906,3 +1906,35 @@ async fn one_address_may_sign_up_ten_times_an_hour() {
             .unwrap();
     assert_eq!(webhooks, 10);
 }
+
+#[tokio::test]
+async fn webhook_sign_ups_to_internal_addresses_are_refused_at_once_with_the_reason() {
+    let app = TestApp::spawn().await;
+
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://10.1.2.3/hook",
+        "http://[::1]:8080/hook",
+        "http://169.254.169.254/latest/meta-data",
+    ] {
+        let response = app
+            .client
+            .post(app.url("/status/subscribe"))
+            .form(&[("kind", "webhook"), ("url", url)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 422, "{url}");
+        let body = response.text().await.unwrap();
+        assert!(
+            body.contains("not reachable from the internet"),
+            "{url}: {body}"
+        );
+        assert!(body.contains("Endpoint URL"), "the form is shown again");
+    }
+    let stored: i64 = sqlx::query_scalar("select count(*) from subscriber")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+}

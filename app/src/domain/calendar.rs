@@ -28,6 +28,13 @@ impl Month {
         }
     }
 
+    /// The month a week (given by its Monday) belongs to: the one holding
+    /// its Thursday, as ISO 8601 does for years. The week of Monday 30
+    /// November 2026 is December's.
+    pub fn of_week(monday: NaiveDate) -> Self {
+        Self::of(monday + Duration::days(3))
+    }
+
     pub fn first_day(self) -> NaiveDate {
         NaiveDate::from_ymd_opt(self.year, self.month, 1).unwrap_or_default()
     }
@@ -113,6 +120,27 @@ pub fn is_weekend(date: NaiveDate) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_week_belongs_to_the_month_of_its_thursday() {
+        let day = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        assert_eq!(
+            Month::of_week(day(2026, 11, 30)),
+            Month::of(day(2026, 12, 1))
+        );
+        assert_eq!(
+            Month::of_week(day(2026, 11, 23)),
+            Month::of(day(2026, 11, 1))
+        );
+        assert_eq!(
+            Month::of_week(day(2026, 12, 28)),
+            Month::of(day(2026, 12, 1))
+        );
+        assert_eq!(
+            Month::of_week(day(2026, 12, 29)),
+            Month::of(day(2027, 1, 1))
+        );
+    }
 
     #[test]
     fn months_parse_and_step() {

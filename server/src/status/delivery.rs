@@ -367,7 +367,9 @@ fn is_public(ip: std::net::IpAddr) -> bool {
 /// may subscribe one, so it must not become a way into the network. Returns
 /// the host and the checked address the request must go to (so a second DNS
 /// answer cannot point it elsewhere).
-async fn check_destination(url: &str) -> Result<(String, std::net::SocketAddr), JobError> {
+pub(crate) async fn check_destination(
+    url: &str,
+) -> Result<(String, std::net::SocketAddr), JobError> {
     let parsed =
         reqwest::Url::parse(url).map_err(|e| JobError::Fatal(format!("webhook URL: {e}")))?;
     let host = parsed

@@ -99,6 +99,10 @@ pub struct StatusSettings {
     pub name: String,
     /// Whether email subscriptions are offered (SMTP is configured).
     pub email: bool,
+    /// Whether webhooks may point at internal addresses
+    /// (`ROOKERY_WEBHOOKS_TO_PRIVATE_ADDRESSES`); otherwise a sign-up for one
+    /// is refused at once, with the reason, not only at delivery.
+    pub private_webhooks: bool,
 }
 
 /// The shared, in-memory status page.

@@ -492,6 +492,15 @@ async fn subscribe(
                 Err(e) => again(&e),
             }
         }
+        "webhook" if !page.settings().private_webhooks
+            && !webhook_destination_is_public(&field("url")).await =>
+        {
+            again(&AppError::field(
+                "url",
+                "This address is not reachable from the internet (it points at a private or \
+                 local network), so deliveries could never arrive. Use a public https URL.",
+            ))
+        }
         "webhook" => match subscribers::subscribe_webhook(page.pool(), &field("url"), components).await {
             Ok(sub) => html_response(
                 StatusCode::CREATED,
@@ -513,6 +522,21 @@ async fn subscribe(
         },
         _ => again(&AppError::field("kind", "Choose email or webhook.")),
     }
+}
+
+/// Whether a webhook URL may be signed up: false only when its host is
+/// known to be internal (the delivery's own check). A URL that does not
+/// parse is left to the sign-up's validation, which names the problem, and
+/// a host that does not resolve now is left to the delivery's retries.
+async fn webhook_destination_is_public(url: &str) -> bool {
+    let url = url.trim();
+    if reqwest::Url::parse(url).is_err() {
+        return true;
+    }
+    !matches!(
+        super::delivery::check_destination(url).await,
+        Err(crate::jobs::JobError::Fatal(_))
+    )
 }
 
 #[derive(Deserialize)]

@@ -59,7 +59,7 @@ pub fn CalendarPage() -> impl IntoView {
             let month = q
                 .get("month")
                 .and_then(|m| Month::parse(&m).ok())
-                .or_else(|| day.map(Month::of))
+                .or_else(|| day.map(Month::of_week))
                 .unwrap_or_else(|| Month::of(today));
             let monday = day.unwrap_or_else(|| {
                 if Month::of(today) == month {
@@ -147,7 +147,7 @@ pub fn CalendarPage() -> impl IntoView {
             <nav class="row-actions" aria-label="Periods">
                 <span class="segmented" role="group" aria-label="View">
                     <a class="btn btn-small" class:btn-primary=move || !shown.get().week class:btn-ghost=move || shown.get().week
-                        href=move || { let s = shown.get(); s.link(false, Month::of(s.monday), s.monday) }>"Month"</a>
+                        href=move || { let s = shown.get(); s.link(false, Month::of_week(s.monday), s.monday) }>"Month"</a>
                     <a class="btn btn-small" class:btn-primary=move || shown.get().week class:btn-ghost=move || !shown.get().week
                         href=move || { let s = shown.get(); s.link(true, s.month, s.monday) }>"Week"</a>
                 </span>

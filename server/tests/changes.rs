@@ -463,3 +463,44 @@ async fn the_overview_flags_overdue_emergency_reviews_and_freezes_in_force() {
     assert_eq!(overdue, vec![late]);
     assert_eq!(overview["active_freezes"][0]["reason"], "Incident freeze");
 }
+
+#[tokio::test]
+async fn notes_typed_with_any_action_are_kept_on_the_timeline() {
+    let app = TestApp::spawn().await;
+    let requester = person(&app, "erin@example.com", &["engineer"]).await;
+    let reviewer = person(&app, "rev@example.com", &["engineer"]).await;
+    let approver = person(&app, "pm1@example.com", &["approver"]).await;
+    let number = file(&app, &requester, "normal", &["staging"]).await;
+
+    act(&app, &requester, number, "submit", "Ready: tested on dev")
+        .await
+        .unwrap();
+    act(&app, &reviewer, number, "review", "Plan looks sound")
+        .await
+        .unwrap();
+    act(
+        &app,
+        &approver,
+        number,
+        "approve",
+        "  Approved for Thursday  ",
+    )
+    .await
+    .unwrap();
+    let too_long = act(&app, &requester, number, "cancel", &"x".repeat(10_001)).await;
+
+    let cr = detail(&app, &requester, number).await;
+    let note_of = |action: &str| {
+        cr["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["action"] == action)
+            .map(|e| e["note"].clone())
+            .unwrap_or_else(|| panic!("no {action} event: {cr}"))
+    };
+    assert_eq!(note_of("submit"), "Ready: tested on dev");
+    assert_eq!(note_of("review"), "Plan looks sound");
+    assert_eq!(note_of("approve"), "Approved for Thursday");
+    assert!(too_long.unwrap_err().contains("at most 10,000"));
+}

@@ -99,6 +99,7 @@ pub async fn change_request_action(
         &user,
         number,
         action,
+        &note,
         planned,
         cx.request_id.as_deref(),
     )

@@ -412,12 +412,20 @@ pub async fn act(
     user: &SessionUser,
     number: i64,
     action: CrAction,
+    note: &str,
     planned_start: Option<DateTime<Utc>>,
     request_id: Option<&str>,
 ) -> Result<CrStatus, AppError> {
     let needed = action.permissions();
     if !needed.iter().any(|p| user.may(*p)) {
         return Err(AppError::NotPermitted(needed[0].refusal().into()));
+    }
+    let typed_note = note.trim();
+    if typed_note.chars().count() > 10_000 {
+        return Err(AppError::field(
+            "note",
+            "A note is at most 10,000 characters.",
+        ));
     }
     let mut tx = pool.begin().await?;
     let row = load_for_update(&mut tx, number).await?;
@@ -487,9 +495,16 @@ pub async fn act(
     )
     .execute(&mut *tx)
     .await?;
-    let mut note = note_of(&action);
+    // Every note a person types is kept: the action's own reason, or the
+    // note given with an action that needs none (submit, approve, ...).
+    let mut note =
+        note_of(&action).or_else(|| (!typed_note.is_empty()).then(|| typed_note.to_string()));
     if let Some(clashes) = schedule_clashes {
-        note = Some(format!("Scheduled despite: {}", clashes.join(" ")));
+        let despite = format!("Scheduled despite: {}", clashes.join(" "));
+        note = Some(match note {
+            Some(typed) => format!("{typed}\n{despite}"),
+            None => despite,
+        });
     }
     event(
         &mut tx,

@@ -183,7 +183,16 @@ pub async fn transition_change_request(
         .filter(|t| !t.trim().is_empty())
         .map(|t| parse_time(t).map_err(|m| AppError::field("planned_start", m)))
         .transpose()?;
-    let status = change_requests::act(&state.pool, &user, number, action, planned, None).await?;
+    let status = change_requests::act(
+        &state.pool,
+        &user,
+        number,
+        action,
+        &request.note,
+        planned,
+        None,
+    )
+    .await?;
     Ok(Json(TransitionResult { status }))
 }
 

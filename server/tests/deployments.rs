@@ -1763,3 +1763,36 @@ async fn the_openapi_document_lists_the_execution_paths() {
     assert_eq!(invalid.status, 422, "{:?}", invalid.body);
     assert!(invalid.body["error"]["fields"]["canary_steps"].is_string());
 }
+
+#[tokio::test]
+async fn ci_reports_gates_by_service_and_version_without_looking_up_the_uuid() {
+    let w = world().await;
+    let release = w.planned_release("3.4.5", &["dev"], &[]).await;
+
+    let reported = post(
+        &w.app,
+        &w.eng,
+        "/api/v1/releases/api@3.4.5/gates",
+        &json!({ "environment": "dev", "name": "Unit Tests", "status": "passed" }),
+    )
+    .await;
+    let by_name = get(&w.app, &w.eng, "/api/v1/releases/api@3.4.5/gates").await;
+    let by_id = get(&w.app, &w.eng, &format!("/api/v1/releases/{release}/gates")).await;
+    let unknown = post(
+        &w.app,
+        &w.eng,
+        "/api/v1/releases/api@9.9.9/gates",
+        &json!({ "environment": "dev", "name": "Unit Tests", "status": "passed" }),
+    )
+    .await;
+
+    assert_eq!(reported.status, 201, "{:?}", reported.body);
+    assert_eq!(by_name.status, 200, "{:?}", by_name.body);
+    assert_eq!(by_name.body, by_id.body);
+    assert!(
+        by_name.body.to_string().contains("passed"),
+        "{:?}",
+        by_name.body
+    );
+    assert_eq!(unknown.status, 404, "{:?}", unknown.body);
+}

@@ -63,6 +63,26 @@ async fn event(
     Ok(())
 }
 
+/// A release named the way CI knows it: its UUID, or `service@version`
+/// (`api@2.1.0`). Unknown names are `NotFound`.
+pub async fn find_id(pool: &PgPool, name: &str) -> Result<Uuid, AppError> {
+    if let Ok(id) = Uuid::parse_str(name) {
+        return Ok(id);
+    }
+    let Some((service, version)) = name.split_once('@') else {
+        return Err(AppError::NotFound);
+    };
+    sqlx::query_scalar!(
+        "select r.id from release r join service s on s.id = r.service_id
+         where s.key = $1 and r.version = $2",
+        service,
+        version
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
 /// Files a release in `planned` with the seed's default gates for its
 /// environments. Unknown services, environments or change requests and a
 /// version the service already has are field errors.

@@ -7,6 +7,7 @@ use app::domain::deploy::{GateOutcome, ManualAction};
 use app::error::AppError;
 use app::model::{DeploymentDetail, DeploymentPage, GateStatusView, StartDeployment};
 use app::server::deployments::{self, MetricPush};
+use app::server::releases;
 use app::server::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
@@ -40,21 +41,21 @@ pub struct GateRecorded {
 
 /// The release's gates with their latest results.
 #[utoipa::path(get, path = "/api/v1/releases/{id}/gates", tag = "deployments",
-    params(("id" = Uuid, Path, description = "The release's UUID")),
+    params(("id" = String, Path, description = "The release's UUID, or service@version (api@2.1.0)")),
     responses((status = 200, body = Vec<GateStatusView>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody)))]
 pub async fn list_gates(
     State(state): State<AppState>,
     ApiUser(_user): ApiUser,
     Path(id): Path<String>,
 ) -> Result<Json<Vec<GateStatusView>>, ApiError> {
-    let release = uuid(&id)?;
+    let release = releases::find_id(&state.pool, id.trim()).await?;
     Ok(Json(deployments::gates(&state.pool, release).await?))
 }
 
 /// Records a gate result for a release in an environment. Deployments
 /// waiting for the gate re-check at once.
 #[utoipa::path(post, path = "/api/v1/releases/{id}/gates", tag = "deployments",
-    params(("id" = Uuid, Path, description = "The release's UUID")),
+    params(("id" = String, Path, description = "The release's UUID, or service@version (api@2.1.0), so CI needs no lookup")),
     request_body = GateReport,
     responses((status = 201, body = GateRecorded, headers(("location" = String, description = "The release's gates"))), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
         (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -64,7 +65,7 @@ pub async fn report_gate(
     Path(id): Path<String>,
     ApiJson(report): ApiJson<GateReport>,
 ) -> Result<Response, ApiError> {
-    let release = uuid(&id)?;
+    let release = releases::find_id(&state.pool, id.trim()).await?;
     let id = deployments::report_gate(
         &state.pool,
         &user,

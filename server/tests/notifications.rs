@@ -380,3 +380,34 @@ async fn the_last_possible_inbox_page_is_empty_not_a_crash() {
     assert_eq!(page["total"], 1);
     assert_eq!(page["unread"], 1);
 }
+
+#[tokio::test]
+async fn requests_to_act_are_settled_once_the_change_moves_on() {
+    let app = TestApp::spawn().await;
+    let requester = app.person("erin@example.com", &["engineer"]).await;
+    let reviewer = app.person("rev@example.com", &["engineer"]).await;
+    let other = app.person("eve@example.com", &["engineer"]).await;
+    let number = file(&app, &requester, "normal", &["prod"]).await;
+    act(&app, &requester, number, "submit", "").await;
+    assert_eq!(unread(&app, &other).await, 1, "asked for a review");
+
+    act(&app, &reviewer, number, "review", "").await;
+    assert_eq!(unread(&app, &reviewer).await, 0, "the reviewer acted");
+    assert_eq!(unread(&app, &other).await, 0, "the review is done");
+
+    let cancelled = file(&app, &requester, "normal", &["prod"]).await;
+    act(&app, &requester, cancelled, "submit", "").await;
+    assert_eq!(unread(&app, &other).await, 1);
+    act(&app, &requester, cancelled, "cancel", "Not needed").await;
+
+    assert_eq!(
+        unread(&app, &other).await,
+        0,
+        "no stale review request for a cancelled change"
+    );
+    assert_eq!(
+        kinds(&app, &other).await.len(),
+        2,
+        "the requests stay in the inbox, read"
+    );
+}

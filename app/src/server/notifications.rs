@@ -107,6 +107,22 @@ pub async fn change_request_moved(
 ) -> Result<(), AppError> {
     let link = format!("/changes/{number}");
     let named = format!("CR-{number} {title}");
+    // Requests to act that the move answered are settled (marked read): the
+    // actor's own about this change, a review request once the change left
+    // `submitted`, an approval request once it left `submitted` and
+    // `in_review` (cancelled, rejected, approved, ...).
+    sqlx::query!(
+        "update notification set read_at = now()
+         where link = $1 and read_at is null
+           and (recipient_id = $2
+                or (kind = 'review_needed' and $3 <> 'submitted')
+                or (kind = 'approval_needed' and $3 not in ('submitted', 'in_review')))",
+        link,
+        actor,
+        to.as_str(),
+    )
+    .execute(&mut *conn)
+    .await?;
     let mut except = vec![actor, requester];
     except.extend(reviewer);
     let (recipients, notice) = match (action, to) {

@@ -50,22 +50,6 @@ const NIL: &str = "00000000-0000-0000-0000-000000000000";
 /// A change request number nobody has.
 const NO_CR: &str = "999999";
 
-/// Every change-request workflow action, with the note it is sent with.
-const CR_ACTIONS: [&str; 12] = [
-    "submit",
-    "review",
-    "review_failed",
-    "approve",
-    "reject",
-    "rework",
-    "fast_track",
-    "schedule",
-    "start_implementation",
-    "start_validation",
-    "close",
-    "cancel",
-];
-
 const DEPLOYMENT_ACTIONS: [&str; 5] = ["pause", "resume", "promote", "abort", "rollback"];
 
 const RELEASE_ACTIONS: [&str; 5] = [
@@ -618,7 +602,7 @@ fn server_fn_rows() -> Vec<FnRow> {
             admin,
         ),
     ];
-    for action in CR_ACTIONS {
+    for &action in CrAction::NAMES {
         let planned = if action == "schedule" {
             "2030-01-07T10:00"
         } else {
@@ -764,7 +748,7 @@ fn rest_rows() -> Vec<RestRow> {
             &[Deploy { protected: false }],
         ),
     ];
-    for action in CR_ACTIONS {
+    for &action in CrAction::NAMES {
         let mut body = json!({ "action": action, "note": NOTE });
         if action == "schedule" {
             body["planned_start"] = json!("2030-01-07T10:00:00Z");
@@ -838,6 +822,23 @@ struct Mismatch {
     expected: String,
     got: u16,
     body: String,
+}
+
+/// The mismatch, if `got` (with `body`) is not what `expect` says, or the
+/// arguments did not decode (so the function body never ran).
+fn judge(endpoint: String, caller: &str, expect: Expect, got: u16, body: &str) -> Option<Mismatch> {
+    let undecoded = DECODE_FAILURES.iter().any(|m| body.contains(m));
+    (undecoded || !expect.met_by(got)).then(|| Mismatch {
+        endpoint,
+        caller: caller.to_string(),
+        expected: if undecoded {
+            "args decode".into()
+        } else {
+            expect.describe()
+        },
+        got,
+        body: snippet(body),
+    })
 }
 
 fn snippet(body: &str) -> String {
@@ -968,20 +969,7 @@ async fn every_endpoint_enforces_the_permission_table() {
             calls += 1;
             let got = response.status().as_u16();
             let body = response.text().await.unwrap_or_default();
-            let undecoded = DECODE_FAILURES.iter().any(|m| body.contains(m));
-            if undecoded || !expect.met_by(got) {
-                mismatches.push(Mismatch {
-                    endpoint: r.label(),
-                    caller: caller.name.clone(),
-                    expected: if undecoded {
-                        "args decode".into()
-                    } else {
-                        expect.describe()
-                    },
-                    got,
-                    body: snippet(&body),
-                });
-            }
+            mismatches.extend(judge(r.label(), &caller.name, expect, got, &body));
         }
     }
 
@@ -1043,20 +1031,7 @@ async fn every_endpoint_enforces_the_permission_table() {
             calls += 1;
             let got = response.status().as_u16();
             let body = response.text().await.unwrap_or_default();
-            let undecoded = DECODE_FAILURES.iter().any(|m| body.contains(m));
-            if undecoded || !expect.met_by(got) {
-                mismatches.push(Mismatch {
-                    endpoint: r.label(),
-                    caller: caller.name.clone(),
-                    expected: if undecoded {
-                        "args decode".into()
-                    } else {
-                        expect.describe()
-                    },
-                    got,
-                    body: snippet(&body),
-                });
-            }
+            mismatches.extend(judge(r.label(), &caller.name, expect, got, &body));
         }
     }
 

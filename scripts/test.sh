@@ -122,6 +122,8 @@ step e2e "end-to-end (Playwright, Chromium)" e2e
 echo
 echo "Summary"
 printf '  %s\n' "${results[@]}"
+# CI's disk is small and shared; say what the run left behind.
+echo "  target/: $(du -sh "$ROOT/target" 2>/dev/null | cut -f1), free on disk: $(df -h "$ROOT" | awk 'NR==2 {print $4}')"
 if ((failed)); then
   echo "FAILED"
   exit 1

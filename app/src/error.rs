@@ -52,6 +52,28 @@ pub enum AppError {
 }
 
 impl AppError {
+    /// What a person reads when a form's fields could not be read: the field
+    /// named when the decoder said which one was missing, never its message.
+    pub fn unreadable_form(decoder_message: &str) -> Self {
+        let missing = decoder_message
+            .split("missing field `")
+            .nth(1)
+            .and_then(|rest| rest.split('`').next())
+            .filter(|name| {
+                !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            })
+            .map(|name| name.rsplit('.').next().unwrap_or(name).to_string());
+        match missing {
+            Some(field) => Self::field(&field, "Fill this in."),
+            None => Self::Validation {
+                message:
+                    "Some of what was entered could not be read. Check the form and try again."
+                        .into(),
+                fields: BTreeMap::new(),
+            },
+        }
+    }
+
     /// A validation error about one field.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         let message = message.into();
@@ -114,11 +136,12 @@ impl FromServerFnError for AppError {
             ServerFnErrorErr::Request(message) | ServerFnErrorErr::Response(message) => {
                 Self::Transport(message)
             }
+            // The decoder's own words (``missing field `environments` ``)
+            // are for the log; a person reads which field to fill in.
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::MissingArg(message) => {
-                Self::Validation {
-                    message: format!("The form was incomplete: {message}"),
-                    fields: BTreeMap::new(),
-                }
+                #[cfg(feature = "ssr")]
+                tracing::info!(error = %message, "server function arguments did not decode");
+                Self::unreadable_form(&message)
             }
             // On the server this is the arguments' decoding: the body was
             // checked to be well-formed JSON before (the input middleware),
@@ -153,3 +176,26 @@ impl From<sqlx::Error> for AppError {
 
 /// Shorthand for results of services and server functions.
 pub type AppResult<T> = Result<T, AppError>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_argument_names_its_field_not_the_decoder() {
+        let error = AppError::unreadable_form("missing field `environments`");
+        assert_eq!(
+            error.field_message("environments").as_deref(),
+            Some("Fill this in.")
+        );
+        assert!(!error.to_string().contains('`'));
+    }
+
+    #[test]
+    fn other_decoder_messages_never_reach_a_person() {
+        let error = AppError::unreadable_form("invalid type: string \"x\", expected i64 at line 1");
+        let shown = error.to_string();
+        assert!(!shown.contains("invalid type"), "{shown}");
+        assert!(error.field_errors().contains_key("form"));
+    }
+}

@@ -23,6 +23,15 @@ impl CurrentUser {
         self.roles.contains(&role)
     }
 
+    /// Whether this person has `permission` (the same rule the server
+    /// enforces; the UI uses it to show only what will be allowed).
+    pub fn may(&self, permission: crate::domain::Permission) -> bool {
+        permission
+            .granted_by()
+            .iter()
+            .any(|role| self.roles.contains(role))
+    }
+
     pub fn is_admin(&self) -> bool {
         self.has(Role::Admin)
     }
@@ -216,6 +225,9 @@ pub struct CrDetail {
     pub comments: Vec<CommentView>,
     /// Workflow actions the viewer may take now (`submit`, `approve`, ...).
     pub allowed_actions: Vec<String>,
+    /// When the viewer may schedule it and it has a planned start: what that
+    /// start clashes with (other changes, freezes) and the next free slot.
+    pub schedule_check: Option<ScheduleCheck>,
 }
 
 /// A change on the calendar.

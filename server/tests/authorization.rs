@@ -65,9 +65,10 @@ const NOTE: &str = "Checked by the authorization matrix";
 /// What the server says when a request's arguments do not decode (server
 /// functions, then the REST API). A row whose arguments do not decode tests
 /// the decoder, not the permission check, whatever the status.
-const DECODE_FAILURES: [&str; 3] = [
+const DECODE_FAILURES: [&str; 4] = [
     "The request did not have the fields this action expects.",
-    "The form was incomplete",
+    "Some of what was entered could not be read",
+    "Fill this in.",
     "The request body is not valid",
 ];
 
@@ -460,6 +461,7 @@ fn server_fn_rows() -> Vec<FnRow> {
             form(&[("id", NIL), ("status", "degraded_performance")]),
             &[ManageStatus],
         ),
+        row("status::DraftIncidentCount", form(&[]), read),
         row(
             "status::ListIncidents",
             json_args(status::ListIncidents {

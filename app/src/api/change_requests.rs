@@ -246,7 +246,7 @@ pub async fn check_schedule(
 /// Creates a freeze window (release managers and administrators).
 #[server]
 pub async fn create_freeze(
-    environments: Vec<String>,
+    #[server(default)] environments: Vec<String>,
     starts_at: String,
     ends_at: String,
     reason: String,

@@ -98,6 +98,7 @@ endpoints! {
         status::SaveComponent,
         status::DeleteComponent,
         status::SetComponentStatus,
+        status::DraftIncidentCount,
         status::ListIncidents,
         status::OpenIncident,
         status::GetIncident,

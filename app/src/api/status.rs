@@ -59,6 +59,19 @@ pub async fn set_component_status(id: Uuid, status: String) -> Result<(), AppErr
     .await
 }
 
+/// How many automatic drafts wait for someone to publish or discard them,
+/// for the badge on the incidents link (0 for those who don't work on
+/// incidents).
+#[server]
+pub async fn draft_incident_count() -> Result<i64, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    if !user.may(crate::domain::Permission::Incidents) {
+        return Ok(0);
+    }
+    crate::server::status::incidents::draft_count(&cx.state.pool).await
+}
+
 /// The support view's incident history.
 #[server(input = Json)]
 pub async fn list_incidents(filter: IncidentFilter) -> Result<IncidentPage, AppError> {

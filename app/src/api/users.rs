@@ -18,7 +18,7 @@ pub async fn list_users() -> Result<Vec<UserView>, AppError> {
 pub async fn create_user(
     email: String,
     display_name: String,
-    roles: Vec<String>,
+    #[server(default)] roles: Vec<String>,
 ) -> Result<CreatedUser, AppError> {
     use crate::domain::{DisplayName, EmailAddress, Roles};
     use crate::server::{password, users};

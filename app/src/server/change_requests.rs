@@ -783,6 +783,15 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
         review_written,
     };
     use crate::domain::change_request as cr;
+    let allowed_actions = allowed_actions(&facts, user);
+    // Part of the page's data, not a second request: the page renders the
+    // same warning on the server and in the browser.
+    let schedule_check = match r.planned_start {
+        Some(start) if allowed_actions.iter().any(|a| a == "schedule") => {
+            check_schedule(pool, r.number, start).await.ok()
+        }
+        _ => None,
+    };
     Ok(CrDetail {
         id: r.id,
         number: r.number,
@@ -822,7 +831,8 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
             })
             .collect(),
         comments,
-        allowed_actions: allowed_actions(&facts, user),
+        allowed_actions,
+        schedule_check,
     })
 }
 

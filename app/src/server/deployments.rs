@@ -658,7 +658,8 @@ async fn move_release(
 }
 
 /// Who hears about a deployment's outcome: the person who started it and
-/// the release managers, never the actor.
+/// the release managers, never the actor; when it failed or is rolled back,
+/// also whoever filed a change request the release ships.
 async fn tell(
     conn: &mut PgConnection,
     deployment: Uuid,
@@ -667,13 +668,22 @@ async fn tell(
     title: String,
     body: String,
 ) -> Result<(), AppError> {
+    let requesters_too = matches!(
+        kind,
+        "deployment_failed" | "deployment_rolling_back" | "deployment_rolled_back"
+    );
     let recipients = sqlx::query_scalar!(
         r#"select u.id as "id!" from app_user u
            where not u.disabled and ('release_manager' = any(u.roles)
-              or u.id = (select started_by from deployment where id = $1))
+              or u.id = (select started_by from deployment where id = $1)
+              or ($3 and u.id in (
+                  select c.requester_id from release_change rc
+                  join change_request c on c.id = rc.cr_id
+                  where rc.release_id = (select release_id from deployment where id = $1))))
              and u.id is distinct from $2"#,
         deployment,
-        actor_id(actor)
+        actor_id(actor),
+        requesters_too
     )
     .fetch_all(&mut *conn)
     .await?;

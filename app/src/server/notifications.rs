@@ -74,6 +74,22 @@ pub async fn send(
     Ok(())
 }
 
+/// Delivers `notice` to every active account holding one of `roles`.
+pub async fn send_to_roles(
+    conn: &mut PgConnection,
+    roles: &[Role],
+    notice: &Notice,
+) -> Result<(), AppError> {
+    let names: Vec<String> = roles.iter().map(|r| r.as_str().to_string()).collect();
+    let recipients = sqlx::query_scalar!(
+        "select id from app_user where roles && $1::text[] and not disabled",
+        &names
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    send(conn, &recipients, notice).await
+}
+
 /// Active accounts with `role`, except `except`.
 async fn with_role(
     conn: &mut PgConnection,

@@ -6,6 +6,7 @@ use super::timeline::Timeline;
 use super::{components, stored};
 use crate::domain::markdown;
 use crate::domain::status::{ComponentStatus, Impact, IncidentStatus};
+use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::status::{
     ComponentChoice, IncidentDetail, IncidentFilter, IncidentInput, IncidentPage, IncidentRow,
@@ -13,6 +14,7 @@ use crate::model::status::{
     TimelineEntry,
 };
 use crate::server::audit::{self, Actor, AuditEntry};
+use crate::server::notifications::{self, Notice};
 use crate::server::session::SessionUser;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
@@ -351,6 +353,15 @@ pub async fn discard(
     Ok(())
 }
 
+/// Drafts waiting to be published or discarded.
+pub async fn draft_count(pool: &PgPool) -> Result<i64, AppError> {
+    Ok(
+        sqlx::query_scalar!(r#"select count(*) as "n!" from incident where visibility = 'draft'"#)
+            .fetch_one(pool)
+            .await?,
+    )
+}
+
 /// What an automatic rollback of `deployment` puts on the status page, in
 /// the caller's transaction: per the environment's setting nothing, a draft
 /// or a published incident, linked to the deployment, its release and the
@@ -435,6 +446,24 @@ pub async fn open_for_rollback(
         components::recompute(conn, &ids).await?;
         Timeline::Incident.announce(conn, update).await?;
     }
+    // Support and the release managers work on it: a draft waits for one
+    // of them to check its wording and publish it.
+    let notice = if publish {
+        Notice {
+            kind: "incident_opened",
+            title: format!("Incident published automatically: Degraded service: {subject}"),
+            body: format!("{service} {version} in {environment} was rolled back automatically; the status page shows it."),
+            link: format!("/incidents/{id}"),
+        }
+    } else {
+        Notice {
+            kind: "incident_draft",
+            title: format!("Draft incident waiting: Degraded service: {subject}"),
+            body: format!("{service} {version} in {environment} was rolled back automatically. Check the draft's wording and publish it, or discard it."),
+            link: format!("/incidents/{id}"),
+        }
+    };
+    notifications::send_to_roles(conn, &[Role::Support, Role::ReleaseManager], &notice).await?;
     audit::record(
         conn,
         AuditEntry {

@@ -1,6 +1,7 @@
 //! Small pieces the forms share.
 
 use leptos::prelude::*;
+use std::collections::BTreeMap;
 
 /// `<option>`s for a vocabulary, with `selected` following the signal.
 pub fn options(
@@ -24,3 +25,227 @@ macro_rules! choices {
 }
 
 pub(crate) use choices;
+
+// Input typed before the page hydrates. `bind:value` sets the field from its
+// signal when it hydrates, which wiped what a person had typed while the
+// bundle was still loading. Written before the binding (attributes hydrate in
+// order), these directives first take a field the person changed (its value
+// differs from the value the server rendered) into the signal.
+
+/// `use:keep_typed=signal` before `bind:value=signal` on an input, textarea
+/// or select.
+pub fn keep_typed(el: leptos::web_sys::Element, value: RwSignal<String>) {
+    if let Some(typed) = changed_value(&el) {
+        value.set(typed);
+    }
+}
+
+/// `use:keep_checked=signal` before `bind:checked=signal` on a checkbox.
+pub fn keep_checked(el: leptos::web_sys::Element, checked: RwSignal<bool>) {
+    if let Some(on) = changed_checked(&el) {
+        checked.set(on);
+    }
+}
+
+/// `use:keep_ticked=callback` on a checkbox whose `on:change` updates a
+/// list: calls back with its state if the person ticked or cleared it.
+pub fn keep_ticked(el: leptos::web_sys::Element, changed: Callback<bool>) {
+    if let Some(on) = changed_checked(&el) {
+        changed.run(on);
+    }
+}
+
+/// The field's value if the person changed it from what the server rendered.
+#[cfg(not(feature = "hydrate"))]
+fn changed_value(_: &leptos::web_sys::Element) -> Option<String> {
+    None
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn changed_checked(_: &leptos::web_sys::Element) -> Option<bool> {
+    None
+}
+
+#[cfg(feature = "hydrate")]
+fn changed_value(el: &leptos::web_sys::Element) -> Option<String> {
+    use wasm_bindgen::JsCast;
+    use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+    if let Some(input) = el.dyn_ref::<HtmlInputElement>() {
+        let value = input.value();
+        (value != input.default_value()).then_some(value)
+    } else if let Some(area) = el.dyn_ref::<HtmlTextAreaElement>() {
+        let value = area.value();
+        (Ok(&value) != area.default_value().as_ref()).then_some(value)
+    } else if let Some(select) = el.dyn_ref::<HtmlSelectElement>() {
+        let options = select.options();
+        let rendered = (0..options.length())
+            .filter_map(|i| options.item(i))
+            .filter_map(|o| o.dyn_into::<web_sys::HtmlOptionElement>().ok())
+            .find(|o| o.default_selected())
+            .map(|o| o.value());
+        let value = select.value();
+        match rendered {
+            Some(rendered) => (value != rendered).then_some(value),
+            // Nothing marked selected: the first option was the default.
+            None => (select.selected_index() > 0).then_some(value),
+        }
+    } else {
+        None
+    }
+}
+
+/// A checkbox's state if the person changed it from what the server rendered.
+#[cfg(feature = "hydrate")]
+fn changed_checked(el: &leptos::web_sys::Element) -> Option<bool> {
+    use wasm_bindgen::JsCast;
+    let input = el.dyn_ref::<web_sys::HtmlInputElement>()?;
+    let checked = input.checked();
+    (checked != input.default_checked()).then_some(checked)
+}
+
+/// Ticks for choosing environments (a change's, a release's, a freeze's).
+/// Boxes follow `chosen`, so they keep their state after an error, and a box
+/// ticked before the page hydrated counts.
+#[component]
+pub fn EnvironmentPicker(
+    environments: Vec<crate::model::EnvironmentView>,
+    chosen: RwSignal<Vec<String>>,
+    /// Prefix of each box's id (`{prefix}-{key}`), which tests and labels use.
+    #[prop(into)]
+    id_prefix: String,
+    /// Field name the boxes post as (`environments`).
+    #[prop(into, default = "environments".to_string())]
+    name: String,
+    /// Shows "protected · N approval(s)" after each protected environment.
+    #[prop(optional)]
+    show_protection: bool,
+) -> impl IntoView {
+    view! {
+        <div class="role-picker">
+            {environments.into_iter().map(|env| {
+                let id = format!("{id_prefix}-{}", env.key);
+                let label_for = id.clone();
+                let hint = (show_protection && env.protected)
+                    .then(|| format!("protected · {} approval(s)", env.required_approvals));
+                let toggle = {
+                    let key = env.key.clone();
+                    Callback::new(move |on: bool| {
+                        chosen.update(|list| {
+                            list.retain(|k| *k != key);
+                            if on {
+                                list.push(key.clone());
+                            }
+                        })
+                    })
+                };
+                let is_chosen = {
+                    let key = env.key.clone();
+                    move || chosen.with(|list| list.contains(&key))
+                };
+                let initially = chosen.with_untracked(|list| list.contains(&env.key));
+                view! {
+                    <label for=label_for class="check">
+                        <input type="checkbox" id=id name=name.clone() value=env.key.clone()
+                            checked=initially
+                            use:keep_ticked=toggle
+                            prop:checked=is_chosen
+                            on:change=move |ev| toggle.run(event_target_checked(&ev)) />
+                        <span>{env.name}</span>
+                        {hint.map(|h| view! { <small class="muted">{h}</small> })}
+                    </label>
+                }
+            }).collect_view()}
+        </div>
+    }
+}
+
+/// How many times `action` has succeeded. Data keyed on it reloads after a
+/// save but not after a refusal, so the form below keeps what was entered
+/// (keying on `version()` reloaded, and so re-created, the form on errors).
+pub fn saves<S>(action: ServerAction<S>) -> Memo<usize>
+where
+    S: leptos::server_fn::ServerFn + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+    S::Error: Send + Sync + 'static,
+{
+    Memo::new(move |before: Option<&usize>| {
+        let before = before.copied().unwrap_or(0);
+        if action.value().with(|v| matches!(v, Some(Ok(_)))) {
+            before + 1
+        } else {
+            before
+        }
+    })
+}
+
+/// The messages of a form's last refusal by field (`form` for one that names
+/// none), from its action.
+pub fn action_errors<S>(action: ServerAction<S>) -> Signal<BTreeMap<String, String>>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.value().with(|v| match v {
+            Some(Err(e)) => e.field_errors(),
+            _ => BTreeMap::new(),
+        })
+    })
+}
+
+/// What goes at the top of a form: every message whose field the form does
+/// not show, so no error is left with nowhere to appear.
+pub fn unplaced(errors: &BTreeMap<String, String>, shown: &[&str]) -> Vec<String> {
+    errors
+        .iter()
+        .filter(|(field, _)| !shown.contains(&field.as_str()))
+        .map(|(_, message)| message.clone())
+        .collect()
+}
+
+/// The alert at the top of a form with the messages no field shows.
+#[component]
+pub fn FormErrors(
+    #[prop(into)] errors: Signal<BTreeMap<String, String>>,
+    /// The fields that show their own message.
+    shown: &'static [&'static str],
+) -> impl IntoView {
+    move || {
+        let messages = errors.with(|e| unplaced(e, shown));
+        (!messages.is_empty()).then(|| {
+            view! {
+                <div class="alert alert-error" role="alert" data-testid="form-error">
+                    {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                </div>
+            }
+        })
+    }
+}
+
+/// The message beside one field.
+#[component]
+pub fn FieldError(
+    #[prop(into)] errors: Signal<BTreeMap<String, String>>,
+    field: &'static str,
+) -> impl IntoView {
+    view! { <p class="field-error" data-field=field>{move || errors.with(|e| e.get(field).cloned())}</p> }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_for_fields_a_form_does_not_show_go_on_top() {
+        let errors = BTreeMap::from([
+            ("title".to_string(), "Give the change a title.".to_string()),
+            ("form".to_string(), "Refused.".to_string()),
+            ("owner".to_string(), "Unknown person.".to_string()),
+        ]);
+        assert_eq!(
+            unplaced(&errors, &["title", "description"]),
+            vec!["Refused.".to_string(), "Unknown person.".to_string()]
+        );
+        assert!(unplaced(&errors, &["title", "form", "owner"]).is_empty());
+    }
+}

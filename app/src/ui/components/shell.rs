@@ -51,6 +51,8 @@ pub fn AppShell() -> impl IntoView {
 
 #[component]
 fn Layout(user: CurrentUser) -> impl IntoView {
+    // Pages ask it what the person may do (`components::access`).
+    provide_context(user.clone());
     view! {
         <div class="app">
             <a class="skip-link" href="#main">"Skip to content"</a>
@@ -92,6 +94,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
     let is_admin = user.is_admin();
     let reads_audit = is_admin || user.has(crate::domain::Role::ReleaseManager);
     let initials = user.initials();
+    let works_on_incidents = user.may(crate::domain::Permission::Incidents);
     view! {
         <nav class="nav" aria-label="Main">
             <A href="/" exact=true>
@@ -117,6 +120,7 @@ fn Sidebar(user: CurrentUser) -> impl IntoView {
             <A href="/incidents">
                 <Icon name="alert" />
                 <span>"Incidents"</span>
+                {works_on_incidents.then(|| view! { <DraftsBadge /> })}
             </A>
             <A href="/maintenance">
                 <Icon name="wrench" />
@@ -199,6 +203,27 @@ fn UnreadBadge() -> impl IntoView {
                 let n = unread.await.unwrap_or(0);
                 (n > 0).then(|| view! {
                     <span class="nav-badge" data-testid="unread-count" aria-label=format!("{n} unread")>{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// How many automatic draft incidents wait to be published or discarded,
+/// next to "Incidents" for those who work on them; refreshed on navigation.
+#[component]
+fn DraftsBadge() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let drafts = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::api::status::draft_incident_count(),
+    );
+    view! {
+        <Suspense>
+            {move || Suspend::new(async move {
+                let n = drafts.await.unwrap_or(0);
+                (n > 0).then(|| view! {
+                    <span class="nav-badge nav-badge-warn" data-testid="draft-incidents" aria-label=format!("{n} draft incident(s) waiting") title="Draft incidents waiting to be published">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
                 })
             })}
         </Suspense>

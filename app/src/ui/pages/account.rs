@@ -1,5 +1,6 @@
 use crate::api::account::ChangePassword;
 use crate::domain::check_password;
+use crate::ui::components::form::keep_typed;
 use crate::ui::UserResource;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -107,13 +108,13 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
             <form class="form" method="post" action=ChangePassword::url() on:submit=on_submit novalidate>
                 <div class="field">
                     <label for="current_password">{if first_time { "One-time password" } else { "Current password" }}</label>
-                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required bind:value=current
+                    <input id="current_password" name="current_password" type="password" autocomplete="current-password" required use:keep_typed=current bind:value=current
                         aria-invalid=move || server_error("current_password").is_some().to_string() />
                     {move || server_error("current_password").map(|m| view! { <p class="field-error">{m}</p> })}
                 </div>
                 <div class="field">
                     <label for="new_password">"New password"</label>
-                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required bind:value=new
+                    <input id="new_password" name="new_password" type="password" autocomplete="new-password" required use:keep_typed=new bind:value=new
                         aria-describedby="password-rules" />
                     <ul id="password-rules" class="rules" aria-live="polite">
                         <li class:ok=move || !new.get().is_empty() && problems.get().is_empty()>"At least 12 characters, not a common password, not your email"</li>
@@ -125,7 +126,7 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="confirm_password">"Repeat new password"</label>
-                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required bind:value=confirm />
+                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required use:keep_typed=confirm bind:value=confirm />
                     {move || (mismatch() || server_error("confirm_password").is_some()).then(|| view! { <p class="field-error">"The two new passwords differ."</p> })}
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>

@@ -1,5 +1,8 @@
 use crate::api::audit::list_audit;
+use crate::domain::Permission;
 use crate::error::AppError;
+use crate::ui::components::access::RequirePermission;
+use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -21,6 +24,15 @@ const ENTITIES: [(&str, &str); 9] = [
 /// are plain GET parameters, pagination, and a CSV export of the same view.
 #[component]
 pub fn AuditPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::ReadAudit what="Audit trail">
+            <AuditAdmin />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn AuditAdmin() -> impl IntoView {
     let query = use_query_map();
     let param = move |key: &str| query.with(|q| q.get(key).unwrap_or_default());
     let page = move || param("page").parse::<i64>().unwrap_or(1).max(1);
@@ -99,7 +111,7 @@ pub fn AuditPage() -> impl IntoView {
         </form>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let page = events.await?;
                     if page.items.is_empty() {
                         return Ok::<_, AppError>(view! { <p class="muted">"No events match."</p> }.into_any());

@@ -6,6 +6,9 @@ use crate::api::change_requests::{
 use crate::domain::calendar::{is_weekend, monday_of, week_of, Month};
 use crate::error::AppError;
 use crate::model::{CalendarEntry, CalendarMonthView, EnvironmentView, FreezeView};
+use crate::ui::components::form::{action_errors, EnvironmentPicker, FieldError, FormErrors};
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use crate::ui::UserResource;
 use chrono::{Duration, NaiveDate, Utc};
 use leptos::ev::SubmitEvent;
@@ -78,13 +81,15 @@ pub fn CalendarPage() -> impl IntoView {
         })
     });
     let create_freeze = ServerAction::<CreateFreeze>::new();
+    let create_freeze_saves = saves(create_freeze);
     let delete_freeze = ServerAction::<DeleteFreeze>::new();
+    let delete_freeze_saves = saves(delete_freeze);
     let entries = Resource::new(
         move || {
             (
                 shown.get(),
-                create_freeze.version().get(),
-                delete_freeze.version().get(),
+                create_freeze_saves.get(),
+                delete_freeze_saves.get(),
             )
         },
         |(s, _, _)| async move {
@@ -206,7 +211,7 @@ pub fn CalendarPage() -> impl IntoView {
         </form>
         <section class="card calendar-card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let view = entries.await?;
                     let s = shown.get_untracked();
                     Ok::<_, AppError>(if s.week {
@@ -395,7 +400,8 @@ fn WeekGrid(monday: NaiveDate, view: CalendarMonthView) -> impl IntoView {
 #[component]
 fn Subscribe() -> impl IntoView {
     let reset = ServerAction::<ResetCalendarFeed>::new();
-    let status = Resource::new(move || reset.version().get(), |_| calendar_feed_status());
+    let reset_saves = saves(reset);
+    let status = Resource::new(move || reset_saves.get(), |_| calendar_feed_status());
     view! {
         <section class="card" data-testid="calendar-subscribe">
             <h2>"Subscribe in your calendar"</h2>
@@ -438,20 +444,16 @@ fn Freezes(
     let starts = RwSignal::new(String::new());
     let ends = RwSignal::new(String::new());
     let reason = RwSignal::new(String::new());
-    let error = move || {
-        create
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| match &e {
-                AppError::Validation { fields, message } => fields
-                    .values()
-                    .next()
-                    .cloned()
-                    .unwrap_or_else(|| message.clone()),
-                other => other.to_string(),
-            })
-    };
+    let errors = action_errors(create);
+    // Cleared once a freeze is added.
+    Effect::new(move |_| {
+        if let Some(Ok(())) = create.value().get() {
+            chosen.set(Vec::new());
+            starts.set(String::new());
+            ends.set(String::new());
+            reason.set(String::new());
+        }
+    });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         create.dispatch(CreateFreeze {
@@ -490,40 +492,28 @@ fn Freezes(
                 <details class="freeze-form">
                     <summary>"Add a freeze window"</summary>
                     <form class="form" on:submit=on_submit novalidate>
-                        {move || error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+                        <FormErrors errors shown=&["environments", "starts_at", "ends_at", "reason"] />
                         <fieldset class="field">
                             <legend>"Environments"</legend>
-                            <div class="role-picker">
-                                {environments.into_iter().map(|env| {
-                                    let key = env.key.clone();
-                                    let id = format!("freeze-env-{}", env.key);
-                                    let label_for = id.clone();
-                                    view! {
-                                        <label for=label_for class="check">
-                                            <input type="checkbox" id=id on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                let key = key.clone();
-                                                chosen.update(|s| { s.retain(|k| *k != key); if on { s.push(key); } });
-                                            } />
-                                            <span>{env.name}</span>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
+                            <EnvironmentPicker environments=environments chosen=chosen id_prefix="freeze-env" />
+                            <FieldError errors field="environments" />
                         </fieldset>
                         <div class="form-grid">
                             <div class="field">
                                 <label for="freeze-start">"Starts (UTC)"</label>
-                                <input id="freeze-start" type="datetime-local" bind:value=starts />
+                                <input id="freeze-start" type="datetime-local" use:keep_typed=starts bind:value=starts />
+                                <FieldError errors field="starts_at" />
                             </div>
                             <div class="field">
                                 <label for="freeze-end">"Ends (UTC)"</label>
-                                <input id="freeze-end" type="datetime-local" bind:value=ends />
+                                <input id="freeze-end" type="datetime-local" use:keep_typed=ends bind:value=ends />
+                                <FieldError errors field="ends_at" />
                             </div>
                         </div>
                         <div class="field">
                             <label for="freeze-reason">"Reason"</label>
-                            <input id="freeze-reason" type="text" maxlength="500" placeholder="Holiday freeze" bind:value=reason />
+                            <input id="freeze-reason" type="text" maxlength="500" placeholder="Holiday freeze" use:keep_typed=reason bind:value=reason />
+                            <FieldError errors field="reason" />
                         </div>
                         <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Add freeze"</button>
                     </form>

@@ -1,6 +1,10 @@
 use crate::api::catalog::{environment_specs, list_services, SaveEnvironment, SaveService};
 use crate::domain::catalog::{EnvironmentInput, ServiceInput};
+use crate::domain::Permission;
 use crate::error::AppError;
+use crate::ui::components::access::RequirePermission;
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::BTreeMap;
@@ -16,10 +20,21 @@ fn field_errors<T>(result: Option<Result<T, AppError>>) -> BTreeMap<String, Stri
 /// protection and approvals) and services.
 #[component]
 pub fn CatalogPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::Administer what="Environments & services">
+            <CatalogAdmin />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn CatalogAdmin() -> impl IntoView {
     let save_env = ServerAction::<SaveEnvironment>::new();
+    let save_env_saves = saves(save_env);
     let save_service = ServerAction::<SaveService>::new();
-    let envs = Resource::new(move || save_env.version().get(), |_| environment_specs());
-    let services = Resource::new(move || save_service.version().get(), |_| list_services());
+    let save_service_saves = saves(save_service);
+    let envs = Resource::new(move || save_env_saves.get(), |_| environment_specs());
+    let services = Resource::new(move || save_service_saves.get(), |_| list_services());
     // Which environment is open in the editor ("" = a new one), if any.
     let editing = RwSignal::new(None::<String>);
     Effect::new(move |_| {
@@ -38,7 +53,7 @@ pub fn CatalogPage() -> impl IntoView {
             <button type="button" class="btn btn-primary" on:click=move |_| editing.set(Some(String::new()))>"New environment"</button>
         </header>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || loaded(async move {
                 let list = envs.await?;
                 let path: Vec<_> = list.iter().filter(|e| e.promotion_order.is_some()).map(|e| e.name.clone()).collect();
                 Ok::<_, AppError>(view! {
@@ -216,7 +231,7 @@ fn ServicesSection(
         <section class="card">
             <h2>"Services"</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let list = services.await?;
                     Ok::<_, AppError>(if list.is_empty() {
                         view! { <p class="muted">"No services yet. Add the deployable units releases belong to."</p> }.into_any()
@@ -252,17 +267,17 @@ fn ServicesSection(
                 <div class="form-grid">
                     <div class="field">
                         <label for="service-key">"Key"</label>
-                        <input id="service-key" type="text" placeholder="api" bind:value=key />
+                        <input id="service-key" type="text" placeholder="api" use:keep_typed=key bind:value=key />
                         <p class="field-error">{error("key")}</p>
                     </div>
                     <div class="field">
                         <label for="service-name">"Name"</label>
-                        <input id="service-name" type="text" placeholder="Public API" bind:value=name />
+                        <input id="service-name" type="text" placeholder="Public API" use:keep_typed=name bind:value=name />
                         <p class="field-error">{error("name")}</p>
                     </div>
                     <div class="field">
                         <label for="service-description">"Description"</label>
-                        <input id="service-description" type="text" bind:value=description />
+                        <input id="service-description" type="text" use:keep_typed=description bind:value=description />
                     </div>
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Add service"</button>

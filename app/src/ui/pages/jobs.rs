@@ -2,7 +2,11 @@
 //! retry) and dead jobs with their errors; a dead job can be retried.
 
 use crate::api::deployments::{list_jobs, RetryJob};
+use crate::domain::Permission;
 use crate::error::AppError;
+use crate::ui::components::access::RequirePermission;
+use crate::ui::components::form::saves;
+use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -19,6 +23,15 @@ const TABS: [(&str, &str); 6] = [
 
 #[component]
 pub fn JobsPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::Administer what="Jobs">
+            <JobsAdmin />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn JobsAdmin() -> impl IntoView {
     let query = use_query_map();
     let status = move || query.with(|q| q.get("status").unwrap_or_default());
     let page = move || {
@@ -29,8 +42,9 @@ pub fn JobsPage() -> impl IntoView {
         })
     };
     let retry = ServerAction::<RetryJob>::new();
+    let retry_saves = saves(retry);
     let jobs = Resource::new(
-        move || (status(), page(), retry.version().get()),
+        move || (status(), page(), retry_saves.get()),
         |(status, page, _)| list_jobs(status, page),
     );
     let retry_error = move || {
@@ -52,7 +66,7 @@ pub fn JobsPage() -> impl IntoView {
         {move || retry_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let list = jobs.await?;
                     let current = status();
                     let count = |s: &str| list.counts.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);

@@ -1,5 +1,7 @@
 use crate::api::notifications::{list_notifications, MarkNotificationsRead};
 use crate::error::AppError;
+use crate::ui::components::form::saves;
+use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,8 +20,9 @@ pub fn NotificationsPage() -> impl IntoView {
         })
     };
     let mark = ServerAction::<MarkNotificationsRead>::new();
+    let mark_saves = saves(mark);
     let notes = Resource::new(
-        move || (page(), mark.version().get()),
+        move || (page(), mark_saves.get()),
         |(page, _)| list_notifications(page),
     );
     view! {
@@ -34,7 +37,7 @@ pub fn NotificationsPage() -> impl IntoView {
         </header>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let list = notes.await?;
                     if list.items.is_empty() {
                         return Ok::<_, AppError>(view! { <p class="muted">"Nothing yet. You will hear here when a change request needs you."</p> }.into_any());

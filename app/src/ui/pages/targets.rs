@@ -3,8 +3,12 @@
 use crate::api::catalog::list_services;
 use crate::api::change_requests::list_environments;
 use crate::api::deployments::{list_targets, SaveTarget};
+use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::{TargetInput, TargetView};
+use crate::ui::components::access::RequirePermission;
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::BTreeMap;
@@ -23,8 +27,18 @@ fn describe(t: &TargetView) -> String {
 
 #[component]
 pub fn TargetsPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::Administer what="Deploy targets">
+            <TargetsAdmin />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn TargetsAdmin() -> impl IntoView {
     let save = ServerAction::<SaveTarget>::new();
-    let targets = Resource::new(move || save.version().get(), |_| list_targets());
+    let save_saves = saves(save);
+    let targets = Resource::new(move || save_saves.get(), |_| list_targets());
     let editing = RwSignal::new(None::<TargetInput>);
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
@@ -44,7 +58,7 @@ pub fn TargetsPage() -> impl IntoView {
         {move || editing.get().map(|input| view! { <TargetEditor input save editing /> })}
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let list = targets.await?;
                     Ok::<_, AppError>(if list.is_empty() {
                         view! { <p class="muted">"No deploy targets yet. Deployments need one for their service and environment."</p> }.into_any()
@@ -147,10 +161,10 @@ fn TargetEditor(
                     <div class="field">
                         <label for="target-service">"Service"</label>
                         <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
+                            {move || loaded(async move {
                                 let list = services.await?;
                                 Ok::<_, AppError>(view! {
-                                    <select id="target-service" on:change=move |ev| service.set(event_target_value(&ev))>
+                                    <select id="target-service" use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev))>
                                         <option value="">"Choose…"</option>
                                         {list.into_iter().map(|s| { let key = s.key.clone(); view! { <option value=s.key.clone() selected=move || service.get() == key>{s.key.clone()}</option> } }).collect_view()}
                                     </select>
@@ -162,10 +176,10 @@ fn TargetEditor(
                     <div class="field">
                         <label for="target-env">"Environment"</label>
                         <Suspense fallback=|| ()>
-                            {move || Suspend::new(async move {
+                            {move || loaded(async move {
                                 let list = environments.await?;
                                 Ok::<_, AppError>(view! {
-                                    <select id="target-env" on:change=move |ev| environment.set(event_target_value(&ev))>
+                                    <select id="target-env" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev))>
                                         <option value="">"Choose…"</option>
                                         {list.into_iter().map(|e| { let key = e.key.clone(); view! { <option value=e.key.clone() selected=move || environment.get() == key>{e.key.clone()}</option> } }).collect_view()}
                                     </select>
@@ -176,7 +190,7 @@ fn TargetEditor(
                     </div>
                     <div class="field">
                         <label for="target-kind">"Kind"</label>
-                        <select id="target-kind" on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <select id="target-kind" use:keep_typed=kind on:change=move |ev| kind.set(event_target_value(&ev))>
                             {["simulated", "command", "webhook"].map(|k| view! { <option value=k selected=move || kind.get() == k>{k}</option> })}
                         </select>
                         {error("kind")}
@@ -185,24 +199,24 @@ fn TargetEditor(
                 <Show when=move || kind.get() == "command">
                     <div class="field">
                         <label for="target-program">"Program"</label>
-                        <input id="target-program" bind:value=program placeholder="/usr/local/bin/deploy" />
+                        <input id="target-program" use:keep_typed=program bind:value=program placeholder="/usr/local/bin/deploy" />
                         {error("program")}
                     </div>
                     <div class="field">
                         <label for="target-args">"Arguments (one per line)"</label>
-                        <textarea id="target-args" rows="3" bind:value=args></textarea>
+                        <textarea id="target-args" rows="3" use:keep_typed=args bind:value=args></textarea>
                         <p class="hint">"Runs with ROOKERY_SERVICE, ROOKERY_ENVIRONMENT, ROOKERY_VERSION, ROOKERY_PREVIOUS_VERSION, ROOKERY_STEP, ROOKERY_WEIGHT, ROOKERY_ACTION and ROOKERY_IDEMPOTENCY_KEY in its environment; exit status 0 is success."</p>
                     </div>
                 </Show>
                 <Show when=move || kind.get() == "webhook">
                     <div class="field">
                         <label for="target-url">"URL"</label>
-                        <input id="target-url" type="url" bind:value=url placeholder="https://deployer.internal/hooks/rookery" />
+                        <input id="target-url" type="url" use:keep_typed=url bind:value=url placeholder="https://deployer.internal/hooks/rookery" />
                         {error("url")}
                     </div>
                     <div class="field">
                         <label for="target-secret">"Signing secret"</label>
-                        <input id="target-secret" type="password" autocomplete="new-password" bind:value=secret placeholder="leave empty to keep the current secret" />
+                        <input id="target-secret" type="password" autocomplete="new-password" use:keep_typed=secret bind:value=secret placeholder="leave empty to keep the current secret" />
                         <p class="hint">"Bodies are signed with HMAC-SHA256 in the X-Rookery-Signature header (sha256=…); each call carries an Idempotency-Key header."</p>
                         {error("secret")}
                     </div>
@@ -210,23 +224,23 @@ fn TargetEditor(
                 <div class="field-row">
                     <div class="field">
                         <label for="target-timeout">"Timeout (seconds)"</label>
-                        <input id="target-timeout" inputmode="numeric" bind:value=timeout placeholder="300" />
+                        <input id="target-timeout" inputmode="numeric" use:keep_typed=timeout bind:value=timeout placeholder="300" />
                         {error("timeout_seconds")}
                     </div>
                     <div class="field">
                         <label for="target-health-url">"Health check URL"</label>
-                        <input id="target-health-url" type="url" bind:value=health_url />
+                        <input id="target-health-url" type="url" use:keep_typed=health_url bind:value=health_url />
                         {error("health_url")}
                     </div>
                     <div class="field">
                         <label for="target-health-status">"Expected status"</label>
-                        <input id="target-health-status" inputmode="numeric" bind:value=health_status placeholder="200" />
+                        <input id="target-health-status" inputmode="numeric" use:keep_typed=health_status bind:value=health_status placeholder="200" />
                         {error("health_status")}
                     </div>
                 </div>
                 <div class="field">
                     <label for="target-health-command">"Health check command (instead of a URL)"</label>
-                    <input id="target-health-command" bind:value=health_command />
+                    <input id="target-health-command" use:keep_typed=health_command bind:value=health_command />
                 </div>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save target"</button>

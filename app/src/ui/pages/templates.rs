@@ -3,9 +3,13 @@ use crate::api::change_requests::list_environments;
 use crate::domain::catalog::TemplateInput;
 use crate::domain::change_request::{ChangeType, Impact, RiskLevel};
 use crate::domain::cr_form::CrInput;
+use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::TemplateView;
-use crate::ui::components::form::{choices, options};
+use crate::ui::components::access::RequirePermission;
+use crate::ui::components::form::keep_typed;
+use crate::ui::components::form::{choices, options, saves};
+use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::BTreeMap;
@@ -34,10 +38,21 @@ fn input_of(t: &TemplateView) -> TemplateInput {
 /// without review.
 #[component]
 pub fn TemplatesPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::Administer what="Standard changes">
+            <TemplatesAdmin />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn TemplatesAdmin() -> impl IntoView {
     let save = ServerAction::<SaveTemplate>::new();
+    let save_saves = saves(save);
     let archive = ServerAction::<ArchiveTemplate>::new();
+    let archive_saves = saves(archive);
     let templates = Resource::new(
-        move || (save.version().get(), archive.version().get()),
+        move || (save_saves.get(), archive_saves.get()),
         |_| list_templates(true),
     );
     // `Some(None)`: a new template; `Some(Some(t))`: editing `t`.
@@ -59,7 +74,7 @@ pub fn TemplatesPage() -> impl IntoView {
         </header>
         {move || editing.get().map(|t| view! { <TemplateEditor template=t save editing /> })}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || loaded(async move {
                 let list = templates.await?;
                 Ok::<_, AppError>(if list.is_empty() {
                     view! { <section class="card"><p class="muted">"No standard changes yet."</p></section> }.into_any()
@@ -173,35 +188,35 @@ fn TemplateEditor(
             <div class="form-grid">
                 <div class="field">
                     <label for="tpl-name">"Name"</label>
-                    <input id="tpl-name" type="text" bind:value=name />
+                    <input id="tpl-name" type="text" use:keep_typed=name bind:value=name />
                     <p class="field-error">{error("name")}</p>
                 </div>
                 <div class="field">
                     <label for="tpl-title">"Change title"</label>
-                    <input id="tpl-title" type="text" bind:value=title />
+                    <input id="tpl-title" type="text" use:keep_typed=title bind:value=title />
                     <p class="field-error">{error("title")}</p>
                 </div>
                 <div class="field">
                     <label for="tpl-type">"Type"</label>
-                    <select id="tpl-type" on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
+                    <select id="tpl-type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
                 </div>
                 <div class="field">
                     <label for="tpl-impact">"Impact"</label>
-                    <select id="tpl-impact" on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
+                    <select id="tpl-impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
                 </div>
                 <div class="field">
                     <label for="tpl-risk">"Risk"</label>
-                    <select id="tpl-risk" on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
+                    <select id="tpl-risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
                 </div>
                 <div class="field">
                     <label for="tpl-duration">"Duration (minutes)"</label>
-                    <input id="tpl-duration" type="number" min="1" bind:value=duration />
+                    <input id="tpl-duration" type="number" min="1" use:keep_typed=duration bind:value=duration />
                     <p class="field-error">{error("duration_minutes")}</p>
                 </div>
             </div>
             <div class="field">
                 <label for="tpl-description">"Description"</label>
-                <textarea id="tpl-description" rows="2" bind:value=description></textarea>
+                <textarea id="tpl-description" rows="2" use:keep_typed=description bind:value=description></textarea>
             </div>
             <fieldset class="field">
                 <legend>"Environments"</legend>
@@ -234,17 +249,17 @@ fn TemplateEditor(
             </fieldset>
             <div class="field">
                 <label for="tpl-implementation">"Implementation plan"</label>
-                <textarea id="tpl-implementation" rows="3" bind:value=implementation_plan></textarea>
+                <textarea id="tpl-implementation" rows="3" use:keep_typed=implementation_plan bind:value=implementation_plan></textarea>
                 <p class="field-error">{error("implementation_plan")}</p>
             </div>
             <div class="field">
                 <label for="tpl-rollback">"Rollback plan"</label>
-                <textarea id="tpl-rollback" rows="3" bind:value=rollback_plan></textarea>
+                <textarea id="tpl-rollback" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan></textarea>
                 <p class="field-error">{error("rollback_plan")}</p>
             </div>
             <div class="field">
                 <label for="tpl-testing">"Testing plan"</label>
-                <textarea id="tpl-testing" rows="2" bind:value=testing_plan></textarea>
+                <textarea id="tpl-testing" rows="2" use:keep_typed=testing_plan bind:value=testing_plan></textarea>
             </div>
             <div class="row-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save template"</button>

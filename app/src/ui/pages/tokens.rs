@@ -1,6 +1,7 @@
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
 use crate::domain::TokenName;
 use crate::model::TokenView;
+use crate::ui::components::form::{keep_typed, saves};
 use crate::ui::format;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -12,9 +13,11 @@ use leptos_meta::Title;
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
+    let create_saves = saves(create);
     let revoke = ServerAction::<RevokeToken>::new();
+    let revoke_saves = saves(revoke);
     let tokens = Resource::new(
-        move || (create.version().get(), revoke.version().get()),
+        move || (create_saves.get(), revoke_saves.get()),
         |_| list_tokens(),
     );
     let name = RwSignal::new(String::new());
@@ -60,7 +63,7 @@ pub fn TokensPage() -> impl IntoView {
             <form class="form form-inline" method="post" action=CreateToken::url() on:submit=on_submit novalidate>
                 <div class="field grow">
                     <label for="token-name">"Name"</label>
-                    <input id="token-name" name="name" type="text" placeholder="CI pipeline" maxlength="60" bind:value=name
+                    <input id="token-name" name="name" type="text" placeholder="CI pipeline" maxlength="60" use:keep_typed=name bind:value=name
                         aria-invalid=move || error().is_some().to_string() aria-describedby="token-name-error" />
                     <p id="token-name-error" class="field-error" aria-live="polite">{error}</p>
                 </div>

@@ -1,7 +1,11 @@
 use crate::api::users::{list_users, CreateUser, SetUserDisabled, SetUserRoles};
+use crate::domain::Permission;
 use crate::domain::{DisplayName, EmailAddress, Role, Roles};
 use crate::error::AppError;
 use crate::model::UserView;
+use crate::ui::components::access::RequirePermission;
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use crate::ui::UserResource;
 use leptos::ev::SubmitEvent;
@@ -14,15 +18,27 @@ use uuid::Uuid;
 /// Administrators: every account, creating accounts, roles and disabling.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::Administer what="Users">
+            <UsersAdmin />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn UsersAdmin() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
+    let create_saves = saves(create);
     let set_roles = ServerAction::<SetUserRoles>::new();
+    let set_roles_saves = saves(set_roles);
     let set_disabled = ServerAction::<SetUserDisabled>::new();
+    let set_disabled_saves = saves(set_disabled);
     let users = Resource::new(
         move || {
             (
-                create.version().get(),
-                set_roles.version().get(),
-                set_disabled.version().get(),
+                create_saves.get(),
+                set_roles_saves.get(),
+                set_disabled_saves.get(),
             )
         },
         |_| list_users(),
@@ -51,7 +67,7 @@ pub fn UsersPage() -> impl IntoView {
             <h2>"Accounts"</h2>
             {move || row_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let me = me.await.ok().flatten().map(|u| u.id);
                     let users = users.await?;
                     Ok::<_, AppError>(view! {
@@ -150,13 +166,13 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
                 <div class="form-row">
                     <div class="field">
                         <label for="new-email">"Email"</label>
-                        <input id="new-email" type="email" autocomplete="off" bind:value=email
+                        <input id="new-email" type="email" autocomplete="off" use:keep_typed=email bind:value=email
                             aria-invalid=move || error("email")().is_some().to_string() />
                         <p class="field-error" aria-live="polite">{error("email")}</p>
                     </div>
                     <div class="field">
                         <label for="new-name">"Name"</label>
-                        <input id="new-name" type="text" autocomplete="off" bind:value=name
+                        <input id="new-name" type="text" autocomplete="off" use:keep_typed=name bind:value=name
                             aria-invalid=move || error("display_name")().is_some().to_string() />
                         <p class="field-error" aria-live="polite">{error("display_name")}</p>
                     </div>

@@ -1,10 +1,12 @@
 use crate::api::change_requests::{
-    check_schedule, get_change_request, AddCrComment, ChangeRequestAction,
+    get_change_request, AddCrComment, ChangeRequestAction, CheckSchedule,
     WritePostImplementationReview,
 };
 use crate::domain::change_request::{ChangeClass, CrStatus};
 use crate::error::AppError;
 use crate::model::CrDetail;
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ClassBadge, StatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -42,22 +44,25 @@ pub fn ChangeDetailPage() -> impl IntoView {
         })
     };
     let act = ServerAction::<ChangeRequestAction>::new();
+    let act_saves = saves(act);
     let comment = ServerAction::<AddCrComment>::new();
+    let comment_saves = saves(comment);
     let review = ServerAction::<WritePostImplementationReview>::new();
+    let review_saves = saves(review);
     let change = Resource::new(
         move || {
             (
                 number(),
-                act.version().get(),
-                comment.version().get(),
-                review.version().get(),
+                act_saves.get(),
+                comment_saves.get(),
+                review_saves.get(),
             )
         },
         |(number, _, _, _)| get_change_request(number),
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || loaded(async move {
                 let cr = change.await?;
                 Ok::<_, AppError>(view! { <ChangeView cr act comment review /> })
             })}
@@ -99,16 +104,29 @@ fn ChangeView(
     let can_schedule = cr.allowed_actions.iter().any(|a| a == "schedule");
     let needs_note = cr.allowed_actions.iter().any(|a| describe(a).1);
     let actions = cr.allowed_actions.clone();
-    // Clashes with other changes and freezes, checked as the start changes.
-    let check = Resource::new(
-        move || (can_schedule, planned.get()),
-        move |(can, start)| async move {
-            if !can || start.is_empty() {
-                return None;
+    // Clashes with other changes and freezes: the page's data has them for
+    // the current planned start, and they are checked again as it changes.
+    // (Not a resource made here: one created after the page's data loaded
+    // hydrated against the wrong serialized value.)
+    let recheck = ServerAction::<CheckSchedule>::new();
+    Effect::watch(
+        move || planned.get(),
+        move |start, _, _| {
+            if can_schedule && !start.is_empty() {
+                recheck.dispatch(CheckSchedule {
+                    number,
+                    planned_start: start.clone(),
+                });
             }
-            check_schedule(number, start).await.ok()
         },
+        false,
     );
+    let initial_check = StoredValue::new(cr.schedule_check.clone());
+    let check = move || match recheck.value().get() {
+        Some(Ok(check)) => Some(check),
+        Some(Err(_)) => None,
+        None => initial_check.get_value(),
+    };
 
     view! {
         <Title text=format!("CR-{} {}", cr.number, cr.title) />
@@ -163,7 +181,7 @@ fn ChangeView(
                     }>
                         <div class="field">
                             <label for="cr-comment">"Add a comment"</label>
-                            <textarea id="cr-comment" rows="2" bind:value=body></textarea>
+                            <textarea id="cr-comment" rows="2" use:keep_typed=body bind:value=body></textarea>
                             <p class="field-error">{comment_error}</p>
                         </div>
                         <button type="submit" class="btn btn-ghost">"Comment"</button>
@@ -190,30 +208,26 @@ fn ChangeView(
                                 <Show when=move || can_schedule>
                                     <div class="field">
                                         <label for="cr-schedule">"Planned start (UTC)"</label>
-                                        <input id="cr-schedule" type="datetime-local" bind:value=planned />
+                                        <input id="cr-schedule" type="datetime-local" use:keep_typed=planned bind:value=planned />
                                     </div>
-                                    <Suspense>
-                                        {move || Suspend::new(async move {
-                                            check.await.filter(|c| !c.clashes.is_empty()).map(|c| view! {
-                                                <div class="alert alert-warning" role="status" data-testid="schedule-warning">
-                                                    <ul>{c.clashes.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
-                                                    {c.next_free.map(|free| {
-                                                        let value = free.format("%Y-%m-%dT%H:%M").to_string();
-                                                        view! {
-                                                            <button type="button" class="btn btn-ghost btn-small" on:click=move |_| planned.set(value.clone())>
-                                                                {format!("Use the next free slot: {}", format::datetime(free))}
-                                                            </button>
-                                                        }
-                                                    })}
-                                                </div>
-                                            })
-                                        })}
-                                    </Suspense>
+                                    {move || check().filter(|c| !c.clashes.is_empty()).map(|c| view! {
+                                        <div class="alert alert-warning" role="status" data-testid="schedule-warning">
+                                            <ul>{c.clashes.into_iter().map(|m| view! { <li>{m}</li> }).collect_view()}</ul>
+                                            {c.next_free.map(|free| {
+                                                let value = free.format("%Y-%m-%dT%H:%M").to_string();
+                                                view! {
+                                                    <button type="button" class="btn btn-ghost btn-small" on:click=move |_| planned.set(value.clone())>
+                                                        {format!("Use the next free slot: {}", format::datetime(free))}
+                                                    </button>
+                                                }
+                                            })}
+                                        </div>
+                                    })}
                                 </Show>
                                 <Show when=move || needs_note>
                                     <div class="field">
                                         <label for="cr-note">"Reason or notes"</label>
-                                        <textarea id="cr-note" rows="2" bind:value=note></textarea>
+                                        <textarea id="cr-note" rows="2" use:keep_typed=note bind:value=note></textarea>
                                     </div>
                                 </Show>
                                 <div class="row-actions">
@@ -289,12 +303,12 @@ fn ReviewForm(cr: CrDetail, review: ServerAction<WritePostImplementationReview>)
             }>
                 <div class="field">
                     <label for="pir-cause">"Root cause"</label>
-                    <textarea id="pir-cause" rows="3" bind:value=root_cause></textarea>
+                    <textarea id="pir-cause" rows="3" use:keep_typed=root_cause bind:value=root_cause></textarea>
                     <p class="field-error">{error("root_cause")}</p>
                 </div>
                 <div class="field">
                     <label for="pir-prevention">"Prevention"</label>
-                    <textarea id="pir-prevention" rows="3" bind:value=prevention></textarea>
+                    <textarea id="pir-prevention" rows="3" use:keep_typed=prevention bind:value=prevention></textarea>
                     <p class="field-error">{error("prevention")}</p>
                 </div>
                 <button type="submit" class="btn btn-ghost">"Save review"</button>

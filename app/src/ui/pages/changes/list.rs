@@ -1,6 +1,7 @@
 use crate::api::change_requests::list_change_requests;
 use crate::domain::change_request::CrStatus;
 use crate::error::AppError;
+use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ClassBadge, StatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -80,7 +81,7 @@ pub fn ChangeListPage() -> impl IntoView {
         </form>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let page = changes.await?;
                     if page.items.is_empty() {
                         return Ok::<_, AppError>(view! {

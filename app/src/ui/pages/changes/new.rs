@@ -3,12 +3,35 @@ use crate::api::change_requests::{list_environments, CreateChangeRequest};
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
 use crate::error::AppError;
-use crate::ui::components::form::{choices, options};
+use crate::ui::components::form::EnvironmentPicker;
+use crate::ui::components::form::{choices, options, FieldError, FormErrors};
+use crate::ui::components::form::{keep_checked, keep_typed};
+use crate::ui::components::loaded::loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
+
+/// The fields the form shows a message beside; any other goes on top.
+const FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "change_type",
+    "priority",
+    "impact",
+    "risk",
+    "class",
+    "template",
+    "environments",
+    "services",
+    "planned_start",
+    "duration_minutes",
+    "maintenance",
+    "implementation_plan",
+    "rollback_plan",
+    "testing_plan",
+];
 
 /// Filing a change request: every field of the seed's `ChangeRequest`,
 /// checked in the browser with the rules the server applies.
@@ -88,36 +111,42 @@ pub fn NewChangePage() -> impl IntoView {
             </div>
         </header>
         <form class="card form" on:submit=on_submit novalidate>
-            {move || error("form")().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+            <FormErrors errors shown=FIELDS />
             <div class="field">
                 <label for="cr-title">"Title"</label>
-                <input id="cr-title" type="text" maxlength="200" bind:value=title aria-invalid=invalid("title") />
+                <input id="cr-title" type="text" maxlength="200" use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
                 <p class="field-error">{error("title")}</p>
             </div>
             <div class="field">
                 <label for="cr-description">"Description"</label>
-                <textarea id="cr-description" rows="3" bind:value=description></textarea>
+                <textarea id="cr-description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")></textarea>
+                <FieldError errors field="description" />
             </div>
             <div class="form-grid">
                 <div class="field" class:hidden=standard>
                     <label for="cr-type">"Type"</label>
-                    <select id="cr-type" on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
+                    <select id="cr-type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
+                    <FieldError errors field="change_type" />
                 </div>
                 <div class="field">
                     <label for="cr-priority">"Priority"</label>
-                    <select id="cr-priority" on:change=move |ev| priority.set(event_target_value(&ev))>{options(choices!(Priority), priority)}</select>
+                    <select id="cr-priority" use:keep_typed=priority on:change=move |ev| priority.set(event_target_value(&ev))>{options(choices!(Priority), priority)}</select>
+                    <FieldError errors field="priority" />
                 </div>
                 <div class="field" class:hidden=standard>
                     <label for="cr-impact">"Impact"</label>
-                    <select id="cr-impact" on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
+                    <select id="cr-impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
+                    <FieldError errors field="impact" />
                 </div>
                 <div class="field" class:hidden=standard>
                     <label for="cr-risk">"Risk"</label>
-                    <select id="cr-risk" on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
+                    <select id="cr-risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
+                    <FieldError errors field="risk" />
                 </div>
                 <div class="field">
                     <label for="cr-class">"Class"</label>
-                    <select id="cr-class" on:change=move |ev| class.set(event_target_value(&ev))>{options(choices!(ChangeClass), class)}</select>
+                    <select id="cr-class" use:keep_typed=class on:change=move |ev| class.set(event_target_value(&ev))>{options(choices!(ChangeClass), class)}</select>
+                    <FieldError errors field="class" />
                 </div>
             </div>
             <Show when=standard>
@@ -159,28 +188,10 @@ pub fn NewChangePage() -> impl IntoView {
             <fieldset class="field" class:hidden=standard>
                 <legend>"Environments"</legend>
                 <Suspense fallback=|| view! { <span class="muted">"Loading…"</span> }>
-                    {move || Suspend::new(async move {
+                    {move || loaded(async move {
                         let list = environments.await?;
                         Ok::<_, AppError>(view! {
-                            <div class="role-picker">
-                                {list.into_iter().map(|env| {
-                                    let key = env.key.clone();
-                                    let id = format!("cr-env-{}", env.key);
-                                    let label_for = id.clone();
-                                    let hint = if env.protected { format!("protected · {} approval(s)", env.required_approvals) } else { String::new() };
-                                    view! {
-                                        <label for=label_for class="check">
-                                            <input type="checkbox" id=id on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                let key = key.clone();
-                                                chosen_envs.update(|s| { s.retain(|k| *k != key); if on { s.push(key); } });
-                                            } />
-                                            <span>{env.name}</span>
-                                            <small class="muted">{hint}</small>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
+                            <EnvironmentPicker environments=list chosen=chosen_envs id_prefix="cr-env" show_protection=true />
                         })
                     })}
                 </Suspense>
@@ -189,36 +200,38 @@ pub fn NewChangePage() -> impl IntoView {
             <div class="form-grid">
                 <div class="field">
                     <label for="cr-services">"Services (comma-separated)"</label>
-                    <input id="cr-services" type="text" placeholder="api, web" bind:value=services />
+                    <input id="cr-services" type="text" placeholder="api, web" use:keep_typed=services bind:value=services aria-invalid=invalid("services") />
+                    <FieldError errors field="services" />
                 </div>
                 <div class="field">
                     <label for="cr-start">"Planned start (UTC)"</label>
-                    <input id="cr-start" type="datetime-local" bind:value=planned_start aria-invalid=invalid("planned_start") />
+                    <input id="cr-start" type="datetime-local" use:keep_typed=planned_start bind:value=planned_start aria-invalid=invalid("planned_start") />
                     <p class="field-error">{error("planned_start")}</p>
                 </div>
                 <div class="field" class:hidden=standard>
                     <label for="cr-duration">"Duration (minutes)"</label>
-                    <input id="cr-duration" type="number" min="1" max="20160" bind:value=duration aria-invalid=invalid("duration_minutes") />
+                    <input id="cr-duration" type="number" min="1" max="20160" use:keep_typed=duration bind:value=duration aria-invalid=invalid("duration_minutes") />
                     <p class="field-error">{error("duration_minutes")}</p>
                 </div>
                 <label class="check" for="cr-maintenance">
-                    <input id="cr-maintenance" type="checkbox" bind:checked=maintenance />
+                    <input id="cr-maintenance" type="checkbox" use:keep_checked=maintenance bind:checked=maintenance />
                     <span>"Needs a maintenance window"</span>
                 </label>
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-implementation">"Implementation plan"</label>
-                <textarea id="cr-implementation" rows="4" bind:value=implementation_plan aria-invalid=invalid("implementation_plan")></textarea>
+                <textarea id="cr-implementation" rows="4" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")></textarea>
                 <p class="field-error">{error("implementation_plan")}</p>
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-rollback">"Rollback plan"</label>
-                <textarea id="cr-rollback" rows="3" bind:value=rollback_plan aria-invalid=invalid("rollback_plan")></textarea>
+                <textarea id="cr-rollback" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")></textarea>
                 <p class="field-error">{error("rollback_plan")}</p>
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-testing">"Testing plan"</label>
-                <textarea id="cr-testing" rows="3" bind:value=testing_plan></textarea>
+                <textarea id="cr-testing" rows="3" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")></textarea>
+                <FieldError errors field="testing_plan" />
             </div>
             <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Save draft"</button>
         </form>

@@ -8,6 +8,8 @@ use crate::api::deployments::{get_deployment, DeploymentAction, SetFleet};
 use crate::domain::deploy::{DeploymentState, ManualAction};
 use crate::error::AppError;
 use crate::model::DeploymentDetail;
+use crate::ui::components::form::keep_typed;
+use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::DeploymentStateBadge;
 use crate::ui::format;
 use leptos::prelude::*;
@@ -19,7 +21,7 @@ use uuid::Uuid;
 pub fn DeploymentPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
-    let loaded = Resource::new(id, |id| async move {
+    let deployment = Resource::new(id, |id| async move {
         match id {
             Some(id) => get_deployment(id).await,
             None => Err(AppError::NotFound),
@@ -27,8 +29,8 @@ pub fn DeploymentPage() -> impl IntoView {
     });
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
-                let detail = loaded.await?;
+            {move || loaded(async move {
+                let detail = deployment.await?;
                 Ok::<_, AppError>(view! { <Live detail /> })
             })}
         </Suspense>
@@ -214,11 +216,11 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
                                 <div class="field-row">
                                     <div class="field">
                                         <label for="fleet-errors">"Error rate (0–1)"</label>
-                                        <input id="fleet-errors" inputmode="decimal" bind:value=error_rate />
+                                        <input id="fleet-errors" inputmode="decimal" use:keep_typed=error_rate bind:value=error_rate />
                                     </div>
                                     <div class="field">
                                         <label for="fleet-latency">"p95 latency (s)"</label>
-                                        <input id="fleet-latency" inputmode="decimal" bind:value=latency />
+                                        <input id="fleet-latency" inputmode="decimal" use:keep_typed=latency bind:value=latency />
                                     </div>
                                 </div>
                                 <button type="submit" class="btn" disabled=move || fleet.pending().get()>"Apply to the fleet"</button>

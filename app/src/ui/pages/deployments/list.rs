@@ -6,6 +6,7 @@ use crate::api::catalog::list_services;
 use crate::api::change_requests::list_environments;
 use crate::api::deployments::list_deployments;
 use crate::error::AppError;
+use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -33,7 +34,7 @@ pub fn DeploymentListPage() -> impl IntoView {
         <section class="card">
             <form class="filters" method="get" action="/deployments">
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
+                    {move || loaded(async move {
                         let services = services.await?;
                         let environments = environments.await?;
                         let service = get("service");
@@ -57,7 +58,7 @@ pub fn DeploymentListPage() -> impl IntoView {
                 </Suspense>
             </form>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let list = history.await?;
                     let base = format!("/deployments?service={}&environment={}", get("service"), get("environment"));
                     Ok::<_, AppError>(if list.deployments.is_empty() {

@@ -9,6 +9,7 @@ use crate::domain::deploy::{
 };
 use crate::error::AppError;
 use crate::model::{DeployOptions, StartDeployment};
+use crate::ui::components::form::keep_typed;
 use crate::ui::components::form::{choices, options as choice_options};
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -298,7 +299,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                     <div class="field-row">
                         <div class="field">
                             <label for="deploy-env">"Environment"</label>
-                            <select id="deploy-env" on:change=move |ev| environment.set(event_target_value(&ev))>
+                            <select id="deploy-env" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev))>
                                 {environments.get_value().into_iter().map(|e| {
                                     let value = e.clone();
                                     view! { <option value=e.clone() selected=move || environment.get() == value>{e.clone()}</option> }
@@ -307,7 +308,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                         </div>
                         <div class="field">
                             <label for="deploy-strategy">"Strategy"</label>
-                            <select id="deploy-strategy" on:change=move |ev| strategy.set(event_target_value(&ev))>
+                            <select id="deploy-strategy" use:keep_typed=strategy on:change=move |ev| strategy.set(event_target_value(&ev))>
                                 {choice_options(choices!(Strategy), strategy)}
                             </select>
                         </div>
@@ -315,7 +316,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                     <Show when=move || strategy.get() == "canary">
                         <div class="field">
                             <label for="deploy-canary">"Canary steps"</label>
-                            <input id="deploy-canary" bind:value=canary />
+                            <input id="deploy-canary" use:keep_typed=canary bind:value=canary />
                             <p class="hint">"weight:pause seconds, comma-separated; \"promote\" waits for a person. 100 % follows the last step."</p>
                             {move || error("canary_steps")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
@@ -324,7 +325,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                         <div class="field-row">
                             <div class="field">
                                 <label for="deploy-batch">"Batch size (%)"</label>
-                                <input id="deploy-batch" inputmode="numeric" bind:value=batch />
+                                <input id="deploy-batch" inputmode="numeric" use:keep_typed=batch bind:value=batch />
                                 {move || error("batch_percent")().map(|m| view! { <p class="field-error">{m}</p> })}
                             </div>
                         </div>
@@ -332,7 +333,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                     <Show when=move || strategy.get() == "blue_green">
                         <div class="field">
                             <label for="deploy-window">"Keep the old side for (minutes)"</label>
-                            <input id="deploy-window" inputmode="numeric" bind:value=window />
+                            <input id="deploy-window" inputmode="numeric" use:keep_typed=window bind:value=window />
                             {move || error("rollback_window_minutes")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
                     </Show>
@@ -340,12 +341,12 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                         <div class="field-row">
                             <div class="field">
                                 <label for="deploy-flag">"Flag key"</label>
-                                <input id="deploy-flag" bind:value=flag placeholder="new-checkout" />
+                                <input id="deploy-flag" use:keep_typed=flag bind:value=flag placeholder="new-checkout" />
                                 {move || error("flag")().map(|m| view! { <p class="field-error">{m}</p> })}
                             </div>
                             <div class="field">
                                 <label for="deploy-flag-steps">"Rollout (%)"</label>
-                                <input id="deploy-flag-steps" bind:value=flag_steps />
+                                <input id="deploy-flag-steps" use:keep_typed=flag_steps bind:value=flag_steps />
                                 {move || error("flag_steps")().map(|m| view! { <p class="field-error">{m}</p> })}
                             </div>
                         </div>
@@ -353,7 +354,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                     <Show when=move || matches!(strategy.get().as_str(), "rolling_update" | "feature_flag")>
                         <div class="field">
                             <label for="deploy-pause">"Pause between steps (seconds)"</label>
-                            <input id="deploy-pause" inputmode="numeric" bind:value=step_pause placeholder="default" />
+                            <input id="deploy-pause" inputmode="numeric" use:keep_typed=step_pause bind:value=step_pause placeholder="default" />
                             {move || error("step_pause_seconds")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
                     </Show>
@@ -367,13 +368,13 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                                         let (i, row) = item;
                                         view! {
                                             <tr>
-                                                <td><input aria-label=format!("Trigger {} metric", i + 1) bind:value=row.metric /></td>
-                                                <td><select aria-label=format!("Trigger {} operator", i + 1) on:change=move |ev| row.operator.set(event_target_value(&ev))>{choice_options(choices!(Operator), row.operator)}</select></td>
-                                                <td><input aria-label=format!("Trigger {} threshold", i + 1) inputmode="decimal" bind:value=row.threshold /></td>
-                                                <td><input aria-label=format!("Trigger {} sustained seconds", i + 1) inputmode="numeric" bind:value=row.sustained /></td>
-                                                <td><input aria-label=format!("Trigger {} interval seconds", i + 1) inputmode="numeric" bind:value=row.interval /></td>
-                                                <td><select aria-label=format!("Trigger {} action", i + 1) on:change=move |ev| row.action.set(event_target_value(&ev))>{choice_options(choices!(TriggerAction), row.action)}</select></td>
-                                                <td><input aria-label=format!("Trigger {} cooldown minutes", i + 1) inputmode="numeric" bind:value=row.cooldown /></td>
+                                                <td><input aria-label=format!("Trigger {} metric", i + 1) use:keep_typed=row.metric bind:value=row.metric /></td>
+                                                <td><select aria-label=format!("Trigger {} operator", i + 1) use:keep_typed=row.operator on:change=move |ev| row.operator.set(event_target_value(&ev))>{choice_options(choices!(Operator), row.operator)}</select></td>
+                                                <td><input aria-label=format!("Trigger {} threshold", i + 1) inputmode="decimal" use:keep_typed=row.threshold bind:value=row.threshold /></td>
+                                                <td><input aria-label=format!("Trigger {} sustained seconds", i + 1) inputmode="numeric" use:keep_typed=row.sustained bind:value=row.sustained /></td>
+                                                <td><input aria-label=format!("Trigger {} interval seconds", i + 1) inputmode="numeric" use:keep_typed=row.interval bind:value=row.interval /></td>
+                                                <td><select aria-label=format!("Trigger {} action", i + 1) use:keep_typed=row.action on:change=move |ev| row.action.set(event_target_value(&ev))>{choice_options(choices!(TriggerAction), row.action)}</select></td>
+                                                <td><input aria-label=format!("Trigger {} cooldown minutes", i + 1) inputmode="numeric" use:keep_typed=row.cooldown bind:value=row.cooldown /></td>
                                             </tr>
                                         }
                                     }
@@ -386,7 +387,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                     <div class="field-row">
                         <div class="field">
                             <label for="deploy-bake">"Bake time (seconds)"</label>
-                            <input id="deploy-bake" inputmode="numeric" bind:value=bake />
+                            <input id="deploy-bake" inputmode="numeric" use:keep_typed=bake bind:value=bake />
                             {move || error("bake_seconds")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
                     </div>

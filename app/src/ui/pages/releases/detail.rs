@@ -9,6 +9,8 @@ use crate::domain::risk::{score, Likelihood, RiskImpact};
 use crate::error::AppError;
 use crate::model::DeployOptions;
 use crate::model::ReleaseDetail;
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ReleaseStatusBadge, StatusBadge};
 use crate::ui::format;
 use crate::ui::pages::deployments::start::DeployCard;
@@ -44,9 +46,11 @@ pub fn ReleaseDetailPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
     let act = ServerAction::<ReleaseAction>::new();
+    let act_saves = saves(act);
     let save = ServerAction::<SaveReleasePlan>::new();
+    let save_saves = saves(save);
     let release = Resource::new(
-        move || (id(), act.version().get(), save.version().get()),
+        move || (id(), act_saves.get(), save_saves.get()),
         |(id, _, _)| async move {
             match id {
                 Some(id) => get_release(id).await,
@@ -55,7 +59,7 @@ pub fn ReleaseDetailPage() -> impl IntoView {
         },
     );
     let deploy = Resource::new(
-        move || (id(), act.version().get()),
+        move || (id(), act_saves.get()),
         |(id, _)| async move {
             match id {
                 Some(id) => deployment_options(id).await,
@@ -65,7 +69,7 @@ pub fn ReleaseDetailPage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || loaded(async move {
                 let release = release.await?;
                 let deploy = deploy.await?;
                 Ok::<_, AppError>(view! { <ReleaseView release deploy act save /> })
@@ -163,7 +167,7 @@ fn ReleaseView(
                             <div class="form">
                                 <div class="field">
                                     <label for="release-note">"Note (optional)"</label>
-                                    <textarea id="release-note" rows="2" bind:value=note></textarea>
+                                    <textarea id="release-note" rows="2" use:keep_typed=note bind:value=note></textarea>
                                 </div>
                                 <div class="row-actions">
                                     {actions.iter().map(|action| {

@@ -2,6 +2,7 @@ use crate::api::catalog::list_services;
 use crate::api::releases::list_releases;
 use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
+use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::ReleaseStatusBadge;
 use crate::ui::format;
 use leptos::prelude::*;
@@ -94,7 +95,7 @@ pub fn ReleaseListPage() -> impl IntoView {
         </form>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let page = releases.await?;
                     if page.items.is_empty() {
                         return Ok::<_, AppError>(view! {

@@ -4,7 +4,10 @@ use crate::api::releases::CreateRelease;
 use crate::domain::release::ReleaseType;
 use crate::domain::release_plan::{parse_cr_numbers, ReleaseInput};
 use crate::error::AppError;
+use crate::ui::components::form::keep_typed;
+use crate::ui::components::form::EnvironmentPicker;
 use crate::ui::components::form::{choices, options};
+use crate::ui::components::loaded::loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -76,7 +79,7 @@ pub fn NewReleasePage() -> impl IntoView {
             <div class="form-grid">
                 <div class="field">
                     <label for="rel-service">"Service"</label>
-                    <select id="rel-service" on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
+                    <select id="rel-service" use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
                         <option value="">"Choose a service"</option>
                         <Suspense>
                             {move || Suspend::new(async move {
@@ -90,51 +93,35 @@ pub fn NewReleasePage() -> impl IntoView {
                 </div>
                 <div class="field">
                     <label for="rel-version">"Version"</label>
-                    <input id="rel-version" type="text" placeholder="2.1.0" bind:value=version aria-invalid=invalid("version") />
+                    <input id="rel-version" type="text" placeholder="2.1.0" use:keep_typed=version bind:value=version aria-invalid=invalid("version") />
                     <p class="field-error">{error("version")}</p>
                 </div>
                 <div class="field">
                     <label for="rel-type">"Type"</label>
-                    <select id="rel-type" on:change=move |ev| release_type.set(event_target_value(&ev))>{options(choices!(ReleaseType), release_type)}</select>
+                    <select id="rel-type" use:keep_typed=release_type on:change=move |ev| release_type.set(event_target_value(&ev))>{options(choices!(ReleaseType), release_type)}</select>
                 </div>
                 <div class="field">
                     <label for="rel-planned">"Planned (UTC)"</label>
-                    <input id="rel-planned" type="datetime-local" bind:value=planned_at aria-invalid=invalid("planned_at") />
+                    <input id="rel-planned" type="datetime-local" use:keep_typed=planned_at bind:value=planned_at aria-invalid=invalid("planned_at") />
                     <p class="field-error">{error("planned_at")}</p>
                 </div>
             </div>
             <div class="field">
                 <label for="rel-title">"Title"</label>
-                <input id="rel-title" type="text" maxlength="200" bind:value=title aria-invalid=invalid("title") />
+                <input id="rel-title" type="text" maxlength="200" use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
                 <p class="field-error">{error("title")}</p>
             </div>
             <div class="field">
                 <label for="rel-description">"Description"</label>
-                <textarea id="rel-description" rows="3" bind:value=description></textarea>
+                <textarea id="rel-description" rows="3" use:keep_typed=description bind:value=description></textarea>
             </div>
             <fieldset class="field">
                 <legend>"Target environments"</legend>
                 <Suspense fallback=|| view! { <span class="muted">"Loading…"</span> }>
-                    {move || Suspend::new(async move {
+                    {move || loaded(async move {
                         let list = environments.await?;
                         Ok::<_, AppError>(view! {
-                            <div class="role-picker">
-                                {list.into_iter().map(|env| {
-                                    let key = env.key.clone();
-                                    let id = format!("rel-env-{}", env.key);
-                                    let label_for = id.clone();
-                                    view! {
-                                        <label for=label_for class="check">
-                                            <input type="checkbox" id=id on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                let key = key.clone();
-                                                chosen_envs.update(|s| { s.retain(|k| *k != key); if on { s.push(key); } });
-                                            } />
-                                            <span>{env.name}</span>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
+                            <EnvironmentPicker environments=list chosen=chosen_envs id_prefix="rel-env" />
                         })
                     })}
                 </Suspense>
@@ -142,7 +129,7 @@ pub fn NewReleasePage() -> impl IntoView {
             </fieldset>
             <div class="field">
                 <label for="rel-changes">"Change requests it ships"</label>
-                <input id="rel-changes" type="text" placeholder="CR-12, CR-15" bind:value=changes aria-invalid=invalid("changes") />
+                <input id="rel-changes" type="text" placeholder="CR-12, CR-15" use:keep_typed=changes bind:value=changes aria-invalid=invalid("changes") />
                 <p class="field-error">{error("changes")}</p>
             </div>
             <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Plan release"</button>

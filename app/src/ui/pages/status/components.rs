@@ -5,8 +5,12 @@ use crate::api::status::{
     SetComponentStatus, SetRollbackIncident,
 };
 use crate::domain::status::ComponentStatus;
+use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::status::ComponentInput;
+use crate::ui::components::access::RequirePermission;
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::ComponentStatusBadge;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -14,22 +18,29 @@ use std::collections::BTreeMap;
 
 #[component]
 pub fn ComponentsPage() -> impl IntoView {
+    view! {
+        <RequirePermission permission=Permission::ManageStatus what="Status components">
+            <ComponentsAdmin />
+        </RequirePermission>
+    }
+}
+
+#[component]
+fn ComponentsAdmin() -> impl IntoView {
     let save = ServerAction::<SaveComponent>::new();
+    let save_saves = saves(save);
     let remove = ServerAction::<DeleteComponent>::new();
+    let remove_saves = saves(remove);
     let set_status = ServerAction::<SetComponentStatus>::new();
+    let set_status_saves = saves(set_status);
     let set_rollback = ServerAction::<SetRollbackIncident>::new();
+    let set_rollback_saves = saves(set_rollback);
     let settings = Resource::new(
-        move || set_rollback.version().get(),
+        move || set_rollback_saves.get(),
         |_| rollback_incident_settings(),
     );
     let list = Resource::new(
-        move || {
-            (
-                save.version().get(),
-                remove.version().get(),
-                set_status.version().get(),
-            )
-        },
+        move || (save_saves.get(), remove_saves.get(), set_status_saves.get()),
         |_| list_components(),
     );
     let editing = RwSignal::new(None::<ComponentInput>);
@@ -66,7 +77,7 @@ pub fn ComponentsPage() -> impl IntoView {
         {move || editing.get().map(|input| view! { <ComponentEditor input save editing /> })}
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let list = list.await?;
                     Ok::<_, AppError>(if list.is_empty() {
                         view! { <p class="muted">"No components yet. Add the parts of your product customers care about: API, dashboard, webhooks…"</p> }.into_any()
@@ -125,7 +136,7 @@ pub fn ComponentsPage() -> impl IntoView {
             <h2>"Automatic rollbacks"</h2>
             <p class="muted">"When a rollback trigger rolls a deployment back, open an incident on the service's components: as a draft for a person to publish, published at once, or not at all."</p>
             <Suspense fallback=|| ()>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let settings = settings.await?;
                     Ok::<_, AppError>(view! {
                         <table class="table" data-testid="rollback-settings">
@@ -202,13 +213,13 @@ fn ComponentEditor(
             <form class="form" on:submit=on_submit>
                 {error("form")}
                 <div class="form-row">
-                    <label class="field">"Name" <input id="component-name" bind:value=name required maxlength="100" />{error("name")}</label>
-                    <label class="field">"Group" <input id="component-group" bind:value=group maxlength="100" placeholder="e.g. Core platform" />{error("group_name")}</label>
+                    <label class="field">"Name" <input id="component-name" use:keep_typed=name bind:value=name required maxlength="100" />{error("name")}</label>
+                    <label class="field">"Group" <input id="component-group" use:keep_typed=group bind:value=group maxlength="100" placeholder="e.g. Core platform" />{error("group_name")}</label>
                 </div>
-                <label class="field">"Description" <input id="component-description" bind:value=description maxlength="500" />{error("description")}</label>
+                <label class="field">"Description" <input id="component-description" use:keep_typed=description bind:value=description maxlength="500" />{error("description")}</label>
                 <div class="form-row">
-                    <label class="field">"Order" <input id="component-position" type="number" bind:value=position />{error("position")}</label>
-                    <label class="field">"Services (keys, comma separated)" <input id="component-services" bind:value=services placeholder="checkout, payments" />{error("services")}</label>
+                    <label class="field">"Order" <input id="component-position" type="number" use:keep_typed=position bind:value=position />{error("position")}</label>
+                    <label class="field">"Services (keys, comma separated)" <input id="component-services" use:keep_typed=services bind:value=services placeholder="checkout, payments" />{error("services")}</label>
                 </div>
                 <p class="small muted">"An automatic rollback of a linked service opens a draft incident on this component."</p>
                 <div class="row-actions">

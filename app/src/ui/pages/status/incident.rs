@@ -8,6 +8,8 @@ use crate::domain::markdown;
 use crate::domain::status::{Impact, IncidentStatus};
 use crate::error::AppError;
 use crate::model::status::{IncidentDetail, IncidentUpdateInput, PublishIncident};
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -21,15 +23,18 @@ pub fn IncidentPage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     let post = ServerAction::<PostIncidentUpdate>::new();
+    let post_saves = saves(post);
     let publish = ServerAction::<PublishDraftIncident>::new();
+    let publish_saves = saves(publish);
     let discard = ServerAction::<DiscardIncident>::new();
+    let discard_saves = saves(discard);
     let incident = Resource::new(
         move || {
             (
                 id(),
-                post.version().get(),
-                publish.version().get(),
-                discard.version().get(),
+                post_saves.get(),
+                publish_saves.get(),
+                discard_saves.get(),
             )
         },
         |(id, ..)| async move {
@@ -41,7 +46,7 @@ pub fn IncidentPage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || loaded(async move {
                 let i = incident.await?;
                 Ok::<_, AppError>(view! { <IncidentView i post publish discard /> })
             })}
@@ -196,14 +201,14 @@ fn PublishForm(
             <p class="muted">"Check the wording customers will read, then publish it to the status page and its subscribers — or discard it if customers were not affected."</p>
             <form class="form" on:submit=submit>
                 {error("form")}
-                <label class="field">"Title" <input id="publish-title" bind:value=title required maxlength="200" />{error("title")}</label>
+                <label class="field">"Title" <input id="publish-title" use:keep_typed=title bind:value=title required maxlength="200" />{error("title")}</label>
                 <label class="field">"Impact"
-                    <select id="publish-impact" bind:value=impact>
+                    <select id="publish-impact" use:keep_typed=impact bind:value=impact>
                         {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
                     </select>
                 </label>
                 <div class="columns-even columns">
-                    <label class="field">"First update (markdown)" <textarea id="publish-body" rows="5" bind:value=body></textarea>{error("body")}</label>
+                    <label class="field">"First update (markdown)" <textarea id="publish-body" rows="5" use:keep_typed=body bind:value=body></textarea>{error("body")}</label>
                     <div class="field"><span>"Preview"</span><Preview body /></div>
                 </div>
                 <div class="field"><span>"Affected components"</span><ComponentPicker components=i.components.clone() chosen />{error("components")}</div>
@@ -271,20 +276,20 @@ fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl
                 {error("form")}
                 <div class="form-row">
                     <label class="field">"Status"
-                        <select id="update-status" bind:value=status>
+                        <select id="update-status" use:keep_typed=status bind:value=status>
                             {next.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                         </select>
                         {error("status")}
                     </label>
                     <label class="field">"Impact"
-                        <select id="update-impact" bind:value=impact>
+                        <select id="update-impact" use:keep_typed=impact bind:value=impact>
                             <option value="">"Unchanged"</option>
                             {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
                         </select>
                     </label>
                 </div>
                 <div class="columns-even columns">
-                    <label class="field">"Message (markdown)" <textarea id="update-body" rows="5" bind:value=body required></textarea>{error("body")}</label>
+                    <label class="field">"Message (markdown)" <textarea id="update-body" rows="5" use:keep_typed=body bind:value=body required></textarea>{error("body")}</label>
                     <div class="field"><span>"Preview"</span><Preview body /></div>
                 </div>
                 <div class="field"><span>"Components"</span><ComponentPicker components=i.components.clone() chosen /></div>

@@ -6,6 +6,8 @@ use crate::api::status::{list_components, list_incidents, subscriber_count, Open
 use crate::domain::status::{Impact, IncidentStatus};
 use crate::error::AppError;
 use crate::model::status::{ComponentChoice, IncidentFilter, IncidentInput};
+use crate::ui::components::form::{keep_checked, keep_typed};
+use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -56,7 +58,7 @@ pub fn IncidentListPage() -> impl IntoView {
             <form class="filters" method="get" action="/incidents">
                 <label class="grow">"Search " <input type="search" name="q" value=get("q") placeholder="words in titles and updates" /></label>
                 <Suspense fallback=|| ()>
-                    {move || Suspend::new(async move {
+                    {move || loaded(async move {
                         let list = components.await?;
                         let current = get("component");
                         Ok::<_, AppError>(view! {
@@ -86,7 +88,7 @@ pub fn IncidentListPage() -> impl IntoView {
                 <button type="submit" class="btn btn-small">"Filter"</button>
             </form>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
+                {move || loaded(async move {
                     let page = incidents.await?;
                     let f = filter();
                     let base = format!(
@@ -180,31 +182,31 @@ fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
             <h2>"New incident"</h2>
             <form class="form" on:submit=submit>
                 {error("form")}
-                <label class="field">"Title" <input id="incident-title" bind:value=title required maxlength="200" placeholder="Elevated error rates on checkout" />{error("title")}</label>
+                <label class="field">"Title" <input id="incident-title" use:keep_typed=title bind:value=title required maxlength="200" placeholder="Elevated error rates on checkout" />{error("title")}</label>
                 <div class="form-row">
                     <label class="field">"Impact"
-                        <select id="incident-impact" bind:value=impact>
+                        <select id="incident-impact" use:keep_typed=impact bind:value=impact>
                             {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
                         </select>
                     </label>
                     <label class="field">"Status"
-                        <select id="incident-status" bind:value=status>
+                        <select id="incident-status" use:keep_typed=status bind:value=status>
                             {IncidentStatus::ALL.iter().filter(|s| s.is_open()).map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                         </select>
                         {error("status")}
                     </label>
                 </div>
-                <label class="field">"Message (markdown)" <textarea id="incident-body" rows="4" bind:value=body required></textarea>{error("body")}</label>
+                <label class="field">"Message (markdown)" <textarea id="incident-body" rows="4" use:keep_typed=body bind:value=body required></textarea>{error("body")}</label>
                 <div class="field"><span>"Affected components"</span>
                     <Suspense fallback=|| ()>
-                        {move || Suspend::new(async move {
+                        {move || loaded(async move {
                             let list = components.await?;
                             Ok::<_, AppError>(view! { <ComponentPicker components=list chosen /> })
                         })}
                     </Suspense>
                     {error("components")}
                 </div>
-                <label class="check"><input type="checkbox" bind:checked=publish />"Publish now (otherwise save as a draft)"</label>
+                <label class="check"><input type="checkbox" use:keep_checked=publish bind:checked=publish />"Publish now (otherwise save as a draft)"</label>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary">"Open incident"</button>
                     <button type="button" class="btn btn-ghost" on:click=move |_| opening.set(false)>"Cancel"</button>

@@ -7,6 +7,8 @@ use crate::api::status::{
 use crate::domain::status::MaintenanceState;
 use crate::error::AppError;
 use crate::model::status::{ComponentView, MaintenanceInput, MaintenanceView};
+use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -18,9 +20,11 @@ pub fn MaintenancePage() -> impl IntoView {
     let query = use_query_map();
     let cr = move || query.with(|q| q.get("cr").and_then(|c| c.parse::<i64>().ok()));
     let schedule = ServerAction::<ScheduleMaintenance>::new();
+    let schedule_saves = saves(schedule);
     let moving = ServerAction::<MoveMaintenance>::new();
+    let moving_saves = saves(moving);
     let list = Resource::new(
-        move || (schedule.version().get(), moving.version().get()),
+        move || (schedule_saves.get(), moving_saves.get()),
         |_| list_maintenance(),
     );
     let prefill = Resource::new(cr, |cr| async move {
@@ -46,7 +50,7 @@ pub fn MaintenancePage() -> impl IntoView {
         </header>
         {move_error}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || loaded(async move {
                 let list = list.await?;
                 let prefill = prefill.await?;
                 let can_edit = list.can_edit;
@@ -167,12 +171,12 @@ fn ScheduleForm(
             <h2>{match from_cr { Some(n) => format!("Announce maintenance for CR-{n}"), None => "Announce maintenance".to_string() }}</h2>
             <form class="form" on:submit=submit>
                 {error("form")}
-                <label class="field">"Title" <input id="mw-title" bind:value=title required maxlength="200" />{error("title")}</label>
+                <label class="field">"Title" <input id="mw-title" use:keep_typed=title bind:value=title required maxlength="200" />{error("title")}</label>
                 <div class="form-row">
-                    <label class="field">"Starts (UTC)" <input id="mw-start" type="datetime-local" bind:value=starts required />{error("starts_at")}</label>
-                    <label class="field">"Ends (UTC)" <input id="mw-end" type="datetime-local" bind:value=ends required />{error("ends_at")}</label>
+                    <label class="field">"Starts (UTC)" <input id="mw-start" type="datetime-local" use:keep_typed=starts bind:value=starts required />{error("starts_at")}</label>
+                    <label class="field">"Ends (UTC)" <input id="mw-end" type="datetime-local" use:keep_typed=ends bind:value=ends required />{error("ends_at")}</label>
                 </div>
-                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" rows="3" bind:value=description></textarea>{error("description")}</label>
+                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" rows="3" use:keep_typed=description bind:value=description></textarea>{error("description")}</label>
                 <div class="field"><span>"Affected components"</span>
                     <div class="role-picker">
                         {components.into_iter().map(|c| {

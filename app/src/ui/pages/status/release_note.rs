@@ -9,6 +9,8 @@ use crate::domain::markdown;
 use crate::domain::release_note::SECTIONS;
 use crate::error::AppError;
 use crate::model::status::ReleaseNoteView;
+use crate::ui::components::form::saves;
+use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -20,9 +22,11 @@ pub fn ReleaseNotePage() -> impl IntoView {
     let params = use_params_map();
     let id = move || params.with(|p| p.get("id").and_then(|id| id.parse::<Uuid>().ok()));
     let save = ServerAction::<SaveReleaseNote>::new();
+    let save_saves = saves(save);
     let publish = ServerAction::<PublishReleaseNote>::new();
+    let publish_saves = saves(publish);
     let note = Resource::new(
-        move || (id(), save.version().get(), publish.version().get()),
+        move || (id(), save_saves.get(), publish_saves.get()),
         |(id, ..)| async move {
             match id {
                 Some(id) => get_release_note(id).await,
@@ -32,7 +36,7 @@ pub fn ReleaseNotePage() -> impl IntoView {
     );
     view! {
         <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {move || loaded(async move {
                 let n = note.await?;
                 Ok::<_, AppError>(view! { <Editor n save publish /> })
             })}

@@ -1,0 +1,48 @@
+//! Data a page loads, shown in place: the view once it has loaded, or why it
+//! could not load.
+//!
+//! Errors are rendered here rather than thrown to an `ErrorBoundary`: the
+//! server renders a boundary's fallback while the browser hydrates its
+//! children first, so an error from a resource made the two trees differ and
+//! hydration panicked (a refused admin page, for a viewer).
+
+use crate::error::AppError;
+use leptos::prelude::*;
+use std::future::Future;
+
+/// Renders what `load` produces once it resolves; an error becomes an alert
+/// where the data would have been, identically on the server and in the
+/// browser.
+pub fn loaded<V, F>(load: F) -> Suspend<AnyView>
+where
+    F: Future<Output = Result<V, AppError>> + Send + 'static,
+    V: IntoView + Send + 'static,
+    V: RenderHtml,
+{
+    Suspend::new(async move {
+        match load.await {
+            Ok(view) => view.into_any(),
+            Err(error) => view! { <LoadError error /> }.into_any(),
+        }
+    })
+}
+
+/// Why something could not be shown.
+#[component]
+pub fn LoadError(error: AppError) -> impl IntoView {
+    let (title, hint) = match &error {
+        AppError::Forbidden | AppError::NotPermitted(_) => ("You can't see this.", None),
+        AppError::NotFound => ("Not found.", None),
+        _ => (
+            "This could not load.",
+            Some("Reload the page to try again. If it keeps happening, tell your administrator the time it happened."),
+        ),
+    };
+    view! {
+        <div class="alert alert-error" role="alert" data-testid="load-error">
+            <strong>{title}</strong>
+            <p>{error.to_string()}</p>
+            {hint.map(|h| view! { <p class="small">{h}</p> })}
+        </div>
+    }
+}

@@ -1,0 +1,82 @@
+import { expect, test } from "@playwright/test";
+import { ENGINEER, hydrated, signIn } from "./helpers";
+
+const RELEASE_MANAGER = "release@example.com";
+
+test("what is typed before the page hydrates survives hydration and is saved", async ({ page }) => {
+  await signIn(page, ENGINEER.email, ENGINEER.password);
+  await expect(page).toHaveURL(/\/$/);
+  // A slow link: the WebAssembly bundle arrives three seconds late.
+  let delayed = 0;
+  await page.route("**/pkg/*.wasm", async (route) => {
+    delayed += 1;
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    await route.continue();
+  });
+  await page.goto("/changes/new");
+  await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
+  await page.locator("#cr-title").fill("Typed before hydration");
+  await page.locator("#cr-description").fill("Every word of this must survive.");
+  await page.locator("#cr-env-dev").check();
+  await page.locator("#cr-risk").selectOption("high");
+  await page.locator("#cr-implementation").fill("Deploy it.");
+  await page.locator("#cr-rollback").fill("Undeploy it.");
+  await hydrated(page);
+  expect(delayed).toBeGreaterThan(0);
+
+  await expect(page.locator("#cr-title")).toHaveValue("Typed before hydration");
+  await expect(page.locator("#cr-description")).toHaveValue("Every word of this must survive.");
+  await expect(page.locator("#cr-env-dev")).toBeChecked();
+  await expect(page.locator("#cr-risk")).toHaveValue("high");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page).toHaveURL(/\/changes\/\d+$/);
+  await expect(page.locator("h1")).toHaveText("Typed before hydration");
+  await expect(page.getByText("Every word of this must survive.")).toBeVisible();
+  await expect(page.getByText("High", { exact: true })).toBeVisible();
+});
+
+test("every field error has a place: a 100 KB description is refused beside its field", async ({ page }) => {
+  await signIn(page, ENGINEER.email, ENGINEER.password);
+  await page.goto("/changes/new");
+  await hydrated(page);
+  await page.locator("#cr-title").fill("Too much to say");
+  await page.locator("#cr-description").fill("x".repeat(100_000));
+  await page.locator("#cr-env-dev").check();
+  await page.locator("#cr-implementation").fill("Deploy it.");
+  await page.locator("#cr-rollback").fill("Undeploy it.");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page.locator('.field-error[data-field="description"]')).toContainText("20,000");
+  await expect(page.locator("#cr-description")).toHaveAttribute("aria-invalid", "true");
+  // Nothing typed is lost.
+  await expect(page.locator("#cr-title")).toHaveValue("Too much to say");
+  await expect(page).toHaveURL(/\/changes\/new$/);
+});
+
+test("the freeze form keeps its values after an error and says what is wrong in words", async ({ page }) => {
+  await signIn(page, RELEASE_MANAGER, ENGINEER.password);
+  await page.goto("/calendar");
+  await hydrated(page);
+  await page.locator("details.freeze-form summary").click();
+  // No environment chosen, end before start.
+  await page.locator("#freeze-start").fill("2031-03-02T00:00");
+  await page.locator("#freeze-end").fill("2031-03-01T00:00");
+  await page.locator("#freeze-reason").fill("Quarter close");
+  await page.getByRole("button", { name: "Add freeze" }).click();
+  const form = page.locator("details.freeze-form");
+  await expect(form.locator(".field-error").filter({ hasText: /./ }).first()).toBeVisible();
+  await expect(form).not.toContainText("missing field");
+  await expect(form).not.toContainText("`");
+  await expect(page.locator("#freeze-reason")).toHaveValue("Quarter close");
+  await expect(page.locator("#freeze-start")).toHaveValue("2031-03-02T00:00");
+
+  // Ticking an environment and fixing the end saves it; the ticks follow.
+  await page.locator("#freeze-env-prod").check();
+  await page.getByRole("button", { name: "Add freeze" }).click();
+  await expect(form.locator('.field-error[data-field="ends_at"]')).not.toBeEmpty();
+  await expect(page.locator("#freeze-env-prod")).toBeChecked();
+  await expect(page.locator("#freeze-reason")).toHaveValue("Quarter close");
+  await page.locator("#freeze-end").fill("2031-03-03T00:00");
+  await page.getByRole("button", { name: "Add freeze" }).click();
+  await page.goto("/calendar?month=2031-03");
+  await expect(page.getByTestId("freezes")).toContainText("Quarter close");
+});

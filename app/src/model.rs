@@ -225,9 +225,40 @@ pub struct CrDetail {
     pub comments: Vec<CommentView>,
     /// Workflow actions the viewer may take now (`submit`, `approve`, ...).
     pub allowed_actions: Vec<String>,
+    /// Whether the viewer may edit it now (a draft, their own).
+    pub editable: bool,
+    /// The standard-change template it was filed from.
+    pub template: Option<Uuid>,
     /// When the viewer may schedule it and it has a planned start: what that
     /// start clashes with (other changes, freezes) and the next free slot.
     pub schedule_check: Option<ScheduleCheck>,
+}
+
+impl From<&CrDetail> for crate::domain::cr_form::CrInput {
+    /// The form filled with what the change request says now.
+    fn from(cr: &CrDetail) -> Self {
+        Self {
+            title: cr.title.clone(),
+            description: cr.description.clone(),
+            change_type: cr.change_type.as_str().into(),
+            priority: cr.priority.as_str().into(),
+            impact: cr.impact.as_str().into(),
+            risk: cr.risk.as_str().into(),
+            class: cr.class.as_str().into(),
+            environments: cr.environments.clone(),
+            services: cr.services.clone(),
+            planned_start: cr
+                .planned_start
+                .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default(),
+            duration_minutes: cr.duration_minutes.to_string(),
+            maintenance: cr.maintenance,
+            implementation_plan: cr.implementation_plan.clone(),
+            rollback_plan: cr.rollback_plan.clone(),
+            testing_plan: cr.testing_plan.clone(),
+            template: cr.template.map(|t| t.to_string()).unwrap_or_default(),
+        }
+    }
 }
 
 /// A change on the calendar.

@@ -80,3 +80,37 @@ test("the freeze form keeps its values after an error and says what is wrong in 
   await page.goto("/calendar?month=2031-03");
   await expect(page.getByTestId("freezes")).toContainText("Quarter close");
 });
+
+test("a draft is edited by its requester, and the edit is on the timeline", async ({ page }) => {
+  await signIn(page, ENGINEER.email, ENGINEER.password);
+  await page.goto("/changes/new");
+  await hydrated(page);
+  await page.locator("#cr-title").fill("Tpyo in the title");
+  await page.locator("#cr-env-dev").check();
+  await page.locator("#cr-implementation").fill("Deploy it.");
+  await page.locator("#cr-rollback").fill("Undeploy it.");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page).toHaveURL(/\/changes\/\d+$/);
+  const url = page.url();
+
+  await page.getByTestId("edit-change").click();
+  await expect(page).toHaveURL(/\/changes\/\d+\/edit$/);
+  await hydrated(page);
+  await expect(page.locator("#cr-title")).toHaveValue("Tpyo in the title");
+  await expect(page.locator("#cr-env-dev")).toBeChecked();
+  await page.locator("#cr-title").fill("Typo fixed in the title");
+  await page.locator("#cr-env-staging").check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page).toHaveURL(url);
+  await expect(page.locator("h1")).toHaveText("Typo fixed in the title");
+  await expect(page.getByTestId("cr-timeline")).toContainText("Edited");
+  await expect(page.getByTestId("cr-timeline")).toContainText("Changed: title, environments");
+
+  // Submitted, it is no longer editable.
+  await hydrated(page);
+  await page.getByRole("button", { name: "Submit for review" }).click();
+  await expect(page.locator("[data-status]")).toHaveText("Submitted");
+  await expect(page.getByTestId("edit-change")).toHaveCount(0);
+  await page.goto(`${url}/edit`);
+  await expect(page.getByTestId("not-editable")).toContainText("can no longer be edited");
+});

@@ -1,4 +1,4 @@
-import { expect, Page } from "@playwright/test";
+import { APIRequestContext, expect, Page } from "@playwright/test";
 
 export const ENGINEER = { email: "engineer@example.com", password: "e2e-password-123", name: "Erin Engineer" };
 export const ADMIN_EMAIL = process.env.ROOKERY_ADMIN_EMAIL ?? "admin@rookery.local";
@@ -23,4 +23,20 @@ export async function signIn(page: Page, email: string, password: string) {
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/login\?error=signed_out$/);
+}
+
+/** Creates an API token for whoever is signed in. */
+export async function apiToken(page: Page, name: string): Promise<string> {
+  await page.goto("/account/tokens");
+  await hydrated(page);
+  await page.getByLabel("Name").fill(name);
+  await page.getByRole("button", { name: "Create token" }).click();
+  return page.getByLabel("New API token").inputValue();
+}
+
+/** Calls the JSON API with a bearer token; anything but a 2xx fails the test. */
+export async function api(request: APIRequestContext, token: string, method: "GET" | "POST" | "PUT", path: string, data?: unknown) {
+  const response = await request.fetch(path, { method, headers: { Authorization: `Bearer ${token}` }, data });
+  expect(response.status(), `${method} ${path}: ${await response.text()}`).toBeLessThan(300);
+  return response.json();
 }

@@ -1,26 +1,11 @@
-import { APIRequestContext, expect, Page, test } from "@playwright/test";
-import { ENGINEER, hydrated, signIn, signOut } from "./helpers";
+import { expect, test } from "@playwright/test";
+import { api, apiToken, ENGINEER, hydrated, signIn, signOut } from "./helpers";
 
 const PASSWORD = ENGINEER.password;
 const PLATFORM_ADMIN = "platform@example.com";
 const APPROVER = "approver2@example.com";
 const SUPPORT = "support@example.com";
 const RELEASE_MANAGER = "release@example.com";
-
-/** Creates an API token for whoever is signed in. */
-async function apiToken(page: Page, name: string): Promise<string> {
-  await page.goto("/account/tokens");
-  await hydrated(page);
-  await page.getByLabel("Name").fill(name);
-  await page.getByRole("button", { name: "Create token" }).click();
-  return page.getByLabel("New API token").inputValue();
-}
-
-async function api(request: APIRequestContext, token: string, method: "GET" | "POST" | "PUT", path: string, data?: unknown) {
-  const response = await request.fetch(path, { method, headers: { Authorization: `Bearer ${token}` }, data });
-  expect(response.status(), `${method} ${path}: ${await response.text()}`).toBeLessThan(300);
-  return response.json();
-}
 
 test("an automatic rollback opens a draft incident that support publishes, updates and resolves on the public page", async ({ page, browser }) => {
   test.setTimeout(240_000);
@@ -99,9 +84,14 @@ test("an automatic rollback opens a draft incident that support publishes, updat
   await page.goto("/status");
   await expect(page.locator(".banner")).toHaveText("All Systems Operational");
 
-  // Support finds the draft, sees what caused it, and publishes it.
+  // Support is told, and the incidents link counts the drafts waiting.
   await signIn(page, SUPPORT, PASSWORD);
-  await nav().getByRole("link", { name: "Incidents" }).click();
+  await expect(page.getByTestId("draft-incidents")).toBeVisible();
+  await nav().getByRole("link", { name: /Notifications/ }).click();
+  await expect(page.getByTestId("notifications")).toContainText("Draft incident waiting: Degraded service: Checkout");
+
+  // Support finds the draft, sees what caused it, and publishes it.
+  await nav().getByRole("link", { name: /Incidents/ }).click();
   await hydrated(page);
   const row = page.getByTestId("incidents").locator("tr").filter({ hasText: "Degraded service: Checkout" });
   await expect(row).toContainText("draft");

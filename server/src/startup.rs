@@ -202,7 +202,7 @@ fn router(
         )
         .route(
             "/api/v1/change-requests/{id}",
-            get(planning::get_change_request),
+            get(planning::get_change_request).put(planning::update_change_request),
         )
         .route(
             "/api/v1/change-requests/{id}/transitions",

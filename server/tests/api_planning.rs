@@ -71,6 +71,12 @@ async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> Answer {
         .unwrap_or_else(|e| panic!("POST {path}: {e}"))
 }
 
+async fn put(app: &TestApp, token: &str, path: &str, body: &Value) -> Answer {
+    call(app, Method::PUT, path, Some(token), Some(body))
+        .await
+        .unwrap_or_else(|e| panic!("PUT {path}: {e}"))
+}
+
 fn change_request(environments: &[&str]) -> Value {
     json!({
         "title": "Rotate API signing keys",
@@ -178,6 +184,7 @@ const PLANNING_ROUTES: &[(&str, &str)] = &[
     ("GET", "/api/v1/change-requests"),
     ("POST", "/api/v1/change-requests"),
     ("GET", "/api/v1/change-requests/1"),
+    ("PUT", "/api/v1/change-requests/1"),
     ("POST", "/api/v1/change-requests/1/transitions"),
     ("GET", "/api/v1/releases"),
     ("POST", "/api/v1/releases"),
@@ -1383,4 +1390,73 @@ async fn the_schema_check_notices_departures() {
             "{expected} not noticed: {found:?}"
         );
     }
+}
+
+// ---------------------------------------------------------------- editing
+
+#[tokio::test]
+async fn a_draft_is_edited_by_its_requester_on_the_timeline_and_audited_and_nothing_else_is() {
+    let World { app, token } = world().await;
+    let (number, id) = file(&app, &token, &["staging"]).await;
+    let path = format!("/api/v1/change-requests/CR-{number}");
+
+    // The requester fixes the title and adds prod (two approvals now).
+    let mut edited = change_request(&["staging", "prod"]);
+    edited["title"] = json!("Rotate the API signing keys");
+    let answer = put(&app, &token, &path, &edited).await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    assert_eq!(answer.body["title"], "Rotate the API signing keys");
+    assert_eq!(answer.body["environments"], json!(["prod", "staging"]));
+    assert_eq!(answer.body["required_approvals"], 2);
+    let edit = answer.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "edit")
+        .expect("the edit is on the timeline");
+    assert_eq!(edit["note"], "Changed: title, environments");
+    assert_eq!(app.audit_count("change_request.update", Some(&id)).await, 1);
+    let (_, _, before, after) = app.last_audit("change_request.update").await;
+    assert_eq!(before.unwrap()["title"], "Rotate API signing keys");
+    assert_eq!(after.unwrap()["title"], "Rotate the API signing keys");
+
+    // The same content again changes nothing and records nothing.
+    let again = put(&app, &token, &path, &edited).await;
+    assert_eq!(again.status, 200, "{:?}", again.body);
+    assert_eq!(app.audit_count("change_request.update", Some(&id)).await, 1);
+
+    // Bad input is a 422 naming the field, and changes nothing.
+    let mut bad = edited.clone();
+    bad["title"] = json!("");
+    let refused = put(&app, &token, &path, &bad).await;
+    assert_error(&refused, 422, "validation");
+    assert!(
+        refused.body["error"]["fields"]["title"].is_string(),
+        "{:?}",
+        refused.body
+    );
+
+    // Someone else's draft: 403, even for an engineer.
+    let other = token_for(&app, "other@example.com", &["engineer"]).await;
+    let answer = put(&app, &other, &path, &edited).await;
+    assert_error(&answer, 403, "forbidden");
+
+    // Once submitted it is no longer a draft: 409 with the reason.
+    assert_eq!(
+        transition(&app, &token, &id, "submit", "").await.status,
+        200
+    );
+    let answer = put(&app, &token, &path, &edited).await;
+    assert_error(&answer, 409, "conflict");
+    assert!(
+        answer.body["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("cannot be edited"),
+        "{:?}",
+        answer.body
+    );
+    let detail = get(&app, &token, &path).await;
+    assert_eq!(detail.body["title"], "Rotate the API signing keys");
+    assert_eq!(detail.body["editable"], false);
 }

@@ -294,6 +294,14 @@ fn server_fn_rows() -> Vec<FnRow> {
             &[FileChange],
         ),
         row(
+            "change_requests::UpdateChangeRequest",
+            json_args(change_requests::UpdateChangeRequest {
+                number: NO_CR.parse().unwrap(),
+                input: cr_input(),
+            }),
+            &[FileChange],
+        ),
+        row(
             "change_requests::GetChangeRequest",
             form(&[("number", NO_CR)]),
             read,
@@ -692,6 +700,13 @@ fn rest_rows() -> Vec<RestRow> {
             Method::POST,
             "/api/v1/change-requests",
             "/api/v1/change-requests".into(),
+            serde_json::to_value(cr_input()).unwrap(),
+            &[FileChange],
+        ),
+        rest(
+            Method::PUT,
+            "/api/v1/change-requests/{id}",
+            format!("/api/v1/change-requests/{NO_CR}"),
             serde_json::to_value(cr_input()).unwrap(),
             &[FileChange],
         ),

@@ -62,6 +62,24 @@ pub async fn create_change_request(input: CrInput) -> Result<i64, AppError> {
     Ok(number)
 }
 
+/// Edits a draft change request (the requester's own); returns its number.
+#[server(input = Json)]
+pub async fn update_change_request(number: i64, input: CrInput) -> Result<i64, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    user.require(crate::domain::Permission::FileChange)?;
+    let valid = input.validate().map_err(AppError::invalid)?;
+    crate::server::change_requests::update(
+        &cx.state.pool,
+        &user,
+        number,
+        valid,
+        cx.request_id.as_deref(),
+    )
+    .await?;
+    Ok(number)
+}
+
 /// One change request with its timeline and the caller's possible actions.
 #[server]
 pub async fn get_change_request(number: i64) -> Result<CrDetail, AppError> {

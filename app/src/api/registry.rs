@@ -63,6 +63,7 @@ endpoints! {
         change_requests::ListEnvironments,
         change_requests::ListChangeRequests,
         change_requests::CreateChangeRequest,
+        change_requests::UpdateChangeRequest,
         change_requests::GetChangeRequest,
         change_requests::ChangeRequestAction,
         change_requests::AddCrComment,

@@ -230,6 +230,23 @@ pub enum CrError {
     ReasonRequired,
 }
 
+/// Whether a change request can be edited now: while it is a draft (filed,
+/// or sent back with *Rework as draft*), by its requester. Approvals are
+/// reset when it goes back to draft and collected again after it is
+/// submitted, so no approval ever stands for content it did not see.
+pub fn may_edit(status: CrStatus, is_requester: bool) -> Result<(), CrError> {
+    if status != CrStatus::Draft {
+        return Err(CrError::NotAllowed {
+            from: status,
+            verb: "edited",
+        });
+    }
+    if !is_requester {
+        return Err(CrError::NotRequester);
+    }
+    Ok(())
+}
+
 impl CrError {
     /// Whether the refusal is about who is acting rather than the state the
     /// change request is in.

@@ -447,3 +447,19 @@ fn a_standard_change_is_pre_approved_on_submit() {
     assert_eq!(transition.to, CrStatus::Approved);
     assert!(!transition.records_approval);
 }
+
+#[test]
+fn only_drafts_are_edited_and_only_by_their_requester() {
+    assert_eq!(may_edit(CrStatus::Draft, true), Ok(()));
+    assert_eq!(may_edit(CrStatus::Draft, false), Err(CrError::NotRequester));
+    for &status in CrStatus::ALL {
+        if status != CrStatus::Draft {
+            let refused = may_edit(status, true).unwrap_err();
+            assert!(!refused.is_permission(), "{status:?}");
+            assert!(
+                refused.to_string().contains("cannot be edited"),
+                "{refused}"
+            );
+        }
+    }
+}

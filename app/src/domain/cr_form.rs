@@ -31,6 +31,21 @@ pub struct CrInput {
     pub template: String,
 }
 
+impl CrInput {
+    /// The form as a new change request starts.
+    pub fn blank() -> Self {
+        Self {
+            change_type: "enhancement".into(),
+            priority: "medium".into(),
+            impact: "low".into(),
+            risk: "low".into(),
+            class: "normal".into(),
+            duration_minutes: "60".into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// A change request that passed every rule.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]

@@ -70,22 +70,13 @@ async fn event(
     Ok(())
 }
 
-/// Files a change request as a draft. Unknown environments are field errors.
-#[tracing::instrument(skip_all, fields(user = %user.id), err(Debug))]
-pub async fn create(
-    pool: &PgPool,
-    user: &SessionUser,
-    cr: ValidCr,
-    request_id: Option<&str>,
-) -> Result<(Uuid, i64), AppError> {
-    if !user.may(crate::domain::Permission::FileChange) {
-        return Err(AppError::Forbidden);
-    }
-    let mut tx = pool.begin().await?;
+/// What a filed or edited change request is stored as: a standard change
+/// takes what its pre-approved template says; unknown environments are field
+/// errors. Returns it with the approvals its environments require.
+async fn settle(conn: &mut PgConnection, cr: ValidCr) -> Result<(ValidCr, usize), AppError> {
     let mut cr = cr;
-    // A standard change is what its pre-approved template says it is.
     if let Some(template) = cr.template {
-        let t = super::templates::active(&mut tx, template).await?;
+        let t = super::templates::active(conn, template).await?;
         cr.change_type = t.change_type;
         cr.impact = t.impact;
         cr.risk = t.risk;
@@ -99,7 +90,7 @@ pub async fn create(
         "select key, required_approvals from environment where key = any($1)",
         &cr.environments
     )
-    .fetch_all(&mut *tx)
+    .fetch_all(&mut *conn)
     .await?;
     let unknown: Vec<&str> = cr
         .environments
@@ -116,6 +107,22 @@ pub async fn create(
     let required = crate::domain::change_request::required_approvals(
         known.iter().map(|k| k.required_approvals.max(0) as u32),
     );
+    Ok((cr, required))
+}
+
+/// Files a change request as a draft. Unknown environments are field errors.
+#[tracing::instrument(skip_all, fields(user = %user.id), err(Debug))]
+pub async fn create(
+    pool: &PgPool,
+    user: &SessionUser,
+    cr: ValidCr,
+    request_id: Option<&str>,
+) -> Result<(Uuid, i64), AppError> {
+    if !user.may(crate::domain::Permission::FileChange) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = pool.begin().await?;
+    let (cr, required) = settle(&mut tx, cr).await?;
     let id = Uuid::new_v4();
     let number = sqlx::query_scalar!(
         "insert into change_request
@@ -171,6 +178,150 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok((id, number))
+}
+
+/// Edits a draft change request (its requester's, see
+/// `change_request::may_edit`): every field, one timeline entry naming what
+/// changed, and the audit event with before and after, in one transaction.
+#[tracing::instrument(skip_all, fields(user = %user.id, number), err(Debug))]
+pub async fn update(
+    pool: &PgPool,
+    user: &SessionUser,
+    number: i64,
+    cr: ValidCr,
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    if !user.may(crate::domain::Permission::FileChange) {
+        return Err(AppError::Forbidden);
+    }
+    let mut tx = pool.begin().await?;
+    let before = sqlx::query!(
+        r#"select id, status::text as "status!", requester_id, title, description, change_type, priority,
+                  impact, risk, class, environments, services, planned_start, duration_minutes, maintenance,
+                  implementation_plan, rollback_plan, testing_plan, template_id
+           from change_request where number = $1 for update"#,
+        number
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let status = parse(&before.status, CrStatus::parse)?;
+    crate::domain::change_request::may_edit(status, before.requester_id == user.id).map_err(
+        |e| {
+            if e.is_permission() {
+                AppError::NotPermitted(e.to_string())
+            } else {
+                AppError::Conflict(e.to_string())
+            }
+        },
+    )?;
+    let (cr, required) = settle(&mut tx, cr).await?;
+    let old = serde_json::json!({
+        "title": before.title, "description": before.description, "change_type": before.change_type,
+        "priority": before.priority, "impact": before.impact, "risk": before.risk, "class": before.class,
+        "environments": before.environments, "services": before.services,
+        "planned_start": before.planned_start, "duration_minutes": before.duration_minutes,
+        "maintenance": before.maintenance, "implementation_plan": before.implementation_plan,
+        "rollback_plan": before.rollback_plan, "testing_plan": before.testing_plan,
+        "template": before.template_id,
+    });
+    let new = serde_json::to_value(&cr).unwrap_or_default();
+    let changed = changed_fields(&old, &new);
+    if changed.is_empty() {
+        return Ok(());
+    }
+    sqlx::query!(
+        "update change_request set title = $2, description = $3, change_type = $4, priority = $5, impact = $6,
+            risk = $7, class = $8, environments = $9, services = $10, planned_start = $11, duration_minutes = $12,
+            maintenance = $13, implementation_plan = $14, rollback_plan = $15, testing_plan = $16,
+            required_approvals = $17, template_id = $18, updated_at = now()
+         where id = $1",
+        before.id,
+        cr.title,
+        cr.description,
+        cr.change_type.as_str(),
+        cr.priority.as_str(),
+        cr.impact.as_str(),
+        cr.risk.as_str(),
+        cr.class.as_str(),
+        &cr.environments,
+        &cr.services,
+        cr.planned_start,
+        cr.duration_minutes,
+        cr.maintenance,
+        cr.implementation_plan,
+        cr.rollback_plan,
+        cr.testing_plan,
+        required as i32,
+        cr.template,
+    )
+    .execute(&mut *tx)
+    .await?;
+    let note = format!("Changed: {}", changed.join(", "));
+    event(&mut tx, before.id, user, "edit", None, None, Some(&note)).await?;
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "change_request.update",
+            entity_type: "change_request",
+            entity_id: Some(before.id.to_string()),
+            before: Some(old),
+            after: Some(new),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The fields whose values differ, in words ("title", "planned start").
+fn changed_fields(old: &serde_json::Value, new: &serde_json::Value) -> Vec<String> {
+    let (Some(old), Some(new)) = (old.as_object(), new.as_object()) else {
+        return Vec::new();
+    };
+    // In the order the form shows them.
+    const FIELDS: [&str; 16] = [
+        "title",
+        "description",
+        "change_type",
+        "priority",
+        "impact",
+        "risk",
+        "class",
+        "template",
+        "environments",
+        "services",
+        "planned_start",
+        "duration_minutes",
+        "maintenance",
+        "implementation_plan",
+        "rollback_plan",
+        "testing_plan",
+    ];
+    FIELDS
+        .iter()
+        .filter(|key| match (old.get(**key), new.get(**key)) {
+            (Some(o), Some(n)) => !same(o, n),
+            (o, n) => o.is_some() != n.is_some(),
+        })
+        .map(|key| key.replace('_', " "))
+        .collect()
+}
+
+/// Equal as stored: timestamps compare as instants, not as their text.
+fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
+    match (a.as_str(), b.as_str()) {
+        (Some(x), Some(y)) => match (
+            chrono::DateTime::parse_from_rfc3339(x),
+            chrono::DateTime::parse_from_rfc3339(y),
+        ) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => x == y,
+        },
+        _ => a == b,
+    }
 }
 
 /// How the change-request list is ordered.
@@ -731,7 +882,7 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
                   c.status::text as "status!", c.requester_id, u.display_name as requester, c.environments, c.services,
                   c.planned_start, c.duration_minutes, c.maintenance, c.implementation_plan, c.rollback_plan,
                   c.testing_plan, c.required_approvals, c.reviewer_id, r.display_name as "reviewer?",
-                  c.closure_notes, c.review_root_cause, c.review_prevention, c.created_at
+                  c.closure_notes, c.review_root_cause, c.review_prevention, c.created_at, c.template_id
            from change_request c
            join app_user u on u.id = c.requester_id
            left join app_user r on r.id = c.reviewer_id
@@ -784,6 +935,8 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
     };
     use crate::domain::change_request as cr;
     let allowed_actions = allowed_actions(&facts, user);
+    let editable = user.may(crate::domain::Permission::FileChange)
+        && crate::domain::change_request::may_edit(status, r.requester_id == user.id).is_ok();
     // Part of the page's data, not a second request: the page renders the
     // same warning on the server and in the browser.
     let schedule_check = match r.planned_start {
@@ -832,6 +985,8 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
             .collect(),
         comments,
         allowed_actions,
+        editable,
+        template: r.template_id,
         schedule_check,
     })
 }

@@ -15,7 +15,11 @@ use leptos_router::{path, SsrMode};
 use pages::audit::AuditPage;
 use pages::calendar::CalendarPage;
 use pages::catalog::CatalogPage;
-use pages::changes::{detail::ChangeDetailPage, list::ChangeListPage, new::NewChangePage};
+use pages::changes::{
+    detail::ChangeDetailPage,
+    list::ChangeListPage,
+    new::{EditChangePage, NewChangePage},
+};
 use pages::deployments::{detail::DeploymentPage, list::DeploymentListPage};
 use pages::jobs::JobsPage;
 use pages::notifications::NotificationsPage;
@@ -86,6 +90,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("changes") view=ChangeListPage ssr=SsrMode::Async />
                     <Route path=path!("changes/new") view=NewChangePage ssr=SsrMode::Async />
                     <Route path=path!("changes/:number") view=ChangeDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("changes/:number/edit") view=EditChangePage ssr=SsrMode::Async />
                     <Route path=path!("releases") view=ReleaseListPage ssr=SsrMode::Async />
                     <Route path=path!("releases/new") view=NewReleasePage ssr=SsrMode::Async />
                     <Route path=path!("releases/:id") view=ReleaseDetailPage ssr=SsrMode::Async />

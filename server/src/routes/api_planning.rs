@@ -137,6 +137,30 @@ pub async fn get_change_request(
     ))
 }
 
+/// Edits a draft change request (the requester's own): the whole change
+/// request, as when filing it. Not a draft is 409; someone else's is 403.
+#[utoipa::path(put, path = "/api/v1/change-requests/{id}", tag = "change requests",
+    params(("id" = String, Path, description = "Number (12 or CR-12) or UUID")),
+    request_body = CrInput,
+    responses((status = 200, body = CrDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_change_request(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<CrInput>,
+) -> Result<Json<CrDetail>, ApiError> {
+    if !user.may(app::domain::Permission::FileChange) {
+        return Err(AppError::Forbidden.into());
+    }
+    let number = cr_number(&state, &id).await?;
+    let valid = input.validate().map_err(AppError::invalid)?;
+    change_requests::update(&state.pool, &user, number, valid, None).await?;
+    Ok(Json(
+        change_requests::detail(&state.pool, &user, number).await?,
+    ))
+}
+
 #[derive(Deserialize, utoipa::ToSchema)]
 pub struct TransitionRequest {
     /// submit, review, review_failed, approve, reject, rework, fast_track,
@@ -308,7 +332,8 @@ pub async fn list_services(
     info(title = "Rookery API", description = "Release and change management. Authenticate with `Authorization: Bearer rk_…` (create a token under API tokens)."),
     paths(
         super::api_v1::me,
-        list_change_requests, create_change_request, get_change_request, transition_change_request,
+        list_change_requests, create_change_request, get_change_request, update_change_request,
+        transition_change_request,
         list_releases, create_release, get_release,
         list_environments, list_services,
         super::api_execution::list_gates, super::api_execution::report_gate, super::api_execution::start_deployment,

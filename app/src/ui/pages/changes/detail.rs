@@ -136,6 +136,9 @@ fn ChangeView(
                 <h1>{cr.title.clone()}</h1>
                 <p class="badges"><StatusBadge status=cr.status />" "<ClassBadge class=cr.class /></p>
             </div>
+            {cr.editable.then(|| view! {
+                <a class="btn btn-ghost" data-testid="edit-change" href=format!("/changes/{}/edit", cr.number)>"Edit"</a>
+            })}
         </header>
         <div class="columns columns-wide">
             <div>
@@ -257,6 +260,7 @@ fn ChangeView(
                             let what = match (e.from_status, e.to_status) {
                                 (Some(from), Some(to)) if from != to => format!("{} → {}", from.label(), to.label()),
                                 (_, Some(to)) if e.action == "create" => format!("Filed as {}", to.label().to_lowercase()),
+                                _ if e.action == "edit" => "Edited".to_string(),
                                 _ => e.action.replace('_', " "),
                             };
                             view! {

@@ -1,8 +1,11 @@
 use crate::api::catalog::list_templates;
-use crate::api::change_requests::{list_environments, CreateChangeRequest};
+use crate::api::change_requests::{
+    get_change_request, list_environments, CreateChangeRequest, UpdateChangeRequest,
+};
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
 use crate::error::AppError;
+use crate::model::{EnvironmentView, TemplateView};
 use crate::ui::components::form::EnvironmentPicker;
 use crate::ui::components::form::{choices, options, FieldError, FormErrors};
 use crate::ui::components::form::{keep_checked, keep_typed};
@@ -10,7 +13,7 @@ use crate::ui::components::loaded::loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use std::collections::BTreeMap;
 
 /// The fields the form shows a message beside; any other goes on top.
@@ -37,25 +40,97 @@ const FIELDS: &[&str] = &[
 /// checked in the browser with the rules the server applies.
 #[component]
 pub fn NewChangePage() -> impl IntoView {
+    // Made before anything is awaited, so the server and the browser number
+    // them alike (see `components::loaded`).
     let environments = Resource::new(|| (), |_| list_environments());
-    let create = ServerAction::<CreateChangeRequest>::new();
-    let title = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let change_type = RwSignal::new("enhancement".to_string());
-    let priority = RwSignal::new("medium".to_string());
-    let impact = RwSignal::new("low".to_string());
-    let risk = RwSignal::new("low".to_string());
-    let class = RwSignal::new("normal".to_string());
-    let chosen_envs = RwSignal::new(Vec::<String>::new());
-    let services = RwSignal::new(String::new());
-    let planned_start = RwSignal::new(String::new());
-    let duration = RwSignal::new("60".to_string());
-    let maintenance = RwSignal::new(false);
-    let implementation_plan = RwSignal::new(String::new());
-    let rollback_plan = RwSignal::new(String::new());
-    let testing_plan = RwSignal::new(String::new());
-    let template = RwSignal::new(String::new());
     let templates = Resource::new(|| (), |_| list_templates(false));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || loaded(async move {
+                let environments = environments.await?;
+                let templates = templates.await.unwrap_or_default();
+                Ok::<_, AppError>(view! {
+                    <ChangeForm initial=CrInput::blank() number=None environments templates />
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// Editing a draft change request: the filing form with what it says now.
+#[component]
+pub fn EditChangePage() -> impl IntoView {
+    let params = use_params_map();
+    let number = move || {
+        params.with(|p| {
+            p.get("number")
+                .and_then(|n| n.parse::<i64>().ok())
+                .unwrap_or(0)
+        })
+    };
+    let change = Resource::new(number, get_change_request);
+    let environments = Resource::new(|| (), |_| list_environments());
+    let templates = Resource::new(|| (), |_| list_templates(false));
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || loaded(async move {
+                let cr = change.await?;
+                let environments = environments.await?;
+                let templates = templates.await.unwrap_or_default();
+                let header = view! {
+                    <Title text=format!("Edit CR-{}", cr.number) />
+                    <header class="page-header">
+                        <div>
+                            <p class="eyebrow"><a href="/changes">"Change requests"</a>" / "<a href=format!("/changes/{}", cr.number)>{format!("CR-{}", cr.number)}</a></p>
+                            <h1>{format!("Edit CR-{}", cr.number)}</h1>
+                            <p class="muted">"Drafts can be edited by their requester; the edit goes on the timeline."</p>
+                        </div>
+                    </header>
+                };
+                Ok::<_, AppError>(if cr.editable {
+                    let initial = CrInput::from(&cr);
+                    view! { {header}<ChangeForm initial number=Some(cr.number) environments templates /> }.into_any()
+                } else {
+                    view! {
+                        {header}
+                        <div class="card empty-state" data-testid="not-editable">
+                            <p>{format!("CR-{} is {} and can no longer be edited: only drafts are, by their requester.", cr.number, cr.status.label().to_lowercase())}</p>
+                            <p><a href=format!("/changes/{}", cr.number)>"Back to the change request"</a></p>
+                        </div>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The change-request form, for filing (`number` none) or editing a draft.
+#[component]
+fn ChangeForm(
+    initial: CrInput,
+    number: Option<i64>,
+    environments: Vec<EnvironmentView>,
+    templates: Vec<TemplateView>,
+) -> impl IntoView {
+    let create = ServerAction::<CreateChangeRequest>::new();
+    let update = ServerAction::<UpdateChangeRequest>::new();
+    let title = RwSignal::new(initial.title);
+    let description = RwSignal::new(initial.description);
+    let change_type = RwSignal::new(initial.change_type);
+    let priority = RwSignal::new(initial.priority);
+    let impact = RwSignal::new(initial.impact);
+    let risk = RwSignal::new(initial.risk);
+    let class = RwSignal::new(initial.class);
+    let chosen_envs = RwSignal::new(initial.environments);
+    let services = RwSignal::new(initial.services.join(", "));
+    let planned_start = RwSignal::new(initial.planned_start);
+    let duration = RwSignal::new(initial.duration_minutes);
+    let maintenance = RwSignal::new(initial.maintenance);
+    let implementation_plan = RwSignal::new(initial.implementation_plan);
+    let rollback_plan = RwSignal::new(initial.rollback_plan);
+    let testing_plan = RwSignal::new(initial.testing_plan);
+    let template = RwSignal::new(initial.template);
+    let templates = StoredValue::new(templates);
     let standard = move || class.get() == "standard";
     let errors = RwSignal::new(BTreeMap::<String, String>::new());
     let input = move || CrInput {
@@ -81,18 +156,27 @@ pub fn NewChangePage() -> impl IntoView {
         template: template.get_untracked(),
     };
     let navigate = use_navigate();
-    Effect::new(move |_| match create.value().get() {
+    let saved = move || create.value().get().or_else(|| update.value().get());
+    Effect::new(move |_| match saved() {
         Some(Ok(number)) => navigate(&format!("/changes/{number}"), Default::default()),
         Some(Err(error)) => errors.set(error.field_errors()),
         None => {}
     });
+    let pending = move || create.pending().get() || update.pending().get();
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let input = input();
         match input.validate() {
             Ok(_) => {
                 errors.set(BTreeMap::new());
-                create.dispatch(CreateChangeRequest { input });
+                match number {
+                    Some(number) => {
+                        update.dispatch(UpdateChangeRequest { number, input });
+                    }
+                    None => {
+                        create.dispatch(CreateChangeRequest { input });
+                    }
+                }
             }
             Err(found) => errors.set(found),
         }
@@ -102,14 +186,6 @@ pub fn NewChangePage() -> impl IntoView {
         move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
 
     view! {
-        <Title text="New change request" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Change requests"</p>
-                <h1>"New change request"</h1>
-                <p class="muted">"It starts as a draft; submit it for review when it is ready."</p>
-            </div>
-        </header>
         <form class="card form" on:submit=on_submit novalidate>
             <FormErrors errors shown=FIELDS />
             <div class="field">
@@ -152,13 +228,13 @@ pub fn NewChangePage() -> impl IntoView {
             <Show when=standard>
                 <div class="field" data-testid="template-picker">
                     <label for="cr-template">"Standard-change template"</label>
-                    <Suspense fallback=|| view! { <span class="muted">"Loading…"</span> }>
-                        {move || Suspend::new(async move {
-                            let list = templates.await.unwrap_or_default();
+                    {move || {
+                            let list = templates.get_value();
                             if list.is_empty() {
                                 return view! { <p class="muted">"No templates yet. An administrator maintains them under Standard changes."</p> }.into_any();
                             }
                             let chosen = list.clone();
+                            let current = template.get_untracked();
                             view! {
                                 <select id="cr-template" aria-invalid=invalid("template") on:change=move |ev| {
                                     let id = event_target_value(&ev);
@@ -176,25 +252,21 @@ pub fn NewChangePage() -> impl IntoView {
                                     template.set(id);
                                 }>
                                     <option value="">"Choose a template"</option>
-                                    {list.into_iter().map(|t| view! { <option value=t.id.to_string()>{t.name}</option> }).collect_view()}
+                                    {list.into_iter().map(|t| {
+                                        let id = t.id.to_string();
+                                        let selected = id == current;
+                                        view! { <option value=id selected=selected>{t.name}</option> }
+                                    }).collect_view()}
                                 </select>
                             }.into_any()
-                        })}
-                    </Suspense>
+                    }}
                     <p class="field-error">{error("template")}</p>
                     <p class="muted small">"A standard change is pre-approved: its type, risk, environments, duration and plans come from the template, and submitting it approves it."</p>
                 </div>
             </Show>
             <fieldset class="field" class:hidden=standard>
                 <legend>"Environments"</legend>
-                <Suspense fallback=|| view! { <span class="muted">"Loading…"</span> }>
-                    {move || loaded(async move {
-                        let list = environments.await?;
-                        Ok::<_, AppError>(view! {
-                            <EnvironmentPicker environments=list chosen=chosen_envs id_prefix="cr-env" show_protection=true />
-                        })
-                    })}
-                </Suspense>
+                <EnvironmentPicker environments chosen=chosen_envs id_prefix="cr-env" show_protection=true />
                 <p class="field-error">{error("environments")}</p>
             </fieldset>
             <div class="form-grid">
@@ -233,7 +305,10 @@ pub fn NewChangePage() -> impl IntoView {
                 <textarea id="cr-testing" rows="3" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")></textarea>
                 <FieldError errors field="testing_plan" />
             </div>
-            <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Save draft"</button>
+            <div class="row-actions">
+                <button type="submit" class="btn btn-primary" disabled=pending>{if number.is_some() { "Save changes" } else { "Save draft" }}</button>
+                {number.map(|n| view! { <a class="btn btn-ghost" href=format!("/changes/{n}")>"Cancel"</a> })}
+            </div>
         </form>
     }
 }

@@ -420,6 +420,28 @@ pub struct ReleaseDetail {
     pub allowed_actions: Vec<String>,
     /// Whether the viewer may edit the plan.
     pub can_edit_plan: bool,
+    /// Whether the viewer may edit its details (a planned release).
+    pub editable: bool,
+}
+
+impl From<&ReleaseDetail> for crate::domain::release_plan::ReleaseInput {
+    /// The form filled with what the release says now.
+    fn from(r: &ReleaseDetail) -> Self {
+        Self {
+            service: r.summary.service.clone(),
+            version: r.summary.version.clone(),
+            release_type: r.summary.release_type.as_str().into(),
+            title: r.summary.title.clone(),
+            description: r.description.clone(),
+            environments: r.summary.environments.clone(),
+            planned_at: r
+                .summary
+                .planned_at
+                .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+                .unwrap_or_default(),
+            changes: r.changes.iter().map(|c| c.number).collect(),
+        }
+    }
 }
 
 /// A service (deployable unit).

@@ -114,3 +114,43 @@ test("a draft is edited by its requester, and the edit is on the timeline", asyn
   await page.goto(`${url}/edit`);
   await expect(page.getByTestId("not-editable")).toContainText("can no longer be edited");
 });
+
+test("a planned release is edited: title, environments and change requests picked from a list", async ({ page }) => {
+  await signIn(page, RELEASE_MANAGER, ENGINEER.password);
+  // A change request to ship.
+  await page.goto("/changes/new");
+  await hydrated(page);
+  await page.locator("#cr-title").fill("Ship me with the release");
+  await page.locator("#cr-env-dev").check();
+  await page.locator("#cr-implementation").fill("Deploy it.");
+  await page.locator("#cr-rollback").fill("Undeploy it.");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page).toHaveURL(/\/changes\/\d+$/);
+  const number = page.url().split("/").pop()!;
+
+  await page.goto("/releases/new");
+  await hydrated(page);
+  const service = page.locator("#rel-service option").nth(1);
+  await page.locator("#rel-service").selectOption(await service.getAttribute("value"));
+  await page.locator("#rel-version").fill(`9.${Date.now() % 100000}.0`);
+  await page.locator("#rel-title").fill("Titel with a typo");
+  await page.locator("#rel-env-dev").check();
+  await page.getByRole("button", { name: "Plan release" }).click();
+  await expect(page).toHaveURL(/\/releases\/[0-9a-f-]{36}$/);
+  const url = page.url();
+
+  await page.getByTestId("edit-release").click();
+  await expect(page).toHaveURL(/\/edit$/);
+  await hydrated(page);
+  await expect(page.locator("#rel-title")).toHaveValue("Titel with a typo");
+  await expect(page.locator("#rel-version")).toHaveAttribute("readonly", "");
+  await page.locator("#rel-title").fill("Title without a typo");
+  await page.locator("#rel-env-staging").check();
+  await page.locator(`#rel-cr-${number}`).check();
+  await page.getByRole("button", { name: "Save changes" }).click();
+  await expect(page).toHaveURL(url);
+  await expect(page.locator("h1")).toHaveText("Title without a typo");
+  await expect(page.getByTestId("release-timeline")).toContainText("Changed: title, environments, change requests");
+  await expect(page.getByText(`CR-${number}`).first()).toBeVisible();
+  await expect(page.getByTestId("gates")).toContainText("Integration Tests");
+});

@@ -398,7 +398,7 @@ test("an engineer stores payloads in a change request, a release, its plan and i
   await eng.locator("#rel-description").fill(TEXT);
   await eng.locator("#rel-env-qa").check();
   await eng.locator("#rel-planned").fill("2031-01-15T14:00");
-  await eng.locator("#rel-changes").fill(`CR-${made.cr}`);
+  await eng.locator(`#rel-cr-${made.cr}`).check();
   await eng.getByRole("button", { name: "Plan release" }).click();
   await expect(eng).toHaveURL(/\/releases\/[0-9a-f-]{36}$/);
   made.release = eng.url().split("/").pop()!;

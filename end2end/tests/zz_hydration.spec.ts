@@ -251,6 +251,8 @@ async function makeFixtures(browser: Browser): Promise<Visit[]> {
     numbers[plan.what] = cr.number;
     add(`/changes/${cr.number}`, `change request ${plan.what}`, LOADS.change);
   }
+  add(`/changes/${numbers["draft"]}/edit`, "editing a draft change request", LOADS.page);
+  add(`/changes/${numbers["submitted"]}/edit`, "editing a submitted change request (refused)", LOADS.page);
   const inFreeze = numbers["approved, planned inside the prod freeze"];
   add(`/maintenance?cr=${inFreeze}`, "maintenance announced from a change request", LOADS.page);
 
@@ -321,6 +323,8 @@ async function makeFixtures(browser: Browser): Promise<Visit[]> {
   await hydrated(manager);
   await manager.getByTestId("publish-note").click();
   await expect(manager.getByTestId("note-status")).toContainText("Published revision 1");
+  add(`/releases/${releases.planned}/edit`, "editing a planned release", LOADS.page);
+  add(`/releases/${releases.approved}/edit`, "editing an approved release (refused)", LOADS.page);
   for (const [status, id] of Object.entries(releases)) {
     add(`/releases/${id}`, `release ${status}`);
     add(`/releases/${id}/notes`, `release notes of the ${status} release`, LOADS.page);

@@ -212,7 +212,10 @@ fn router(
             "/api/v1/releases",
             get(planning::list_releases).post(planning::create_release),
         )
-        .route("/api/v1/releases/{id}", get(planning::get_release))
+        .route(
+            "/api/v1/releases/{id}",
+            get(planning::get_release).put(planning::update_release),
+        )
         .route("/api/v1/environments", get(planning::list_environments))
         .route("/api/v1/services", get(planning::list_services))
         .route(

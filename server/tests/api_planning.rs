@@ -192,6 +192,10 @@ const PLANNING_ROUTES: &[(&str, &str)] = &[
         "GET",
         "/api/v1/releases/00000000-0000-0000-0000-000000000000",
     ),
+    (
+        "PUT",
+        "/api/v1/releases/00000000-0000-0000-0000-000000000000",
+    ),
     ("GET", "/api/v1/environments"),
     ("GET", "/api/v1/services"),
 ];
@@ -819,6 +823,12 @@ impl Fixtures {
             .to_string();
         Some(match schema.as_str() {
             "CrInput" => change_request(&["dev"]),
+            // Editing the fixture release: its own service and version.
+            "ReleaseInput" if method == "PUT" => {
+                let mut edited = release("2.0.0");
+                edited["title"] = json!("API 2.0.0, edited");
+                edited
+            }
             "ReleaseInput" => {
                 self.next_version += 1;
                 release(&format!("9.{}.0", self.next_version))
@@ -1459,4 +1469,84 @@ async fn a_draft_is_edited_by_its_requester_on_the_timeline_and_audited_and_noth
     let detail = get(&app, &token, &path).await;
     assert_eq!(detail.body["title"], "Rotate the API signing keys");
     assert_eq!(detail.body["editable"], false);
+}
+
+#[tokio::test]
+async fn a_planned_release_is_edited_with_its_gates_following_its_environments() {
+    let World { app, token } = world().await;
+    let (first, _) = file(&app, &token, &["staging"]).await;
+    let (second, _) = file(&app, &token, &["prod"]).await;
+    let mut body = release("3.0.0");
+    body["environments"] = json!(["staging"]);
+    body["changes"] = json!([first]);
+    let created = post(&app, &token, "/api/v1/releases", &body).await;
+    assert_eq!(created.status, 201, "{:?}", created.body);
+    let id = created.body["id"].as_str().unwrap().to_string();
+    let path = format!("/api/v1/releases/{id}");
+
+    // A new title, dev instead of staging, the second change instead of
+    // the first.
+    body["title"] = json!("API 3.0.0: bulk export");
+    body["environments"] = json!(["dev", "prod"]);
+    body["changes"] = json!([second]);
+    let answer = put(&app, &token, &path, &body).await;
+    assert_eq!(answer.status, 200, "{:?}", answer.body);
+    assert_eq!(answer.body["summary"]["title"], "API 3.0.0: bulk export");
+    let shipped: Vec<i64> = answer.body["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["number"].as_i64().unwrap())
+        .collect();
+    assert_eq!(shipped, vec![second]);
+    let gates: Vec<&str> = answer.body["plan"]["gates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["environment"].as_str().unwrap())
+        .collect();
+    assert!(
+        gates.contains(&"dev"),
+        "dev got its default gates: {gates:?}"
+    );
+    assert!(
+        !gates.contains(&"staging"),
+        "staging's gates went with it: {gates:?}"
+    );
+    let edit = answer.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "edit")
+        .expect("the edit is on the timeline");
+    assert_eq!(
+        edit["note"],
+        "Changed: title, environments, change requests"
+    );
+    assert_eq!(app.audit_count("release.update", Some(&id)).await, 1);
+
+    // The version names the release: changing it is refused.
+    let mut renamed = body.clone();
+    renamed["version"] = json!("3.0.1");
+    let refused = put(&app, &token, &path, &renamed).await;
+    assert_error(&refused, 422, "validation");
+    assert!(refused.body["error"]["fields"]["version"].is_string());
+
+    // An unknown change request is a field error and changes nothing.
+    let mut unknown = body.clone();
+    unknown["changes"] = json!([999_999]);
+    let refused = put(&app, &token, &path, &unknown).await;
+    assert_error(&refused, 422, "validation");
+    assert!(refused.body["error"]["fields"]["changes"].is_string());
+    assert_eq!(app.audit_count("release.update", Some(&id)).await, 1);
+
+    // Approved, it is no longer edited.
+    sqlx::query("update release set status = 'approved' where id = $1::uuid")
+        .bind(&id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let answer = put(&app, &token, &path, &body).await;
+    assert_error(&answer, 409, "conflict");
+    assert_eq!(get(&app, &token, &path).await.body["editable"], false);
 }

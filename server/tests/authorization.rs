@@ -432,6 +432,15 @@ fn server_fn_rows() -> Vec<FnRow> {
             }),
             &[PlanRelease],
         ),
+        row(
+            "releases::UpdateRelease",
+            json_args(releases::UpdateRelease {
+                id: Uuid::nil(),
+                input: release_input(),
+            }),
+            &[PlanRelease],
+        ),
+        row("releases::LinkableChanges", form(&[]), read),
         row("releases::GetRelease", form(&[("id", NIL)]), read),
         row(
             "releases::SaveReleasePlan",
@@ -714,6 +723,13 @@ fn rest_rows() -> Vec<RestRow> {
             Method::POST,
             "/api/v1/releases",
             "/api/v1/releases".into(),
+            serde_json::to_value(release_input()).unwrap(),
+            &[PlanRelease],
+        ),
+        rest(
+            Method::PUT,
+            "/api/v1/releases/{id}",
+            format!("/api/v1/releases/{NIL}"),
             serde_json::to_value(release_input()).unwrap(),
             &[PlanRelease],
         ),

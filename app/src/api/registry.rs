@@ -91,6 +91,8 @@ endpoints! {
         overview::GetOverview,
         releases::ListReleases,
         releases::CreateRelease,
+        releases::UpdateRelease,
+        releases::LinkableChanges,
         releases::GetRelease,
         releases::SaveReleasePlan,
         releases::ReleaseAction,

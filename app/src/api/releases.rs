@@ -46,6 +46,26 @@ pub async fn create_release(input: ReleaseInput) -> Result<Uuid, AppError> {
     crate::server::releases::create(&cx.state.pool, &user, valid, cx.request_id.as_deref()).await
 }
 
+/// Edits a planned release (everything but its service and version).
+#[server(input = Json)]
+pub async fn update_release(id: Uuid, input: ReleaseInput) -> Result<(), AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    user.require(crate::domain::Permission::PlanRelease)?;
+    let valid = input.validate().map_err(AppError::invalid)?;
+    crate::server::releases::update(&cx.state.pool, &user, id, valid, cx.request_id.as_deref())
+        .await
+}
+
+/// The change requests a release can ship: those still open (not closed,
+/// cancelled or rejected), newest first.
+#[server]
+pub async fn linkable_changes() -> Result<Vec<crate::model::CrSummary>, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::change_requests::linkable(&cx.state.pool).await
+}
+
 /// The release plan page.
 #[server]
 pub async fn get_release(id: Uuid) -> Result<ReleaseDetail, AppError> {

@@ -57,6 +57,21 @@ impl ReleaseStatus {
     }
 }
 
+/// Whether a release's details (title, description, environments, planned
+/// date, change requests) can still change: while it is planned. Once
+/// approved, the approval stands for what it says; its plan stays editable
+/// until a deployment starts (`releases::save_plan`).
+pub fn may_edit(status: ReleaseStatus) -> Result<(), String> {
+    if status == ReleaseStatus::Planned {
+        Ok(())
+    } else {
+        Err(format!(
+            "A {} release can no longer be edited; only planned releases are.",
+            status.label().to_lowercase()
+        ))
+    }
+}
+
 /// A semantic version (semver 2.0.0): `MAJOR.MINOR.PATCH`, optionally
 /// `-prerelease` and `+build`.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]

@@ -991,6 +991,23 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
     })
 }
 
+/// Change requests still open (not closed, cancelled or rejected), newest
+/// first, at most 500: what a release can ship.
+pub async fn linkable(pool: &PgPool) -> Result<Vec<CrSummary>, AppError> {
+    let rows = sqlx::query!(
+        r#"select c.id, c.number, c.title, c.status::text as "status!", c.class, c.priority, c.environments,
+                  u.display_name as requester, c.planned_start, c.updated_at
+           from change_request c
+           join app_user u on u.id = c.requester_id
+           where c.status not in ('closed', 'cancelled', 'rejected')
+           order by c.number desc
+           limit 500"#
+    )
+    .fetch_all(pool)
+    .await?;
+    rows.into_iter().map(|r| summary!(r)).collect()
+}
+
 /// The change requests a release ships, by number.
 pub async fn shipped_by_release(
     pool: &PgPool,

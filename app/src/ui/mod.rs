@@ -23,7 +23,11 @@ use pages::changes::{
 use pages::deployments::{detail::DeploymentPage, list::DeploymentListPage};
 use pages::jobs::JobsPage;
 use pages::notifications::NotificationsPage;
-use pages::releases::{detail::ReleaseDetailPage, list::ReleaseListPage, new::NewReleasePage};
+use pages::releases::{
+    detail::ReleaseDetailPage,
+    list::ReleaseListPage,
+    new::{EditReleasePage, NewReleasePage},
+};
 use pages::status::{
     components::ComponentsPage, incident::IncidentPage, incidents::IncidentListPage,
     maintenance::MaintenancePage, release_note::ReleaseNotePage,
@@ -94,6 +98,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("releases") view=ReleaseListPage ssr=SsrMode::Async />
                     <Route path=path!("releases/new") view=NewReleasePage ssr=SsrMode::Async />
                     <Route path=path!("releases/:id") view=ReleaseDetailPage ssr=SsrMode::Async />
+                    <Route path=path!("releases/:id/edit") view=EditReleasePage ssr=SsrMode::Async />
                     <Route path=path!("releases/:id/notes") view=ReleaseNotePage ssr=SsrMode::Async />
                     <Route path=path!("incidents") view=IncidentListPage ssr=SsrMode::Async />
                     <Route path=path!("incidents/:id") view=IncidentPage ssr=SsrMode::Async />

@@ -305,6 +305,29 @@ pub async fn get_release(
     Ok(Json(releases::detail(&state.pool, &user, id).await?))
 }
 
+/// Edits a planned release: title, type, description, environments,
+/// planned date and change requests (the body is the release as when
+/// planning it; service and version must stay the same). Not planned is 409.
+#[utoipa::path(put, path = "/api/v1/releases/{id}", tag = "releases",
+    params(("id" = Uuid, Path, description = "The release's UUID")),
+    request_body = ReleaseInput,
+    responses((status = 200, body = ReleaseDetail), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+pub async fn update_release(
+    State(state): State<AppState>,
+    ApiUser(user): ApiUser,
+    Path(id): Path<String>,
+    ApiJson(input): ApiJson<ReleaseInput>,
+) -> Result<Json<ReleaseDetail>, ApiError> {
+    if !user.may(app::domain::Permission::PlanRelease) {
+        return Err(AppError::Forbidden.into());
+    }
+    let id = Uuid::parse_str(id.trim()).map_err(|_| AppError::NotFound)?;
+    let valid = input.validate().map_err(AppError::invalid)?;
+    releases::update(&state.pool, &user, id, valid, None).await?;
+    Ok(Json(releases::detail(&state.pool, &user, id).await?))
+}
+
 /// Every environment with its specification, promotion path first.
 #[utoipa::path(get, path = "/api/v1/environments", tag = "catalog",
     responses((status = 200, body = Vec<EnvironmentSpec>), (status = 401, body = ErrorBody)))]
@@ -334,7 +357,7 @@ pub async fn list_services(
         super::api_v1::me,
         list_change_requests, create_change_request, get_change_request, update_change_request,
         transition_change_request,
-        list_releases, create_release, get_release,
+        list_releases, create_release, get_release, update_release,
         list_environments, list_services,
         super::api_execution::list_gates, super::api_execution::report_gate, super::api_execution::start_deployment,
         super::api_execution::list_deployments, super::api_execution::get_deployment,

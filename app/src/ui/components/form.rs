@@ -249,3 +249,49 @@ mod tests {
         assert!(unplaced(&errors, &["title", "form", "owner"]).is_empty());
     }
 }
+
+/// Ticks for choosing the change requests a release ships, by number and
+/// title rather than typed as "CR-4".
+#[component]
+pub fn ChangePicker(
+    changes: Vec<crate::model::CrSummary>,
+    chosen: RwSignal<Vec<i64>>,
+    /// Prefix of each box's id (`{prefix}-{number}`).
+    #[prop(into)]
+    id_prefix: String,
+) -> impl IntoView {
+    if changes.is_empty() {
+        return view! { <p class="muted">"No open change requests to ship."</p> }.into_any();
+    }
+    view! {
+        <div class="change-picker" data-testid="change-picker">
+            {changes.into_iter().map(|cr| {
+                let number = cr.number;
+                let id = format!("{id_prefix}-{number}");
+                let label_for = id.clone();
+                let toggle = Callback::new(move |on: bool| {
+                    chosen.update(|list| {
+                        list.retain(|n| *n != number);
+                        if on {
+                            list.push(number);
+                            list.sort_unstable();
+                        }
+                    })
+                });
+                let initially = chosen.with_untracked(|list| list.contains(&number));
+                view! {
+                    <label for=label_for class="check">
+                        <input type="checkbox" id=id name="changes" value=number.to_string()
+                            checked=initially
+                            use:keep_ticked=toggle
+                            prop:checked=move || chosen.with(|list| list.contains(&number))
+                            on:change=move |ev| toggle.run(event_target_checked(&ev)) />
+                        <span><strong>{format!("CR-{number}")}</strong>" "{cr.title}</span>
+                        <small class="muted">{cr.status.label()}</small>
+                    </label>
+                }
+            }).collect_view()}
+        </div>
+    }
+    .into_any()
+}

@@ -113,7 +113,12 @@ fn ReleaseView(
                 <h1>{r.title.clone()}</h1>
                 <p class="badges"><ReleaseStatusBadge status=r.status />" "<span class="badge badge-gray">{r.release_type.label()}</span></p>
             </div>
-            <a class="btn btn-ghost" href=format!("/releases/{}/notes", r.id) data-testid="release-notes-link">"Release notes"</a>
+            <div class="row-actions">
+                {release.editable.then(|| view! {
+                    <a class="btn btn-ghost" href=format!("/releases/{}/edit", r.id) data-testid="edit-release">"Edit"</a>
+                })}
+                <a class="btn btn-ghost" href=format!("/releases/{}/notes", r.id) data-testid="release-notes-link">"Release notes"</a>
+            </div>
         </header>
         <div class="columns columns-wide">
             <div>
@@ -192,6 +197,7 @@ fn ReleaseView(
                                 (Some(from), Some(to)) => format!("{} → {}", from.label(), to.label()),
                                 (None, Some(to)) => format!("Planned as {}", to.label().to_lowercase()),
                                 _ if e.action == "plan" => "Plan updated".to_string(),
+                                _ if e.action == "edit" => "Edited".to_string(),
                                 _ => e.action.replace('_', " "),
                             };
                             view! {

@@ -1,70 +1,43 @@
 use crate::api::catalog::list_services;
 use crate::api::change_requests::list_environments;
-use crate::api::releases::CreateRelease;
+use crate::api::releases::{get_release, linkable_changes, CreateRelease, UpdateRelease};
 use crate::domain::release::ReleaseType;
-use crate::domain::release_plan::{parse_cr_numbers, ReleaseInput};
+use crate::domain::release_plan::ReleaseInput;
 use crate::error::AppError;
-use crate::ui::components::form::keep_typed;
-use crate::ui::components::form::EnvironmentPicker;
-use crate::ui::components::form::{choices, options};
+use crate::model::{CrSummary, EnvironmentView, ServiceView};
+use crate::ui::components::form::{
+    action_errors, choices, keep_typed, options, ChangePicker, EnvironmentPicker, FieldError,
+    FormErrors,
+};
 use crate::ui::components::loaded::loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_params_map};
 use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// The fields the form shows a message beside; any other goes on top.
+const FIELDS: &[&str] = &[
+    "service",
+    "version",
+    "release_type",
+    "planned_at",
+    "title",
+    "description",
+    "environments",
+    "changes",
+];
 
 /// Planning a release: service, semantic version, type, targets, date and
 /// the change requests it ships. Checked in the browser with the server's
 /// rules; the server adds what only it knows (a version already taken).
 #[component]
 pub fn NewReleasePage() -> impl IntoView {
+    // Made before anything is awaited (see `components::loaded`).
     let environments = Resource::new(|| (), |_| list_environments());
     let services = Resource::new(|| (), |_| list_services());
-    let create = ServerAction::<CreateRelease>::new();
-    let service = RwSignal::new(String::new());
-    let version = RwSignal::new(String::new());
-    let release_type = RwSignal::new("minor".to_string());
-    let title = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let chosen_envs = RwSignal::new(Vec::<String>::new());
-    let planned_at = RwSignal::new(String::new());
-    let changes = RwSignal::new(String::new());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
-    let navigate = use_navigate();
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(id)) => navigate(&format!("/releases/{id}"), Default::default()),
-        Some(Err(error)) => errors.set(error.field_errors()),
-        None => {}
-    });
-    let on_submit = move |ev: SubmitEvent| {
-        ev.prevent_default();
-        let numbers = parse_cr_numbers(&changes.get_untracked());
-        let input = ReleaseInput {
-            service: service.get_untracked(),
-            version: version.get_untracked(),
-            release_type: release_type.get_untracked(),
-            title: title.get_untracked(),
-            description: description.get_untracked(),
-            environments: chosen_envs.get_untracked(),
-            planned_at: planned_at.get_untracked(),
-            changes: numbers.clone().unwrap_or_default(),
-        };
-        let mut found = input.validate().err().unwrap_or_default();
-        if let Err(message) = numbers {
-            found.insert("changes".into(), message);
-        }
-        if found.is_empty() {
-            errors.set(BTreeMap::new());
-            create.dispatch(CreateRelease { input });
-        } else {
-            errors.set(found);
-        }
-    };
-    let error = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
-    let invalid =
-        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
-
+    let changes = Resource::new(|| (), |_| linkable_changes());
     view! {
         <Title text="New release" />
         <header class="page-header">
@@ -74,65 +47,205 @@ pub fn NewReleasePage() -> impl IntoView {
                 <p class="muted">"It starts as planned, with the standard testing gates for its environments. Write the rest of the plan on its page."</p>
             </div>
         </header>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || loaded(async move {
+                let environments = environments.await?;
+                let services = services.await?;
+                let changes = changes.await?;
+                let initial = ReleaseInput { release_type: "minor".into(), ..ReleaseInput::default() };
+                Ok::<_, AppError>(view! { <ReleaseForm initial id=None environments services changes /> })
+            })}
+        </Suspense>
+    }
+}
+
+/// Editing a planned release: everything but its service and version.
+#[component]
+pub fn EditReleasePage() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
+    let release = Resource::new(id, |id| async move {
+        match id {
+            Some(id) => get_release(id).await,
+            None => Err(AppError::NotFound),
+        }
+    });
+    let environments = Resource::new(|| (), |_| list_environments());
+    let services = Resource::new(|| (), |_| list_services());
+    let changes = Resource::new(|| (), |_| linkable_changes());
+    view! {
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+            {move || loaded(async move {
+                let r = release.await?;
+                let environments = environments.await?;
+                let services = services.await?;
+                let mut changes = changes.await?;
+                // What it ships now is offered even when no longer open.
+                for linked in &r.changes {
+                    if !changes.iter().any(|c| c.number == linked.number) {
+                        changes.push(linked.clone());
+                    }
+                }
+                let s = &r.summary;
+                let name = format!("{} {}", s.service, s.version);
+                let header = view! {
+                    <Title text=format!("Edit {name}") />
+                    <header class="page-header">
+                        <div>
+                            <p class="eyebrow"><a href="/releases">"Releases"</a>" / "<a href=format!("/releases/{}", s.id)>{name.clone()}</a></p>
+                            <h1>{format!("Edit {name}")}</h1>
+                            <p class="muted">"A planned release can change everything but its service and version; the edit goes on its timeline."</p>
+                        </div>
+                    </header>
+                };
+                Ok::<_, AppError>(if r.editable {
+                    let initial = ReleaseInput::from(&r);
+                    view! { {header}<ReleaseForm initial id=Some(s.id) environments services changes /> }.into_any()
+                } else {
+                    view! {
+                        {header}
+                        <div class="card empty-state" data-testid="not-editable">
+                            <p>{format!("{name} is {} and can no longer be edited: only planned releases are.", s.status.label().to_lowercase())}</p>
+                            <p><a href=format!("/releases/{}", s.id)>"Back to the release"</a></p>
+                        </div>
+                    }.into_any()
+                })
+            })}
+        </Suspense>
+    }
+}
+
+/// The release form, for planning one (`id` none) or editing a planned one.
+#[component]
+fn ReleaseForm(
+    initial: ReleaseInput,
+    id: Option<Uuid>,
+    environments: Vec<EnvironmentView>,
+    services: Vec<ServiceView>,
+    changes: Vec<CrSummary>,
+) -> impl IntoView {
+    let create = ServerAction::<CreateRelease>::new();
+    let update = ServerAction::<UpdateRelease>::new();
+    let service = RwSignal::new(initial.service);
+    let version = RwSignal::new(initial.version);
+    let release_type = RwSignal::new(initial.release_type);
+    let title = RwSignal::new(initial.title);
+    let description = RwSignal::new(initial.description);
+    let chosen_envs = RwSignal::new(initial.environments);
+    let planned_at = RwSignal::new(initial.planned_at);
+    let chosen_changes = RwSignal::new(initial.changes);
+    let checked = RwSignal::new(BTreeMap::<String, String>::new());
+    let created = action_errors(create);
+    let updated = action_errors(update);
+    let errors = Signal::derive(move || {
+        let mut all = checked.get();
+        all.extend(created.get());
+        all.extend(updated.get());
+        all
+    });
+    let navigate = use_navigate();
+    Effect::new({
+        let navigate = navigate.clone();
+        move |_| {
+            if let Some(Ok(id)) = create.value().get() {
+                navigate(&format!("/releases/{id}"), Default::default());
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(())) = update.value().get() {
+            if let Some(id) = id {
+                navigate(&format!("/releases/{id}"), Default::default());
+            }
+        }
+    });
+    let editing = id.is_some();
+    let pending = move || create.pending().get() || update.pending().get();
+    let on_submit = move |ev: SubmitEvent| {
+        ev.prevent_default();
+        let input = ReleaseInput {
+            service: service.get_untracked(),
+            version: version.get_untracked(),
+            release_type: release_type.get_untracked(),
+            title: title.get_untracked(),
+            description: description.get_untracked(),
+            environments: chosen_envs.get_untracked(),
+            planned_at: planned_at.get_untracked(),
+            changes: chosen_changes.get_untracked(),
+        };
+        match input.validate() {
+            Ok(_) => {
+                checked.set(BTreeMap::new());
+                match id {
+                    Some(id) => {
+                        update.dispatch(UpdateRelease { id, input });
+                    }
+                    None => {
+                        create.dispatch(CreateRelease { input });
+                    }
+                }
+            }
+            Err(found) => checked.set(found),
+        }
+    };
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
+
+    view! {
         <form class="card form" on:submit=on_submit novalidate>
-            {move || error("form")().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+            <FormErrors errors shown=FIELDS />
             <div class="form-grid">
                 <div class="field">
                     <label for="rel-service">"Service"</label>
-                    <select id="rel-service" use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
+                    <select id="rel-service" disabled=editing use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
                         <option value="">"Choose a service"</option>
-                        <Suspense>
-                            {move || Suspend::new(async move {
-                                services.await.unwrap_or_default().into_iter().map(|s| {
-                                    view! { <option value=s.key.clone()>{format!("{} ({})", s.name, s.key)}</option> }
-                                }).collect_view()
-                            })}
-                        </Suspense>
+                        {services.into_iter().map(|s| {
+                            let selected = s.key == service.get_untracked();
+                            view! { <option value=s.key.clone() selected=selected>{format!("{} ({})", s.name, s.key)}</option> }
+                        }).collect_view()}
                     </select>
-                    <p class="field-error">{error("service")}</p>
+                    <FieldError errors field="service" />
                 </div>
                 <div class="field">
                     <label for="rel-version">"Version"</label>
-                    <input id="rel-version" type="text" placeholder="2.1.0" use:keep_typed=version bind:value=version aria-invalid=invalid("version") />
-                    <p class="field-error">{error("version")}</p>
+                    <input id="rel-version" type="text" placeholder="2.1.0" readonly=editing use:keep_typed=version bind:value=version aria-invalid=invalid("version") />
+                    <FieldError errors field="version" />
                 </div>
                 <div class="field">
                     <label for="rel-type">"Type"</label>
                     <select id="rel-type" use:keep_typed=release_type on:change=move |ev| release_type.set(event_target_value(&ev))>{options(choices!(ReleaseType), release_type)}</select>
+                    <FieldError errors field="release_type" />
                 </div>
                 <div class="field">
                     <label for="rel-planned">"Planned (UTC)"</label>
                     <input id="rel-planned" type="datetime-local" use:keep_typed=planned_at bind:value=planned_at aria-invalid=invalid("planned_at") />
-                    <p class="field-error">{error("planned_at")}</p>
+                    <FieldError errors field="planned_at" />
                 </div>
             </div>
             <div class="field">
                 <label for="rel-title">"Title"</label>
                 <input id="rel-title" type="text" maxlength="200" use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
-                <p class="field-error">{error("title")}</p>
+                <FieldError errors field="title" />
             </div>
             <div class="field">
                 <label for="rel-description">"Description"</label>
-                <textarea id="rel-description" rows="3" use:keep_typed=description bind:value=description></textarea>
+                <textarea id="rel-description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")></textarea>
+                <FieldError errors field="description" />
             </div>
             <fieldset class="field">
                 <legend>"Target environments"</legend>
-                <Suspense fallback=|| view! { <span class="muted">"Loading…"</span> }>
-                    {move || loaded(async move {
-                        let list = environments.await?;
-                        Ok::<_, AppError>(view! {
-                            <EnvironmentPicker environments=list chosen=chosen_envs id_prefix="rel-env" />
-                        })
-                    })}
-                </Suspense>
-                <p class="field-error">{error("environments")}</p>
+                <EnvironmentPicker environments chosen=chosen_envs id_prefix="rel-env" />
+                <FieldError errors field="environments" />
             </fieldset>
-            <div class="field">
-                <label for="rel-changes">"Change requests it ships"</label>
-                <input id="rel-changes" type="text" placeholder="CR-12, CR-15" use:keep_typed=changes bind:value=changes aria-invalid=invalid("changes") />
-                <p class="field-error">{error("changes")}</p>
+            <fieldset class="field">
+                <legend>"Change requests it ships"</legend>
+                <ChangePicker changes chosen=chosen_changes id_prefix="rel-cr" />
+                <FieldError errors field="changes" />
+            </fieldset>
+            <div class="row-actions">
+                <button type="submit" class="btn btn-primary" disabled=pending>{if editing { "Save changes" } else { "Plan release" }}</button>
+                {id.map(|id| view! { <a class="btn btn-ghost" href=format!("/releases/{id}")>"Cancel"</a> })}
             </div>
-            <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Plan release"</button>
         </form>
     }
 }

@@ -707,7 +707,10 @@ pub struct TargetInput {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeployOptions {
     pub release_id: Uuid,
+    /// The release's environments in promotion order.
     pub environments: Vec<String>,
+    /// The first of them the release has not succeeded in yet.
+    pub next_environment: Option<String>,
     pub default_triggers: Vec<(String, Vec<crate::domain::deploy::TriggerSpec>)>,
     pub deployments: Vec<DeploymentSummary>,
     pub may_deploy: bool,

@@ -16,7 +16,7 @@ test("what is typed before the page hydrates survives hydration and is saved", a
   await page.goto("/changes/new");
   await expect(page.locator("body[data-hydrated]")).toHaveCount(0);
   await page.locator("#cr-title").fill("Typed before hydration");
-  await page.locator("#cr-description").fill("Every word of this must survive.");
+  await page.locator("#cr-description").fill("Every word of this **must** survive.");
   await page.locator("#cr-env-dev").check();
   await page.locator("#cr-risk").selectOption("high");
   await page.locator("#cr-implementation").fill("Deploy it.");
@@ -25,13 +25,15 @@ test("what is typed before the page hydrates survives hydration and is saved", a
   expect(delayed).toBeGreaterThan(0);
 
   await expect(page.locator("#cr-title")).toHaveValue("Typed before hydration");
-  await expect(page.locator("#cr-description")).toHaveValue("Every word of this must survive.");
+  await expect(page.locator("#cr-description")).toHaveValue("Every word of this **must** survive.");
   await expect(page.locator("#cr-env-dev")).toBeChecked();
   await expect(page.locator("#cr-risk")).toHaveValue("high");
   await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page).toHaveURL(/\/changes\/\d+$/);
   await expect(page.locator("h1")).toHaveText("Typed before hydration");
-  await expect(page.getByText("Every word of this must survive.")).toBeVisible();
+  // Descriptions are markdown.
+  await expect(page.getByTestId("cr-description")).toContainText("Every word of this must survive.");
+  await expect(page.getByTestId("cr-description").locator("strong")).toHaveText("must");
   await expect(page.getByText("High", { exact: true })).toBeVisible();
 });
 
@@ -39,6 +41,9 @@ test("every field error has a place: a 100 KB description is refused beside its 
   await signIn(page, ENGINEER.email, ENGINEER.password);
   await page.goto("/changes/new");
   await hydrated(page);
+  await page.locator("#cr-start").fill("2020-01-06T09:00");
+  await expect(page.getByTestId("planned-in-past")).toBeVisible();
+  await page.locator("#cr-start").fill("");
   await page.locator("#cr-title").fill("Too much to say");
   await page.locator("#cr-description").fill("x".repeat(100_000));
   await page.locator("#cr-env-dev").check();
@@ -153,4 +158,47 @@ test("a planned release is edited: title, environments and change requests picke
   await expect(page.getByTestId("release-timeline")).toContainText("Changed: title, environments, change requests");
   await expect(page.getByText(`CR-${number}`).first()).toBeVisible();
   await expect(page.getByTestId("gates")).toContainText("Integration Tests");
+});
+
+test("a viewer is shown no control that would be refused, and is told why", async ({ page }) => {
+  await signIn(page, "viewer@example.com", ENGINEER.password);
+  await page.goto("/changes");
+  await hydrated(page);
+  await expect(page.getByRole("link", { name: "New change request" })).toHaveCount(0);
+  const first = page.locator('main a[href^="/changes/"]').filter({ hasText: /CR-\d+/ }).first();
+  await first.click();
+  await expect(page).toHaveURL(/\/changes\/\d+$/);
+  await expect(page.getByTestId("comment-refused")).toContainText("Viewers can read change requests but not comment");
+  await expect(page.getByLabel("Add a comment")).toHaveCount(0);
+  await page.goto("/changes/new");
+  await expect(page.getByTestId("not-permitted")).toContainText("Only engineers, release managers and administrators file change requests.");
+  await page.goto("/releases");
+  await expect(page.getByRole("link", { name: "New release" })).toHaveCount(0);
+  await page.goto("/incidents");
+  await expect(page.getByRole("button", { name: "New incident" })).toHaveCount(0);
+  await page.goto("/admin/users");
+  await expect(page.getByTestId("not-permitted")).toContainText("Only administrators");
+});
+
+test("cancelling a change request asks first", async ({ page }) => {
+  await signIn(page, ENGINEER.email, ENGINEER.password);
+  await page.goto("/changes/new");
+  await hydrated(page);
+  await page.locator("#cr-title").fill("Maybe not needed");
+  await page.locator("#cr-env-dev").check();
+  await page.locator("#cr-implementation").fill("Deploy it.");
+  await page.locator("#cr-rollback").fill("Undeploy it.");
+  await page.getByRole("button", { name: "Save draft" }).click();
+  await expect(page).toHaveURL(/\/changes\/\d+$/);
+  await hydrated(page);
+  await page.getByLabel("Reason or notes").fill("Superseded by another change.");
+  await page.getByRole("button", { name: "Cancel request" }).click();
+  await expect(page.getByTestId("confirm-cancel")).toBeVisible();
+  await page.getByRole("button", { name: "Keep it" }).click();
+  await expect(page.getByTestId("confirm-cancel")).toHaveCount(0);
+  await expect(page.locator("[data-status]")).toHaveText("Draft");
+  await page.getByRole("button", { name: "Cancel request" }).click();
+  await page.getByRole("button", { name: "Yes, cancel it" }).click();
+  await expect(page.locator("[data-status]")).toHaveText("Cancelled");
+  await expect(page.getByTestId("cr-timeline")).toContainText("Superseded by another change.");
 });

@@ -1638,11 +1638,25 @@ pub async fn options(
     user: &SessionUser,
     release: Uuid,
 ) -> Result<DeployOptions, AppError> {
-    let environments =
-        sqlx::query_scalar!("select environments from release where id = $1", release)
-            .fetch_optional(pool)
-            .await?
-            .ok_or(AppError::NotFound)?;
+    let targeted = sqlx::query_scalar!("select environments from release where id = $1", release)
+        .fetch_optional(pool)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    // In promotion order (dev → … → prod), then the rest by key; the form
+    // starts on the first one this release has not succeeded in yet.
+    let ordered = sqlx::query!(
+        r#"select e.key,
+                  exists(select 1 from deployment d where d.release_id = $1 and d.environment = e.key
+                         and d.state = 'succeeded') as "done!"
+           from environment e where e.key = any($2)
+           order by e.promotion_order nulls last, e.key"#,
+        release,
+        &targeted
+    )
+    .fetch_all(pool)
+    .await?;
+    let next_environment = ordered.iter().find(|e| !e.done).map(|e| e.key.clone());
+    let environments: Vec<String> = ordered.into_iter().map(|e| e.key).collect();
     let mut conn = pool.acquire().await?;
     let mut default_triggers = Vec::new();
     for env in &environments {
@@ -1654,6 +1668,7 @@ pub async fn options(
         gates,
         release_id: release,
         environments,
+        next_environment,
         default_triggers,
         deployments: list(pool, "", "", Some(release), 1).await?.deployments,
         may_deploy: user.may(crate::domain::Permission::Deploy { protected: false }),

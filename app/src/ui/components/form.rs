@@ -116,7 +116,7 @@ pub fn EnvironmentPicker(
     /// Field name the boxes post as (`environments`).
     #[prop(into, default = "environments".to_string())]
     name: String,
-    /// Shows "protected · N approval(s)" after each protected environment.
+    /// Shows "protected · N approvals" after each protected environment.
     #[prop(optional)]
     show_protection: bool,
 ) -> impl IntoView {
@@ -126,7 +126,10 @@ pub fn EnvironmentPicker(
                 let id = format!("{id_prefix}-{}", env.key);
                 let label_for = id.clone();
                 let hint = (show_protection && env.protected)
-                    .then(|| format!("protected · {} approval(s)", env.required_approvals));
+                    .then(|| match env.required_approvals {
+                        1 => "protected · 1 approval".to_string(),
+                        n => format!("protected · {n} approvals"),
+                    });
                 let toggle = {
                     let key = env.key.clone();
                     Callback::new(move |on: bool| {

@@ -1,5 +1,6 @@
 use crate::api::overview::get_overview;
 use crate::model::{ActivityView, CrSummary, CurrentUser, ReleaseSummary};
+use crate::ui::components::access::may;
 use crate::ui::components::status::{ReleaseStatusBadge, StatusBadge};
 use crate::ui::format;
 use crate::ui::UserResource;
@@ -34,7 +35,7 @@ pub fn OverviewPage() -> impl IntoView {
                         <article class="card">
                             <h2>"Your open change requests"</h2>
                             <ChangeList items=overview.my_changes empty="You have no open change requests." testid="my-changes" />
-                            <a href="/changes/new" class="card-link">"New change request →"</a>
+                            {may(crate::domain::Permission::FileChange).then(|| view! { <a href="/changes/new" class="card-link">"New change request →"</a> })}
                         </article>
                     </section>
                     {(!overview.overdue_reviews.is_empty()).then(|| view! {

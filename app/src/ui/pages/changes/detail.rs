@@ -3,8 +3,11 @@ use crate::api::change_requests::{
     WritePostImplementationReview,
 };
 use crate::domain::change_request::{ChangeClass, CrStatus};
+use crate::domain::markdown;
+use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::CrDetail;
+use crate::ui::components::access::may;
 use crate::ui::components::form::{keep_typed, saves};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ClassBadge, StatusBadge};
@@ -28,6 +31,31 @@ fn describe(action: &str) -> (&'static str, bool, &'static str) {
         "close" => ("Close", true, "btn btn-primary"),
         "cancel" => ("Cancel request", true, "btn btn-danger"),
         _ => ("Act", false, "btn btn-ghost"),
+    }
+}
+
+/// A timeline entry that did not change the status, in words ("Approved",
+/// not "approve").
+fn done(action: &str) -> String {
+    match action {
+        "approve" => "Approved".into(),
+        "review" => "Reviewed".into(),
+        "submit" => "Submitted".into(),
+        "schedule" => "Scheduled".into(),
+        "edit" => "Edited".into(),
+        "fast_track" => "Fast-tracked".into(),
+        "comment" => "Commented".into(),
+        "review_written" | "post_implementation_review" => {
+            "Post-implementation review written".into()
+        }
+        other => {
+            let words = other.replace('_', " ");
+            let mut chars = words.chars();
+            match chars.next() {
+                Some(first) => first.to_uppercase().chain(chars).collect(),
+                None => words,
+            }
+        }
     }
 }
 
@@ -85,6 +113,8 @@ fn ChangeView(
             .unwrap_or_default(),
     );
     let body = RwSignal::new(String::new());
+    // Cancelling cannot be undone: it asks first.
+    let confirming = RwSignal::new(false);
     let act_error = move || {
         act.value().get().and_then(|r| r.err()).map(|e| {
             e.field_message("planned_start")
@@ -158,14 +188,14 @@ fn ChangeView(
                         })}
                         <dt>"Technical review"</dt><dd>{cr.reviewer.clone().unwrap_or_else(|| "Not yet".into())}</dd>
                     </dl>
-                    {(!cr.description.is_empty()).then(|| view! { <p class="prose">{cr.description.clone()}</p> })}
+                    {(!cr.description.is_empty()).then(|| view! { <div class="prose rendered" data-testid="cr-description" inner_html=markdown::render(&cr.description)></div> })}
                 </section>
                 <section class="card">
                     <h2>"Plans"</h2>
-                    <h3>"Implementation"</h3><p class="prose">{cr.implementation_plan.clone()}</p>
-                    <h3>"Rollback"</h3><p class="prose">{cr.rollback_plan.clone()}</p>
-                    <h3>"Testing"</h3><p class="prose">{if cr.testing_plan.is_empty() { "—".to_string() } else { cr.testing_plan.clone() }}</p>
-                    {cr.closure_notes.clone().map(|n| view! { <h3>"Closure notes"</h3><p class="prose">{n}</p> })}
+                    <h3>"Implementation"</h3><div class="prose rendered" inner_html=markdown::render(&cr.implementation_plan)></div>
+                    <h3>"Rollback"</h3><div class="prose rendered" inner_html=markdown::render(&cr.rollback_plan)></div>
+                    <h3>"Testing"</h3>{if cr.testing_plan.is_empty() { view! { <p class="prose">"—"</p> }.into_any() } else { view! { <div class="prose rendered" inner_html=markdown::render(&cr.testing_plan)></div> }.into_any() }}
+                    {cr.closure_notes.clone().map(|n| view! { <h3>"Closure notes"</h3><div class="prose rendered" inner_html=markdown::render(&n)></div> })}
                 </section>
                 {(cr.class == ChangeClass::Emergency
                     && matches!(cr.status, CrStatus::Implementing | CrStatus::Validating | CrStatus::Closed))
@@ -174,9 +204,11 @@ fn ChangeView(
                     <h2>"Comments"</h2>
                     <ul class="comments">
                         {cr.comments.iter().map(|c| view! {
-                            <li><strong>{c.author.clone()}</strong>" "<span class="muted small">{format::datetime(c.created_at)}</span><p class="prose">{c.body.clone()}</p></li>
+                            <li><strong>{c.author.clone()}</strong>" "<span class="muted small">{format::datetime(c.created_at)}</span><div class="prose rendered" inner_html=markdown::render(&c.body)></div></li>
                         }).collect_view()}
                     </ul>
+                    {if may(Permission::Comment) {
+                        view! {
                     <form class="form" on:submit=move |ev| {
                         ev.prevent_default();
                         comment.dispatch(AddCrComment { number, body: body.get_untracked() });
@@ -189,6 +221,10 @@ fn ChangeView(
                         </div>
                         <button type="submit" class="btn btn-ghost">"Comment"</button>
                     </form>
+                        }.into_any()
+                    } else {
+                        view! { <p class="muted small" data-testid="comment-refused">{Permission::Comment.refusal()}</p> }.into_any()
+                    }}
                 </section>
             </div>
             <div>
@@ -237,8 +273,13 @@ fn ChangeView(
                                     {actions.iter().map(|action| {
                                         let (label, _, css) = describe(action);
                                         let action = action.clone();
+                                        let irreversible = action == "cancel";
                                         view! {
                                             <button type="button" class=css disabled=move || act.pending().get() on:click=move |_| {
+                                                if irreversible {
+                                                    confirming.set(true);
+                                                    return;
+                                                }
                                                 act.dispatch(ChangeRequestAction {
                                                     number,
                                                     action: action.clone(),
@@ -249,6 +290,23 @@ fn ChangeView(
                                         }
                                     }).collect_view()}
                                 </div>
+                                <Show when=move || confirming.get()>
+                                    <div class="alert alert-warning" role="alertdialog" data-testid="confirm-cancel">
+                                        <p>{format!("Cancel CR-{number}? A cancelled change request cannot be reopened; its reason goes on the timeline.")}</p>
+                                        <div class="row-actions">
+                                            <button type="button" class="btn btn-danger btn-small" disabled=move || act.pending().get() on:click=move |_| {
+                                                confirming.set(false);
+                                                act.dispatch(ChangeRequestAction {
+                                                    number,
+                                                    action: "cancel".into(),
+                                                    note: note.get_untracked(),
+                                                    planned_start: planned.get_untracked(),
+                                                });
+                                            }>"Yes, cancel it"</button>
+                                            <button type="button" class="btn btn-ghost btn-small" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                                        </div>
+                                    </div>
+                                </Show>
                             </div>
                         }.into_any()
                     }}
@@ -260,8 +318,7 @@ fn ChangeView(
                             let what = match (e.from_status, e.to_status) {
                                 (Some(from), Some(to)) if from != to => format!("{} → {}", from.label(), to.label()),
                                 (_, Some(to)) if e.action == "create" => format!("Filed as {}", to.label().to_lowercase()),
-                                _ if e.action == "edit" => "Edited".to_string(),
-                                _ => e.action.replace('_', " "),
+                                _ => done(&e.action),
                             };
                             view! {
                                 <li>

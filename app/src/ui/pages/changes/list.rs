@@ -1,6 +1,7 @@
 use crate::api::change_requests::list_change_requests;
 use crate::domain::change_request::CrStatus;
 use crate::error::AppError;
+use crate::ui::components::access::may;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ClassBadge, StatusBadge};
 use crate::ui::format;
@@ -48,7 +49,7 @@ pub fn ChangeListPage() -> impl IntoView {
                 <p class="eyebrow">"Planning"</p>
                 <h1>"Change requests"</h1>
             </div>
-            <a class="btn btn-primary" href="/changes/new">"New change request"</a>
+            {may(crate::domain::Permission::FileChange).then(|| view! { <a class="btn btn-primary" href="/changes/new">"New change request"</a> })}
         </header>
         <form class="card filters" method="get" action="/changes">
             <div class="field">
@@ -85,7 +86,7 @@ pub fn ChangeListPage() -> impl IntoView {
                     let page = changes.await?;
                     if page.items.is_empty() {
                         return Ok::<_, AppError>(view! {
-                            <p class="muted">"No change requests match. "<a href="/changes/new">"File one"</a>"."</p>
+                            <p class="muted">"No change requests match."{may(crate::domain::Permission::FileChange).then(|| view! { " "<a href="/changes/new">"File one"</a>"." })}</p>
                         }.into_any());
                     }
                     let pages = (page.total + page.per_page - 1) / page.per_page;

@@ -4,8 +4,10 @@ use crate::api::change_requests::{
 };
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
+use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::{EnvironmentView, TemplateView};
+use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::EnvironmentPicker;
 use crate::ui::components::form::{choices, options, FieldError, FormErrors};
 use crate::ui::components::form::{keep_checked, keep_typed};
@@ -45,15 +47,25 @@ pub fn NewChangePage() -> impl IntoView {
     let environments = Resource::new(|| (), |_| list_environments());
     let templates = Resource::new(|| (), |_| list_templates(false));
     view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
-                let environments = environments.await?;
-                let templates = templates.await.unwrap_or_default();
-                Ok::<_, AppError>(view! {
-                    <ChangeForm initial=CrInput::blank() number=None environments templates />
-                })
-            })}
-        </Suspense>
+        <RequirePermission permission=Permission::FileChange what="New change request">
+            <Title text="New change request" />
+            <header class="page-header">
+                <div>
+                    <p class="eyebrow"><a href="/changes">"Change requests"</a></p>
+                    <h1>"New change request"</h1>
+                    <p class="muted">"It starts as a draft; submit it for review when it is ready."</p>
+                </div>
+            </header>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || loaded(async move {
+                    let environments = environments.await?;
+                    let templates = templates.await.unwrap_or_default();
+                    Ok::<_, AppError>(view! {
+                        <ChangeForm initial=CrInput::blank() number=None environments templates />
+                    })
+                })}
+            </Suspense>
+        </RequirePermission>
     }
 }
 
@@ -184,6 +196,12 @@ fn ChangeForm(
     let error = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
     let invalid =
         move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
+    // Allowed (a change can be recorded after the fact), but worth a second look.
+    let in_past = move || {
+        planned_start
+            .with(|p| crate::domain::cr_form::parse_local_datetime(p).ok())
+            .is_some_and(|t| t < chrono::Utc::now())
+    };
 
     view! {
         <form class="card form" on:submit=on_submit novalidate>
@@ -279,6 +297,7 @@ fn ChangeForm(
                     <label for="cr-start">"Planned start (UTC)"</label>
                     <input id="cr-start" type="datetime-local" use:keep_typed=planned_start bind:value=planned_start aria-invalid=invalid("planned_start") />
                     <p class="field-error">{error("planned_start")}</p>
+                    {move || in_past().then(|| view! { <p class="field-warning" data-testid="planned-in-past">"That is in the past; check the date."</p> })}
                 </div>
                 <div class="field" class:hidden=standard>
                     <label for="cr-duration">"Duration (minutes)"</label>

@@ -126,7 +126,13 @@ impl TriggerRow {
 #[component]
 pub fn DeployCard(options: DeployOptions) -> impl IntoView {
     let start = ServerAction::<Start>::new();
-    let environment = RwSignal::new(options.environments.first().cloned().unwrap_or_default());
+    let environment = RwSignal::new(
+        options
+            .next_environment
+            .clone()
+            .or_else(|| options.environments.first().cloned())
+            .unwrap_or_default(),
+    );
     let strategy = RwSignal::new("canary".to_string());
     let canary = RwSignal::new("10:60, 25:60, 50:60".to_string());
     let batch = RwSignal::new("25".to_string());
@@ -360,7 +366,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                     </Show>
                     <fieldset class="field">
                         <legend>"Rollback triggers"</legend>
-                        <table class="table trigger-table">
+                        <div class="table-wrap"><table class="table trigger-table">
                             <thead><tr><th>"Metric"</th><th>"Op"</th><th>"Threshold"</th><th>"For (s)"</th><th>"Every (s)"</th><th>"Action"</th><th>"Cooldown (min)"</th></tr></thead>
                             <tbody>
                                 <For each=move || triggers.get().into_iter().enumerate() key=|(i, _)| *i let:item>
@@ -380,7 +386,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                                     }
                                 </For>
                             </tbody>
-                        </table>
+                        </table></div>
                         {move || trigger_errors().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
                         <p class="hint">"The environment's defaults. Evaluated during the deployment and for the bake time after it."</p>
                     </fieldset>

@@ -120,6 +120,9 @@ fn ReleaseView(
                 <a class="btn btn-ghost" href=format!("/releases/{}/notes", r.id) data-testid="release-notes-link">"Release notes"</a>
             </div>
         </header>
+        // Full width: the deploy form needs the room (in the side column it
+        // widened the page).
+        <DeployCard options=deploy />
         <div class="columns columns-wide">
             <div>
                 <section class="card">
@@ -161,7 +164,6 @@ fn ReleaseView(
                 </Show>
             </div>
             <div>
-                <DeployCard options=deploy />
                 <section class="card">
                     <h2>"Next step"</h2>
                     {move || act_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
@@ -195,7 +197,8 @@ fn ReleaseView(
                         {release.events.iter().map(|e| {
                             let what = match (e.from_status, e.to_status) {
                                 (Some(from), Some(to)) => format!("{} → {}", from.label(), to.label()),
-                                (None, Some(to)) => format!("Planned as {}", to.label().to_lowercase()),
+                                (None, Some(_)) if e.action == "create" => "Planned".to_string(),
+                                (None, Some(to)) => to.label().to_string(),
                                 _ if e.action == "plan" => "Plan updated".to_string(),
                                 _ if e.action == "edit" => "Edited".to_string(),
                                 _ => e.action.replace('_', " "),
@@ -316,7 +319,7 @@ fn PlanView(plan: Plan, can_edit: bool, editing: RwSignal<bool>) -> impl IntoVie
                 view! { <p class="muted">"No rollback steps written."</p> }.into_any()
             } else {
                 view! {
-                    <ol class="steps" data-testid="rollback-steps">
+                    <ol class="plan-steps" data-testid="rollback-steps">
                         {plan.rollback_steps.iter().map(|s| view! {
                             <li>
                                 <strong>{s.description.clone()}</strong>

@@ -2,6 +2,7 @@ use crate::api::catalog::list_services;
 use crate::api::releases::list_releases;
 use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
+use crate::ui::components::access::may;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::ReleaseStatusBadge;
 use crate::ui::format;
@@ -50,7 +51,7 @@ pub fn ReleaseListPage() -> impl IntoView {
                 <p class="eyebrow">"Planning"</p>
                 <h1>"Releases"</h1>
             </div>
-            <a class="btn btn-primary" href="/releases/new">"New release"</a>
+            {may(crate::domain::Permission::PlanRelease).then(|| view! { <a class="btn btn-primary" href="/releases/new">"New release"</a> })}
         </header>
         <form class="card filters" method="get" action="/releases">
             <div class="field">
@@ -99,7 +100,7 @@ pub fn ReleaseListPage() -> impl IntoView {
                     let page = releases.await?;
                     if page.items.is_empty() {
                         return Ok::<_, AppError>(view! {
-                            <p class="muted">"No releases match. "<a href="/releases/new">"Plan one"</a>"."</p>
+                            <p class="muted">"No releases match."{may(crate::domain::Permission::PlanRelease).then(|| view! { " "<a href="/releases/new">"Plan one"</a>"." })}</p>
                         }.into_any());
                     }
                     let pages = (page.total + page.per_page - 1) / page.per_page;

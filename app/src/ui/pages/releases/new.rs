@@ -3,8 +3,10 @@ use crate::api::change_requests::list_environments;
 use crate::api::releases::{get_release, linkable_changes, CreateRelease, UpdateRelease};
 use crate::domain::release::ReleaseType;
 use crate::domain::release_plan::ReleaseInput;
+use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::{CrSummary, EnvironmentView, ServiceView};
+use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{
     action_errors, choices, keep_typed, options, ChangePicker, EnvironmentPicker, FieldError,
     FormErrors,
@@ -39,6 +41,7 @@ pub fn NewReleasePage() -> impl IntoView {
     let services = Resource::new(|| (), |_| list_services());
     let changes = Resource::new(|| (), |_| linkable_changes());
     view! {
+        <RequirePermission permission=Permission::PlanRelease what="New release">
         <Title text="New release" />
         <header class="page-header">
             <div>
@@ -56,6 +59,7 @@ pub fn NewReleasePage() -> impl IntoView {
                 Ok::<_, AppError>(view! { <ReleaseForm initial id=None environments services changes /> })
             })}
         </Suspense>
+        </RequirePermission>
     }
 }
 

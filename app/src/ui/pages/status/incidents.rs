@@ -6,6 +6,7 @@ use crate::api::status::{list_components, list_incidents, subscriber_count, Open
 use crate::domain::status::{Impact, IncidentStatus};
 use crate::error::AppError;
 use crate::model::status::{ComponentChoice, IncidentFilter, IncidentInput};
+use crate::ui::components::access::may;
 use crate::ui::components::form::{keep_checked, keep_typed};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
@@ -50,7 +51,7 @@ pub fn IncidentListPage() -> impl IntoView {
             </div>
             <div class="row-actions">
                 <a class="btn btn-ghost" href="/status" target="_blank" rel="noopener">"Status page ↗"</a>
-                <button type="button" class="btn btn-primary" on:click=move |_| opening.set(true)>"New incident"</button>
+                {may(crate::domain::Permission::Incidents).then(|| view! { <button type="button" class="btn btn-primary" on:click=move |_| opening.set(true)>"New incident"</button> })}
             </div>
         </header>
         {move || opening.get().then(|| view! { <NewIncident opening /> })}

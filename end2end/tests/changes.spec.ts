@@ -20,7 +20,7 @@ test("a change request goes from an engineer's draft to scheduled", async ({ pag
   await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page.getByText("Give the change a title.")).toBeVisible();
 
-  await page.getByLabel("Title").fill("Rotate API signing keys");
+  await page.getByLabel("Title", { exact: true }).fill("Rotate API signing keys");
   await page.getByLabel("Type").selectOption("security");
   await page.getByLabel("Risk").selectOption("medium");
   await page.locator("#cr-env-prod").check();

@@ -31,9 +31,9 @@ test("a canary on the simulated fleet updates live, and raising its error rate r
   await signIn(page, ENGINEER.email, PASSWORD);
   await page.goto("/releases/new");
   await hydrated(page);
-  await page.getByLabel("Service").selectOption("web");
-  await page.getByLabel("Version").fill("3.4.0");
-  await page.getByLabel("Title").fill("Faster checkout");
+  await page.getByLabel("Service", { exact: true }).selectOption("web");
+  await page.getByLabel("Version", { exact: true }).fill("3.4.0");
+  await page.getByLabel("Title", { exact: true }).fill("Faster checkout");
   await page.locator("#rel-env-dev").check();
   await page.getByRole("button", { name: "Plan release" }).click();
   await expect(page).toHaveURL(/\/releases\/[0-9a-f-]{36}$/);

@@ -29,7 +29,7 @@ async function overflow(page: Page): Promise<{ extra: number; culprits: string[]
     const extra = document.documentElement.scrollWidth - width;
     const culprits: string[] = [];
     if (extra > 0) {
-      for (const el of Array.from(document.querySelectorAll("main *"))) {
+      for (const el of Array.from(document.querySelectorAll("body *"))) {
         const box = el.getBoundingClientRect();
         if (box.right > width + 1 && culprits.length < 3) {
           culprits.push(`${el.tagName.toLowerCase()}.${(el.className || "").toString().split(" ").join(".")} (${Math.round(box.right)} px)`);

@@ -1711,6 +1711,60 @@ async fn pushed_metrics_roll_back_and_silence_pauses_the_deployment() {
     engine.stop().await;
 }
 
+#[tokio::test]
+async fn a_canary_step_waits_while_a_trigger_is_in_breach_and_goes_on_when_it_clears() {
+    let w = world().await;
+    w.command_target("dev", "/bin/true", &[]).await;
+    let engine = engine(&w.app.pool);
+    push(&w, "error_rate", 0.01).await;
+    let release = w.ready_release("2.0.0", &["dev"], &[]).await;
+    // 10 % for 2 s, then 50 % for 2 s; the trigger fires only after 600 s
+    // of breach, so the hold is all that keeps traffic from rising.
+    let id = w
+        .deploy(canary(
+            release,
+            "dev",
+            json!([{ "weight": 10, "pause_seconds": 2 }, { "weight": 50, "pause_seconds": 2 }]),
+            json!([trigger("error_rate", 0.1, 600, "pushed")]),
+            0,
+        ))
+        .await;
+    let pool = w.app.pool.clone();
+    eventually("the canary is at 10 %", || async {
+        deployment(&pool, id).await.weight == 10
+    })
+    .await;
+    push(&w, "error_rate", 0.5).await;
+    eventually("a breached reading is taken", || async {
+        sqlx::query_scalar::<_, bool>(
+            "select exists(select 1 from trigger_reading r join rollback_trigger t on t.id = r.trigger_id
+             where t.deployment_id = $1 and r.breached)",
+        )
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+    })
+    .await;
+    // Well past the 2 s pause: still at 10 %, running, and the log says why.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    let held = deployment(&pool, id).await;
+    assert_eq!(
+        (held.state.as_str(), held.weight),
+        ("running", 10),
+        "{}",
+        diagnostics(&pool, id).await
+    );
+    let log = diagnostics(&pool, id).await;
+    assert!(log.contains("holding at 10 %"), "{log}");
+    assert!(log.contains("error_rate 0.5000 > 0.1"), "{log}");
+    // The breach clears: the canary goes on to 50 % and succeeds.
+    push(&w, "error_rate", 0.01).await;
+    let done = w.wait_for_state(id, "succeeded").await;
+    assert_eq!(done.weight, 100, "{}", diagnostics(&pool, id).await);
+    engine.stop().await;
+}
+
 // ---------------------------------------------------------------- the API
 
 #[tokio::test]

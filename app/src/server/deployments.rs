@@ -1632,6 +1632,34 @@ pub async fn gates(pool: &PgPool, release: Uuid) -> Result<Vec<GateStatusView>, 
         .collect())
 }
 
+/// The rollback trigger of `deployment` whose latest reading is in breach,
+/// in words ("error_rate 0.5000 > 0.1"), if any. A step that raises traffic
+/// waits while one is: it goes on when the breach clears, or the trigger's
+/// sustained rule fires first.
+pub async fn breaching(
+    conn: &mut PgConnection,
+    deployment: Uuid,
+) -> Result<Option<String>, AppError> {
+    let row = sqlx::query!(
+        r#"select t.metric, t.operator, t.threshold, r.value as "value?"
+           from rollback_trigger t
+           join lateral (select value, breached from trigger_reading
+                         where trigger_id = t.id order by at desc, id desc limit 1) r on true
+           where t.deployment_id = $1 and r.breached
+           order by t.position limit 1"#,
+        deployment
+    )
+    .fetch_optional(conn)
+    .await?;
+    Ok(row.map(|r| {
+        let value = r
+            .value
+            .map(|v| format!("{v:.4}"))
+            .unwrap_or_else(|| "?".into());
+        format!("{} {value} {} {}", r.metric, r.operator, r.threshold)
+    }))
+}
+
 /// What the release page's deploy form offers.
 pub async fn options(
     pool: &PgPool,

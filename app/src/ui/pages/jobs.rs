@@ -82,7 +82,7 @@ fn JobsAdmin() -> impl IntoView {
                             view! { <p class="muted">"No jobs here."</p> }.into_any()
                         } else {
                             view! {
-                                <table class="table" data-testid="jobs">
+                                <div class="table-wrap"><table class="table" data-testid="jobs">
                                     <thead><tr><th>"#"</th><th>"Kind"</th><th>"Status"</th><th>"Attempt"</th><th>"Runs at"</th><th>"Last error"</th><th></th></tr></thead>
                                     <tbody>
                                         {list.jobs.into_iter().map(|j| {
@@ -109,7 +109,7 @@ fn JobsAdmin() -> impl IntoView {
                                             }
                                         }).collect_view()}
                                     </tbody>
-                                </table>
+                                </table></div>
                                 <nav class="pager" aria-label="Pages">
                                     {(list.page > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/admin/jobs?status={current}&page={}", list.page - 1)>"← Newer"</a> })}
                                     {list.more.then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/admin/jobs?status={current}&page={}", list.page + 1)>"Older →"</a> })}

@@ -64,7 +64,7 @@ fn TargetsAdmin() -> impl IntoView {
                         view! { <p class="muted">"No deploy targets yet. Deployments need one for their service and environment."</p> }.into_any()
                     } else {
                         view! {
-                            <table class="table" data-testid="targets">
+                            <div class="table-wrap"><table class="table" data-testid="targets">
                                 <thead><tr><th>"Service"</th><th>"Environment"</th><th>"Kind"</th><th>"Runs"</th><th>"Live version"</th><th></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|t| {
@@ -93,7 +93,7 @@ fn TargetsAdmin() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                         }.into_any()
                     })
                 })}

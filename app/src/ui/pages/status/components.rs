@@ -83,7 +83,7 @@ fn ComponentsAdmin() -> impl IntoView {
                         view! { <p class="muted">"No components yet. Add the parts of your product customers care about: API, dashboard, webhooks…"</p> }.into_any()
                     } else {
                         view! {
-                            <table class="table" data-testid="components">
+                            <div class="table-wrap"><table class="table" data-testid="components">
                                 <thead><tr><th>"Group"</th><th>"Name"</th><th>"Services"</th><th>"Status"</th><th>"Set status"</th><th></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|c| {
@@ -126,7 +126,7 @@ fn ComponentsAdmin() -> impl IntoView {
                                         }
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                         }.into_any()
                     })
                 })}
@@ -139,7 +139,7 @@ fn ComponentsAdmin() -> impl IntoView {
                 {move || loaded(async move {
                     let settings = settings.await?;
                     Ok::<_, AppError>(view! {
-                        <table class="table" data-testid="rollback-settings">
+                        <div class="table-wrap"><table class="table" data-testid="rollback-settings">
                             <thead><tr><th>"Environment"</th><th>"On automatic rollback"</th></tr></thead>
                             <tbody>
                                 {settings.into_iter().map(|(key, name, setting)| {
@@ -161,7 +161,7 @@ fn ComponentsAdmin() -> impl IntoView {
                                     }
                                 }).collect_view()}
                             </tbody>
-                        </table>
+                        </table></div>
                     })
                 })}
             </Suspense>

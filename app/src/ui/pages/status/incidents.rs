@@ -106,7 +106,7 @@ pub fn IncidentListPage() -> impl IntoView {
                     } else {
                         view! {
                             <p class="small muted">{format!("{} incident{}", page.total, if page.total == 1 { "" } else { "s" })}</p>
-                            <table class="table" data-testid="incidents">
+                            <div class="table-wrap"><table class="table" data-testid="incidents">
                                 <thead><tr><th>"#"</th><th>"Incident"</th><th>"Components"</th><th>"Opened"</th><th>"Cause"</th><th>"Notified"</th></tr></thead>
                                 <tbody>
                                     {page.rows.into_iter().map(|i| view! {
@@ -127,7 +127,7 @@ pub fn IncidentListPage() -> impl IntoView {
                                         </tr>
                                     }).collect_view()}
                                 </tbody>
-                            </table>
+                            </table></div>
                             <nav class="pager" aria-label="Pages">
                                 {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("{base}&page={}", current - 1)>"← Newer"</a> })}
                                 {more.then(|| view! { <a class="btn btn-ghost btn-small" href=format!("{base}&page={}", current + 1)>"Older →"</a> })}

@@ -32,6 +32,27 @@ pub struct CrInput {
 }
 
 impl CrInput {
+    /// Every field, in the order the form shows them (and the audit record
+    /// of an edit names them).
+    pub const FIELDS: &'static [&'static str] = &[
+        "title",
+        "description",
+        "change_type",
+        "priority",
+        "impact",
+        "risk",
+        "class",
+        "template",
+        "environments",
+        "services",
+        "planned_start",
+        "duration_minutes",
+        "maintenance",
+        "implementation_plan",
+        "rollback_plan",
+        "testing_plan",
+    ];
+
     /// The form as a new change request starts.
     pub fn blank() -> Self {
         Self {

@@ -80,3 +80,30 @@ pub async fn record(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Result<()
     super::recent::wrote(entry.entity_type, entry.entity_id.as_deref());
     Ok(())
 }
+
+/// The keys among `fields` (in their order) whose values differ between an
+/// edit's `before` and `after`, as audited. Timestamps compare as instants,
+/// not as their text.
+pub fn changed_fields<'a>(before: &Value, after: &Value, fields: &[&'a str]) -> Vec<&'a str> {
+    fields
+        .iter()
+        .copied()
+        .filter(|key| match (before.get(*key), after.get(*key)) {
+            (Some(a), Some(b)) => !same(a, b),
+            (a, b) => a.is_some() != b.is_some(),
+        })
+        .collect()
+}
+
+fn same(a: &Value, b: &Value) -> bool {
+    match (a.as_str(), b.as_str()) {
+        (Some(x), Some(y)) => match (
+            chrono::DateTime::parse_from_rfc3339(x),
+            chrono::DateTime::parse_from_rfc3339(y),
+        ) {
+            (Ok(x), Ok(y)) => x == y,
+            _ => x == y,
+        },
+        _ => a == b,
+    }
+}

@@ -7,7 +7,7 @@ use super::session::SessionUser;
 use crate::domain::change_request::{
     decide, ChangeClass, CrAction, CrActor, CrError, CrFacts, CrStatus,
 };
-use crate::domain::cr_form::ValidCr;
+use crate::domain::cr_form::{CrInput, ValidCr};
 use crate::error::AppError;
 use crate::model::{CommentView, CrDetail, CrEventView, CrPage, CrSummary};
 use chrono::{DateTime, Utc};
@@ -180,6 +180,18 @@ pub async fn create(
     Ok((id, number))
 }
 
+/// What a person reads when the workflow refuses: a missing reason beside
+/// the note, who they are as 403, the state the change is in as 409.
+fn refusal(e: CrError) -> AppError {
+    if e == CrError::ReasonRequired {
+        AppError::field("note", e.to_string())
+    } else if e.is_permission() {
+        AppError::NotPermitted(e.to_string())
+    } else {
+        AppError::Conflict(e.to_string())
+    }
+}
+
 /// Edits a draft change request (its requester's, see
 /// `change_request::may_edit`): every field, one timeline entry naming what
 /// changed, and the audit event with before and after, in one transaction.
@@ -206,15 +218,8 @@ pub async fn update(
     .await?
     .ok_or(AppError::NotFound)?;
     let status = parse(&before.status, CrStatus::parse)?;
-    crate::domain::change_request::may_edit(status, before.requester_id == user.id).map_err(
-        |e| {
-            if e.is_permission() {
-                AppError::NotPermitted(e.to_string())
-            } else {
-                AppError::Conflict(e.to_string())
-            }
-        },
-    )?;
+    crate::domain::change_request::may_edit(status, before.requester_id == user.id)
+        .map_err(refusal)?;
     let (cr, required) = settle(&mut tx, cr).await?;
     let old = serde_json::json!({
         "title": before.title, "description": before.description, "change_type": before.change_type,
@@ -226,7 +231,10 @@ pub async fn update(
         "template": before.template_id,
     });
     let new = serde_json::to_value(&cr).unwrap_or_default();
-    let changed = changed_fields(&old, &new);
+    let changed: Vec<String> = audit::changed_fields(&old, &new, CrInput::FIELDS)
+        .into_iter()
+        .map(|key| key.replace('_', " "))
+        .collect();
     if changed.is_empty() {
         return Ok(());
     }
@@ -274,54 +282,6 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The fields whose values differ, in words ("title", "planned start").
-fn changed_fields(old: &serde_json::Value, new: &serde_json::Value) -> Vec<String> {
-    let (Some(old), Some(new)) = (old.as_object(), new.as_object()) else {
-        return Vec::new();
-    };
-    // In the order the form shows them.
-    const FIELDS: [&str; 16] = [
-        "title",
-        "description",
-        "change_type",
-        "priority",
-        "impact",
-        "risk",
-        "class",
-        "template",
-        "environments",
-        "services",
-        "planned_start",
-        "duration_minutes",
-        "maintenance",
-        "implementation_plan",
-        "rollback_plan",
-        "testing_plan",
-    ];
-    FIELDS
-        .iter()
-        .filter(|key| match (old.get(**key), new.get(**key)) {
-            (Some(o), Some(n)) => !same(o, n),
-            (o, n) => o.is_some() != n.is_some(),
-        })
-        .map(|key| key.replace('_', " "))
-        .collect()
-}
-
-/// Equal as stored: timestamps compare as instants, not as their text.
-fn same(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    match (a.as_str(), b.as_str()) {
-        (Some(x), Some(y)) => match (
-            chrono::DateTime::parse_from_rfc3339(x),
-            chrono::DateTime::parse_from_rfc3339(y),
-        ) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => x == y,
-        },
-        _ => a == b,
-    }
 }
 
 /// How the change-request list is ordered.
@@ -584,15 +544,7 @@ pub async fn act(
         id: user.id,
         roles: &user.roles,
     };
-    let transition = decide(&row.facts, &actor, &action).map_err(|e| {
-        if e == CrError::ReasonRequired {
-            AppError::field("note", e.to_string())
-        } else if e.is_permission() {
-            AppError::NotPermitted(e.to_string())
-        } else {
-            AppError::Conflict(e.to_string())
-        }
-    })?;
+    let transition = decide(&row.facts, &actor, &action).map_err(refusal)?;
     let planned = planned_start.or(row.planned_start);
     if matches!(action, CrAction::Schedule) && planned.is_none() {
         return Err(AppError::field(

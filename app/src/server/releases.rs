@@ -655,17 +655,18 @@ pub async fn update(
         "type": release.release_type, "title": release.title, "description": release.description,
         "environments": release.environments, "planned_at": release.planned_at, "changes": changes,
     });
-    let changed: Vec<&str> = [
-        "type",
-        "title",
-        "description",
-        "environments",
-        "planned_at",
-        "changes",
-    ]
-    .into_iter()
-    .filter(|k| old[*k] != new[*k] && !(*k == "planned_at" && same_instant(&old[*k], &new[*k])))
-    .collect();
+    let changed = audit::changed_fields(
+        &old,
+        &new,
+        &[
+            "type",
+            "title",
+            "description",
+            "environments",
+            "planned_at",
+            "changes",
+        ],
+    );
     if changed.is_empty() {
         return Ok(());
     }
@@ -735,20 +736,6 @@ pub async fn update(
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// Equal planned dates, whatever their text.
-fn same_instant(a: &serde_json::Value, b: &serde_json::Value) -> bool {
-    match (a.as_str(), b.as_str()) {
-        (Some(x), Some(y)) => match (
-            chrono::DateTime::parse_from_rfc3339(x),
-            chrono::DateTime::parse_from_rfc3339(y),
-        ) {
-            (Ok(x), Ok(y)) => x == y,
-            _ => false,
-        },
-        _ => false,
-    }
 }
 
 /// Moves a release through its machine by hand.

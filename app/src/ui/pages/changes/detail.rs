@@ -14,7 +14,6 @@ use crate::ui::components::status::{ClassBadge, StatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
 
 /// Button label and whether the action takes a note.
 fn describe(action: &str) -> (&'static str, bool, &'static str) {
@@ -63,14 +62,7 @@ fn done(action: &str) -> String {
 /// take, its timeline and comments.
 #[component]
 pub fn ChangeDetailPage() -> impl IntoView {
-    let params = use_params_map();
-    let number = move || {
-        params.with(|p| {
-            p.get("number")
-                .and_then(|n| n.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    };
+    let number = super::route_number();
     let act = ServerAction::<ChangeRequestAction>::new();
     let act_saves = saves(act);
     let comment = ServerAction::<AddCrComment>::new();

@@ -15,28 +15,8 @@ use crate::ui::components::loaded::loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_params_map};
+use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
-
-/// The fields the form shows a message beside; any other goes on top.
-const FIELDS: &[&str] = &[
-    "title",
-    "description",
-    "change_type",
-    "priority",
-    "impact",
-    "risk",
-    "class",
-    "template",
-    "environments",
-    "services",
-    "planned_start",
-    "duration_minutes",
-    "maintenance",
-    "implementation_plan",
-    "rollback_plan",
-    "testing_plan",
-];
 
 /// Filing a change request: every field of the seed's `ChangeRequest`,
 /// checked in the browser with the rules the server applies.
@@ -72,14 +52,7 @@ pub fn NewChangePage() -> impl IntoView {
 /// Editing a draft change request: the filing form with what it says now.
 #[component]
 pub fn EditChangePage() -> impl IntoView {
-    let params = use_params_map();
-    let number = move || {
-        params.with(|p| {
-            p.get("number")
-                .and_then(|n| n.parse::<i64>().ok())
-                .unwrap_or(0)
-        })
-    };
+    let number = super::route_number();
     let change = Resource::new(number, get_change_request);
     let environments = Resource::new(|| (), |_| list_environments());
     let templates = Resource::new(|| (), |_| list_templates(false));
@@ -205,7 +178,7 @@ fn ChangeForm(
 
     view! {
         <form class="card form" on:submit=on_submit novalidate>
-            <FormErrors errors shown=FIELDS />
+            <FormErrors errors shown=CrInput::FIELDS />
             <div class="field">
                 <label for="cr-title">"Title"</label>
                 <input id="cr-title" type="text" maxlength="200" use:keep_typed=title bind:value=title aria-invalid=invalid("title") />

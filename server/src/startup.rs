@@ -238,6 +238,7 @@ fn router(
         )
         .route("/deployments/{id}/events", get(deployment_events::events))
         .route("/api/v1/{*rest}", any(api_v1::not_found))
+        .merge(crate::routes::forms::router(context.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())

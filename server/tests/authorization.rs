@@ -450,6 +450,11 @@ fn server_fn_rows() -> Vec<FnRow> {
             }),
             &[PlanRelease],
         ),
+        // a refused plain post kept in the caller's own session, if any
+        FnRow {
+            signed_out: 200,
+            ..row("forms::FindKeptForm", form(&[("id", "none")]), own)
+        },
         // session: signed-out callers learn that they are signed out.
         FnRow {
             signed_out: 200,

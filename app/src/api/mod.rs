@@ -6,6 +6,7 @@ pub mod audit;
 pub mod catalog;
 pub mod change_requests;
 pub mod deployments;
+pub mod forms;
 pub mod notifications;
 pub mod overview;
 #[cfg(feature = "ssr")]

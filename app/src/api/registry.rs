@@ -96,6 +96,7 @@ endpoints! {
         releases::GetRelease,
         releases::SaveReleasePlan,
         releases::ReleaseAction,
+        forms::FindKeptForm,
         session::GetCurrentUser,
         status::ListComponents,
         status::SaveComponent,

@@ -65,6 +65,29 @@ impl CrInput {
             ..Self::default()
         }
     }
+
+    /// The form as a plain HTML form posts it (field names as in `FIELDS`,
+    /// a box per environment and per service).
+    pub fn from_fields(fields: &super::Fields) -> Self {
+        Self {
+            title: fields.text("title"),
+            description: fields.text("description"),
+            change_type: fields.text("change_type"),
+            priority: fields.text("priority"),
+            impact: fields.text("impact"),
+            risk: fields.text("risk"),
+            class: fields.text("class"),
+            environments: fields.all("environments"),
+            services: fields.all("services"),
+            planned_start: fields.text("planned_start"),
+            duration_minutes: fields.text("duration_minutes"),
+            maintenance: fields.ticked("maintenance"),
+            implementation_plan: fields.text("implementation_plan"),
+            rollback_plan: fields.text("rollback_plan"),
+            testing_plan: fields.text("testing_plan"),
+            template: fields.text("template"),
+        }
+    }
 }
 
 /// A change request that passed every rule.

@@ -7,6 +7,7 @@ pub mod change_request;
 pub mod cr_form;
 pub mod deploy;
 pub mod email;
+pub mod form_fields;
 pub mod html;
 pub mod ical;
 pub mod markdown;
@@ -32,6 +33,7 @@ pub fn has_nul(text: &str) -> bool {
 }
 
 pub use email::EmailAddress;
+pub use form_fields::Fields;
 pub use password::{check_password, PasswordProblem};
 pub use permission::Permission;
 pub use redirect::{encode_query_value, safe_next, same_origin_path};

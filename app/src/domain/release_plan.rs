@@ -68,6 +68,28 @@ pub struct ReleaseInput {
     pub changes: Vec<i64>,
 }
 
+impl ReleaseInput {
+    /// The form as a plain HTML form posts it: one field per member, a
+    /// `changes` box per change request (a number that does not parse is
+    /// not a change request and is left out).
+    pub fn from_fields(fields: &super::Fields) -> Self {
+        Self {
+            service: fields.text("service"),
+            version: fields.text("version"),
+            release_type: fields.text("release_type"),
+            title: fields.text("title"),
+            description: fields.text("description"),
+            environments: fields.all("environments"),
+            planned_at: fields.text("planned_at"),
+            changes: fields
+                .all("changes")
+                .iter()
+                .filter_map(|n| n.trim().parse().ok())
+                .collect(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ValidRelease {
     pub service: String,

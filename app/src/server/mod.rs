@@ -11,6 +11,7 @@ pub mod deployments;
 pub mod environments;
 pub mod freezes;
 pub mod jobs;
+pub mod kept_forms;
 pub mod login;
 pub mod notifications;
 pub mod overview;

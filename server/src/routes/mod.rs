@@ -7,4 +7,5 @@ pub mod audit_csv;
 pub mod auth;
 pub mod calendar_feed;
 pub mod deployment_events;
+pub mod forms;
 pub mod health;

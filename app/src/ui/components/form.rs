@@ -103,35 +103,35 @@ fn changed_checked(el: &leptos::web_sys::Element) -> Option<bool> {
     (checked != input.default_checked()).then_some(checked)
 }
 
-/// Ticks for choosing environments (a change's, a release's, a freeze's).
-/// Boxes follow `chosen`, so they keep their state after an error, and a box
-/// ticked before the page hydrated counts.
+/// One box of a [`Ticks`] list.
+pub struct Tick {
+    pub key: String,
+    pub label: String,
+    pub hint: Option<String>,
+}
+
+/// Boxes for choosing keys (environments, services). They follow `chosen`,
+/// so they keep their state after an error; each posts `name=key` when
+/// ticked, so the list works in a plain form too, and a box ticked before
+/// the page hydrated counts.
 #[component]
-pub fn EnvironmentPicker(
-    environments: Vec<crate::model::EnvironmentView>,
+pub fn Ticks(
+    items: Vec<Tick>,
     chosen: RwSignal<Vec<String>>,
     /// Prefix of each box's id (`{prefix}-{key}`), which tests and labels use.
     #[prop(into)]
     id_prefix: String,
-    /// Field name the boxes post as (`environments`).
-    #[prop(into, default = "environments".to_string())]
+    /// The field name the boxes post as.
+    #[prop(into)]
     name: String,
-    /// Shows "protected · N approvals" after each protected environment.
-    #[prop(optional)]
-    show_protection: bool,
 ) -> impl IntoView {
     view! {
         <div class="role-picker">
-            {environments.into_iter().map(|env| {
-                let id = format!("{id_prefix}-{}", env.key);
+            {items.into_iter().map(|item| {
+                let id = format!("{id_prefix}-{}", item.key);
                 let label_for = id.clone();
-                let hint = (show_protection && env.protected)
-                    .then(|| match env.required_approvals {
-                        1 => "protected · 1 approval".to_string(),
-                        n => format!("protected · {n} approvals"),
-                    });
                 let toggle = {
-                    let key = env.key.clone();
+                    let key = item.key.clone();
                     Callback::new(move |on: bool| {
                         chosen.update(|list| {
                             list.retain(|k| *k != key);
@@ -142,23 +142,93 @@ pub fn EnvironmentPicker(
                     })
                 };
                 let is_chosen = {
-                    let key = env.key.clone();
+                    let key = item.key.clone();
                     move || chosen.with(|list| list.contains(&key))
                 };
-                let initially = chosen.with_untracked(|list| list.contains(&env.key));
+                let initially = chosen.with_untracked(|list| list.contains(&item.key));
                 view! {
                     <label for=label_for class="check">
-                        <input type="checkbox" id=id name=name.clone() value=env.key.clone()
+                        <input type="checkbox" id=id name=name.clone() value=item.key
                             checked=initially
                             use:keep_ticked=toggle
                             prop:checked=is_chosen
                             on:change=move |ev| toggle.run(event_target_checked(&ev)) />
-                        <span>{env.name}</span>
-                        {hint.map(|h| view! { <small class="muted">{h}</small> })}
+                        <span>{item.label}</span>
+                        {item.hint.map(|h| view! { <small class="muted">{h}</small> })}
                     </label>
                 }
             }).collect_view()}
         </div>
+    }
+}
+
+/// Ticks for choosing environments (a change's, a release's, a freeze's),
+/// posted as `environments`.
+#[component]
+pub fn EnvironmentPicker(
+    environments: Vec<crate::model::EnvironmentView>,
+    chosen: RwSignal<Vec<String>>,
+    #[prop(into)] id_prefix: String,
+    /// Shows "protected · N approvals" after each protected environment.
+    #[prop(optional)]
+    show_protection: bool,
+) -> impl IntoView {
+    let items = environments
+        .into_iter()
+        .map(|env| Tick {
+            hint: (show_protection && env.protected).then(|| match env.required_approvals {
+                1 => "protected · 1 approval".to_string(),
+                n => format!("protected · {n} approvals"),
+            }),
+            key: env.key,
+            label: env.name,
+        })
+        .collect();
+    view! { <Ticks items chosen id_prefix name="environments" /> }
+}
+
+/// Ticks for the services a change touches, posted as `services`: those
+/// that exist, and any the change names already.
+#[component]
+pub fn ServicePicker(
+    services: Vec<crate::model::ServiceView>,
+    chosen: RwSignal<Vec<String>>,
+    #[prop(into)] id_prefix: String,
+) -> impl IntoView {
+    let mut items: Vec<Tick> = services
+        .into_iter()
+        .map(|s| Tick {
+            label: s.name,
+            hint: Some(s.key.clone()),
+            key: s.key,
+        })
+        .collect();
+    for key in chosen.get_untracked() {
+        if !items.iter().any(|t| t.key == key) {
+            items.push(Tick {
+                label: key.clone(),
+                hint: Some("not in the catalog".into()),
+                key,
+            });
+        }
+    }
+    if items.is_empty() {
+        return view! { <p class="muted">"No services yet. An administrator adds them under Services."</p> }.into_any();
+    }
+    view! { <Ticks items chosen id_prefix name="services" /> }.into_any()
+}
+
+/// What a form starts with: when its page is shown again after a refused
+/// plain post (`api::forms`), the fields as typed and the messages; else
+/// `initial` and none.
+pub fn starting<T>(
+    kept: Option<crate::api::forms::KeptForm>,
+    initial: T,
+    read: impl Fn(&crate::domain::Fields) -> T,
+) -> (T, BTreeMap<String, String>) {
+    match kept {
+        Some(kept) => (read(&kept.fields), kept.errors),
+        None => (initial, BTreeMap::new()),
     }
 }
 

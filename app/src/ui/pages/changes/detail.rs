@@ -2,6 +2,7 @@ use crate::api::change_requests::{
     get_change_request, AddCrComment, ChangeRequestAction, CheckSchedule,
     WritePostImplementationReview,
 };
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::domain::change_request::{ChangeClass, CrStatus};
 use crate::domain::markdown;
 use crate::domain::Permission;
@@ -80,11 +81,14 @@ pub fn ChangeDetailPage() -> impl IntoView {
         },
         |(number, _, _, _)| get_change_request(number),
     );
+    // A comment posted before hydration and refused comes back here.
+    let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || loaded(async move {
                 let cr = change.await?;
-                Ok::<_, AppError>(view! { <ChangeView cr act comment review /> })
+                let kept = kept.await?;
+                Ok::<_, AppError>(view! { <ChangeView cr act comment review kept /> })
             })}
         </Suspense>
     }
@@ -96,15 +100,20 @@ fn ChangeView(
     act: ServerAction<ChangeRequestAction>,
     comment: ServerAction<AddCrComment>,
     review: ServerAction<WritePostImplementationReview>,
+    /// A refused plain comment post: its text and message.
+    kept: Option<KeptForm>,
 ) -> impl IntoView {
     let number = cr.number;
+    let kept = kept.unwrap_or_default();
     let note = RwSignal::new(String::new());
     let planned = RwSignal::new(
         cr.planned_start
             .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
             .unwrap_or_default(),
     );
-    let body = RwSignal::new(String::new());
+    let typed_comment = kept.fields.text("body");
+    let body = RwSignal::new(typed_comment.clone());
+    let kept_comment_error = kept.errors.values().next().cloned();
     // Cancelling cannot be undone: it asks first.
     let confirming = RwSignal::new(false);
     let act_error = move || {
@@ -113,12 +122,9 @@ fn ChangeView(
                 .unwrap_or_else(|| e.to_string())
         })
     };
-    let comment_error = move || {
-        comment
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
+    let comment_error = move || match comment.value().get() {
+        Some(result) => result.err().map(|e| e.to_string()),
+        None => kept_comment_error.clone(),
     };
     let approvals = cr.approvers.len();
     let required = cr.required_approvals.max(1) as usize;
@@ -201,14 +207,14 @@ fn ChangeView(
                     </ul>
                     {if may(Permission::Comment) {
                         view! {
-                    <form class="form" on:submit=move |ev| {
+                    <form class="form" method="post" action=format!("/changes/{number}/comments") on:submit=move |ev| {
                         ev.prevent_default();
+                        // Kept until it is saved: the page then shows it.
                         comment.dispatch(AddCrComment { number, body: body.get_untracked() });
-                        body.set(String::new());
                     }>
                         <div class="field">
                             <label for="cr-comment">"Add a comment"</label>
-                            <textarea id="cr-comment" rows="2" use:keep_typed=body bind:value=body></textarea>
+                            <textarea id="cr-comment" name="body" rows="2" use:keep_typed=body bind:value=body>{typed_comment.clone()}</textarea>
                             <p class="field-error">{comment_error}</p>
                         </div>
                         <button type="submit" class="btn btn-ghost">"Comment"</button>

@@ -1,16 +1,17 @@
-use crate::api::catalog::list_templates;
+use crate::api::catalog::{list_services, list_templates};
 use crate::api::change_requests::{
     get_change_request, list_environments, CreateChangeRequest, UpdateChangeRequest,
 };
+use crate::api::forms::use_kept_form;
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::model::{EnvironmentView, TemplateView};
+use crate::model::{EnvironmentView, ServiceView, TemplateView};
 use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::EnvironmentPicker;
-use crate::ui::components::form::{choices, options, FieldError, FormErrors};
+use crate::ui::components::form::{choices, options, starting, FieldError, FormErrors};
 use crate::ui::components::form::{keep_checked, keep_typed};
+use crate::ui::components::form::{EnvironmentPicker, ServicePicker};
 use crate::ui::components::loaded::loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
@@ -26,6 +27,8 @@ pub fn NewChangePage() -> impl IntoView {
     // them alike (see `components::loaded`).
     let environments = Resource::new(|| (), |_| list_environments());
     let templates = Resource::new(|| (), |_| list_templates(false));
+    let services = Resource::new(|| (), |_| list_services());
+    let kept = use_kept_form();
     view! {
         <RequirePermission permission=Permission::FileChange what="New change request">
             <Title text="New change request" />
@@ -40,8 +43,10 @@ pub fn NewChangePage() -> impl IntoView {
                 {move || loaded(async move {
                     let environments = environments.await?;
                     let templates = templates.await.unwrap_or_default();
+                    let services = services.await?;
+                    let (initial, errors) = starting(kept.await?, CrInput::blank(), CrInput::from_fields);
                     Ok::<_, AppError>(view! {
-                        <ChangeForm initial=CrInput::blank() number=None environments templates />
+                        <ChangeForm initial errors number=None environments services templates />
                     })
                 })}
             </Suspense>
@@ -56,12 +61,16 @@ pub fn EditChangePage() -> impl IntoView {
     let change = Resource::new(number, get_change_request);
     let environments = Resource::new(|| (), |_| list_environments());
     let templates = Resource::new(|| (), |_| list_templates(false));
+    let services = Resource::new(|| (), |_| list_services());
+    let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || loaded(async move {
                 let cr = change.await?;
                 let environments = environments.await?;
                 let templates = templates.await.unwrap_or_default();
+                let services = services.await?;
+                let kept = kept.await?;
                 let header = view! {
                     <Title text=format!("Edit CR-{}", cr.number) />
                     <header class="page-header">
@@ -73,8 +82,8 @@ pub fn EditChangePage() -> impl IntoView {
                     </header>
                 };
                 Ok::<_, AppError>(if cr.editable {
-                    let initial = CrInput::from(&cr);
-                    view! { {header}<ChangeForm initial number=Some(cr.number) environments templates /> }.into_any()
+                    let (initial, errors) = starting(kept, CrInput::from(&cr), CrInput::from_fields);
+                    view! { {header}<ChangeForm initial errors number=Some(cr.number) environments services templates /> }.into_any()
                 } else {
                     view! {
                         {header}
@@ -93,10 +102,20 @@ pub fn EditChangePage() -> impl IntoView {
 #[component]
 fn ChangeForm(
     initial: CrInput,
+    /// Messages to show from the start (a refused plain post's).
+    errors: BTreeMap<String, String>,
     number: Option<i64>,
     environments: Vec<EnvironmentView>,
+    services: Vec<ServiceView>,
     templates: Vec<TemplateView>,
 ) -> impl IntoView {
+    // Where the form posts before hydration or without JavaScript
+    // (`api::forms`); hydrated, it calls the server function itself.
+    let action = match number {
+        Some(n) => format!("/changes/{n}/edit"),
+        None => "/changes/new".to_string(),
+    };
+    let typed = initial.clone();
     let create = ServerAction::<CreateChangeRequest>::new();
     let update = ServerAction::<UpdateChangeRequest>::new();
     let title = RwSignal::new(initial.title);
@@ -107,7 +126,7 @@ fn ChangeForm(
     let risk = RwSignal::new(initial.risk);
     let class = RwSignal::new(initial.class);
     let chosen_envs = RwSignal::new(initial.environments);
-    let services = RwSignal::new(initial.services.join(", "));
+    let chosen_services = RwSignal::new(initial.services);
     let planned_start = RwSignal::new(initial.planned_start);
     let duration = RwSignal::new(initial.duration_minutes);
     let maintenance = RwSignal::new(initial.maintenance);
@@ -117,7 +136,7 @@ fn ChangeForm(
     let template = RwSignal::new(initial.template);
     let templates = StoredValue::new(templates);
     let standard = move || class.get() == "standard";
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = RwSignal::new(errors);
     let input = move || CrInput {
         title: title.get_untracked(),
         description: description.get_untracked(),
@@ -127,11 +146,7 @@ fn ChangeForm(
         risk: risk.get_untracked(),
         class: class.get_untracked(),
         environments: chosen_envs.get_untracked(),
-        services: services
-            .get_untracked()
-            .split(',')
-            .map(|s| s.trim().to_string())
-            .collect(),
+        services: chosen_services.get_untracked(),
         planned_start: planned_start.get_untracked(),
         duration_minutes: duration.get_untracked(),
         maintenance: maintenance.get_untracked(),
@@ -177,42 +192,42 @@ fn ChangeForm(
     };
 
     view! {
-        <form class="card form" on:submit=on_submit novalidate>
+        <form class="card form" method="post" action=action on:submit=on_submit novalidate>
             <FormErrors errors shown=CrInput::FIELDS />
             <div class="field">
                 <label for="cr-title">"Title"</label>
-                <input id="cr-title" type="text" maxlength="200" use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
+                <input id="cr-title" name="title" type="text" maxlength="200" value=typed.title use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
                 <p class="field-error">{error("title")}</p>
             </div>
             <div class="field">
                 <label for="cr-description">"Description"</label>
-                <textarea id="cr-description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")></textarea>
+                <textarea id="cr-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{typed.description}</textarea>
                 <FieldError errors field="description" />
             </div>
             <div class="form-grid">
                 <div class="field" class:hidden=standard>
                     <label for="cr-type">"Type"</label>
-                    <select id="cr-type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
+                    <select id="cr-type" name="change_type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
                     <FieldError errors field="change_type" />
                 </div>
                 <div class="field">
                     <label for="cr-priority">"Priority"</label>
-                    <select id="cr-priority" use:keep_typed=priority on:change=move |ev| priority.set(event_target_value(&ev))>{options(choices!(Priority), priority)}</select>
+                    <select id="cr-priority" name="priority" use:keep_typed=priority on:change=move |ev| priority.set(event_target_value(&ev))>{options(choices!(Priority), priority)}</select>
                     <FieldError errors field="priority" />
                 </div>
                 <div class="field" class:hidden=standard>
                     <label for="cr-impact">"Impact"</label>
-                    <select id="cr-impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
+                    <select id="cr-impact" name="impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
                     <FieldError errors field="impact" />
                 </div>
                 <div class="field" class:hidden=standard>
                     <label for="cr-risk">"Risk"</label>
-                    <select id="cr-risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
+                    <select id="cr-risk" name="risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
                     <FieldError errors field="risk" />
                 </div>
                 <div class="field">
                     <label for="cr-class">"Class"</label>
-                    <select id="cr-class" use:keep_typed=class on:change=move |ev| class.set(event_target_value(&ev))>{options(choices!(ChangeClass), class)}</select>
+                    <select id="cr-class" name="class" use:keep_typed=class on:change=move |ev| class.set(event_target_value(&ev))>{options(choices!(ChangeClass), class)}</select>
                     <FieldError errors field="class" />
                 </div>
             </div>
@@ -227,7 +242,7 @@ fn ChangeForm(
                             let chosen = list.clone();
                             let current = template.get_untracked();
                             view! {
-                                <select id="cr-template" aria-invalid=invalid("template") on:change=move |ev| {
+                                <select id="cr-template" name="template" aria-invalid=invalid("template") on:change=move |ev| {
                                     let id = event_target_value(&ev);
                                     if let Some(t) = chosen.iter().find(|t| t.id.to_string() == id) {
                                         if title.get_untracked().trim().is_empty() { title.set(t.title.clone()); }
@@ -260,41 +275,41 @@ fn ChangeForm(
                 <EnvironmentPicker environments chosen=chosen_envs id_prefix="cr-env" show_protection=true />
                 <p class="field-error">{error("environments")}</p>
             </fieldset>
+            <fieldset class="field">
+                <legend>"Services"</legend>
+                <ServicePicker services chosen=chosen_services id_prefix="cr-service" />
+                <FieldError errors field="services" />
+            </fieldset>
             <div class="form-grid">
                 <div class="field">
-                    <label for="cr-services">"Services (comma-separated)"</label>
-                    <input id="cr-services" type="text" placeholder="api, web" use:keep_typed=services bind:value=services aria-invalid=invalid("services") />
-                    <FieldError errors field="services" />
-                </div>
-                <div class="field">
                     <label for="cr-start">"Planned start (UTC)"</label>
-                    <input id="cr-start" type="datetime-local" use:keep_typed=planned_start bind:value=planned_start aria-invalid=invalid("planned_start") />
+                    <input id="cr-start" name="planned_start" type="datetime-local" value=typed.planned_start use:keep_typed=planned_start bind:value=planned_start aria-invalid=invalid("planned_start") />
                     <p class="field-error">{error("planned_start")}</p>
                     {move || in_past().then(|| view! { <p class="field-warning" data-testid="planned-in-past">"That is in the past; check the date."</p> })}
                 </div>
                 <div class="field" class:hidden=standard>
                     <label for="cr-duration">"Duration (minutes)"</label>
-                    <input id="cr-duration" type="number" min="1" max="20160" use:keep_typed=duration bind:value=duration aria-invalid=invalid("duration_minutes") />
+                    <input id="cr-duration" name="duration_minutes" type="number" min="1" max="20160" value=typed.duration_minutes use:keep_typed=duration bind:value=duration aria-invalid=invalid("duration_minutes") />
                     <p class="field-error">{error("duration_minutes")}</p>
                 </div>
                 <label class="check" for="cr-maintenance">
-                    <input id="cr-maintenance" type="checkbox" use:keep_checked=maintenance bind:checked=maintenance />
+                    <input id="cr-maintenance" name="maintenance" type="checkbox" checked=typed.maintenance use:keep_checked=maintenance bind:checked=maintenance />
                     <span>"Needs a maintenance window"</span>
                 </label>
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-implementation">"Implementation plan"</label>
-                <textarea id="cr-implementation" rows="4" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")></textarea>
+                <textarea id="cr-implementation" name="implementation_plan" rows="4" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")>{typed.implementation_plan}</textarea>
                 <p class="field-error">{error("implementation_plan")}</p>
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-rollback">"Rollback plan"</label>
-                <textarea id="cr-rollback" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")></textarea>
+                <textarea id="cr-rollback" name="rollback_plan" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")>{typed.rollback_plan}</textarea>
                 <p class="field-error">{error("rollback_plan")}</p>
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-testing">"Testing plan"</label>
-                <textarea id="cr-testing" rows="3" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")></textarea>
+                <textarea id="cr-testing" name="testing_plan" rows="3" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")>{typed.testing_plan}</textarea>
                 <FieldError errors field="testing_plan" />
             </div>
             <div class="row-actions">

@@ -1,5 +1,6 @@
 use crate::api::catalog::list_services;
 use crate::api::change_requests::list_environments;
+use crate::api::forms::use_kept_form;
 use crate::api::releases::{get_release, linkable_changes, CreateRelease, UpdateRelease};
 use crate::domain::release::ReleaseType;
 use crate::domain::release_plan::ReleaseInput;
@@ -8,8 +9,8 @@ use crate::error::AppError;
 use crate::model::{CrSummary, EnvironmentView, ServiceView};
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{
-    action_errors, choices, keep_typed, options, ChangePicker, EnvironmentPicker, FieldError,
-    FormErrors,
+    action_errors, choices, keep_typed, options, starting, ChangePicker, EnvironmentPicker,
+    FieldError, FormErrors,
 };
 use crate::ui::components::loaded::loaded;
 use leptos::ev::SubmitEvent;
@@ -40,6 +41,7 @@ pub fn NewReleasePage() -> impl IntoView {
     let environments = Resource::new(|| (), |_| list_environments());
     let services = Resource::new(|| (), |_| list_services());
     let changes = Resource::new(|| (), |_| linkable_changes());
+    let kept = use_kept_form();
     view! {
         <RequirePermission permission=Permission::PlanRelease what="New release">
         <Title text="New release" />
@@ -55,8 +57,9 @@ pub fn NewReleasePage() -> impl IntoView {
                 let environments = environments.await?;
                 let services = services.await?;
                 let changes = changes.await?;
-                let initial = ReleaseInput { release_type: "minor".into(), ..ReleaseInput::default() };
-                Ok::<_, AppError>(view! { <ReleaseForm initial id=None environments services changes /> })
+                let blank = ReleaseInput { release_type: "minor".into(), ..ReleaseInput::default() };
+                let (initial, errors) = starting(kept.await?, blank, ReleaseInput::from_fields);
+                Ok::<_, AppError>(view! { <ReleaseForm initial errors id=None environments services changes /> })
             })}
         </Suspense>
         </RequirePermission>
@@ -77,6 +80,7 @@ pub fn EditReleasePage() -> impl IntoView {
     let environments = Resource::new(|| (), |_| list_environments());
     let services = Resource::new(|| (), |_| list_services());
     let changes = Resource::new(|| (), |_| linkable_changes());
+    let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || loaded(async move {
@@ -84,6 +88,7 @@ pub fn EditReleasePage() -> impl IntoView {
                 let environments = environments.await?;
                 let services = services.await?;
                 let mut changes = changes.await?;
+                let kept = kept.await?;
                 // What it ships now is offered even when no longer open.
                 for linked in &r.changes {
                     if !changes.iter().any(|c| c.number == linked.number) {
@@ -103,8 +108,8 @@ pub fn EditReleasePage() -> impl IntoView {
                     </header>
                 };
                 Ok::<_, AppError>(if r.editable {
-                    let initial = ReleaseInput::from(&r);
-                    view! { {header}<ReleaseForm initial id=Some(s.id) environments services changes /> }.into_any()
+                    let (initial, errors) = starting(kept, ReleaseInput::from(&r), ReleaseInput::from_fields);
+                    view! { {header}<ReleaseForm initial errors id=Some(s.id) environments services changes /> }.into_any()
                 } else {
                     view! {
                         {header}
@@ -123,11 +128,20 @@ pub fn EditReleasePage() -> impl IntoView {
 #[component]
 fn ReleaseForm(
     initial: ReleaseInput,
+    /// Messages to show from the start (a refused plain post's).
+    errors: BTreeMap<String, String>,
     id: Option<Uuid>,
     environments: Vec<EnvironmentView>,
     services: Vec<ServiceView>,
     changes: Vec<CrSummary>,
 ) -> impl IntoView {
+    // Where the form posts before hydration or without JavaScript
+    // (`api::forms`); hydrated, it calls the server function itself.
+    let action = match id {
+        Some(id) => format!("/releases/{id}/edit"),
+        None => "/releases/new".to_string(),
+    };
+    let typed = initial.clone();
     let create = ServerAction::<CreateRelease>::new();
     let update = ServerAction::<UpdateRelease>::new();
     let service = RwSignal::new(initial.service);
@@ -138,7 +152,7 @@ fn ReleaseForm(
     let chosen_envs = RwSignal::new(initial.environments);
     let planned_at = RwSignal::new(initial.planned_at);
     let chosen_changes = RwSignal::new(initial.changes);
-    let checked = RwSignal::new(BTreeMap::<String, String>::new());
+    let checked = RwSignal::new(errors);
     let created = action_errors(create);
     let updated = action_errors(update);
     let errors = Signal::derive(move || {
@@ -196,44 +210,46 @@ fn ReleaseForm(
         move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
 
     view! {
-        <form class="card form" on:submit=on_submit novalidate>
+        <form class="card form" method="post" action=action on:submit=on_submit novalidate>
             <FormErrors errors shown=FIELDS />
             <div class="form-grid">
                 <div class="field">
                     <label for="rel-service">"Service"</label>
-                    <select id="rel-service" disabled=editing use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
+                    <select id="rel-service" name="service" disabled=editing use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
                         <option value="">"Choose a service"</option>
                         {services.into_iter().map(|s| {
                             let selected = s.key == service.get_untracked();
                             view! { <option value=s.key.clone() selected=selected>{format!("{} ({})", s.name, s.key)}</option> }
                         }).collect_view()}
                     </select>
+                    // A disabled field posts nothing; the service still goes along.
+                    {editing.then(|| view! { <input type="hidden" name="service" value=typed.service.clone() /> })}
                     <FieldError errors field="service" />
                 </div>
                 <div class="field">
                     <label for="rel-version">"Version"</label>
-                    <input id="rel-version" type="text" placeholder="2.1.0" readonly=editing use:keep_typed=version bind:value=version aria-invalid=invalid("version") />
+                    <input id="rel-version" name="version" type="text" placeholder="2.1.0" readonly=editing value=typed.version.clone() use:keep_typed=version bind:value=version aria-invalid=invalid("version") />
                     <FieldError errors field="version" />
                 </div>
                 <div class="field">
                     <label for="rel-type">"Type"</label>
-                    <select id="rel-type" use:keep_typed=release_type on:change=move |ev| release_type.set(event_target_value(&ev))>{options(choices!(ReleaseType), release_type)}</select>
+                    <select id="rel-type" name="release_type" use:keep_typed=release_type on:change=move |ev| release_type.set(event_target_value(&ev))>{options(choices!(ReleaseType), release_type)}</select>
                     <FieldError errors field="release_type" />
                 </div>
                 <div class="field">
                     <label for="rel-planned">"Planned (UTC)"</label>
-                    <input id="rel-planned" type="datetime-local" use:keep_typed=planned_at bind:value=planned_at aria-invalid=invalid("planned_at") />
+                    <input id="rel-planned" name="planned_at" type="datetime-local" value=typed.planned_at.clone() use:keep_typed=planned_at bind:value=planned_at aria-invalid=invalid("planned_at") />
                     <FieldError errors field="planned_at" />
                 </div>
             </div>
             <div class="field">
                 <label for="rel-title">"Title"</label>
-                <input id="rel-title" type="text" maxlength="200" use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
+                <input id="rel-title" name="title" type="text" maxlength="200" value=typed.title.clone() use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
                 <FieldError errors field="title" />
             </div>
             <div class="field">
                 <label for="rel-description">"Description"</label>
-                <textarea id="rel-description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")></textarea>
+                <textarea id="rel-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{typed.description.clone()}</textarea>
                 <FieldError errors field="description" />
             </div>
             <fieldset class="field">

@@ -236,6 +236,29 @@ pub struct CrDetail {
     /// When the viewer may schedule it and it has a planned start: what that
     /// start clashes with (other changes, freezes) and the next free slot.
     pub schedule_check: Option<ScheduleCheck>,
+    /// The latest deployment that implements it (of a release that ships it,
+    /// to one of its environments), when that deployment was rolled back:
+    /// the page then asks what comes next.
+    #[serde(default)]
+    pub rolled_back: Option<RolledBackDeployment>,
+}
+
+/// A rolled-back deployment of a change request's release.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RolledBackDeployment {
+    pub id: Uuid,
+    pub number: i64,
+    pub release_id: Uuid,
+    pub service: String,
+    pub version: String,
+    pub environment: String,
+    /// Why, as the engine or the person recorded it.
+    pub reason: Option<String>,
+    /// Rookery rolled it back by itself (a trigger fired or a step failed),
+    /// not a person.
+    pub automatic: bool,
+    pub finished_at: Option<DateTime<Utc>>,
 }
 
 impl From<&CrDetail> for crate::domain::cr_form::CrInput {
@@ -564,7 +587,16 @@ pub struct DeploymentSummary {
     pub version: String,
     pub environment: String,
     pub strategy: crate::domain::deploy::Strategy,
+    /// The state machine's state: `succeeded` from the last step on, bake
+    /// time included. What to tell people is `phase` / `label`.
     pub state: crate::domain::deploy::DeploymentState,
+    /// The state as people read it, when this was read: a succeeded
+    /// deployment inside its bake time is baking (triggers still watched).
+    pub phase: crate::domain::deploy::DeploymentPhase,
+    /// `phase`'s words ("Baking · 4 min left", "Rolled back").
+    pub label: String,
+    /// When the bake time ends (set once it succeeds).
+    pub bake_until: Option<DateTime<Utc>>,
     pub weight: i32,
     pub current_step: i32,
     pub total_steps: i32,
@@ -643,6 +675,9 @@ pub struct DeploymentDetail {
     pub freeze_override_cr: Option<i64>,
     pub acknowledged_gates: Vec<String>,
     pub started_at: Option<DateTime<Utc>>,
+    /// The change requests the release ships (after a rollback the page asks
+    /// what comes next for those still open).
+    pub changes: Vec<CrSummary>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

@@ -73,7 +73,7 @@ test("a canary on the simulated fleet updates live, and raising its error rate r
   await hydrated(page);
   await page.getByRole("button", { name: "Deploy…" }).click();
   await expect(page.getByTestId("deploy-panel")).toContainText("Unit Tests");
-  await expect(page.getByTestId("deploy-panel")).toContainText("passed");
+  await expect(page.getByTestId("deploy-panel")).toContainText("Passed");
   await page.locator("#deploy-strategy").selectOption("canary");
   await page.locator("#deploy-canary").fill("20:2, 50:promote");
   await page.getByLabel("Trigger 1 sustained seconds").fill("3");
@@ -100,6 +100,7 @@ test("a canary on the simulated fleet updates live, and raising its error rate r
   await expect(page.getByTestId("deployment-reason")).toContainText("error_rate");
   await expect(page.getByTestId("deployment-log")).toContainText("Automatic rollback");
   await expect(page.getByTestId("deployment-weight")).toHaveText("Weight 0 %");
+  await expect(page.getByTestId("after-rollback")).toContainText("what next");
 
   // The release moved with it, and the history lists it.
   await page.goto(releaseUrl);

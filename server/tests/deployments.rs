@@ -7,6 +7,7 @@
 mod support;
 
 use app::api::catalog::SaveService;
+use app::api::deployments::{DeploymentOptions, GetDeployment};
 use app::api::releases::ReleaseAction;
 use hmac::{Hmac, Mac};
 use leptos::server_fn::ServerFn;
@@ -1849,4 +1850,186 @@ async fn ci_reports_gates_by_service_and_version_without_looking_up_the_uuid() {
         by_name.body
     );
     assert_eq!(unknown.status, 404, "{:?}", unknown.body);
+}
+
+// ---------------------------------------------------------------- bake time, and after a rollback
+
+#[tokio::test]
+async fn a_deployment_in_its_bake_time_reads_as_baking_and_only_afterwards_as_succeeded() {
+    let w = world().await;
+    w.simulated_target("dev").await;
+    let release = w.ready_release("1.0.0", &["dev"], &[]).await;
+    let engine = engine(&w.app.pool);
+    let bake: u32 = 600;
+    let id = w
+        .deploy(json!({
+            "release": release,
+            "environment": "dev",
+            "strategy": "big_bang",
+            "triggers": [trigger("error_rate", 0.1, 30, "auto")],
+            "bake_seconds": bake,
+        }))
+        .await;
+
+    // Every step is done: the machine says succeeded and the bake time runs.
+    w.wait_for_state(id, "succeeded").await;
+    let api = w.detail(id).await;
+    let page: app::model::DeploymentDetail = outcome(
+        w.app
+            .server_fn(
+                &w.approver.client,
+                GetDeployment::PATH,
+                &[("id", &id.to_string())],
+            )
+            .await,
+    )
+    .await
+    .expect("the progress page's data");
+    let options: app::model::DeployOptions = outcome(
+        w.app
+            .server_fn(
+                &w.approver.client,
+                DeploymentOptions::PATH,
+                &[("release", &release.to_string())],
+            )
+            .await,
+    )
+    .await
+    .expect("the release page's deployments");
+    let listed = get(
+        &w.app,
+        &w.rm,
+        &format!("/api/v1/deployments?release={release}"),
+    )
+    .await;
+
+    let summary = &api["summary"];
+    assert_eq!(summary["state"], "succeeded", "the machine's state is kept");
+    let label = summary["label"].as_str().unwrap_or_default();
+    assert!(
+        label.starts_with("Baking · ") && label.ends_with(" left"),
+        "{summary:?}"
+    );
+    let left = summary["phase"]["bake_left_seconds"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no bake time left in {summary:?}"));
+    assert!(left > 0 && left <= u64::from(bake), "{left} s left");
+    assert_eq!(summary["phase"]["bake_seconds"], bake);
+    // The progress page, the release page and the history say the same.
+    assert!(page.summary.phase.is_baking(), "{:?}", page.summary);
+    assert_ne!(page.summary.label, "Succeeded");
+    assert_eq!(page.summary.label, page.summary.phase.label());
+    let on_release = options
+        .deployments
+        .iter()
+        .find(|d| d.id == id)
+        .expect("the deployment on its release's page");
+    assert!(on_release.phase.is_baking(), "{on_release:?}");
+    assert!(on_release.label.starts_with("Baking"), "{on_release:?}");
+    assert_eq!(listed.status, 200, "{:?}", listed.body);
+    assert!(
+        listed.body["deployments"][0]["label"]
+            .as_str()
+            .is_some_and(|l| l.starts_with("Baking")),
+        "{:?}",
+        listed.body
+    );
+
+    // Once the bake time is over, it has succeeded.
+    sqlx::query("update deployment set bake_until = now() - interval '1 second' where id = $1")
+        .bind(id)
+        .execute(&w.app.pool)
+        .await
+        .unwrap();
+    let after = w.detail(id).await;
+    assert_eq!(after["summary"]["state"], "succeeded");
+    assert_eq!(after["summary"]["label"], "Succeeded");
+    assert!(
+        after["summary"]["phase"]["bake_left_seconds"].is_null(),
+        "{:?}",
+        after["summary"]
+    );
+    engine.stop().await;
+}
+
+#[tokio::test]
+async fn after_an_automatic_rollback_the_change_request_says_so_and_what_it_may_do_next() {
+    let w = world().await;
+    let target = w.simulated_target("dev").await;
+    sqlx::query("update deploy_target set live_version = '1.9.0' where id = $1")
+        .bind(target)
+        .execute(&w.app.pool)
+        .await
+        .unwrap();
+    let (cr, _) = w.approved_cr(&["dev"], "normal").await;
+    let release = w.ready_release("2.0.0", &["dev"], &[cr]).await;
+    let engine = engine(&w.app.pool);
+    let id = w
+        .deploy(canary(
+            release,
+            "dev",
+            json!([{ "weight": 10, "pause_seconds": 90 }]),
+            json!([trigger("error_rate", 0.1, 2, "auto")]),
+            60,
+        ))
+        .await;
+    w.wait_until(id, "it pauses at 10 %", |d| {
+        d.current_step == 2 && d.state == "running"
+    })
+    .await;
+    let before = get(&w.app, &w.eng, &format!("/api/v1/change-requests/{cr}")).await;
+    assert_eq!(before.status, 200, "{:?}", before.body);
+    assert!(before.body["rolled_back"].is_null(), "{:?}", before.body);
+
+    let raised = put(
+        &w.app,
+        &w.eng,
+        &format!("/api/v1/deploy-targets/{target}/simulation"),
+        &json!({ "error_rate": 0.5, "latency_p95": 0.25 }),
+    )
+    .await;
+    assert!(raised.status.is_success(), "{:?}", raised.body);
+    let d = w.wait_for_state(id, "rolled_back").await;
+
+    // The requester's page: still implementing, with the rollback named.
+    let after = get(&w.app, &w.eng, &format!("/api/v1/change-requests/{cr}")).await;
+    assert_eq!(after.status, 200, "{:?}", after.body);
+    assert_eq!(
+        after.body["status"], "implementing",
+        "a rollback does not move the change request by itself"
+    );
+    let rolled = &after.body["rolled_back"];
+    assert_eq!(rolled["id"], id.to_string(), "{rolled:?}");
+    assert_eq!(rolled["number"], d.number);
+    assert_eq!(rolled["environment"], "dev");
+    assert_eq!(rolled["version"], "2.0.0");
+    assert_eq!(rolled["automatic"], true);
+    assert!(
+        rolled["reason"]
+            .as_str()
+            .is_some_and(|r| r.starts_with("Automatic rollback")),
+        "{rolled:?}"
+    );
+    // What the workflow allows the requester from here.
+    let actions: Vec<&str> = after.body["allowed_actions"]
+        .as_array()
+        .expect("allowed actions")
+        .iter()
+        .filter_map(|a| a.as_str())
+        .collect();
+    assert!(actions.contains(&"cancel"), "{actions:?}");
+    assert!(
+        !actions.contains(&"rework"),
+        "an approved change does not go back to draft: {actions:?}"
+    );
+    // The deployment's page lists the change request waiting on it.
+    let detail = w.detail(id).await;
+    let changes = detail["changes"].as_array().expect("changes");
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["number"] == cr && c["status"] == "implementing"),
+        "{changes:?}"
+    );
+    engine.stop().await;
 }

@@ -64,6 +64,80 @@ impl DeploymentState {
     }
 }
 
+/// What people are told a deployment is doing, from its state and bake
+/// time. The machine's `succeeded` starts the bake time, during which the
+/// rollback triggers are still watched and a breach rolls it back; until
+/// the bake is over the deployment is *baking*, and only then does it read
+/// as succeeded. Every page and the API take the words from here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct DeploymentPhase {
+    pub state: DeploymentState,
+    /// Seconds of bake time left; set only while baking.
+    pub bake_left_seconds: Option<u32>,
+    /// The whole bake time, in seconds.
+    pub bake_seconds: u32,
+}
+
+impl DeploymentPhase {
+    /// The phase at `now` of a deployment in `state` whose bake time (of
+    /// `bake_seconds`) ends at `bake_until`.
+    pub fn of(
+        state: DeploymentState,
+        bake_until: Option<DateTime<Utc>>,
+        bake_seconds: u32,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let bake_left_seconds = match bake_until {
+            Some(until) if state == DeploymentState::Succeeded && until > now => {
+                // Rounded up: it says "1 s left" until the bake is really over.
+                let millis = (until - now).num_milliseconds();
+                Some(u32::try_from((millis + 999) / 1000).unwrap_or(u32::MAX))
+            }
+            _ => None,
+        };
+        Self {
+            state,
+            bake_left_seconds,
+            bake_seconds,
+        }
+    }
+
+    /// Succeeded, but still inside its bake time.
+    pub fn is_baking(&self) -> bool {
+        self.bake_left_seconds.is_some()
+    }
+
+    /// `baking` while baking, else the state's name (for attributes and CSS).
+    pub fn key(&self) -> &'static str {
+        if self.is_baking() {
+            "baking"
+        } else {
+            self.state.as_str()
+        }
+    }
+
+    /// What the badge says: "Baking · 12 min left", else the state's label.
+    pub fn label(&self) -> String {
+        match self.bake_left_seconds {
+            Some(left) => format!("Baking · {} left", duration_words(left)),
+            None => self.state.label().to_string(),
+        }
+    }
+
+    /// How much of the bake time is over, 0 to 100 (100 once it is).
+    pub fn bake_percent(&self) -> u32 {
+        match self.bake_left_seconds {
+            None => 100,
+            Some(_) if self.bake_seconds == 0 => 0,
+            Some(left) => {
+                let done = self.bake_seconds.saturating_sub(left);
+                (u64::from(done) * 100 / u64::from(self.bake_seconds)) as u32
+            }
+        }
+    }
+}
+
 vocabulary!(
     /// What a person can do to a deployment by hand.
     ManualAction {

@@ -482,3 +482,64 @@ fn manual_actions_follow_the_state() {
     assert!(ManualAction::Rollback.allowed(Succeeded, false));
     assert!(!ManualAction::Abort.allowed(Succeeded, false));
 }
+
+#[test]
+fn a_succeeded_deployment_reads_as_baking_until_its_bake_time_is_over() {
+    use DeploymentState::*;
+    // A 15-minute bake, three minutes in.
+    let baking = DeploymentPhase::of(Succeeded, Some(at(900)), 900, at(180));
+    assert!(baking.is_baking());
+    assert_eq!(baking.key(), "baking");
+    assert_eq!(baking.label(), "Baking · 12 min left");
+    assert_eq!(baking.bake_percent(), 20);
+    assert_eq!(baking.state, Succeeded, "the machine's state is kept");
+
+    let bake_until = Some(at(300));
+    let halfway = DeploymentPhase::of(Succeeded, bake_until, 300, at(150));
+    assert_eq!(halfway.label(), "Baking · 2 min left");
+    assert_eq!(halfway.bake_percent(), 50);
+
+    // Part of a second left still counts as a second.
+    let almost = DeploymentPhase::of(
+        Succeeded,
+        bake_until,
+        300,
+        at(299) + Duration::milliseconds(400),
+    );
+    assert_eq!(almost.bake_left_seconds, Some(1));
+    assert_eq!(almost.label(), "Baking · 1 s left");
+
+    for now in [at(300), at(301)] {
+        let over = DeploymentPhase::of(Succeeded, bake_until, 300, now);
+        assert!(!over.is_baking());
+        assert_eq!(over.key(), "succeeded");
+        assert_eq!(over.label(), "Succeeded");
+        assert_eq!(over.bake_percent(), 100);
+    }
+    // No bake time at all: succeeded at once.
+    assert_eq!(
+        DeploymentPhase::of(Succeeded, None, 0, at(0)).label(),
+        "Succeeded"
+    );
+}
+
+#[test]
+fn only_a_succeeded_deployment_bakes_and_other_states_read_as_their_label() {
+    use DeploymentState::*;
+    // A bake end in the future does not make a rolled-back (or any other)
+    // deployment "baking": a breach during the bake rolled it back.
+    for state in DeploymentState::ALL
+        .iter()
+        .copied()
+        .filter(|s| *s != Succeeded)
+    {
+        let phase = DeploymentPhase::of(state, Some(at(600)), 600, at(0));
+        assert!(!phase.is_baking(), "{state:?}");
+        assert_eq!(phase.key(), state.as_str());
+        assert_eq!(phase.label(), state.label());
+    }
+    assert_eq!(
+        DeploymentPhase::of(RolledBack, None, 300, at(0)).label(),
+        "Rolled back"
+    );
+}

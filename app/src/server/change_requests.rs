@@ -901,6 +901,8 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
         }
         _ => None,
     };
+    let rolled_back =
+        super::deployments::rolled_back_for_change(pool, r.id, &r.environments).await?;
     Ok(CrDetail {
         id: r.id,
         number: r.number,
@@ -944,6 +946,7 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
         editable,
         template: r.template_id,
         schedule_check,
+        rolled_back,
     })
 }
 

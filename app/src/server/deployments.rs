@@ -16,14 +16,14 @@ use super::notifications::{self, Notice};
 use super::session::SessionUser;
 use crate::domain::change_request::{ChangeClass, CrStatus};
 use crate::domain::deploy::{
-    check_start, plan, DeploymentState, GateFact, GateOutcome, GateRule, LinkedCr, ManualAction,
-    MetricSource, Operator, StartFacts, Step, Strategy, TriggerAction, TriggerSpec,
+    check_start, plan, DeploymentPhase, DeploymentState, GateFact, GateOutcome, GateRule, LinkedCr,
+    ManualAction, MetricSource, Operator, StartFacts, Step, Strategy, TriggerAction, TriggerSpec,
 };
 use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
 use crate::model::{
     DeployOptions, DeploymentDetail, DeploymentPage, DeploymentSummary, FleetView, GateStatusView,
-    LogLine, StartDeployment, StepView, TriggerReading, TriggerView,
+    LogLine, RolledBackDeployment, StartDeployment, StepView, TriggerReading, TriggerView,
 };
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -1351,6 +1351,13 @@ pub async fn push_metrics(
 }
 
 fn summary_from(r: SummaryRow) -> Result<DeploymentSummary, AppError> {
+    let state = parse(&r.state, DeploymentState::parse)?;
+    let phase = DeploymentPhase::of(
+        state,
+        r.bake_until,
+        r.bake_seconds.max(0) as u32,
+        chrono::Utc::now(),
+    );
     Ok(DeploymentSummary {
         id: r.id,
         number: r.number,
@@ -1359,7 +1366,10 @@ fn summary_from(r: SummaryRow) -> Result<DeploymentSummary, AppError> {
         version: r.version,
         environment: r.environment,
         strategy: parse(&r.strategy, Strategy::parse)?,
-        state: parse(&r.state, DeploymentState::parse)?,
+        state,
+        phase,
+        label: phase.label(),
+        bake_until: r.bake_until,
         weight: r.weight,
         current_step: r.current_step,
         total_steps: r.total_steps,
@@ -1387,11 +1397,13 @@ struct SummaryRow {
     started_by: Option<String>,
     created_at: chrono::DateTime<chrono::Utc>,
     finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    bake_until: Option<chrono::DateTime<chrono::Utc>>,
+    bake_seconds: i32,
 }
 
 const SUMMARY: &str = "select d.id, d.number, d.release_id, s.key as service, d.version, d.environment, d.strategy,
         d.state, d.weight, d.current_step, jsonb_array_length(d.steps) as total_steps, d.reason,
-        u.display_name as started_by, d.created_at, d.finished_at
+        u.display_name as started_by, d.created_at, d.finished_at, d.bake_until, d.bake_seconds
  from deployment d join service s on s.id = d.service_id left join app_user u on u.id = d.started_by";
 
 /// Deployment history, newest first; filters by service key, environment
@@ -1441,6 +1453,7 @@ pub async fn detail(
         .await?
         .ok_or(AppError::NotFound)?;
     let summary = summary_from(row)?;
+    let changes = super::change_requests::shipped_by_release(pool, summary.release_id).await?;
     let d = sqlx::query!(
         r#"select d.params, d.steps, d.pause_reason, d.previous_version, d.bake_until, d.acknowledged_gates,
                   d.started_at, r.title as release_title, e.protected as "protected?",
@@ -1576,7 +1589,61 @@ pub async fn detail(
         freeze_override_cr: d.freeze_cr,
         acknowledged_gates: d.acknowledged_gates,
         started_at: d.started_at,
+        changes,
     })
+}
+
+#[derive(sqlx::FromRow)]
+struct LatestRow {
+    id: Uuid,
+    number: i64,
+    release_id: Uuid,
+    service: String,
+    version: String,
+    environment: String,
+    state: String,
+    reason: Option<String>,
+    finished_at: Option<chrono::DateTime<chrono::Utc>>,
+    automatic: bool,
+}
+
+/// The latest deployment implementing change request `cr` (of a release
+/// that ships it, to one of its `environments`), when it was rolled back.
+pub async fn rolled_back_for_change(
+    pool: &PgPool,
+    cr: Uuid,
+    environments: &[String],
+) -> Result<Option<RolledBackDeployment>, AppError> {
+    let latest: Option<LatestRow> = sqlx::query_as(
+        "select d.id, d.number, d.release_id, s.key as service, d.version, d.environment, d.state,
+                d.reason, d.finished_at,
+                exists(select 1 from audit_event a
+                       where a.entity_type = 'deployment' and a.entity_id = d.id::text
+                         and a.action = 'deployment.rolling_back' and a.actor_kind = 'system') as automatic
+         from release_change rc
+         join deployment d on d.release_id = rc.release_id
+         join service s on s.id = d.service_id
+         where rc.cr_id = $1 and d.environment = any($2)
+         order by d.created_at desc, d.number desc
+         limit 1",
+    )
+    .bind(cr)
+    .bind(environments)
+    .fetch_optional(pool)
+    .await?;
+    Ok(latest
+        .filter(|d| d.state == DeploymentState::RolledBack.as_str())
+        .map(|d| RolledBackDeployment {
+            id: d.id,
+            number: d.number,
+            release_id: d.release_id,
+            service: d.service,
+            version: d.version,
+            environment: d.environment,
+            reason: d.reason,
+            automatic: d.automatic,
+            finished_at: d.finished_at,
+        }))
 }
 
 /// Log lines after `after` (an id), oldest first.

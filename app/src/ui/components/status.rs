@@ -1,4 +1,4 @@
-//! Colored badges for change-request states.
+//! Colored badges for change-request, release and deployment states.
 
 use crate::domain::change_request::{ChangeClass, CrStatus};
 use leptos::prelude::*;
@@ -43,10 +43,14 @@ pub fn ReleaseStatusBadge(status: crate::domain::release::ReleaseStatus) -> impl
     view! { <span class=css data-status=status.as_str()>{status.label()}</span> }
 }
 
+/// A deployment's badge, in the words of its phase: a succeeded deployment
+/// still in its bake time says "Baking · 4 min left", not "Succeeded".
+/// `data-state` keeps the machine's state, `data-phase` adds `baking`.
 #[component]
-pub fn DeploymentStateBadge(state: crate::domain::deploy::DeploymentState) -> impl IntoView {
+pub fn DeploymentStateBadge(phase: crate::domain::deploy::DeploymentPhase) -> impl IntoView {
     use crate::domain::deploy::DeploymentState::*;
-    let css = match state {
+    let css = match phase.state {
+        _ if phase.is_baking() => "badge badge-blue",
         Pending | WaitingForGates => "badge badge-amber",
         Running => "badge badge-purple",
         Paused => "badge badge-amber",
@@ -54,7 +58,7 @@ pub fn DeploymentStateBadge(state: crate::domain::deploy::DeploymentState) -> im
         Failed | RolledBack | RollingBack => "badge badge-red",
         Aborted => "badge badge-gray",
     };
-    view! { <span class=css data-state=state.as_str()>{state.label()}</span> }
+    view! { <span class=css data-state=phase.state.as_str() data-phase=phase.key()>{phase.label()}</span> }
 }
 
 /// A status-page component's status.

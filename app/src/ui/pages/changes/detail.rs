@@ -1,3 +1,4 @@
+use super::after_rollback::{asks, RollbackPrompt};
 use crate::api::change_requests::{
     get_change_request, AddCrComment, ChangeRequestAction, CheckSchedule,
     WritePostImplementationReview,
@@ -132,6 +133,12 @@ fn ChangeView(
     let can_schedule = cr.allowed_actions.iter().any(|a| a == "schedule");
     let needs_note = cr.allowed_actions.iter().any(|a| describe(a).1);
     let actions = cr.allowed_actions.clone();
+    // A rolled-back deployment leaves the request open: say so, and what next.
+    let status = cr.status;
+    let may_cancel = cr.allowed_actions.iter().any(|a| a == "cancel");
+    let rolled_back = asks(status, cr.rolled_back.as_ref())
+        .then(|| cr.rolled_back.clone())
+        .flatten();
     // Clashes with other changes and freezes: the page's data has them for
     // the current planned start, and they are checked again as it changes.
     // (Not a resource made here: one created after the page's data loaded
@@ -237,6 +244,7 @@ fn ChangeView(
                 <section class="card">
                     <h2>"Next step"</h2>
                     {move || act_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+                    {rolled_back.map(|deployment| view! { <RollbackPrompt number status deployment may_cancel /> })}
                     {if actions.is_empty() {
                         view! { <p class="muted">"Nothing for you to do here right now."</p> }.into_any()
                     } else {

@@ -1,5 +1,6 @@
 //! Change-request pages: the list, the form and the page of one request.
 
+pub mod after_rollback;
 pub mod detail;
 pub mod list;
 pub mod new;

@@ -3,6 +3,7 @@
 //! actions. Server-rendered first; in the browser an EventSource on
 //! `/deployments/{id}/events` replaces the data whenever the engine writes.
 
+use super::after_rollback::AfterRollback;
 use super::chart::TriggerChart;
 use crate::api::deployments::{get_deployment, DeploymentAction, SetFleet};
 use crate::domain::deploy::{DeploymentState, ManualAction};
@@ -16,6 +17,16 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use uuid::Uuid;
+
+/// A deploy target's kind in words.
+fn target_label(kind: &str) -> String {
+    match kind {
+        "command" => "Command".into(),
+        "webhook" => "Signed webhook".into(),
+        "simulated" => "Simulated fleet".into(),
+        other => other.replace('_', " "),
+    }
+}
 
 #[component]
 pub fn DeploymentPage() -> impl IntoView {
@@ -116,13 +127,18 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
                 <p class="eyebrow"><a href="/deployments">"Deployments"</a>" / "{move || format!("D-{}", s().number)}</p>
                 <h1>{move || { let s = s(); format!("{} {} → {}", s.service, s.version, s.environment) }}</h1>
                 <p class="badges" data-testid="deployment-state">
-                    {move || view! { <DeploymentStateBadge state=s().state /> }}" "
+                    {move || view! { <DeploymentStateBadge phase=s().phase /> }}" "
                     <span class="badge badge-gray">{move || s().strategy.label()}</span>" "
                     <a class="small" href=move || format!("/releases/{}", s().release_id)>{move || live.with(|d| d.release_title.clone())}</a>
                     <span class=move || if connected.get() { "live-dot on" } else { "live-dot" } title="Live updates"></span>
                 </p>
             </div>
         </header>
+        {move || live.with(|d| {
+            (d.summary.state == DeploymentState::RolledBack).then(|| view! {
+                <AfterRollback number=d.summary.number environment=d.summary.environment.clone() changes=d.changes.clone() />
+            })
+        })}
         <div class="columns columns-wide">
             <div>
                 <section class="card" data-testid="deployment-progress">
@@ -136,6 +152,18 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
                     <div class="weight-bar" title="Traffic on the new version">
                         <span style=move || format!("width: {}%", s().weight)></span>
                     </div>
+                    {move || { let phase = s().phase; phase.is_baking().then(|| view! {
+                        <div class="bake" data-testid="deployment-bake">
+                            <div class="progress-head">
+                                <span>{phase.label()}</span>
+                                <span class="muted small">{format!("{} % of the bake time", phase.bake_percent())}</span>
+                            </div>
+                            <div class="progress progress-bake" role="progressbar" aria-label="Bake time" aria-valuemin="0" aria-valuemax="100" aria-valuenow=phase.bake_percent()>
+                                <span style=format!("width: {}%", phase.bake_percent())></span>
+                            </div>
+                            <p class="muted small">"Every step is done. The rollback triggers are still watched until the bake time is over, and a breach rolls it back; only then has it succeeded."</p>
+                        </div>
+                    }) }}
                     {move || live.with(|d| d.pause_reason.clone()).map(|r| view! { <div class="alert alert-warn" role="status">{r}</div> })}
                     {move || s().reason.map(|r| {
                         let css = if s().state == DeploymentState::Succeeded { "alert alert-info" } else { "alert alert-error" };
@@ -159,7 +187,7 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
                     <div class="charts">
                         {move || live.with(|d| d.triggers.clone()).into_iter().map(|t| view! { <TriggerChart trigger=t /> }).collect_view()}
                     </div>
-                    {move || live.with(|d| d.bake_until).map(|b| view! { <p class="muted small">{format!("Watched until {} (bake time)", format::datetime(b))}</p> })}
+                    {move || live.with(|d| d.bake_until).map(|b| view! { <p class="muted small">{format!("Watched until {} (the end of the bake time)", format::datetime(b))}</p> })}
                 </section>
                 <section class="card">
                     <h2>"Log"</h2>
@@ -233,10 +261,25 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
                     <h2>"Details"</h2>
                     <dl class="facts">
                         <dt>"Previous version"</dt><dd>{move || live.with(|d| d.previous_version.clone()).unwrap_or_else(|| "none".into())}</dd>
-                        <dt>"Target"</dt><dd>{move || live.with(|d| d.target_kind.clone()).unwrap_or_else(|| "removed".into())}</dd>
+                        <dt>"Target"</dt><dd>{move || live.with(|d| d.target_kind.as_deref().map(target_label)).unwrap_or_else(|| "Removed".into())}</dd>
                         <dt>"Started"</dt><dd>{move || live.with(|d| d.started_at).map(format::datetime).unwrap_or_else(|| "not yet".into())}</dd>
                         <dt>"Started by"</dt><dd>{move || s().started_by.unwrap_or_default()}</dd>
                         <dt>"Finished"</dt><dd>{move || s().finished_at.map(format::datetime).unwrap_or_else(|| "—".into())}</dd>
+                        <dt>"Change requests"</dt>
+                        <dd>{move || {
+                            let changes = live.with(|d| d.changes.clone());
+                            if changes.is_empty() {
+                                view! { <span>"None linked"</span> }.into_any()
+                            } else {
+                                view! {
+                                    <ul class="chips">
+                                        {changes.into_iter().map(|c| view! {
+                                            <li class="chip"><a href=format!("/changes/{}", c.number) title=c.title.clone()>{format!("CR-{}", c.number)}</a>{format!(" · {}", c.status.label().to_lowercase())}</li>
+                                        }).collect_view()}
+                                    </ul>
+                                }.into_any()
+                            }
+                        }}</dd>
                     </dl>
                     {move || live.with(|d| d.freeze_override_cr).map(|n| view! { <p class="alert alert-warn">{format!("Deployed during a freeze under emergency change CR-{n}.")}</p> })}
                     {move || { let g = live.with(|d| d.acknowledged_gates.clone()); (!g.is_empty()).then(|| view! { <p class="alert alert-warn">{format!("Gates acknowledged without passing: {}", g.join(", "))}</p> }) }}

@@ -1,6 +1,7 @@
 //! Deployment pages: the deploy panel on a release, the live progress page
 //! and the history.
 
+pub mod after_rollback;
 pub mod chart;
 pub mod detail;
 pub mod list;
@@ -35,6 +36,11 @@ pub fn DeploymentRows(
             <tbody>
                 {deployments.into_iter().map(|d| {
                     let pct = if d.total_steps > 0 { d.current_step * 100 / d.total_steps } else { 0 };
+                    let progress = if d.phase.is_baking() {
+                        format!("All {} steps done; {} % of the bake time over, triggers still watched", d.total_steps, d.phase.bake_percent())
+                    } else {
+                        format!("{} of {} steps, weight {} %", d.current_step, d.total_steps, d.weight)
+                    };
                     view! {
                         <tr>
                             <td class="nowrap"><a href=format!("/deployments/{}", d.id)>{format!("D-{}", d.number)}</a></td>
@@ -42,9 +48,9 @@ pub fn DeploymentRows(
                             <td><code>{d.version.clone()}</code></td>
                             <td>{d.environment.clone()}</td>
                             <td>{d.strategy.label()}</td>
-                            <td><DeploymentStateBadge state=d.state /></td>
+                            <td><DeploymentStateBadge phase=d.phase /></td>
                             <td>
-                                <div class="meter" title=format!("{} of {} steps, weight {} %", d.current_step, d.total_steps, d.weight)>
+                                <div class="meter" title=progress>
                                     <span style=format!("width: {pct}%")></span>
                                 </div>
                             </td>

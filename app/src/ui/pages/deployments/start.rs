@@ -5,7 +5,8 @@
 use super::DeploymentRows;
 use crate::api::deployments::BeginDeployment as Start;
 use crate::domain::deploy::{
-    CanaryStep, MetricSource, Operator, Strategy, StrategyParams, TriggerAction, TriggerSpec,
+    CanaryStep, GateOutcome, GateRule, MetricSource, Operator, Strategy, StrategyParams,
+    TriggerAction, TriggerSpec,
 };
 use crate::error::AppError;
 use crate::model::{DeployOptions, StartDeployment};
@@ -53,6 +54,32 @@ fn parse_numbers(text: &str, field: &str) -> Result<Vec<u32>, String> {
                 .map_err(|_| format!("{field}: \"{n}\" is not a whole number."))
         })
         .collect()
+}
+
+/// A gate's latest result in words ("Passed", "Not reported").
+fn gate_outcome_words(latest: Option<&str>) -> String {
+    match latest {
+        None => "Not reported".into(),
+        Some(l) => GateOutcome::parse(l)
+            .map(|o| o.label().to_string())
+            .unwrap_or_else(|_| l.replace('_', " ")),
+    }
+}
+
+/// What a gate that has not passed does, in words.
+fn gate_rule_words(on_failure: &str, required: bool) -> String {
+    let rule = match GateRule::parse(on_failure) {
+        Ok(GateRule::Block) => "blocks until it passes",
+        Ok(GateRule::Warn) => "warns until it passes",
+        Ok(GateRule::Ignore) => "ignored if it fails",
+        Err(_) => "",
+    };
+    match (rule, required) {
+        ("", true) => " · required".into(),
+        ("", false) => String::new(),
+        (rule, true) => format!(" · {rule} · required"),
+        (rule, false) => format!(" · {rule}"),
+    }
 }
 
 fn number(text: &str) -> Result<Option<u32>, ()> {
@@ -418,9 +445,9 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                                             };
                                             view! {
                                                 <li>
-                                                    <span class=badge>{g.latest.clone().unwrap_or_else(|| "not reported".into())}</span>" "
+                                                    <span class=badge>{gate_outcome_words(g.latest.as_deref())}</span>" "
                                                     <strong>{name.clone()}</strong>
-                                                    <span class="muted small">{format!(" · {}{}", g.on_failure, if g.required { ", required" } else { "" })}</span>
+                                                    <span class="muted small">{gate_rule_words(&g.on_failure, g.required)}</span>
                                                     {g.url.clone().map(|u| view! { " " <a href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
                                                     {needs_ack.then(|| view! {
                                                         <label class="check small">
@@ -481,5 +508,17 @@ mod tests {
         );
         assert!(parse_canary("ten:30").is_err());
         assert!(parse_canary("10:soon").is_err());
+    }
+
+    #[test]
+    fn gates_read_in_words_not_stored_names() {
+        assert_eq!(gate_outcome_words(None), "Not reported");
+        assert_eq!(gate_outcome_words(Some("passed")), "Passed");
+        assert_eq!(gate_outcome_words(Some("expired")), "Expired");
+        assert_eq!(
+            gate_rule_words("block", true),
+            " · blocks until it passes · required"
+        );
+        assert_eq!(gate_rule_words("warn", false), " · warns until it passes");
     }
 }

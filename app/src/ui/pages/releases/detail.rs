@@ -5,6 +5,7 @@
 use crate::api::deployments::deployment_options;
 use crate::api::releases::{get_release, ReleaseAction, SaveReleasePlan};
 use crate::domain::change_request::RiskLevel;
+use crate::domain::release::ReleaseStatus;
 use crate::domain::release_plan::{
     CommunicationInput, GateInput, GateOnFailure, Plan, PlanInput, PrerequisiteInput,
     PrerequisiteKind, PrerequisiteStatus, RollbackStepInput, StepOnFailure,
@@ -27,12 +28,23 @@ use uuid::Uuid;
 fn describe(action: &str) -> (&'static str, &'static str) {
     match action {
         "approve" => ("Approve release", "btn btn-primary"),
-        "start_deploying" => ("Start deploying", "btn btn-primary"),
-        "mark_deployed" => ("Mark deployed", "btn btn-primary"),
-        "mark_failed" => ("Mark failed", "btn btn-danger"),
-        "mark_rolled_back" => ("Mark rolled back", "btn btn-danger"),
+        // Recording by hand: plain buttons, worded as records, so none of
+        // them reads like starting (or undoing) an automated deployment.
+        "start_deploying" => ("Record: deploying started", "btn btn-ghost"),
+        "mark_deployed" => ("Record: deployed", "btn btn-ghost"),
+        "mark_failed" => ("Record: failed", "btn btn-ghost"),
+        "mark_rolled_back" => ("Record: rolled back", "btn btn-ghost"),
         _ => ("Act", "btn btn-ghost"),
     }
+}
+
+/// Actions that only record what happened outside Rookery (a manual deploy
+/// target, or a deployment done by hand); they deploy nothing.
+fn records_by_hand(action: &str) -> bool {
+    matches!(
+        action,
+        "start_deploying" | "mark_deployed" | "mark_failed" | "mark_rolled_back"
+    )
 }
 
 fn level_class(level: RiskLevel) -> &'static str {
@@ -92,6 +104,7 @@ fn ReleaseView(
     let r = release.summary.clone();
     let id = r.id;
     let note = RwSignal::new(String::new());
+    let record_note = RwSignal::new(String::new());
     let editing = RwSignal::new(false);
     let act_error = move || {
         act.value()
@@ -99,7 +112,12 @@ fn ReleaseView(
             .and_then(|r| r.err())
             .map(|e| e.to_string())
     };
-    let actions = release.allowed_actions.clone();
+    let (recorded, actions): (Vec<String>, Vec<String>) = release
+        .allowed_actions
+        .iter()
+        .cloned()
+        .partition(|a| records_by_hand(a));
+    let may_deploy = deploy.may_deploy;
     let plan = release.plan.clone();
     let environments = r.environments.clone();
     let can_edit = release.can_edit_plan;
@@ -172,7 +190,12 @@ fn ReleaseView(
                     <h2>"Next step"</h2>
                     {move || act_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
                     {if actions.is_empty() {
-                        view! { <p class="muted">"Nothing for you to do here right now."</p> }.into_any()
+                        let hint = if may_deploy && matches!(r.status, ReleaseStatus::Approved | ReleaseStatus::Deployed) {
+                            "Approved: deploy it with Deploy… under Deployments."
+                        } else {
+                            "Nothing for you to do here right now."
+                        };
+                        view! { <p class="muted">{hint}</p> }.into_any()
                     } else {
                         view! {
                             <div class="form">
@@ -181,20 +204,27 @@ fn ReleaseView(
                                     <textarea id="release-note" rows="2" use:keep_typed=note bind:value=note></textarea>
                                 </div>
                                 <div class="row-actions">
-                                    {actions.iter().map(|action| {
-                                        let (label, css) = describe(action);
-                                        let action = action.clone();
-                                        view! {
-                                            <button type="button" class=css disabled=move || act.pending().get() on:click=move |_| {
-                                                act.dispatch(ReleaseAction { id, action: action.clone(), note: note.get_untracked() });
-                                            }>{label}</button>
-                                        }
-                                    }).collect_view()}
+                                    {action_buttons(&actions, id, note, act)}
                                 </div>
                             </div>
                         }.into_any()
                     }}
                 </section>
+                {(!recorded.is_empty()).then(|| view! {
+                    <section class="card card-manual" data-testid="record-by-hand">
+                        <h2>"Record by hand"</h2>
+                        <p class="muted small">"For deploy targets Rookery does not run, or work done outside it: these only record what already happened on the release's status and timeline. They do not deploy, call a target or roll anything back. To deploy with Rookery, use Deploy… under Deployments."</p>
+                        <div class="form">
+                            <div class="field">
+                                <label for="release-record-note">"What happened (optional)"</label>
+                                <textarea id="release-record-note" rows="2" use:keep_typed=record_note bind:value=record_note></textarea>
+                            </div>
+                            <div class="row-actions">
+                                {action_buttons(&recorded, id, record_note, act)}
+                            </div>
+                        </div>
+                    </section>
+                })}
                 <section class="card">
                     <h2>"Timeline"</h2>
                     <ol class="timeline" data-testid="release-timeline">
@@ -223,6 +253,27 @@ fn ReleaseView(
             </div>
         </div>
     }
+}
+
+/// One button per release action, sent with the note typed beside them.
+fn action_buttons(
+    actions: &[String],
+    id: Uuid,
+    note: RwSignal<String>,
+    act: ServerAction<ReleaseAction>,
+) -> impl IntoView {
+    actions
+        .iter()
+        .map(|action| {
+            let (label, css) = describe(action);
+            let action = action.clone();
+            view! {
+                <button type="button" class=css disabled=move || act.pending().get() on:click=move |_| {
+                    act.dispatch(ReleaseAction { id, action: action.clone(), note: note.get_untracked() });
+                }>{label}</button>
+            }
+        })
+        .collect_view()
 }
 
 /// The 4 × 3 impact × likelihood matrix with the assessed cell marked.

@@ -4,7 +4,10 @@
 
 use super::ComponentPicker;
 use crate::api::status::{get_incident, DiscardIncident, PostIncidentUpdate, PublishDraftIncident};
+use crate::domain::change_request::CrStatus;
+use crate::domain::deploy::DeploymentState;
 use crate::domain::markdown;
+use crate::domain::release::ReleaseStatus;
 use crate::domain::status::{Impact, IncidentStatus};
 use crate::error::AppError;
 use crate::model::status::{IncidentDetail, IncidentUpdateInput, PublishIncident};
@@ -17,6 +20,18 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 use std::collections::BTreeMap;
 use uuid::Uuid;
+
+/// A stored state name ("rolled_back") in words ("rolled back"), through
+/// its vocabulary.
+fn words<T>(
+    raw: &str,
+    parse: fn(&str) -> Result<T, String>,
+    label: fn(T) -> &'static str,
+) -> String {
+    parse(raw)
+        .map(|v| label(v).to_lowercase())
+        .unwrap_or_else(|_| raw.replace('_', " "))
+}
 
 #[component]
 pub fn IncidentPage() -> impl IntoView {
@@ -125,19 +140,19 @@ fn IncidentView(
                 <section class="card">
                     <h2>"Caused by"</h2>
                     {i.release.clone().map(|r| view! {
-                        <p>"Release " <a href=format!("/releases/{}", r.id)>{format!("{} {}", r.service, r.version)}</a>" "<span class="small muted">{format!("{} · {}", r.title, r.status)}</span></p>
+                        <p>"Release " <a href=format!("/releases/{}", r.id)>{format!("{} {}", r.service, r.version)}</a>" "<span class="small muted">{format!("{} · {}", r.title, words(&r.status, ReleaseStatus::parse, ReleaseStatus::label))}</span></p>
                     })}
                     {(!i.deployments.is_empty()).then(|| view! {
                         <ul class="change-list">
                             {i.deployments.iter().map(|d| view! {
-                                <li><a href=format!("/deployments/{}", d.id)>{format!("D-{}", d.number)}</a>{format!(" {} {} → {} · {}", d.service, d.version, d.environment, d.state)}</li>
+                                <li><a href=format!("/deployments/{}", d.id)>{format!("D-{}", d.number)}</a>{format!(" {} {} → {} · {}", d.service, d.version, d.environment, words(&d.state, DeploymentState::parse, DeploymentState::label))}</li>
                             }).collect_view()}
                         </ul>
                     })}
                     {(!i.changes.is_empty()).then(|| view! {
                         <ul class="change-list">
                             {i.changes.iter().map(|c| view! {
-                                <li><a href=format!("/changes/{}", c.number)>{format!("CR-{}", c.number)}</a>{format!(" {} · {}", c.title, c.status)}</li>
+                                <li><a href=format!("/changes/{}", c.number)>{format!("CR-{}", c.number)}</a>{format!(" {} · {}", c.title, words(&c.status, CrStatus::parse, CrStatus::label))}</li>
                             }).collect_view()}
                         </ul>
                     })}

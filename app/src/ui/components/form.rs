@@ -126,9 +126,11 @@ pub fn EnvironmentPicker(
                 let id = format!("{id_prefix}-{}", env.key);
                 let label_for = id.clone();
                 let hint = (show_protection && env.protected)
-                    .then(|| match env.required_approvals {
-                        1 => "protected · 1 approval".to_string(),
-                        n => format!("protected · {n} approvals"),
+                    .then(|| {
+                        format!(
+                            "protected · {}",
+                            crate::domain::words::plural(env.required_approvals, "approval", "approvals")
+                        )
                     });
                 let toggle = {
                     let key = env.key.clone();

@@ -106,6 +106,7 @@ pub struct CreatedToken {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActivityView {
     pub occurred_at: DateTime<Utc>,
+    /// Who did it: a person by their display name.
     pub actor_label: String,
     pub action: String,
     pub entity_type: String,
@@ -179,6 +180,7 @@ pub struct CrPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CrEventView {
+    /// Who did it: a person by their display name, or "Rookery".
     pub actor_label: String,
     pub action: String,
     pub from_status: Option<crate::domain::change_request::CrStatus>,
@@ -408,6 +410,7 @@ pub struct ReleasePage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleaseEventView {
+    /// Who did it: a person by their display name, or "Rookery".
     pub actor_label: String,
     pub action: String,
     pub from_status: Option<crate::domain::release::ReleaseStatus>,

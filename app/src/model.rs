@@ -106,6 +106,7 @@ pub struct CreatedToken {
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ActivityView {
     pub occurred_at: DateTime<Utc>,
+    /// Who did it: a person by their display name.
     pub actor_label: String,
     pub action: String,
     pub entity_type: String,
@@ -179,6 +180,7 @@ pub struct CrPage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct CrEventView {
+    /// Who did it: a person by their display name, or "Rookery".
     pub actor_label: String,
     pub action: String,
     pub from_status: Option<crate::domain::change_request::CrStatus>,
@@ -314,10 +316,18 @@ pub struct AuditRow {
     pub id: i64,
     pub occurred_at: DateTime<Utc>,
     pub actor_kind: String,
+    /// As recorded: a person's email, "rookery CLI", "Rookery", ...
     pub actor_label: String,
+    /// Who people read: a person's display name, otherwise `actor_label`.
+    pub actor_name: String,
     pub action: String,
     pub entity_type: String,
     pub entity_id: Option<String>,
+    /// What the event is about in words ("CR-4", "api 2.1.0", "D-2", a
+    /// person's name); `None` when it cannot be told (then the id is all).
+    pub target_label: Option<String>,
+    /// The page of what the event is about, when it has one.
+    pub target_link: Option<String>,
     /// Pretty-printed JSON, or empty.
     pub before: String,
     pub after: String,
@@ -423,6 +433,7 @@ pub struct ReleasePage {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
 pub struct ReleaseEventView {
+    /// Who did it: a person by their display name, or "Rookery".
     pub actor_label: String,
     pub action: String,
     pub from_status: Option<crate::domain::release::ReleaseStatus>,

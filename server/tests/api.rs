@@ -9,7 +9,7 @@ use app::domain::TokenName;
 use app::server::{tokens, Actor};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
-use support::{client, location, TestApp, PASSWORD};
+use support::{client, location, outcome, TestApp, PASSWORD};
 
 async fn current_user_email(app: &TestApp, client: &reqwest::Client) -> Option<String> {
     let response = app.server_fn(client, GetCurrentUser::PATH, &[]).await;
@@ -686,4 +686,106 @@ async fn the_audit_trail_is_filtered_and_exported_for_admins_only() {
     assert_eq!(refused.status(), 403);
     assert!(refused.text().await.unwrap().contains("NotPermitted"));
     assert_eq!(refused_csv.status(), 403);
+}
+
+/// The first page of the audit trail as `client` sees it, filtered.
+async fn audit_page(
+    app: &TestApp,
+    client: &reqwest::Client,
+    actor: &str,
+    entity: &str,
+    action: &str,
+) -> Value {
+    outcome(
+        app.server_fn(
+            client,
+            app::api::audit::ListAudit::PATH,
+            &[
+                ("actor", actor),
+                ("entity", entity),
+                ("action", action),
+                ("from", ""),
+                ("to", ""),
+                ("page", "1"),
+            ],
+        )
+        .await,
+    )
+    .await
+    .expect("an audit page")
+}
+
+#[tokio::test]
+async fn the_audit_trail_names_change_requests_and_people_as_the_pages_do() {
+    let app = TestApp::spawn().await;
+    let admin = app.person("root@example.com", &["admin"]).await;
+    let engineer = app.person("erin@example.com", &["engineer"]).await;
+    sqlx::query("update app_user set display_name = 'Erin Engineer' where id = $1")
+        .bind(engineer.user.id)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let number: i64 = outcome(
+        app.server_fn_json(
+            &engineer.client,
+            app::api::change_requests::CreateChangeRequest::PATH,
+            &serde_json::json!({ "input": {
+                "title": "Rotate API signing keys",
+                "description": "Yearly rotation",
+                "change_type": "security",
+                "priority": "high",
+                "impact": "medium",
+                "risk": "medium",
+                "class": "normal",
+                "environments": ["prod"],
+                "services": ["api"],
+                "planned_start": "2026-12-01T09:00",
+                "duration_minutes": "45",
+                "maintenance": false,
+                "implementation_plan": "Deploy new keys",
+                "rollback_plan": "Restore old keys",
+                "testing_plan": "Smoke tests"
+            }}),
+        )
+        .await,
+    )
+    .await
+    .expect("filing a change request");
+    // By the name people read, not only by the recorded email.
+    let changes = audit_page(&app, &admin.client, "Erin Eng", "change_request", "").await;
+    let sign_ins = audit_page(
+        &app,
+        &admin.client,
+        "erin@example.com",
+        "user",
+        "session.login",
+    )
+    .await;
+    let csv = admin
+        .client
+        .get(app.url("/audit.csv?entity=change_request"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+
+    assert_eq!(changes["total"], 1, "{changes}");
+    let filed = &changes["items"][0];
+    assert_eq!(filed["action"], "change_request.create");
+    assert_eq!(filed["target_label"], format!("CR-{number}"));
+    assert_eq!(filed["target_link"], format!("/changes/{number}"));
+    assert_eq!(filed["actor_name"], "Erin Engineer");
+    assert_eq!(filed["actor_label"], "erin@example.com", "as recorded");
+    assert_eq!(sign_ins["total"], 1, "{sign_ins}");
+    assert_eq!(sign_ins["items"][0]["target_label"], "Erin Engineer");
+    assert_eq!(sign_ins["items"][0]["target_link"], Value::Null);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert!(lines[0].ends_with(",request_id,actor_name,entity"), "{csv}");
+    assert_eq!(lines.len(), 2, "{csv}");
+    assert!(
+        lines[1].ends_with(&format!(",Erin Engineer,CR-{number}")),
+        "{csv}"
+    );
 }

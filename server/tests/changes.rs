@@ -462,6 +462,16 @@ async fn the_overview_flags_overdue_emergency_reviews_and_freezes_in_force() {
         .collect();
     assert_eq!(overdue, vec![late]);
     assert_eq!(overview["active_freezes"][0]["reason"], "Incident freeze");
+    let froze = overview["recent_activity"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["action"] == "freeze_window.create")
+        .unwrap_or_else(|| panic!("the freeze is not in the activity: {overview}"));
+    assert_eq!(
+        froze["actor_label"], "Test Person",
+        "the activity names people, not their email"
+    );
 }
 
 #[tokio::test]

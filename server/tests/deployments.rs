@@ -669,6 +669,17 @@ async fn a_healthy_canary_walks_every_step_and_succeeds() {
 
     assert_eq!(w.release_status(release).await, "deployed");
     assert_eq!(w.cr_status(cr).await, "validating");
+    let change = get(&w.app, &w.rm, &format!("/api/v1/change-requests/{cr}")).await;
+    let started = change.body["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["action"] == "deployment" && e["to_status"] == "implementing")
+        .unwrap_or_else(|| panic!("no deployment on the timeline: {:?}", change.body));
+    assert_eq!(
+        started["actor_label"], "Test Person",
+        "the timeline names who deployed, not their email"
+    );
     let live: Option<String> =
         sqlx::query_scalar("select live_version from deploy_target where id = $1")
             .bind(target)

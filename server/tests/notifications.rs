@@ -393,7 +393,16 @@ async fn requests_to_act_are_settled_once_the_change_moves_on() {
 
     act(&app, &reviewer, number, "review", "").await;
     assert_eq!(unread(&app, &reviewer).await, 0, "the reviewer acted");
+    assert_eq!(
+        kinds(&app, &reviewer).await,
+        vec!["review_needed"],
+        "the reviewer's own request stays, read"
+    );
     assert_eq!(unread(&app, &other).await, 0, "the review is done");
+    assert!(
+        kinds(&app, &other).await.is_empty(),
+        "nothing is left for the others to do"
+    );
 
     let cancelled = file(&app, &requester, "normal", &["prod"]).await;
     act(&app, &requester, cancelled, "submit", "").await;
@@ -405,9 +414,72 @@ async fn requests_to_act_are_settled_once_the_change_moves_on() {
         0,
         "no stale review request for a cancelled change"
     );
+    assert!(
+        kinds(&app, &other).await.is_empty(),
+        "the request for the cancelled change is gone from the inbox"
+    );
+}
+
+#[tokio::test]
+async fn cancelling_a_change_clears_the_requests_to_act_on_it_and_only_those() {
+    let app = TestApp::spawn().await;
+    let requester = app.person("erin@example.com", &["engineer"]).await;
+    let reviewer = app.person("rev@example.com", &["engineer"]).await;
+    let first = app.person("pm1@example.com", &["approver"]).await;
+    let second = app.person("pm2@example.com", &["approver"]).await;
+    let doomed = file(&app, &requester, "normal", &["prod"]).await;
+    let kept = file(&app, &requester, "normal", &["prod"]).await;
+    for number in [doomed, kept] {
+        act(&app, &requester, number, "submit", "").await;
+        act(&app, &reviewer, number, "review", "").await;
+    }
+    // One of the two approvals prod needs: still in review.
+    assert_eq!(act(&app, &first, doomed, "approve", "").await, "in_review");
+    assert_eq!(unread(&app, &second).await, 2, "asked to approve both");
+
     assert_eq!(
-        kinds(&app, &other).await.len(),
-        2,
-        "the requests stay in the inbox, read"
+        act(&app, &requester, doomed, "cancel", "Superseded").await,
+        "cancelled"
+    );
+
+    let page = inbox(&app, &second).await;
+    assert_eq!(page["total"], 1, "{page}");
+    assert_eq!(page["unread"], 1, "{page}");
+    assert_eq!(page["items"][0]["kind"], "approval_needed");
+    assert_eq!(page["items"][0]["link"], format!("/changes/{kept}"));
+    assert_eq!(unread(&app, &second).await, 1);
+    let first_inbox = inbox(&app, &first).await;
+    let about = |number: i64| {
+        first_inbox["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|n| n["link"] == format!("/changes/{number}"))
+            .cloned()
+    };
+    assert!(
+        about(kept).is_some_and(|n| n["read_at"].is_null()),
+        "{first_inbox}"
+    );
+    assert!(
+        about(doomed).is_some_and(|n| n["read_at"].is_string()),
+        "an approver who acted keeps their answered request, read: {first_inbox}"
+    );
+    let left: Vec<(String, uuid::Uuid)> = sqlx::query_as(
+        "select kind, recipient_id from notification
+         where link = $1 and kind in ('review_needed', 'approval_needed')
+         order by kind",
+    )
+    .bind(format!("/changes/{doomed}"))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        left,
+        vec![
+            ("approval_needed".to_string(), first.user.id),
+            ("review_needed".to_string(), reviewer.user.id),
+        ],
+        "only the requests someone answered are kept"
     );
 }

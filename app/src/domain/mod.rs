@@ -22,6 +22,7 @@ pub mod role;
 pub mod schedule;
 pub mod status;
 pub mod user;
+pub mod words;
 
 /// The highest page number lists accept; beyond it a list is simply empty
 /// (and `(page - 1) * per_page` cannot overflow).

@@ -90,9 +90,10 @@ pub async fn filtered_entries(
         // A handful of reasons is enough to act on; the count says the rest.
         entry.conflicts = found.iter().take(5).map(|c| c.message()).collect();
         if found.len() > 5 {
-            entry
-                .conflicts
-                .push(format!("…and {} more clashes.", found.len() - 5));
+            entry.conflicts.push(format!(
+                "…and {} more.",
+                crate::domain::words::plural(found.len() - 5, "clash", "clashes")
+            ));
         }
     }
     Ok(entries)

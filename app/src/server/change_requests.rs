@@ -831,6 +831,16 @@ fn allowed_actions(facts: &CrFacts, user: &SessionUser) -> Vec<String> {
         .collect()
 }
 
+/// A timeline line as read: actor, action, from, to, note, when.
+type EventRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    DateTime<Utc>,
+);
+
 /// The page: fields, approvals, timeline, comments and the viewer's actions.
 pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<CrDetail, AppError> {
     let r = sqlx::query!(
@@ -855,11 +865,15 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
     )
     .fetch_all(pool)
     .await?;
-    let events = sqlx::query!(
-        r#"select actor_label, action, from_status::text as "from_status?", to_status::text as "to_status?", note, occurred_at
-           from cr_event where cr_id = $1 order by occurred_at, id"#,
-        r.id
+    // People by their display name, whatever label the event was written
+    // with (deployments record the actor's email).
+    let events: Vec<EventRow> = sqlx::query_as(
+        "select coalesce(u.display_name, e.actor_label), e.action, e.from_status::text,
+                e.to_status::text, e.note, e.occurred_at
+         from cr_event e left join app_user u on u.id = e.actor_id
+         where e.cr_id = $1 order by e.occurred_at, e.id",
     )
+    .bind(r.id)
     .fetch_all(pool)
     .await?;
     let comments = sqlx::query_as!(
@@ -932,14 +946,16 @@ pub async fn detail(pool: &PgPool, user: &SessionUser, number: i64) -> Result<Cr
         created_at: r.created_at,
         events: events
             .into_iter()
-            .map(|e| CrEventView {
-                actor_label: e.actor_label,
-                action: e.action,
-                from_status: e.from_status.and_then(|s| CrStatus::parse(&s).ok()),
-                to_status: e.to_status.and_then(|s| CrStatus::parse(&s).ok()),
-                note: e.note,
-                occurred_at: e.occurred_at,
-            })
+            .map(
+                |(actor_label, action, from_status, to_status, note, occurred_at)| CrEventView {
+                    actor_label,
+                    action,
+                    from_status: from_status.and_then(|s| CrStatus::parse(&s).ok()),
+                    to_status: to_status.and_then(|s| CrStatus::parse(&s).ok()),
+                    note,
+                    occurred_at,
+                },
+            )
             .collect(),
         comments,
         allowed_actions,

@@ -105,6 +105,50 @@ async fn with_role(
     .await?)
 }
 
+/// Settles what change request `number` (at `link`) asked people to do once
+/// it moved to `to`, in the caller's transaction. A request to act that the
+/// move answered (a review request once the change left `submitted`, an
+/// approval request once it left `submitted` and `in_review`: approved,
+/// rejected, cancelled, ...) is removed from the inbox of everyone who did
+/// not act on it, since nothing is left for them to do; the reviewer and
+/// the approvers keep theirs, read, as the record of what they were asked.
+/// The actor's own notices about the change are marked read.
+async fn settle(
+    conn: &mut PgConnection,
+    number: i64,
+    link: &str,
+    actor: Uuid,
+    reviewer: Option<Uuid>,
+    to: CrStatus,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "delete from notification n
+         where n.link = $1 and n.recipient_id <> $2
+           and ((n.kind = 'review_needed' and $3 <> 'submitted'
+                 and n.recipient_id is distinct from $4)
+                or (n.kind = 'approval_needed' and $3 not in ('submitted', 'in_review')
+                    and not exists (select 1 from cr_approval a
+                                    join change_request c on c.id = a.cr_id
+                                    where c.number = $5 and a.approver_id = n.recipient_id)))",
+    )
+    .bind(link)
+    .bind(actor)
+    .bind(to.as_str())
+    .bind(reviewer)
+    .bind(number)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "update notification set read_at = now()
+         where link = $1 and recipient_id = $2 and read_at is null",
+    )
+    .bind(link)
+    .bind(actor)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 /// Tells the right people that change request `number` moved: reviewers when
 /// it needs a review, approvers when it needs approval, release managers when
 /// an emergency waits for fast-tracking, and the requester when it is
@@ -123,22 +167,7 @@ pub async fn change_request_moved(
 ) -> Result<(), AppError> {
     let link = format!("/changes/{number}");
     let named = format!("CR-{number} {title}");
-    // Requests to act that the move answered are settled (marked read): the
-    // actor's own about this change, a review request once the change left
-    // `submitted`, an approval request once it left `submitted` and
-    // `in_review` (cancelled, rejected, approved, ...).
-    sqlx::query!(
-        "update notification set read_at = now()
-         where link = $1 and read_at is null
-           and (recipient_id = $2
-                or (kind = 'review_needed' and $3 <> 'submitted')
-                or (kind = 'approval_needed' and $3 not in ('submitted', 'in_review')))",
-        link,
-        actor,
-        to.as_str(),
-    )
-    .execute(&mut *conn)
-    .await?;
+    settle(conn, number, &link, actor, reviewer, to).await?;
     let mut except = vec![actor, requester];
     except.extend(reviewer);
     let (recipients, notice) = match (action, to) {

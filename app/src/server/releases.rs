@@ -809,6 +809,16 @@ pub async fn act(
     Ok(to)
 }
 
+/// A timeline line as read: actor, action, from, to, note, when.
+type EventRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    chrono::DateTime<chrono::Utc>,
+);
+
 /// The release plan page.
 pub async fn detail(
     pool: &PgPool,
@@ -841,23 +851,30 @@ pub async fn detail(
     )
     .fetch_all(pool)
     .await?;
-    let events = sqlx::query!(
-        "select actor_label, action, from_status, to_status, note, occurred_at
-         from release_event where release_id = $1 order by occurred_at, id",
-        id
+    // People by their display name, whatever label the event was written
+    // with (deployments record the actor's email).
+    let events: Vec<EventRow> = sqlx::query_as(
+        "select coalesce(u.display_name, e.actor_label), e.action, e.from_status, e.to_status,
+                e.note, e.occurred_at
+         from release_event e left join app_user u on u.id = e.actor_id
+         where e.release_id = $1 order by e.occurred_at, e.id",
     )
+    .bind(id)
     .fetch_all(pool)
-    .await?
-    .into_iter()
-    .map(|e| ReleaseEventView {
-        actor_label: e.actor_label,
-        action: e.action,
-        from_status: e.from_status.and_then(|s| ReleaseStatus::parse(&s).ok()),
-        to_status: e.to_status.and_then(|s| ReleaseStatus::parse(&s).ok()),
-        note: e.note,
-        occurred_at: e.occurred_at,
-    })
-    .collect();
+    .await?;
+    let events = events
+        .into_iter()
+        .map(
+            |(actor_label, action, from_status, to_status, note, occurred_at)| ReleaseEventView {
+                actor_label,
+                action,
+                from_status: from_status.and_then(|s| ReleaseStatus::parse(&s).ok()),
+                to_status: to_status.and_then(|s| ReleaseStatus::parse(&s).ok()),
+                note,
+                occurred_at,
+            },
+        )
+        .collect();
     // While a deployment runs, it moves the release; nobody records by hand.
     let deploying: bool = sqlx::query_scalar(
         "select exists(select 1 from deployment where release_id = $1

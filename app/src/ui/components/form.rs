@@ -176,9 +176,9 @@ pub fn EnvironmentPicker(
     let items = environments
         .into_iter()
         .map(|env| Tick {
-            hint: (show_protection && env.protected).then(|| match env.required_approvals {
-                1 => "protected · 1 approval".to_string(),
-                n => format!("protected · {n} approvals"),
+            hint: (show_protection && env.protected).then(|| {
+                let approvals = crate::domain::words::plural(env.required_approvals, "approval", "approvals");
+                format!("protected · {approvals}")
             }),
             key: env.key,
             label: env.name,

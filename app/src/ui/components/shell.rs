@@ -223,7 +223,7 @@ fn DraftsBadge() -> impl IntoView {
             {move || Suspend::new(async move {
                 let n = drafts.await.unwrap_or(0);
                 (n > 0).then(|| view! {
-                    <span class="nav-badge nav-badge-warn" data-testid="draft-incidents" aria-label=format!("{n} draft incident(s) waiting") title="Draft incidents waiting to be published">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
+                    <span class="nav-badge nav-badge-warn" data-testid="draft-incidents" aria-label=format!("{} waiting", crate::domain::words::plural(n, "draft incident", "draft incidents")) title="Draft incidents waiting to be published">{if n > 99 { "99+".to_string() } else { n.to_string() }}</span>
                 })
             })}
         </Suspense>

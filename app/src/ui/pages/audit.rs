@@ -1,4 +1,5 @@
 use crate::api::audit::list_audit;
+use crate::domain::words::plural;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::ui::components::access::RequirePermission;
@@ -8,11 +9,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
-const ENTITIES: [(&str, &str); 9] = [
+const ENTITIES: [(&str, &str); 10] = [
     ("user", "Users"),
     ("api_token", "API tokens"),
     ("change_request", "Change requests"),
     ("release", "Releases"),
+    ("deployment", "Deployments"),
     ("freeze_window", "Freeze windows"),
     ("environment", "Environments"),
     ("service", "Services"),
@@ -79,7 +81,7 @@ fn AuditAdmin() -> impl IntoView {
         <form class="card filters" method="get" action="/audit">
             <div class="field">
                 <label for="audit-actor">"Actor"</label>
-                <input id="audit-actor" type="text" name="actor" placeholder="email" value=move || param("actor") />
+                <input id="audit-actor" type="text" name="actor" placeholder="name or email" value=move || param("actor") />
             </div>
             <div class="field">
                 <label for="audit-entity">"Entity"</label>
@@ -123,12 +125,18 @@ fn AuditAdmin() -> impl IntoView {
                             <table class="table audit-table" data-testid="audit-table">
                                 <thead><tr><th>"When"</th><th>"Actor"</th><th>"Action"</th><th>"Entity"</th><th>"Details"</th></tr></thead>
                                 <tbody>
-                                    {page.items.into_iter().map(|e| view! {
+                                    {page.items.into_iter().map(|e| {
+                                        let target = match (e.target_label.clone(), e.target_link.clone()) {
+                                            (Some(label), Some(href)) => view! { <a href=href>{label}</a> }.into_any(),
+                                            (Some(label), None) => view! { <span>{label}</span> }.into_any(),
+                                            (None, _) => view! { <span class="muted small mono">{e.entity_id.clone().unwrap_or_default()}</span> }.into_any(),
+                                        };
+                                        view! {
                                         <tr>
                                             <td data-label="When">{format::datetime(e.occurred_at)}</td>
-                                            <td data-label="Actor">{e.actor_label}<div class="muted small">{e.actor_kind}</div></td>
-                                            <td data-label="Action"><code>{e.action.clone()}</code><div class="muted small">{format::action(&e.action)}</div></td>
-                                            <td data-label="Entity">{e.entity_type}<div class="muted small mono">{e.entity_id.unwrap_or_default()}</div></td>
+                                            <td data-label="Actor"><span title=e.actor_label.clone()>{e.actor_name.clone()}</span><div class="muted small">{format::actor_kind(&e.actor_kind)}</div></td>
+                                            <td data-label="Action">{format::action(&e.action)}<div class="muted small"><code>{e.action.clone()}</code></div></td>
+                                            <td data-label="Entity">{format::entity(&e.entity_type)}<div data-testid="audit-target">{target}</div></td>
                                             <td data-label="Details">
                                                 {(!e.before.is_empty() || !e.after.is_empty()).then(|| view! {
                                                     <details>
@@ -139,15 +147,16 @@ fn AuditAdmin() -> impl IntoView {
                                                         </div>
                                                     </details>
                                                 })}
-                                                <div class="muted small mono">{e.request_id.map(|id| format!("request {id}")).unwrap_or_default()}</div>
+                                                <div class="muted small mono">{e.request_id.clone().map(|id| format!("request {id}")).unwrap_or_default()}</div>
                                             </td>
                                         </tr>
+                                        }
                                     }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
                         <nav class="pager" aria-label="Pages">
-                            <span class="muted small">{format!("{} events · page {current} of {pages}", page.total)}</span>
+                            <span class="muted small">{format!("{} · page {current} of {pages}", plural(page.total, "event", "events"))}</span>
                             {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/audit?{}", query_string(Some(current - 1)))>"← Newer"</a> })}
                             {(current < pages).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/audit?{}", query_string(Some(current + 1)))>"Older →"</a> })}
                         </nav>

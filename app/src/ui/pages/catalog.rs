@@ -80,7 +80,7 @@ fn CatalogAdmin() -> impl IntoView {
                                     <p class="badges">
                                         {match env.promotion_order { Some(n) => view! { <span class="badge badge-blue">{format!("Step {n}")}</span> }.into_any(), None => view! { <span class="badge badge-gray">"Beside the path"</span> }.into_any() }}
                                         " "
-                                        {if env.protected { view! { <span class="badge badge-red">{format!("Protected · {} approval{}", env.required_approvals, if env.required_approvals == 1 { "" } else { "s" })}</span> }.into_any() } else { view! { <span class="badge badge-green">"Open"</span> }.into_any() }}
+                                        {if env.protected { view! { <span class="badge badge-red">{format!("Protected · {}", crate::domain::words::plural(env.required_approvals, "approval", "approvals"))}</span> }.into_any() } else { view! { <span class="badge badge-green">"Open"</span> }.into_any() }}
                                     </p>
                                     <p>{env.purpose.clone()}</p>
                                     <dl class="facts">

@@ -104,7 +104,7 @@ fn TemplatesAdmin() -> impl IntoView {
                                         </p>
                                         <p><strong>{t.title.clone()}</strong></p>
                                         <ul class="chips">{t.environments.iter().map(|e| view! { <li class="chip">{e.clone()}</li> }).collect_view()}</ul>
-                                        <p class="muted small">{format!("Used by {} change request{}", t.use_count, if t.use_count == 1 { "" } else { "s" })}</p>
+                                        <p class="muted small">{format!("Used by {}", crate::domain::words::plural(t.use_count, "change request", "change requests"))}</p>
                                     </article>
                                 }
                             }).collect_view()}

@@ -6,6 +6,7 @@ use crate::api::change_requests::{
 use crate::api::forms::{use_kept_form, KeptForm};
 use crate::domain::change_request::{ChangeClass, CrStatus};
 use crate::domain::markdown;
+use crate::domain::words::plural;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::CrDetail;
@@ -49,14 +50,7 @@ fn done(action: &str) -> String {
         "review_written" | "post_implementation_review" => {
             "Post-implementation review written".into()
         }
-        other => {
-            let words = other.replace('_', " ");
-            let mut chars = words.chars();
-            match chars.next() {
-                Some(first) => first.to_uppercase().chain(chars).collect(),
-                None => words,
-            }
-        }
+        other => crate::domain::words::humanize(other),
     }
 }
 
@@ -238,7 +232,7 @@ fn ChangeView(
                     <div class="progress" role="progressbar" aria-valuemin="0" aria-valuemax=required aria-valuenow=approvals>
                         <span style=format!("width: {percent}%")></span>
                     </div>
-                    <p class="muted small" data-testid="approval-count">{format!("{approvals} of {required} approval{}", if required == 1 { "" } else { "s" })}</p>
+                    <p class="muted small" data-testid="approval-count">{format!("{approvals} of {}", plural(required, "approval", "approvals"))}</p>
                     <ul class="chips">{cr.approvers.iter().map(|a| view! { <li class="chip">{a.clone()}</li> }).collect_view()}</ul>
                 </section>
                 <section class="card">
@@ -324,6 +318,7 @@ fn ChangeView(
                             let what = match (e.from_status, e.to_status) {
                                 (Some(from), Some(to)) if from != to => format!("{} → {}", from.label(), to.label()),
                                 (_, Some(to)) if e.action == "create" => format!("Filed as {}", to.label().to_lowercase()),
+                                (None, Some(to)) => format!("{} → {}", done(&e.action), to.label()),
                                 _ => done(&e.action),
                             };
                             view! {

@@ -1,5 +1,6 @@
 use crate::api::change_requests::list_change_requests;
 use crate::domain::change_request::CrStatus;
+use crate::domain::words::plural;
 use crate::error::AppError;
 use crate::ui::components::access::may;
 use crate::ui::components::loaded::loaded;
@@ -116,7 +117,7 @@ pub fn ChangeListPage() -> impl IntoView {
                             <span class="muted small">{if page.total_capped {
                                 format!("{}+ change requests · page {current} of {pages}+", page.total)
                             } else {
-                                format!("{} change request{} · page {current} of {pages}", page.total, if page.total == 1 { "" } else { "s" })
+                                format!("{} · page {current} of {pages}", plural(page.total, "change request", "change requests"))
                             }}</span>
                             {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current - 1)>"← Newer"</a> })}
                             {(current < pages || page.total_capped).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Older →"</a> })}

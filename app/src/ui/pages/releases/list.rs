@@ -129,7 +129,7 @@ pub fn ReleaseListPage() -> impl IntoView {
                             <span class="muted small">{if page.total_capped {
                                 format!("{}+ releases · page {current} of {pages}+", page.total)
                             } else {
-                                format!("{} release{} · page {current} of {pages}", page.total, if page.total == 1 { "" } else { "s" })
+                                format!("{} · page {current} of {pages}", crate::domain::words::plural(page.total, "release", "releases"))
                             }}</span>
                             {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current - 1)>"← Previous"</a> })}
                             {(current < pages || page.total_capped).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Next →"</a> })}

@@ -2,6 +2,7 @@
 //! every value escaped and every markdown body through the shared renderer.
 
 use app::domain::markdown;
+use app::domain::release_note::heading_title;
 use app::domain::status::{
     self, day_bars, format_uptime, uptime, ComponentStatus, Impact, IncidentStatus,
     MaintenanceState,
@@ -571,6 +572,14 @@ fn note_html(note: &PublishedNote) -> String {
     markdown::render(&note.sections.to_markdown())
 }
 
+/// " — Invoices in bulk" after the release's name, or nothing when the
+/// release's title only repeats its name.
+fn note_subtitle(note: &PublishedNote) -> String {
+    heading_title(&note.service, &note.version, &note.title)
+        .map(|title| format!(" \u{2014} {}", esc(title)))
+        .unwrap_or_default()
+}
+
 /// `/changelog`: published release notes, newest first.
 pub fn changelog(data: &PublicData, frame: &Frame) -> String {
     let mut out = String::from(
@@ -582,12 +591,12 @@ pub fn changelog(data: &PublicData, frame: &Frame) -> String {
     for note in &data.notes {
         let _ = write!(
             out,
-            "<section class=\"card\" data-release=\"{id}\"><h2><a href=\"/changelog/{id}\">{service} {version}</a> — {title}</h2>\
+            "<section class=\"card\" data-release=\"{id}\"><h2><a href=\"/changelog/{id}\">{service} {version}</a>{subtitle}</h2>\
              <div class=\"notice note-body\"><div class=\"meta\">Published {published}</div>{body}</div></section>",
             id = note.release_id,
             service = esc(&note.service),
             version = esc(&note.version),
-            title = esc(&note.title),
+            subtitle = note_subtitle(note),
             published = when(note.published_at),
             body = note_html(note),
         );
@@ -597,11 +606,11 @@ pub fn changelog(data: &PublicData, frame: &Frame) -> String {
 
 pub fn changelog_entry(note: &PublishedNote, frame: &Frame) -> String {
     let out = format!(
-        "<section class=\"card\"><h2>{service} {version} — {title}</h2><div class=\"notice note-body\"><div class=\"meta\">Published {published}</div>{body}</div></section>\
+        "<section class=\"card\"><h2>{service} {version}{subtitle}</h2><div class=\"notice note-body\"><div class=\"meta\">Published {published}</div>{body}</div></section>\
          <p><a href=\"/changelog\">← All release notes</a></p>",
         service = esc(&note.service),
         version = esc(&note.version),
-        title = esc(&note.title),
+        subtitle = note_subtitle(note),
         published = when(note.published_at),
         body = note_html(note),
     );

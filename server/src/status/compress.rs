@@ -69,10 +69,10 @@ fn compressible(content_type: &str) -> bool {
 pub async fn gzip_responses(request: Request, next: Next) -> Response {
     let wanted = request.method() != Method::HEAD && accepts_gzip(request.headers());
     let response = next.run(request).await;
-    let eligible = !matches!(
-        response.status(),
-        StatusCode::NO_CONTENT | StatusCode::NOT_MODIFIED
-    ) && !response.headers().contains_key(header::CONTENT_ENCODING)
+    let status = response.status();
+    let eligible = status != StatusCode::NO_CONTENT
+        && status != StatusCode::NOT_MODIFIED
+        && !response.headers().contains_key(header::CONTENT_ENCODING)
         && !response.headers().contains_key(header::ETAG)
         && response
             .headers()

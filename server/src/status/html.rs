@@ -617,7 +617,8 @@ pub fn changelog_entry(note: &PublishedNote, frame: &Frame) -> String {
     page(frame, &format!("{} {}", note.service, note.version), &out)
 }
 
-/// The sign-up form; `email` is false when no SMTP server is configured.
+/// The sign-up form; `email` is false when no SMTP server is configured,
+/// and then only the webhook is offered.
 pub fn subscribe_form(
     data: &PublicData,
     frame: &Frame,
@@ -645,7 +646,8 @@ pub fn subscribe_form(
              <p><button class=\"btn\" type=\"submit\">Subscribe</button></p><p class=\"muted\">We send a confirmation link first; every message has a one-click unsubscribe link.</p></form></section>"
         )
     } else {
-        "<section class=\"card\"><h2>By email</h2><p class=\"notice muted\">Email updates are not available on this status page.</p></section>".to_string()
+        // No mail server: the webhook and the feeds are the ways to follow.
+        String::new()
     };
     let out = format!(
         "<h1 style=\"font-size:22px\">Subscribe to updates</h1>{error}{email_form}\

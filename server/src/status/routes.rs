@@ -494,6 +494,11 @@ async fn subscribe(
                 Err(e) => again(&e),
             }
         }
+        "email" => again(&AppError::field(
+            "email",
+            "Email updates are not available on this status page. Add a webhook below, or follow \
+             the Atom or RSS feed.",
+        )),
         "webhook" if !page.settings().private_webhooks
             && !webhook_destination_is_public(&field("url")).await =>
         {

@@ -107,6 +107,7 @@ async fn open_incident(
         body: format!("We are looking into {title}."),
         components: affects(list),
         publish,
+        impact_started_at: String::new(),
     };
     incidents::create(pool, user, &input, None)
         .await
@@ -327,6 +328,7 @@ async fn incidents_set_their_components_worst_status_and_resolving_restores_it()
         impact: Impact::Major,
         body: "The dashboard does not load.".into(),
         components: affects(&[(dashboard, ComponentStatus::MajorOutage)]),
+        impact_started_at: String::new(),
     };
     incidents::publish(pool, &rm, draft, &publish, None)
         .await
@@ -1789,6 +1791,7 @@ async fn publishing_a_draft_without_a_component_leaves_it_operational_and_drafts
             (api, ComponentStatus::PartialOutage),
             (api, ComponentStatus::DegradedPerformance),
         ]),
+        impact_started_at: String::new(),
     };
     incidents::publish(pool, &rm, draft, &publish, None)
         .await

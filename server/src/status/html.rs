@@ -372,7 +372,7 @@ fn history_incident(out: &mut String, incident: &PublicIncident) {
     let last = incident.updates.first();
     let _ = write!(
         out,
-        "<div class=\"incident {}\"><h3><a href=\"/status/incidents/{}\">{}</a></h3>{}<div class=\"meta\">{}{}</div></div>",
+        "<div class=\"incident {}\"><h3><a href=\"/status/incidents/{}\">{}</a></h3>{}<div class=\"meta\">Began {}{}</div></div>",
         impact_class(incident.impact),
         incident.id,
         esc(&incident.title),
@@ -382,7 +382,7 @@ fn history_incident(out: &mut String, incident: &PublicIncident) {
             esc(&markdown::plain_text(&u.body, 240))
         ))
         .unwrap_or_default(),
-        when(incident.published_at),
+        when(incident.impact_started_at),
         incident
             .resolved_at
             .map(|r| format!(" – resolved {}", when(r)))
@@ -419,12 +419,13 @@ pub fn incident(data: &PublicData, incident: &PublicIncident, frame: &Frame) -> 
     let _ = write!(
         out,
         "<section class=\"card\"><div class=\"incident {}\"><h1 style=\"margin:0 0 6px;font-size:22px\">{}</h1>\
-         <div class=\"meta\">{} impact · {} · opened {}{}</div><div class=\"meta\">Affected: {}</div></div><div class=\"notice\">",
+         <div class=\"meta\">{} impact · {} · began <time datetime=\"{}\" data-impact-started>{}</time>{}</div><div class=\"meta\">Affected: {}</div></div><div class=\"notice\">",
         impact_class(incident.impact),
         esc(&incident.title),
         incident.impact.label(),
         incident.status.label(),
-        when(incident.published_at),
+        incident.impact_started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        when(incident.impact_started_at),
         incident
             .resolved_at
             .map(|r| format!(" · resolved {}", when(r)))

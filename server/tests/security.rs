@@ -139,6 +139,7 @@ async fn user_text_in_page_titles_is_escaped_on_changes_releases_and_incidents()
             body: "Looking.".into(),
             components: vec![],
             publish: true,
+            impact_started_at: String::new(),
         },
         None,
     )

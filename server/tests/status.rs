@@ -107,6 +107,7 @@ async fn open_incident(
         body: format!("We are looking into {title}."),
         components: affects(list),
         publish,
+        impact_started_at: String::new(),
     };
     incidents::create(pool, user, &input, None)
         .await
@@ -327,6 +328,7 @@ async fn incidents_set_their_components_worst_status_and_resolving_restores_it()
         impact: Impact::Major,
         body: "The dashboard does not load.".into(),
         components: affects(&[(dashboard, ComponentStatus::MajorOutage)]),
+        impact_started_at: String::new(),
     };
     incidents::publish(pool, &rm, draft, &publish, None)
         .await
@@ -1789,6 +1791,7 @@ async fn publishing_a_draft_without_a_component_leaves_it_operational_and_drafts
             (api, ComponentStatus::PartialOutage),
             (api, ComponentStatus::DegradedPerformance),
         ]),
+        impact_started_at: String::new(),
     };
     incidents::publish(pool, &rm, draft, &publish, None)
         .await
@@ -1937,4 +1940,298 @@ async fn webhook_sign_ups_to_internal_addresses_are_refused_at_once_with_the_rea
         .await
         .unwrap();
     assert_eq!(stored, 0);
+}
+
+// ---------------------------------------------------------------- compression, sign-ups, impact start
+
+/// GETs `path` as a browser does, asking for gzip: status, headers, raw body.
+async fn get_gzip(
+    app: &TestApp,
+    path: &str,
+    etag: Option<&str>,
+) -> (StatusCode, header::HeaderMap, Vec<u8>) {
+    let mut request = app
+        .client
+        .get(app.url(path))
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br");
+    if let Some(etag) = etag {
+        request = request.header(header::IF_NONE_MATCH, etag);
+    }
+    let response = request
+        .send()
+        .await
+        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.bytes().await.unwrap_or_default().to_vec();
+    (status, headers, body)
+}
+
+fn gunzip(bytes: &[u8]) -> String {
+    use std::io::Read;
+    assert_eq!(&bytes[..2], &[0x1f, 0x8b], "not a gzip stream");
+    let mut text = String::new();
+    flate2::read::GzDecoder::new(bytes)
+        .read_to_string(&mut text)
+        .expect("a gzip stream of UTF-8");
+    text
+}
+
+#[tokio::test]
+async fn the_changelog_feeds_json_and_forms_are_gzip_compressed_for_clients_that_accept_it() {
+    // Arrange: a component and a published note
+    let app = TestApp::spawn().await;
+    let pool = &app.pool;
+    let rm = manager(&app).await;
+    component(pool, &rm, "API", "").await;
+    let release = release(pool, rm.id).await;
+    let sections = NoteSections {
+        features: "- Export invoices in bulk".into(),
+        ..NoteSections::default()
+    };
+    let revision = release_notes::save(pool, &rm, release, 0, &sections, None)
+        .await
+        .expect("saving the note");
+    release_notes::set_published(pool, &rm, release, Some(revision), None)
+        .await
+        .expect("publishing the note");
+    let plain = page_until(&app, "/changelog", "the changelog has the note", |b| {
+        b.contains("Export invoices in bulk")
+    })
+    .await;
+
+    // Act
+    let (status, headers, body) = get_gzip(&app, "/changelog", None).await;
+
+    // Assert: compressed, with its own validator, and the same page
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_ENCODING], "gzip");
+    assert!(headers[header::VARY]
+        .to_str()
+        .unwrap()
+        .to_ascii_lowercase()
+        .contains("accept-encoding"));
+    let etag = headers[header::ETAG].to_str().unwrap().to_string();
+    assert!(etag.ends_with("-gz\""), "{etag}");
+    assert!(
+        body.len() < plain.len(),
+        "{} >= {}",
+        body.len(),
+        plain.len()
+    );
+    let html = gunzip(&body);
+    assert!(html.contains("Export invoices in bulk"), "{html}");
+    assert!(
+        html.contains(&format!(
+            "<a href=\"/changelog/{release}\">Billing 2.4.0</a> \u{2014} Invoices in bulk</h2>"
+        )),
+        "the heading names the release once: {html}"
+    );
+
+    // Assert: the compressed copy is revalidated as itself
+    let mut attempts = 0;
+    loop {
+        attempts += 1;
+        let (_, headers, _) = get_gzip(&app, "/changelog", None).await;
+        let etag = headers[header::ETAG].to_str().unwrap().to_string();
+        let (status, again, body) = get_gzip(&app, "/changelog", Some(&etag)).await;
+        if status == StatusCode::OK && attempts < 3 {
+            // the snapshot was reloaded in between (its time moved on)
+            continue;
+        }
+        assert_eq!(status, StatusCode::NOT_MODIFIED);
+        assert_eq!(again[header::ETAG].to_str().unwrap(), etag);
+        assert!(body.is_empty());
+        break;
+    }
+    let (_, plain_headers, _) = get(&app, "/changelog").await;
+    assert!(plain_headers.get(header::CONTENT_ENCODING).is_none());
+
+    // Assert: entry pages, feeds, JSON and the sign-up form too
+    for path in [
+        format!("/changelog/{release}"),
+        "/changelog.atom".to_string(),
+        "/status/history".to_string(),
+        "/api/v2/summary.json".to_string(),
+        "/status/subscribe".to_string(),
+    ] {
+        let (status, headers, body) = get_gzip(&app, &path, None).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(headers[header::CONTENT_ENCODING], "gzip", "{path}");
+        assert!(!gunzip(&body).is_empty(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn without_smtp_the_sign_up_page_offers_only_webhooks_and_refuses_email() {
+    // Arrange
+    let mut config = support::default_config();
+    config.smtp_url = None;
+    let app = TestApp::spawn_with(config).await;
+
+    // Act
+    let (status, _, form) = get(&app, "/status/subscribe").await;
+
+    // Assert: no email option at all, the webhook one as before
+    assert_eq!(status, StatusCode::OK);
+    assert!(!form.contains("By email"), "{form}");
+    assert!(!form.contains("name=\"email\""), "{form}");
+    assert!(!form.contains("value=\"email\""), "{form}");
+    assert!(form.contains("By webhook"), "{form}");
+    assert!(form.contains("Endpoint URL"), "{form}");
+
+    // Act: an email sign-up posted anyway
+    let response = app
+        .client
+        .post(app.url("/status/subscribe"))
+        .header("origin", &app.address)
+        .form(&[("kind", "email"), ("email", "sam@example.com")])
+        .send()
+        .await
+        .unwrap();
+
+    // Assert: refused, saying why, and nothing stored
+    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body = response.text().await.unwrap();
+    assert!(
+        body.contains("Email updates are not available on this status page"),
+        "{body}"
+    );
+    assert!(body.contains("Endpoint URL"), "the form is shown again");
+    let stored: i64 = sqlx::query_scalar("select count(*) from subscriber")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored, 0);
+
+    // Arrange / Assert: with a mail server the email option is there
+    let mut config = support::default_config();
+    config.smtp_url = Some("smtp://127.0.0.1:9".into());
+    let with_mail = TestApp::spawn_with(config).await;
+    let (_, _, form) = get(&with_mail, "/status/subscribe").await;
+    assert!(form.contains("By email"), "{form}");
+    assert!(form.contains("name=\"email\""), "{form}");
+}
+
+/// `at` as the incident forms send it: `YYYY-MM-DDTHH:MM`, UTC.
+fn form_time(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// `at` as the public pages show it.
+fn shown_time(at: DateTime<Utc>) -> String {
+    at.format("%b %-d, %Y %H:%M UTC").to_string()
+}
+
+async fn impact_started_at(pool: &PgPool, incident: Uuid) -> DateTime<Utc> {
+    sqlx::query_scalar("select impact_started_at from incident where id = $1")
+        .bind(incident)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_public_incident_shows_when_the_impact_began_not_when_it_was_published() {
+    // Arrange: the impact began three hours before support opened it
+    let app = TestApp::spawn().await;
+    let pool = &app.pool;
+    let rm = manager(&app).await;
+    let api = component(pool, &rm, "API", "").await;
+    let typed = form_time(Utc::now() - Days::hours(3));
+    let began = DateTime::parse_from_rfc3339(&format!("{typed}:00Z"))
+        .unwrap()
+        .with_timezone(&Utc);
+    let mut input = IncidentInput {
+        title: "Checkout errors".into(),
+        impact: Impact::Major,
+        status: IncidentStatus::Investigating,
+        body: "Some payments fail.".into(),
+        components: affects(&[(api, ComponentStatus::PartialOutage)]),
+        publish: true,
+        impact_started_at: form_time(Utc::now() + Days::hours(3)),
+    };
+
+    // Act / Assert: a start in the future is refused beside its field
+    let refused = incidents::create(pool, &rm, &input, None).await;
+    let fields = support::field_errors(refused);
+    assert!(fields["impact_started_at"].contains("future"), "{fields:?}");
+
+    // Act
+    input.impact_started_at = typed.clone();
+    let id = incidents::create(pool, &rm, &input, None)
+        .await
+        .expect("opening the incident");
+    let page = page_until(
+        &app,
+        &format!("/status/incidents/{id}"),
+        "the incident is public",
+        |b| b.contains("Checkout errors"),
+    )
+    .await;
+
+    // Assert: the incident page and the history say when it began
+    assert_eq!(impact_started_at(pool, id).await, began);
+    assert!(
+        page.contains(&format!(
+            "began <time datetime=\"{}\" data-impact-started>{}</time>",
+            began.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            shown_time(began)
+        )),
+        "{page}"
+    );
+    assert!(!page.contains("opened"), "{page}");
+    let (_, _, history) = get(&app, "/status/history").await;
+    assert!(
+        history.contains(&format!("Began {}", shown_time(began))),
+        "{history}"
+    );
+
+    // Assert: Statuspage's started_at is the impact start, created_at the publishing
+    let listed = get_json(&app, "/api/v2/incidents.json").await;
+    let json = listed["incidents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id.to_string())
+        .expect("the incident in the JSON")
+        .clone();
+    let started = DateTime::parse_from_rfc3339(json["started_at"].as_str().unwrap()).unwrap();
+    let created = DateTime::parse_from_rfc3339(json["created_at"].as_str().unwrap()).unwrap();
+    assert_eq!(started, began);
+    assert!(created > started + Days::hours(2), "{json}");
+
+    // Arrange: a draft whose impact began five hours ago
+    let five_hours_ago = form_time(Utc::now() - Days::hours(5));
+    let draft = incidents::create(
+        pool,
+        &rm,
+        &IncidentInput {
+            title: "Slow search".into(),
+            publish: false,
+            impact_started_at: five_hours_ago.clone(),
+            ..input.clone()
+        },
+        None,
+    )
+    .await
+    .expect("saving the draft");
+    let drafted = impact_started_at(pool, draft).await;
+    assert_eq!(form_time(drafted), five_hours_ago);
+    let mut publish = PublishIncident {
+        title: "Slow search".into(),
+        impact: Impact::Minor,
+        body: "Search is slow.".into(),
+        components: Vec::new(),
+        impact_started_at: form_time(Utc::now() + Days::hours(1)),
+    };
+
+    // Act / Assert: publishing refuses a future start, keeps the draft's when blank
+    let refused = incidents::publish(pool, &rm, draft, &publish, None).await;
+    assert!(support::field_errors(refused).contains_key("impact_started_at"));
+    publish.impact_started_at = String::new();
+    incidents::publish(pool, &rm, draft, &publish, None)
+        .await
+        .expect("publishing the draft");
+    assert_eq!(impact_started_at(pool, draft).await, drafted);
 }

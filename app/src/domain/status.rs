@@ -126,6 +126,28 @@ impl IncidentStatus {
     }
 }
 
+/// How far past the server's clock an impact start may be and still count
+/// as now: the form is filled from the browser's clock, which may run a
+/// little ahead.
+const CLOCK_SLACK_SECONDS: i64 = 120;
+
+/// When an incident's impact began, from its form field (`YYYY-MM-DDTHH:MM`
+/// in UTC): `None` when left blank (the caller's default: now, or what a
+/// draft already has); a time in the future is refused.
+pub fn parse_impact_start(text: &str, now: DateTime<Utc>) -> Result<Option<DateTime<Utc>>, String> {
+    if text.trim().is_empty() {
+        return Ok(None);
+    }
+    let at = super::cr_form::parse_local_datetime(text)?;
+    if at > now + Duration::seconds(CLOCK_SLACK_SECONDS) {
+        return Err(format!(
+            "The impact cannot begin in the future: it is {} UTC now.",
+            now.format("%Y-%m-%d %H:%M")
+        ));
+    }
+    Ok(Some(at.min(now)))
+}
+
 vocabulary!(
     MaintenanceState {
         Scheduled => "scheduled", "Scheduled",

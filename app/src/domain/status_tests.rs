@@ -213,3 +213,20 @@ fn overall_banner_takes_the_worst_of_components_and_open_incidents() {
     assert_eq!(overall([MajorOutage], [Impact::Minor]).0, "critical");
     assert_eq!(overall([UnderMaintenance], [Impact::Minor]).0, "minor");
 }
+
+#[test]
+fn an_impact_start_is_a_utc_time_not_in_the_future() {
+    let now = at("2026-12-03T14:05:30Z");
+    assert_eq!(parse_impact_start("", now), Ok(None));
+    assert_eq!(parse_impact_start("  ", now), Ok(None));
+    assert_eq!(
+        parse_impact_start("2026-12-03T13:40", now),
+        Ok(Some(at("2026-12-03T13:40:00Z")))
+    );
+    // a browser clock a little ahead counts as now
+    assert_eq!(parse_impact_start("2026-12-03T14:06", now), Ok(Some(now)));
+    let future = parse_impact_start("2026-12-03T15:00", now).unwrap_err();
+    assert!(future.contains("future"), "{future}");
+    assert!(future.contains("2026-12-03 14:05"), "{future}");
+    assert!(parse_impact_start("yesterday", now).is_err());
+}

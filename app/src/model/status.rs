@@ -47,6 +47,10 @@ pub struct IncidentInput {
     pub components: Vec<ComponentChoice>,
     /// Published at once; otherwise kept as a draft.
     pub publish: bool,
+    /// When customers began to be affected, `YYYY-MM-DDTHH:MM` in UTC;
+    /// blank for now.
+    #[serde(default)]
+    pub impact_started_at: String,
 }
 
 /// An update on an incident's timeline; it may change the impact and the
@@ -67,6 +71,10 @@ pub struct PublishIncident {
     pub impact: Impact,
     pub body: String,
     pub components: Vec<ComponentChoice>,
+    /// When customers began to be affected, `YYYY-MM-DDTHH:MM` in UTC;
+    /// blank keeps the draft's (for an automatic rollback, the rollback).
+    #[serde(default)]
+    pub impact_started_at: String,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -156,6 +164,8 @@ pub struct IncidentDetail {
     pub visibility: String,
     pub automated: bool,
     pub created_at: DateTime<Utc>,
+    /// When customers began to be affected.
+    pub impact_started_at: DateTime<Utc>,
     pub published_at: Option<DateTime<Utc>>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub affected: Vec<ComponentChoice>,

@@ -3,6 +3,7 @@
 
 use super::html::esc;
 use app::domain::markdown;
+use app::domain::release_note::heading_title;
 use app::domain::status::{IncidentStatus, MaintenanceState};
 use app::server::status::public::{PublicData, PublicUpdate};
 use chrono::{DateTime, Utc};
@@ -169,7 +170,10 @@ pub fn changelog_atom(data: &PublicData, name: &str, base: &str) -> String {
         .take(FEED_LIMIT)
         .map(|n| Entry {
             link: format!("{base}/changelog/{}", n.release_id),
-            title: format!("{} {}: {}", n.service, n.version, n.title),
+            title: match heading_title(&n.service, &n.version, &n.title) {
+                Some(title) => format!("{} {}: {title}", n.service, n.version),
+                None => format!("{} {}", n.service, n.version),
+            },
             published: n.published_at,
             updated: n.published_at,
             html: markdown::render(&n.sections.to_markdown()),

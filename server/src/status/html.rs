@@ -2,6 +2,7 @@
 //! every value escaped and every markdown body through the shared renderer.
 
 use app::domain::markdown;
+use app::domain::release_note::heading_title;
 use app::domain::status::{
     self, day_bars, format_uptime, uptime, ComponentStatus, Impact, IncidentStatus,
     MaintenanceState,
@@ -14,6 +15,13 @@ use std::fmt::Write;
 
 /// Days on the uptime bars.
 pub const BAR_DAYS: u32 = 90;
+/// Days the bars show on a narrow screen, as Statuspage does: 90 bars do
+/// not fit a phone.
+pub const NARROW_BAR_DAYS: u32 = 30;
+/// The window width up to which the bars show [`NARROW_BAR_DAYS`].
+const NARROW_MAX_WIDTH_PX: u32 = 600;
+/// SVG units per day on the bars: a bar 3 wide and a gap of 2.
+const BAR_PITCH: u32 = 5;
 /// Months per page of history and uptime history.
 pub const MONTHS_PER_PAGE: u32 = 3;
 
@@ -55,7 +63,7 @@ main{max-width:880px;margin:0 auto;padding:8px 20px 40px}
 .component{padding:14px 18px;border-bottom:1px solid #eef2f6}.component:last-child{border-bottom:0}
 .crow{display:flex;justify-content:space-between;gap:10px}.cname{font-weight:600}.cname a{color:#1f2933}
 .st{font-size:14px;font-weight:600}.s-operational{color:#16a34a}.s-degraded_performance{color:#ca8a04}.s-partial_outage{color:#ea580c}.s-major_outage{color:#dc2626}.s-under_maintenance{color:#2563eb}
-svg.bars{display:block;width:100%;height:34px;margin:8px 0 4px}
+.barwrap{overflow:hidden;margin:8px 0 4px}svg.bars{display:block;width:100%;height:34px}.narrow{display:none}
 .g{fill:#22c55e}.y{fill:#eab308}.o{fill:#f97316}.r{fill:#ef4444}.bl{fill:#3b82f6}.n{fill:#d4d9e0}
 rect:hover{opacity:.7}
 .legend{display:flex;justify-content:space-between;color:#94a3b8;font-size:12px}
@@ -64,8 +72,10 @@ rect:hover{opacity:.7}
 .day h4{margin:18px 0 6px;font-size:15px;border-bottom:1px solid #e2e8f0;padding-bottom:4px}
 .muted{color:#64748b}.pager{display:flex;justify-content:space-between;margin:16px 0}
 .months{display:grid;grid-template-columns:repeat(auto-fill,minmax(250px,1fr));gap:18px;padding:16px 18px}
-.cal{display:grid;grid-template-columns:repeat(7,1fr);gap:3px}.cal i{display:block;aspect-ratio:1;border-radius:3px}
-.cal .g{background:#22c55e}.cal .y{background:#eab308}.cal .o{background:#f97316}.cal .r{background:#ef4444}.cal .bl{background:#3b82f6}.cal .n{background:#e2e8f0}.cal .x{background:transparent}
+.cal{display:grid;grid-template-columns:repeat(7,1fr);gap:3px}.cal i{display:flex;align-items:center;justify-content:center;aspect-ratio:1;border-radius:3px;font-style:normal;font-size:11px;line-height:1;color:#1f2933}
+.cal b{font-size:11px;font-weight:600;color:#94a3b8;text-align:center}
+.cal .g,.key .g{background:#22c55e}.cal .y,.key .y{background:#eab308}.cal .o,.key .o{background:#f97316}.cal .r,.key .r{background:#ef4444;color:#fff}.cal .bl,.key .bl{background:#3b82f6;color:#fff}.cal .n,.key .n{background:#e2e8f0;color:#64748b}.cal .f{background:transparent;border:1px dashed #e2e8f0;color:#cbd5e1}.cal .x{background:transparent}
+.key{display:flex;flex-wrap:wrap;gap:6px 16px;padding:0 18px 16px;font-size:12px;color:#64748b;margin:0;list-style:none}.key li{display:flex;align-items:center;gap:6px}.key i{display:inline-block;width:12px;height:12px;border-radius:3px}
 form.sub{padding:16px 18px}form.sub label{display:block;margin:8px 0 4px;font-weight:600}form.sub input[type=email],form.sub input[type=url]{width:100%;padding:8px;border:1px solid #cbd5e1;border-radius:6px;font-size:15px}
 .checks label{font-weight:400!important;display:flex!important;gap:6px;align-items:center}
 .notice{padding:16px 18px}.note-body h2{font-size:16px;border:0;background:none;padding:8px 0 0}
@@ -82,12 +92,13 @@ pub fn page(frame: &Frame, title: &str, content: &str) -> String {
          <title>{title} · {name} status</title>\
          <link rel=\"alternate\" type=\"application/atom+xml\" title=\"Incident history\" href=\"/history.atom\">\
          <link rel=\"alternate\" type=\"application/rss+xml\" title=\"Incident history\" href=\"/history.rss\">\
-         <link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"><style>{CSS}</style></head><body>\
+         <link rel=\"icon\" type=\"image/svg+xml\" href=\"/favicon.svg\"><style>{CSS}{narrow}</style></head><body>\
          <header class=\"top\"><a class=\"brand\" href=\"/status\">{name} <span>Status</span></a>\
          <nav><a href=\"/status/history\">History</a><a href=\"/changelog\">Changelog</a>\
          <a class=\"btn\" href=\"/status/subscribe\">Subscribe to updates</a></nav></header>",
         title = esc(title),
         name = esc(frame.name),
+        narrow = narrow_css(),
     );
     if frame.stale {
         let _ = write!(
@@ -106,6 +117,21 @@ pub fn page(frame: &Frame, title: &str, content: &str) -> String {
         when(frame.loaded_at)
     );
     out
+}
+
+/// The phone layout: the bars' SVG is widened and shifted inside its
+/// clipping wrapper so that only its last [`NARROW_BAR_DAYS`] days show,
+/// and each `.wide` label gives way to its `.narrow` twin.
+fn narrow_css() -> String {
+    let total = f64::from(BAR_DAYS * BAR_PITCH - 2);
+    let hidden = f64::from((BAR_DAYS - NARROW_BAR_DAYS) * BAR_PITCH);
+    let shown = total - hidden;
+    format!(
+        "@media (max-width:{NARROW_MAX_WIDTH_PX}px){{.wide{{display:none}}.narrow{{display:inline}}\
+         svg.bars{{width:{:.3}%;margin-left:-{:.3}%}}}}",
+        100.0 * total / shown,
+        100.0 * hidden / shown
+    )
 }
 
 fn bar_class(status: Option<ComponentStatus>) -> &'static str {
@@ -135,7 +161,7 @@ fn uptime_bar(component: &PublicComponent, now: DateTime<Utc>) -> String {
     let _ = write!(
         svg,
         "<svg class=\"bars\" viewBox=\"0 0 {} 34\" preserveAspectRatio=\"none\" role=\"img\" aria-label=\"{} uptime over the last {BAR_DAYS} days\">",
-        BAR_DAYS * 5 - 2,
+        BAR_DAYS * BAR_PITCH - 2,
         esc(&component.name)
     );
     for (i, bar) in bars.iter().enumerate() {
@@ -153,7 +179,7 @@ fn uptime_bar(component: &PublicComponent, now: DateTime<Utc>) -> String {
         let _ = write!(
             svg,
             "<rect x=\"{}\" width=\"3\" height=\"34\" rx=\"1\" class=\"{}\"><title>{}: {}</title></rect>",
-            i * 5,
+            i as u32 * BAR_PITCH,
             bar_class(bar.worst),
             day(bar.date),
             label
@@ -274,16 +300,20 @@ pub fn index(data: &PublicData, frame: &Frame) -> String {
             }
         }
         let ninety = status::uptime_over_days(&component.intervals, BAR_DAYS, now);
+        let thirty = status::uptime_over_days(&component.intervals, NARROW_BAR_DAYS, now);
         let _ = write!(
             out,
-            "<div class=\"component\" data-component=\"{id}\"><div class=\"crow\"><span class=\"cname\"><a href=\"/status/components/{id}/uptime\" title=\"{desc}\">{name}</a></span>{status}</div>{bar}\
-             <div class=\"legend\"><span>{BAR_DAYS} days ago</span><span class=\"uptime\">{uptime} uptime</span><span>Today</span></div></div>",
+            "<div class=\"component\" data-component=\"{id}\"><div class=\"crow\"><span class=\"cname\"><a href=\"/status/components/{id}/uptime\" title=\"{desc}\">{name}</a></span>{status}</div>\
+             <div class=\"barwrap\">{bar}</div>\
+             <div class=\"legend\"><span><span class=\"wide\">{BAR_DAYS} days ago</span><span class=\"narrow\">{NARROW_BAR_DAYS} days ago</span></span>\
+             <span class=\"uptime\"><span class=\"wide\">{uptime} uptime</span><span class=\"narrow\">{narrow_uptime} uptime</span></span><span>Today</span></div></div>",
             id = component.id,
             desc = esc(&component.description),
             name = esc(&component.name),
             status = status_span(component.status),
             bar = uptime_bar(component, now),
             uptime = format_uptime(ninety),
+            narrow_uptime = format_uptime(thirty),
         );
     }
     out.push_str("</section>");
@@ -342,7 +372,7 @@ fn history_incident(out: &mut String, incident: &PublicIncident) {
     let last = incident.updates.first();
     let _ = write!(
         out,
-        "<div class=\"incident {}\"><h3><a href=\"/status/incidents/{}\">{}</a></h3>{}<div class=\"meta\">{}{}</div></div>",
+        "<div class=\"incident {}\"><h3><a href=\"/status/incidents/{}\">{}</a></h3>{}<div class=\"meta\">Began {}{}</div></div>",
         impact_class(incident.impact),
         incident.id,
         esc(&incident.title),
@@ -352,7 +382,7 @@ fn history_incident(out: &mut String, incident: &PublicIncident) {
             esc(&markdown::plain_text(&u.body, 240))
         ))
         .unwrap_or_default(),
-        when(incident.published_at),
+        when(incident.impact_started_at),
         incident
             .resolved_at
             .map(|r| format!(" – resolved {}", when(r)))
@@ -389,12 +419,13 @@ pub fn incident(data: &PublicData, incident: &PublicIncident, frame: &Frame) -> 
     let _ = write!(
         out,
         "<section class=\"card\"><div class=\"incident {}\"><h1 style=\"margin:0 0 6px;font-size:22px\">{}</h1>\
-         <div class=\"meta\">{} impact · {} · opened {}{}</div><div class=\"meta\">Affected: {}</div></div><div class=\"notice\">",
+         <div class=\"meta\">{} impact · {} · began <time datetime=\"{}\" data-impact-started>{}</time>{}</div><div class=\"meta\">Affected: {}</div></div><div class=\"notice\">",
         impact_class(incident.impact),
         esc(&incident.title),
         incident.impact.label(),
         incident.status.label(),
-        when(incident.published_at),
+        incident.impact_started_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+        when(incident.impact_started_at),
         incident
             .resolved_at
             .map(|r| format!(" · resolved {}", when(r)))
@@ -536,27 +567,42 @@ pub fn component_uptime(
             start.format("%B %Y"),
             format_uptime(month_uptime)
         );
+        for weekday in ["M", "T", "W", "T", "F", "S", "S"] {
+            let _ = write!(out, "<b aria-hidden=\"true\">{weekday}</b>");
+        }
         for _ in 0..start.weekday().num_days_from_monday() {
             out.push_str("<i class=\"x\"></i>");
         }
         let mut date = start;
         while date < end {
             let (class, label) = if status::day_start(date) >= now {
-                ("n", "future".to_string())
+                ("f", "future".to_string())
             } else {
                 let bar = status::day_bar(&component.intervals, date, now);
-                (bar_class(bar.worst), format_uptime(bar.uptime))
+                let label = match bar.worst {
+                    None => "no data".to_string(),
+                    Some(ComponentStatus::Operational) => format_uptime(bar.uptime),
+                    Some(worst) => format!(
+                        "{}, {}",
+                        format_uptime(bar.uptime),
+                        worst.label().to_lowercase()
+                    ),
+                };
+                (bar_class(bar.worst), label)
             };
             let _ = write!(
                 out,
-                "<i class=\"{class}\" title=\"{}: {label}\"></i>",
-                day(date)
+                "<i class=\"{class}\" title=\"{}: {label}\">{}</i>",
+                day(date),
+                date.day()
             );
             date = date.succ_opt().unwrap_or(end);
         }
         out.push_str("</div></div>");
     }
-    out.push_str("</div></section>");
+    out.push_str("</div>");
+    calendar_key(&mut out);
+    out.push_str("</section>");
     let more = component.created_at.date_naive() < months_back(today, first + MONTHS_PER_PAGE - 1);
     pager(
         &mut out,
@@ -567,8 +613,38 @@ pub fn component_uptime(
     page(frame, &format!("{} uptime", component.name), &out)
 }
 
+/// What the calendar's colours mean.
+fn calendar_key(out: &mut String) {
+    out.push_str("<ul class=\"key\" aria-label=\"Legend\">");
+    let statuses = [
+        Some(ComponentStatus::Operational),
+        Some(ComponentStatus::DegradedPerformance),
+        Some(ComponentStatus::PartialOutage),
+        Some(ComponentStatus::MajorOutage),
+        Some(ComponentStatus::UnderMaintenance),
+        None,
+    ];
+    for status in statuses {
+        let _ = write!(
+            out,
+            "<li><i class=\"{}\"></i>{}</li>",
+            bar_class(status),
+            status.map(|s| s.label()).unwrap_or("No data")
+        );
+    }
+    out.push_str("</ul>");
+}
+
 fn note_html(note: &PublishedNote) -> String {
     markdown::render(&note.sections.to_markdown())
+}
+
+/// " — Invoices in bulk" after the release's name, or nothing when the
+/// release's title only repeats its name.
+fn note_subtitle(note: &PublishedNote) -> String {
+    heading_title(&note.service, &note.version, &note.title)
+        .map(|title| format!(" \u{2014} {}", esc(title)))
+        .unwrap_or_default()
 }
 
 /// `/changelog`: published release notes, newest first.
@@ -582,12 +658,12 @@ pub fn changelog(data: &PublicData, frame: &Frame) -> String {
     for note in &data.notes {
         let _ = write!(
             out,
-            "<section class=\"card\" data-release=\"{id}\"><h2><a href=\"/changelog/{id}\">{service} {version}</a> — {title}</h2>\
+            "<section class=\"card\" data-release=\"{id}\"><h2><a href=\"/changelog/{id}\">{service} {version}</a>{subtitle}</h2>\
              <div class=\"notice note-body\"><div class=\"meta\">Published {published}</div>{body}</div></section>",
             id = note.release_id,
             service = esc(&note.service),
             version = esc(&note.version),
-            title = esc(&note.title),
+            subtitle = note_subtitle(note),
             published = when(note.published_at),
             body = note_html(note),
         );
@@ -597,18 +673,19 @@ pub fn changelog(data: &PublicData, frame: &Frame) -> String {
 
 pub fn changelog_entry(note: &PublishedNote, frame: &Frame) -> String {
     let out = format!(
-        "<section class=\"card\"><h2>{service} {version} — {title}</h2><div class=\"notice note-body\"><div class=\"meta\">Published {published}</div>{body}</div></section>\
+        "<section class=\"card\"><h2>{service} {version}{subtitle}</h2><div class=\"notice note-body\"><div class=\"meta\">Published {published}</div>{body}</div></section>\
          <p><a href=\"/changelog\">← All release notes</a></p>",
         service = esc(&note.service),
         version = esc(&note.version),
-        title = esc(&note.title),
+        subtitle = note_subtitle(note),
         published = when(note.published_at),
         body = note_html(note),
     );
     page(frame, &format!("{} {}", note.service, note.version), &out)
 }
 
-/// The sign-up form; `email` is false when no SMTP server is configured.
+/// The sign-up form; `email` is false when no SMTP server is configured,
+/// and then only the webhook is offered.
 pub fn subscribe_form(
     data: &PublicData,
     frame: &Frame,
@@ -636,7 +713,8 @@ pub fn subscribe_form(
              <p><button class=\"btn\" type=\"submit\">Subscribe</button></p><p class=\"muted\">We send a confirmation link first; every message has a one-click unsubscribe link.</p></form></section>"
         )
     } else {
-        "<section class=\"card\"><h2>By email</h2><p class=\"notice muted\">Email updates are not available on this status page.</p></section>".to_string()
+        // No mail server: the webhook and the feeds are the ways to follow.
+        String::new()
     };
     let out = format!(
         "<h1 style=\"font-size:22px\">Subscribe to updates</h1>{error}{email_form}\
@@ -672,4 +750,92 @@ pub fn message(
         body_html
     );
     page(frame, title, &out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame() -> Frame<'static> {
+        Frame {
+            name: "Acme",
+            loaded_at: Utc::now(),
+            stale: false,
+        }
+    }
+
+    /// A component created on `created` that has been operational since.
+    fn component(created: DateTime<Utc>) -> PublicComponent {
+        PublicComponent {
+            id: uuid::Uuid::new_v4(),
+            name: "API".into(),
+            description: String::new(),
+            group_name: String::new(),
+            position: 0,
+            status: ComponentStatus::Operational,
+            created_at: created,
+            updated_at: created,
+            intervals: vec![status::Interval {
+                status: ComponentStatus::Operational,
+                start: created,
+                end: None,
+            }],
+        }
+    }
+
+    #[test]
+    fn on_a_phone_the_bars_show_the_last_thirty_days() {
+        // 90 days are 448 units wide; the last 30 start at 300 (148 wide).
+        let css = narrow_css();
+        assert!(
+            css.contains("svg.bars{width:302.703%;margin-left:-202.703%}"),
+            "{css}"
+        );
+        assert!(css.starts_with("@media (max-width:600px)"), "{css}");
+    }
+
+    #[test]
+    fn the_uptime_calendar_numbers_its_days_and_explains_its_colours() {
+        let now = Utc.with_ymd_and_hms(2026, 3, 15, 12, 0, 0).unwrap();
+        let created = Utc.with_ymd_and_hms(2026, 3, 10, 0, 0, 0).unwrap();
+        let html = component_uptime(&component(created), 1, now, &frame());
+
+        // Days before the component existed have no data, days to come are
+        // outlined; each carries its number.
+        assert!(
+            html.contains("title=\"Mar 1, 2026: no data\">1</i>"),
+            "{html}"
+        );
+        assert!(html.contains("class=\"g\" title=\"Mar 12, 2026: 100.00%\">12</i>"));
+        assert!(html.contains("class=\"f\" title=\"Mar 31, 2026: future\">31</i>"));
+        for label in [
+            "Operational",
+            "Degraded performance",
+            "Partial outage",
+            "Major outage",
+            "No data",
+        ] {
+            assert!(
+                html.contains(&format!("</i>{label}</li>")),
+                "no {label} in the legend"
+            );
+        }
+    }
+
+    #[test]
+    fn the_bar_labels_have_a_narrow_wording() {
+        let now = Utc::now();
+        let data = PublicData {
+            loaded_at: now,
+            components: vec![component(now - Duration::days(200))],
+            incidents: Vec::new(),
+            maintenances: Vec::new(),
+            notes: Vec::new(),
+        };
+        let html = index(&data, &frame());
+        assert!(html.contains(
+            "<span class=\"wide\">90 days ago</span><span class=\"narrow\">30 days ago</span>"
+        ));
+        assert_eq!(html.matches("<rect ").count(), 90);
+    }
 }

@@ -10,6 +10,7 @@
 //! is down.
 
 pub mod badge;
+pub mod compress;
 pub mod delivery;
 pub mod feeds;
 pub mod html;
@@ -31,7 +32,8 @@ pub const CHANNEL: &str = "rookery_status";
 const REFRESH_EVERY: Duration = Duration::from_secs(30);
 
 /// A rendered document with its validators, and for the hot main page a
-/// gzip-compressed copy made once per snapshot.
+/// gzip-compressed copy made once per snapshot (other documents are
+/// compressed when served, see `routes::respond`).
 #[derive(Clone, Debug)]
 pub struct Rendered {
     pub body: Bytes,
@@ -54,15 +56,7 @@ impl Rendered {
 
     /// Adds the gzip-compressed copy.
     fn compressed(mut self) -> Self {
-        use flate2::{write::GzEncoder, Compression};
-        use std::io::Write;
-        let mut encoder = GzEncoder::new(
-            Vec::with_capacity(self.body.len() / 8),
-            Compression::default(),
-        );
-        if encoder.write_all(&self.body).is_ok() {
-            self.gzip = encoder.finish().ok().map(Bytes::from);
-        }
+        self.gzip = compress::gzip(&self.body);
         self
     }
 }

@@ -6,6 +6,7 @@
 //! issue 13's structural pass (one owner per table), kept out of this
 //! behaviour change so the two can be reviewed apart.
 
+use super::compress::{self, accepts_gzip};
 use super::{badge, feeds, html, v2, Rendered, StatusPage};
 use crate::startup::ServerState;
 use app::error::AppError;
@@ -50,6 +51,7 @@ pub fn router() -> Router<ServerState> {
         .route("/changelog.atom", get(changelog_atom))
         .route("/changelog/{id}", get(changelog_entry))
         .route("/api/v2/{*path}", get(api_v2))
+        .layer(axum::middleware::from_fn(compress::gzip_responses))
 }
 
 fn http_date(at: DateTime<Utc>) -> String {
@@ -75,35 +77,31 @@ fn not_modified(headers: &HeaderMap, doc: &Rendered) -> bool {
         .is_some_and(|since| doc.last_modified.timestamp() <= since.timestamp())
 }
 
-fn accepts_gzip(headers: &HeaderMap) -> bool {
-    headers
-        .get_all(header::ACCEPT_ENCODING)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|coding| {
-            let mut parts = coding.split(';');
-            let name = parts.next().unwrap_or("").trim();
-            let refused = parts.any(|p| matches!(p.trim(), "q=0" | "q=0.0" | "q=0.00" | "q=0.000"));
-            name.eq_ignore_ascii_case("gzip") && !refused
-        })
-}
-
+/// Answers a document with its validators, gzip-compressed when the client
+/// accepts it (the main page's copy is made once per snapshot, any other
+/// document's here). The compressed copy is a different representation, so
+/// it has its own ETag, and a 304 is answered for the one the client holds.
 fn respond(headers: &HeaderMap, mut doc: Rendered, content_type: &'static str) -> Response {
-    // The compressed copy is a different representation: its own ETag.
-    let gzip = match doc.gzip.take() {
-        Some(gz) if accepts_gzip(headers) => {
-            doc.etag = format!("{}-gz\"", doc.etag.trim_end_matches('"'));
-            doc.body = gz;
-            true
-        }
-        _ => false,
-    };
+    let plain_etag = doc.etag.clone();
+    let mut gzip = accepts_gzip(headers)
+        && (doc.gzip.is_some() || compress::worth_compressing(doc.body.len()));
+    if gzip {
+        doc.etag = format!("{}-gz\"", doc.etag.trim_end_matches('"'));
+    }
     let status = if not_modified(headers, &doc) {
         StatusCode::NOT_MODIFIED
     } else {
         StatusCode::OK
     };
+    if status == StatusCode::OK && gzip {
+        match doc.gzip.take().or_else(|| compress::gzip(&doc.body)) {
+            Some(gz) => doc.body = gz,
+            None => {
+                gzip = false;
+                doc.etag = plain_etag;
+            }
+        }
+    }
     let mut builder = Response::builder()
         .status(status)
         .header(header::ETAG, &doc.etag)
@@ -496,6 +494,11 @@ async fn subscribe(
                 Err(e) => again(&e),
             }
         }
+        "email" => again(&AppError::field(
+            "email",
+            "Email updates are not available on this status page. Add a webhook below, or follow \
+             the Atom or RSS feed.",
+        )),
         "webhook" if !page.settings().private_webhooks
             && !webhook_destination_is_public(&field("url")).await =>
         {

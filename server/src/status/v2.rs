@@ -138,7 +138,7 @@ impl V2<'_> {
             "resolved_at": i.resolved_at,
             "impact": i.impact.as_str(),
             "shortlink": format!("{}/status/incidents/{}", self.base, i.id),
-            "started_at": i.created_at,
+            "started_at": i.impact_started_at,
             "page_id": PAGE_ID,
             "incident_updates": i.updates.iter().map(|u| self.update(&id, u)).collect::<Vec<_>>(),
             "components": self.components_of(i.components.iter().map(|c| c.0)),

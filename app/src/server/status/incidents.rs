@@ -9,7 +9,7 @@
 use super::timeline::Timeline;
 use super::{components, stored};
 use crate::domain::markdown;
-use crate::domain::status::{ComponentStatus, Impact, IncidentStatus};
+use crate::domain::status::{parse_impact_start, ComponentStatus, Impact, IncidentStatus};
 use crate::domain::Role;
 use crate::error::AppError;
 use crate::model::status::{
@@ -29,6 +29,16 @@ use uuid::Uuid;
 const MAX_BODY: usize = 20_000;
 
 fn check_text(title: Option<&str>, body: &str) -> Result<(), AppError> {
+    let errors = text_problems(title, body);
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(AppError::invalid(errors))
+    }
+}
+
+/// The title's and the message's problems, field → message.
+fn text_problems(title: Option<&str>, body: &str) -> BTreeMap<String, String> {
     let mut errors = BTreeMap::new();
     if let Some(title) = title {
         let len = title.trim().chars().count();
@@ -43,10 +53,18 @@ fn check_text(title: Option<&str>, body: &str) -> Result<(), AppError> {
             format!("A message of 1 to {MAX_BODY} characters."),
         );
     }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        Err(AppError::invalid(errors))
+    errors
+}
+
+/// The impact start a form sent (`None`: blank), or its problem added to
+/// `errors`.
+fn impact_start(text: &str, errors: &mut BTreeMap<String, String>) -> Option<DateTime<Utc>> {
+    match parse_impact_start(text, Utc::now()) {
+        Ok(at) => at,
+        Err(message) => {
+            errors.insert("impact_started_at".into(), message);
+            None
+        }
     }
 }
 
@@ -103,19 +121,24 @@ pub async fn create(
     request_id: Option<&str>,
 ) -> Result<Uuid, AppError> {
     user.require(crate::domain::Permission::Incidents)?;
-    check_text(Some(&input.title), &input.body)?;
+    let mut errors = text_problems(Some(&input.title), &input.body);
+    let began = impact_start(&input.impact_started_at, &mut errors);
     if !input.status.is_open() {
-        return Err(AppError::field(
-            "status",
-            "A new incident starts investigating, identified or monitoring.",
-        ));
+        errors.insert(
+            "status".into(),
+            "A new incident starts investigating, identified or monitoring.".into(),
+        );
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
     }
     let mut tx = pool.begin().await?;
     let id = Uuid::new_v4();
     let visibility = if input.publish { "published" } else { "draft" };
-    sqlx::query(
-        "insert into incident (id, title, impact, status, visibility, created_by, published_at)
-         values ($1, $2, $3, $4, $5, $6, case when $5 = 'published' then now() end)",
+    let began: DateTime<Utc> = sqlx::query_scalar(
+        "insert into incident (id, title, impact, status, visibility, created_by, published_at, impact_started_at)
+         values ($1, $2, $3, $4, $5, $6, case when $5 = 'published' then now() end, coalesce($7, now()))
+         returning impact_started_at",
     )
     .bind(id)
     .bind(input.title.trim())
@@ -123,7 +146,8 @@ pub async fn create(
     .bind(input.status.as_str())
     .bind(visibility)
     .bind(user.id)
-    .execute(&mut *tx)
+    .bind(began)
+    .fetch_one(&mut *tx)
     .await?;
     let ids = set_components(&mut tx, id, &input.components).await?;
     let update = Timeline::Incident
@@ -143,7 +167,8 @@ pub async fn create(
             before: None,
             after: Some(json!({
                 "title": input.title.trim(), "impact": input.impact, "status": input.status,
-                "visibility": visibility, "components": input.components.iter().map(|c| json!({"id": c.id, "status": c.status})).collect::<Vec<_>>(),
+                "visibility": visibility, "impact_started_at": began,
+                "components": input.components.iter().map(|c| json!({"id": c.id, "status": c.status})).collect::<Vec<_>>(),
             })),
             request_id,
         },
@@ -258,7 +283,11 @@ pub async fn publish(
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
     user.require(crate::domain::Permission::Incidents)?;
-    check_text(Some(&input.title), &input.body)?;
+    let mut errors = text_problems(Some(&input.title), &input.body);
+    let began = impact_start(&input.impact_started_at, &mut errors);
+    if !errors.is_empty() {
+        return Err(AppError::invalid(errors));
+    }
     let mut tx = pool.begin().await?;
     let locked = lock(&mut tx, id).await?;
     if locked.visibility != "draft" {
@@ -268,14 +297,18 @@ pub async fn publish(
         )));
     }
     let touched = set_components(&mut tx, id, &input.components).await?;
-    sqlx::query(
-        "update incident set title = $2, impact = $3, visibility = 'published', published_at = now(), updated_at = now()
-         where id = $1",
+    // Left blank, the draft keeps its start (an automatic one: the rollback).
+    let began: DateTime<Utc> = sqlx::query_scalar(
+        "update incident set title = $2, impact = $3, impact_started_at = coalesce($4, impact_started_at),
+                visibility = 'published', published_at = now(), updated_at = now()
+         where id = $1
+         returning impact_started_at",
     )
     .bind(id)
     .bind(input.title.trim())
     .bind(input.impact.as_str())
-    .execute(&mut *tx)
+    .bind(began)
+    .fetch_one(&mut *tx)
     .await?;
     // The draft's message becomes the first public update as edited.
     let first: Option<Uuid> = sqlx::query_scalar(
@@ -311,7 +344,10 @@ pub async fn publish(
             entity_type: "incident",
             entity_id: Some(id.to_string()),
             before: Some(json!({ "visibility": "draft" })),
-            after: Some(json!({ "visibility": "published", "title": input.title.trim(), "impact": input.impact })),
+            after: Some(json!({
+                "visibility": "published", "title": input.title.trim(), "impact": input.impact,
+                "impact_started_at": began,
+            })),
             request_id,
         },
     )
@@ -600,6 +636,7 @@ struct DetailRow {
     visibility: String,
     automated: bool,
     created_at: DateTime<Utc>,
+    impact_started_at: DateTime<Utc>,
     published_at: Option<DateTime<Utc>>,
     resolved_at: Option<DateTime<Utc>>,
     deployment_id: Option<Uuid>,
@@ -632,8 +669,8 @@ pub async fn detail(
 ) -> Result<IncidentDetail, AppError> {
     let mut conn = pool.acquire().await?;
     let row = sqlx::query_as::<_, DetailRow>(
-        "select id, number, title, impact, status, visibility, automated, created_at, published_at, resolved_at,
-                deployment_id, release_id
+        "select id, number, title, impact, status, visibility, automated, created_at, impact_started_at,
+                published_at, resolved_at, deployment_id, release_id
          from incident where id = $1",
     )
     .bind(id)
@@ -736,6 +773,7 @@ pub async fn detail(
         visibility: row.visibility,
         automated: row.automated,
         created_at: row.created_at,
+        impact_started_at: row.impact_started_at,
         published_at: row.published_at,
         resolved_at: row.resolved_at,
     })

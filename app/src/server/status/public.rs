@@ -43,6 +43,9 @@ pub struct PublicIncident {
     pub status: IncidentStatus,
     pub created_at: DateTime<Utc>,
     pub published_at: DateTime<Utc>,
+    /// When customers began to be affected (support sets it; it may be
+    /// before the incident was opened or published).
+    pub impact_started_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub resolved_at: Option<DateTime<Utc>>,
     pub components: Vec<(Uuid, ComponentStatus)>,
@@ -112,6 +115,7 @@ type IncidentRow = (
     Option<DateTime<Utc>>,
     DateTime<Utc>,
     Option<DateTime<Utc>>,
+    DateTime<Utc>,
 );
 type MaintenanceRow = (
     Uuid,
@@ -178,7 +182,7 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
         .collect::<Result<Vec<_>, AppError>>()?;
 
     let incident_rows: Vec<IncidentRow> = sqlx::query_as(
-        "select id, number, title, impact, status, created_at, published_at, updated_at, resolved_at
+        "select id, number, title, impact, status, created_at, published_at, updated_at, resolved_at, impact_started_at
          from incident where visibility = 'published' order by coalesce(published_at, created_at) desc",
     )
     .fetch_all(&mut *tx)
@@ -225,6 +229,7 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
                 published_at,
                 updated_at,
                 resolved_at,
+                impact_started_at,
             )| {
                 Ok(PublicIncident {
                     impact: stored(&impact, Impact::parse)?,
@@ -236,6 +241,7 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
                     number,
                     title,
                     created_at,
+                    impact_started_at,
                     updated_at,
                     resolved_at,
                 })

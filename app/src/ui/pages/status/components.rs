@@ -9,12 +9,11 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::status::ComponentInput;
 use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::form::{action_errors, keep_typed, saves, FieldError, FormErrors};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::ComponentStatusBadge;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::collections::BTreeMap;
 
 #[component]
 pub fn ComponentsPage() -> impl IntoView {
@@ -49,16 +48,27 @@ fn ComponentsAdmin() -> impl IntoView {
             editing.set(None);
         }
     });
+    // The table's controls are not forms: their refusals go on top.
+    let removed = action_errors(remove);
+    let status_set = action_errors(set_status);
+    let rollback_set = action_errors(set_rollback);
     let action_error = move || {
-        [
-            remove.value().get(),
-            set_status.value().get(),
-            set_rollback.value().get(),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(|r| r.err())
-        .map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })
+        let messages: Vec<String> = [removed, status_set, rollback_set]
+            .iter()
+            .flat_map(|errors| errors.with(|e| e.values().cloned().collect::<Vec<_>>()))
+            .collect();
+        (!messages.is_empty()).then(|| {
+            view! {
+                <div class="alert alert-error" role="alert" data-testid="action-error">
+                    {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                </div>
+            }
+        })
+    };
+    // An editor opens without the last refusal of another one.
+    let edit = move |input: ComponentInput| {
+        save.clear();
+        editing.set(Some(input));
     };
     view! {
         <Title text="Status components" />
@@ -70,7 +80,7 @@ fn ComponentsAdmin() -> impl IntoView {
             </div>
             <div class="row-actions">
                 <a class="btn btn-ghost" href="/status" target="_blank" rel="noopener">"Open the status page ↗"</a>
-                <button type="button" class="btn btn-primary" on:click=move |_| editing.set(Some(ComponentInput::default()))>"New component"</button>
+                <button type="button" class="btn btn-primary" on:click=move |_| edit(ComponentInput::default())>"New component"</button>
             </div>
         </header>
         {action_error}
@@ -87,7 +97,7 @@ fn ComponentsAdmin() -> impl IntoView {
                                 <thead><tr><th>"Group"</th><th>"Name"</th><th>"Services"</th><th>"Status"</th><th>"Set status"</th><th></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|c| {
-                                        let edit = ComponentInput {
+                                        let input = ComponentInput {
                                             id: Some(c.id),
                                             name: c.name.clone(),
                                             description: c.description.clone(),
@@ -114,7 +124,7 @@ fn ComponentsAdmin() -> impl IntoView {
                                                     </select>
                                                 </td>
                                                 <td class="row-actions">
-                                                    <button type="button" class="btn btn-ghost btn-small" on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button>
+                                                    <button type="button" class="btn btn-ghost btn-small" on:click=move |_| edit(input.clone())>"Edit"</button>
                                                     <button type="button" class="btn btn-danger btn-small" on:click=move |_| {
                                                         let confirmed = window().confirm_with_message(&format!("Delete {name} and its uptime history?")).unwrap_or(false);
                                                         if confirmed {
@@ -169,6 +179,9 @@ fn ComponentsAdmin() -> impl IntoView {
     }
 }
 
+/// The fields the editor shows a message beside; any other goes on top.
+const EDITOR_FIELDS: &[&str] = &["name", "group_name", "description", "position", "services"];
+
 #[component]
 fn ComponentEditor(
     input: ComponentInput,
@@ -181,19 +194,9 @@ fn ComponentEditor(
     let group = RwSignal::new(input.group_name.clone());
     let position = RwSignal::new(input.position.clone());
     let services = RwSignal::new(input.services.clone());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
-    Effect::new(move |_| {
-        if let Some(Err(e)) = save.value().get() {
-            errors.set(e.field_errors());
-        }
-    });
-    let error = move |f: &'static str| {
-        move || {
-            errors
-                .with(|e| e.get(f).cloned())
-                .map(|m| view! { <p class="field-error">{m}</p> })
-        }
-    };
+    let errors = action_errors(save);
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(SaveComponent {
@@ -211,19 +214,19 @@ fn ComponentEditor(
         <section class="card">
             <h2>{if id.is_some() { "Edit component" } else { "New component" }}</h2>
             <form class="form" on:submit=on_submit>
-                {error("form")}
+                <FormErrors errors shown=EDITOR_FIELDS />
                 <div class="form-row">
-                    <label class="field">"Name" <input id="component-name" use:keep_typed=name bind:value=name required maxlength="100" />{error("name")}</label>
-                    <label class="field">"Group" <input id="component-group" use:keep_typed=group bind:value=group maxlength="100" placeholder="e.g. Core platform" />{error("group_name")}</label>
+                    <label class="field">"Name" <input id="component-name" use:keep_typed=name bind:value=name required maxlength="100" aria-invalid=invalid("name") /><FieldError errors field="name" /></label>
+                    <label class="field">"Group" <input id="component-group" use:keep_typed=group bind:value=group maxlength="100" placeholder="e.g. Core platform" aria-invalid=invalid("group_name") /><FieldError errors field="group_name" /></label>
                 </div>
-                <label class="field">"Description" <input id="component-description" use:keep_typed=description bind:value=description maxlength="500" />{error("description")}</label>
+                <label class="field">"Description" <input id="component-description" use:keep_typed=description bind:value=description maxlength="500" aria-invalid=invalid("description") /><FieldError errors field="description" /></label>
                 <div class="form-row">
-                    <label class="field">"Order" <input id="component-position" type="number" use:keep_typed=position bind:value=position />{error("position")}</label>
-                    <label class="field">"Services (keys, comma separated)" <input id="component-services" use:keep_typed=services bind:value=services placeholder="checkout, payments" />{error("services")}</label>
+                    <label class="field">"Order" <input id="component-position" type="number" use:keep_typed=position bind:value=position aria-invalid=invalid("position") /><FieldError errors field="position" /></label>
+                    <label class="field">"Services (keys, comma separated)" <input id="component-services" use:keep_typed=services bind:value=services placeholder="checkout, payments" aria-invalid=invalid("services") /><FieldError errors field="services" /></label>
                 </div>
                 <p class="small muted">"An automatic rollback of a linked service opens a draft incident on this component."</p>
                 <div class="row-actions">
-                    <button type="submit" class="btn btn-primary">"Save component"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save component"</button>
                     <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(None)>"Cancel"</button>
                 </div>
             </form>

@@ -11,7 +11,7 @@ use crate::domain::release::ReleaseStatus;
 use crate::domain::status::{Impact, IncidentStatus};
 use crate::error::AppError;
 use crate::model::status::{IncidentDetail, IncidentUpdateInput, PublishIncident};
-use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::form::{action_errors, keep_typed, saves, FieldError, FormErrors};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
 use crate::ui::format;
@@ -130,6 +130,7 @@ fn IncidentView(
                 <section class="card">
                     <h2>"Facts"</h2>
                     <dl class="facts">
+                        <dt>"Impact began"</dt><dd data-testid="impact-started">{format::datetime(i.impact_started_at)}</dd>
                         <dt>"Opened"</dt><dd>{format::datetime(i.created_at)}</dd>
                         <dt>"Published"</dt><dd>{i.published_at.map(format::datetime).unwrap_or_else(|| "—".into())}</dd>
                         <dt>"Resolved"</dt><dd>{i.resolved_at.map(format::datetime).unwrap_or_else(|| "—".into())}</dd>
@@ -169,6 +170,9 @@ fn Preview(body: RwSignal<String>) -> impl IntoView {
     view! { <div class="rendered preview" data-testid="preview" inner_html=move || markdown::render(&body.get())></div> }
 }
 
+/// The fields the publish form shows a message beside; any other goes on top.
+const PUBLISH_FIELDS: &[&str] = &["title", "impact", "impact_started_at", "body", "components"];
+
 #[component]
 fn PublishForm(
     i: IncidentDetail,
@@ -178,28 +182,30 @@ fn PublishForm(
     let id = i.id;
     let title = RwSignal::new(i.title.clone());
     let impact = RwSignal::new(i.impact.as_str().to_string());
+    // The draft's start: for an automatic rollback, when it rolled back.
+    let drafted_start = i.impact_started_at.format("%Y-%m-%dT%H:%M").to_string();
+    let began = RwSignal::new(drafted_start.clone());
     let body = RwSignal::new(i.updates.last().map(|u| u.body.clone()).unwrap_or_default());
     let chosen = RwSignal::new(i.affected.clone());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
-    Effect::new(move |_| {
-        for result in [
-            publish.value().get().map(|r| r.err()),
-            discard.value().get().map(|r| r.err()),
-        ] {
-            if let Some(Some(e)) = result {
-                errors.set(e.field_errors());
-            }
-        }
+    let published = action_errors(publish);
+    let discarded = action_errors(discard);
+    let errors = Signal::derive(move || {
+        let mut all = published.get();
+        all.extend(discarded.get());
+        all
     });
-    let error = move |f: &'static str| {
-        move || {
-            errors
-                .with(|e| e.get(f).cloned())
-                .map(|m| view! { <p class="field-error">{m}</p> })
-        }
-    };
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // Unchanged, it is sent blank so the draft keeps its exact start
+        // (the field shows whole minutes).
+        let typed = began.get_untracked();
+        let impact_started_at = if typed == drafted_start {
+            String::new()
+        } else {
+            typed
+        };
         publish.dispatch(PublishDraftIncident {
             id,
             input: PublishIncident {
@@ -207,6 +213,7 @@ fn PublishForm(
                 impact: Impact::parse(&impact.get_untracked()).unwrap_or(Impact::Minor),
                 body: body.get_untracked(),
                 components: chosen.get_untracked(),
+                impact_started_at,
             },
         });
     };
@@ -215,26 +222,36 @@ fn PublishForm(
             <h2>"Draft: not public yet"</h2>
             <p class="muted">"Check the wording customers will read, then publish it to the status page and its subscribers — or discard it if customers were not affected."</p>
             <form class="form" on:submit=submit>
-                {error("form")}
-                <label class="field">"Title" <input id="publish-title" use:keep_typed=title bind:value=title required maxlength="200" />{error("title")}</label>
-                <label class="field">"Impact"
-                    <select id="publish-impact" use:keep_typed=impact bind:value=impact>
-                        {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
-                    </select>
-                </label>
+                <FormErrors errors shown=PUBLISH_FIELDS />
+                <label class="field">"Title" <input id="publish-title" use:keep_typed=title bind:value=title required maxlength="200" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
+                <div class="form-row">
+                    <label class="field">"Impact"
+                        <select id="publish-impact" use:keep_typed=impact bind:value=impact>
+                            {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+                        </select>
+                        <FieldError errors field="impact" />
+                    </label>
+                    <label class="field">"Impact began (UTC)"
+                        <input id="publish-began" type="datetime-local" use:keep_typed=began bind:value=began aria-invalid=invalid("impact_started_at") />
+                        <FieldError errors field="impact_started_at" />
+                    </label>
+                </div>
                 <div class="columns-even columns">
-                    <label class="field">"First update (markdown)" <textarea id="publish-body" rows="5" use:keep_typed=body bind:value=body></textarea>{error("body")}</label>
+                    <label class="field">"First update (markdown)" <textarea id="publish-body" rows="5" use:keep_typed=body bind:value=body aria-invalid=invalid("body")></textarea><FieldError errors field="body" /></label>
                     <div class="field"><span>"Preview"</span><Preview body /></div>
                 </div>
-                <div class="field"><span>"Affected components"</span><ComponentPicker components=i.components.clone() chosen />{error("components")}</div>
+                <div class="field"><span>"Affected components"</span><ComponentPicker components=i.components.clone() chosen /><FieldError errors field="components" /></div>
                 <div class="row-actions">
-                    <button type="submit" class="btn btn-primary" data-testid="publish-incident">"Publish incident"</button>
+                    <button type="submit" class="btn btn-primary" data-testid="publish-incident" disabled=move || publish.pending().get()>"Publish incident"</button>
                     <button type="button" class="btn btn-danger" on:click=move |_| { discard.dispatch(DiscardIncident { id }); }>"Discard draft"</button>
                 </div>
             </form>
         </section>
     }
 }
+
+/// The fields the update form shows a message beside; any other goes on top.
+const UPDATE_FIELDS: &[&str] = &["status", "impact", "body", "components"];
 
 #[component]
 fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl IntoView {
@@ -256,22 +273,14 @@ fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl
     let impact = RwSignal::new(String::new());
     let body = RwSignal::new(String::new());
     let chosen = RwSignal::new(i.affected.clone());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
-    Effect::new(move |_| match post.value().get() {
-        Some(Err(e)) => errors.set(e.field_errors()),
-        Some(Ok(_)) => {
-            errors.set(BTreeMap::new());
+    let errors = action_errors(post);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = post.value().get() {
             body.set(String::new());
         }
-        None => {}
     });
-    let error = move |f: &'static str| {
-        move || {
-            errors
-                .with(|e| e.get(f).cloned())
-                .map(|m| view! { <p class="field-error">{m}</p> })
-        }
-    };
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         post.dispatch(PostIncidentUpdate {
@@ -288,28 +297,29 @@ fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl
         <section class="card">
             <h2>"Post an update"</h2>
             <form class="form" on:submit=submit>
-                {error("form")}
+                <FormErrors errors shown=UPDATE_FIELDS />
                 <div class="form-row">
                     <label class="field">"Status"
                         <select id="update-status" use:keep_typed=status bind:value=status>
                             {next.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                         </select>
-                        {error("status")}
+                        <FieldError errors field="status" />
                     </label>
                     <label class="field">"Impact"
                         <select id="update-impact" use:keep_typed=impact bind:value=impact>
                             <option value="">"Unchanged"</option>
                             {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
                         </select>
+                        <FieldError errors field="impact" />
                     </label>
                 </div>
                 <div class="columns-even columns">
-                    <label class="field">"Message (markdown)" <textarea id="update-body" rows="5" use:keep_typed=body bind:value=body required></textarea>{error("body")}</label>
+                    <label class="field">"Message (markdown)" <textarea id="update-body" rows="5" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")></textarea><FieldError errors field="body" /></label>
                     <div class="field"><span>"Preview"</span><Preview body /></div>
                 </div>
-                <div class="field"><span>"Components"</span><ComponentPicker components=i.components.clone() chosen /></div>
+                <div class="field"><span>"Components"</span><ComponentPicker components=i.components.clone() chosen /><FieldError errors field="components" /></div>
                 <p class="small muted">"Resolving returns the components to operational unless another open incident still affects them."</p>
-                <div class="row-actions"><button type="submit" class="btn btn-primary" data-testid="post-update">"Post update"</button></div>
+                <div class="row-actions"><button type="submit" class="btn btn-primary" data-testid="post-update" disabled=move || post.pending().get()>"Post update"</button></div>
             </form>
         </section>
     }

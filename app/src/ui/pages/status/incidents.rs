@@ -7,14 +7,16 @@ use crate::domain::status::{Impact, IncidentStatus};
 use crate::error::AppError;
 use crate::model::status::{ComponentChoice, IncidentFilter, IncidentInput};
 use crate::ui::components::access::may;
-use crate::ui::components::form::{keep_checked, keep_typed};
+use crate::ui::components::form::{
+    action_errors, keep_checked, keep_typed, FieldError, FormErrors,
+};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
 use crate::ui::format;
+use chrono::Utc;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use std::collections::BTreeMap;
 
 #[component]
 pub fn IncidentListPage() -> impl IntoView {
@@ -140,6 +142,16 @@ pub fn IncidentListPage() -> impl IntoView {
     }
 }
 
+/// The fields the new-incident form shows a message beside; any other goes on top.
+const NEW_FIELDS: &[&str] = &[
+    "title",
+    "impact",
+    "status",
+    "impact_started_at",
+    "body",
+    "components",
+];
+
 #[component]
 fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
     let open = ServerAction::<OpenIncident>::new();
@@ -147,23 +159,21 @@ fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
     let title = RwSignal::new(String::new());
     let impact = RwSignal::new("minor".to_string());
     let status = RwSignal::new("investigating".to_string());
+    // The form opens in the browser (never on the server), so this is the
+    // browser's clock; the server allows it to run a little ahead.
+    let began = RwSignal::new(Utc::now().format("%Y-%m-%dT%H:%M").to_string());
     let body = RwSignal::new(String::new());
     let chosen = RwSignal::new(Vec::<ComponentChoice>::new());
     let publish = RwSignal::new(true);
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = action_errors(open);
     let navigate = use_navigate();
-    Effect::new(move |_| match open.value().get() {
-        Some(Ok(id)) => navigate(&format!("/incidents/{id}"), Default::default()),
-        Some(Err(e)) => errors.set(e.field_errors()),
-        None => {}
-    });
-    let error = move |f: &'static str| {
-        move || {
-            errors
-                .with(|e| e.get(f).cloned())
-                .map(|m| view! { <p class="field-error">{m}</p> })
+    Effect::new(move |_| {
+        if let Some(Ok(id)) = open.value().get() {
+            navigate(&format!("/incidents/{id}"), Default::default());
         }
-    };
+    });
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         open.dispatch(OpenIncident {
@@ -175,6 +185,7 @@ fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
                 body: body.get_untracked(),
                 components: chosen.get_untracked(),
                 publish: publish.get_untracked(),
+                impact_started_at: began.get_untracked(),
             },
         });
     };
@@ -182,22 +193,27 @@ fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
         <section class="card">
             <h2>"New incident"</h2>
             <form class="form" on:submit=submit>
-                {error("form")}
-                <label class="field">"Title" <input id="incident-title" use:keep_typed=title bind:value=title required maxlength="200" placeholder="Elevated error rates on checkout" />{error("title")}</label>
+                <FormErrors errors shown=NEW_FIELDS />
+                <label class="field">"Title" <input id="incident-title" use:keep_typed=title bind:value=title required maxlength="200" placeholder="Elevated error rates on checkout" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
                 <div class="form-row">
                     <label class="field">"Impact"
                         <select id="incident-impact" use:keep_typed=impact bind:value=impact>
                             {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
                         </select>
+                        <FieldError errors field="impact" />
                     </label>
                     <label class="field">"Status"
                         <select id="incident-status" use:keep_typed=status bind:value=status>
                             {IncidentStatus::ALL.iter().filter(|s| s.is_open()).map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
                         </select>
-                        {error("status")}
+                        <FieldError errors field="status" />
+                    </label>
+                    <label class="field">"Impact began (UTC)"
+                        <input id="incident-began" type="datetime-local" use:keep_typed=began bind:value=began aria-invalid=invalid("impact_started_at") />
+                        <FieldError errors field="impact_started_at" />
                     </label>
                 </div>
-                <label class="field">"Message (markdown)" <textarea id="incident-body" rows="4" use:keep_typed=body bind:value=body required></textarea>{error("body")}</label>
+                <label class="field">"Message (markdown)" <textarea id="incident-body" rows="4" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")></textarea><FieldError errors field="body" /></label>
                 <div class="field"><span>"Affected components"</span>
                     <Suspense fallback=|| ()>
                         {move || loaded(async move {
@@ -205,11 +221,11 @@ fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
                             Ok::<_, AppError>(view! { <ComponentPicker components=list chosen /> })
                         })}
                     </Suspense>
-                    {error("components")}
+                    <FieldError errors field="components" />
                 </div>
                 <label class="check"><input type="checkbox" use:keep_checked=publish bind:checked=publish />"Publish now (otherwise save as a draft)"</label>
                 <div class="row-actions">
-                    <button type="submit" class="btn btn-primary">"Open incident"</button>
+                    <button type="submit" class="btn btn-primary" disabled=move || open.pending().get()>"Open incident"</button>
                     <button type="button" class="btn btn-ghost" on:click=move |_| opening.set(false)>"Cancel"</button>
                 </div>
             </form>

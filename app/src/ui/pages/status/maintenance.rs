@@ -7,13 +7,12 @@ use crate::api::status::{
 use crate::domain::status::MaintenanceState;
 use crate::error::AppError;
 use crate::model::status::{ComponentView, MaintenanceInput, MaintenanceView};
-use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::form::{action_errors, keep_typed, saves, FieldError, FormErrors};
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
-use std::collections::BTreeMap;
 
 #[component]
 pub fn MaintenancePage() -> impl IntoView {
@@ -33,12 +32,18 @@ pub fn MaintenancePage() -> impl IntoView {
             None => Ok(None),
         }
     });
-    let move_error =
-        move || {
-            moving.value().get().and_then(|r| r.err()).map(
-                |e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> },
-            )
-        };
+    // Moving a window is a button, not a form: its refusal goes on top.
+    let moved = action_errors(moving);
+    let move_error = move || {
+        let messages: Vec<String> = moved.with(|e| e.values().cloned().collect());
+        (!messages.is_empty()).then(|| {
+            view! {
+                <div class="alert alert-error" role="alert" data-testid="move-error">
+                    {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                </div>
+            }
+        })
+    };
     view! {
         <Title text="Maintenance" />
         <header class="page-header">
@@ -123,6 +128,10 @@ fn MaintenanceRow(
     }
 }
 
+/// The fields the schedule form shows a message beside; any other (the
+/// change request it came from, say) goes on top.
+const SCHEDULE_FIELDS: &[&str] = &["title", "starts_at", "ends_at", "description", "components"];
+
 #[component]
 fn ScheduleForm(
     components: Vec<ComponentView>,
@@ -136,23 +145,15 @@ fn ScheduleForm(
     let starts = RwSignal::new(input.starts_at.clone());
     let ends = RwSignal::new(input.ends_at.clone());
     let chosen = RwSignal::new(input.components.clone());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
-    Effect::new(move |_| match schedule.value().get() {
-        Some(Err(e)) => errors.set(e.field_errors()),
-        Some(Ok(_)) => {
-            errors.set(BTreeMap::new());
+    let errors = action_errors(schedule);
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = schedule.value().get() {
             title.set(String::new());
             description.set(String::new());
         }
-        None => {}
     });
-    let error = move |f: &'static str| {
-        move || {
-            errors
-                .with(|e| e.get(f).cloned())
-                .map(|m| view! { <p class="field-error">{m}</p> })
-        }
-    };
+    let invalid =
+        move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         schedule.dispatch(ScheduleMaintenance {
@@ -170,13 +171,13 @@ fn ScheduleForm(
         <section class="card">
             <h2>{match from_cr { Some(n) => format!("Announce maintenance for CR-{n}"), None => "Announce maintenance".to_string() }}</h2>
             <form class="form" on:submit=submit>
-                {error("form")}
-                <label class="field">"Title" <input id="mw-title" use:keep_typed=title bind:value=title required maxlength="200" />{error("title")}</label>
+                <FormErrors errors shown=SCHEDULE_FIELDS />
+                <label class="field">"Title" <input id="mw-title" use:keep_typed=title bind:value=title required maxlength="200" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
                 <div class="form-row">
-                    <label class="field">"Starts (UTC)" <input id="mw-start" type="datetime-local" use:keep_typed=starts bind:value=starts required />{error("starts_at")}</label>
-                    <label class="field">"Ends (UTC)" <input id="mw-end" type="datetime-local" use:keep_typed=ends bind:value=ends required />{error("ends_at")}</label>
+                    <label class="field">"Starts (UTC)" <input id="mw-start" type="datetime-local" use:keep_typed=starts bind:value=starts required aria-invalid=invalid("starts_at") /><FieldError errors field="starts_at" /></label>
+                    <label class="field">"Ends (UTC)" <input id="mw-end" type="datetime-local" use:keep_typed=ends bind:value=ends required aria-invalid=invalid("ends_at") /><FieldError errors field="ends_at" /></label>
                 </div>
-                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" rows="3" use:keep_typed=description bind:value=description></textarea>{error("description")}</label>
+                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")></textarea><FieldError errors field="description" /></label>
                 <div class="field"><span>"Affected components"</span>
                     <div class="role-picker">
                         {components.into_iter().map(|c| {
@@ -189,9 +190,9 @@ fn ScheduleForm(
                             }
                         }).collect_view()}
                     </div>
-                    {error("components")}
+                    <FieldError errors field="components" />
                 </div>
-                <div class="row-actions"><button type="submit" class="btn btn-primary">"Announce window"</button></div>
+                <div class="row-actions"><button type="submit" class="btn btn-primary" disabled=move || schedule.pending().get()>"Announce window"</button></div>
             </form>
         </section>
     }

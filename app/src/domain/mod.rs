@@ -20,6 +20,7 @@ pub mod risk;
 pub mod role;
 pub mod schedule;
 pub mod status;
+pub mod trigger_form;
 pub mod user;
 
 /// The highest page number lists accept; beyond it a list is simply empty

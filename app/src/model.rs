@@ -753,6 +753,16 @@ pub struct TargetInput {
     pub health_command: String,
 }
 
+/// An environment's default rollback triggers: what a deployment there
+/// starts with unless it is given its own.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct EnvironmentTriggers {
+    pub environment: String,
+    pub triggers: Vec<crate::domain::deploy::TriggerSpec>,
+    /// None are saved for it, so these are the seed's two defaults.
+    pub standard: bool,
+}
+
 /// The start form's view of a release: what may be chosen.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct DeployOptions {

@@ -21,10 +21,11 @@ use app::api::{catalog, change_requests, deployments, releases, status};
 use app::domain::catalog::{EnvironmentInput, ServiceInput, TemplateInput};
 use app::domain::change_request::CrAction;
 use app::domain::cr_form::CrInput;
-use app::domain::deploy::{Strategy, StrategyParams};
+use app::domain::deploy::{Strategy, StrategyParams, TriggerSpec};
 use app::domain::release_note::NoteSections;
 use app::domain::release_plan::{PlanInput, ReleaseInput};
 use app::domain::status::{Impact, IncidentStatus};
+use app::domain::trigger_form::TriggerInput;
 use app::domain::{Permission, Roles};
 use app::model::status::{
     ComponentInput, IncidentFilter, IncidentInput, IncidentUpdateInput, MaintenanceInput,
@@ -239,6 +240,16 @@ fn server_fn_rows() -> Vec<FnRow> {
                     required_approvals: "0".into(),
                     ..Default::default()
                 },
+            }),
+            admin,
+        ),
+        row("catalog::EnvironmentTriggerDefaults", form(&[]), read),
+        row(
+            "catalog::SaveEnvironmentTriggers",
+            // An environment nobody has: allowed callers get 404.
+            json_args(catalog::SaveEnvironmentTriggers {
+                environment: "authz-none".into(),
+                triggers: vec![TriggerInput::from(&TriggerSpec::seed_defaults()[0])],
             }),
             admin,
         ),

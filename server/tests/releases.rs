@@ -4,7 +4,10 @@
 
 mod support;
 
-use app::api::catalog::{EnvironmentSpecs, ListServices, SaveEnvironment, SaveService};
+use app::api::catalog::{
+    EnvironmentSpecs, EnvironmentTriggerDefaults, ListServices, SaveEnvironment,
+    SaveEnvironmentTriggers, SaveService,
+};
 use app::api::change_requests::CreateChangeRequest;
 use app::api::releases::{
     CreateRelease, GetRelease, ListReleases, ReleaseAction as ReleaseActionFn, SaveReleasePlan,
@@ -1095,6 +1098,150 @@ async fn a_protected_environment_needs_at_least_one_approval() {
     assert_eq!(spec["required_approvals"], 1);
     assert_eq!(spec["protected"], true);
     assert_eq!(app.audit_count("environment.update", None).await, 0);
+}
+
+// ------------------------------------------------- rollback-trigger defaults
+
+async fn trigger_defaults(app: &TestApp, who: &Person, environment: &str) -> Value {
+    let all: Value = outcome(
+        app.server_fn(&who.client, EnvironmentTriggerDefaults::PATH, &[])
+            .await,
+    )
+    .await
+    .unwrap();
+    all.as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["environment"] == environment)
+        .cloned()
+        .unwrap_or_else(|| panic!("no trigger defaults for {environment}: {all}"))
+}
+
+async fn save_triggers(
+    app: &TestApp,
+    who: &Person,
+    environment: &str,
+    triggers: Value,
+) -> Result<(), AppError> {
+    outcome(
+        app.server_fn_json(
+            &who.client,
+            SaveEnvironmentTriggers::PATH,
+            &json!({ "environment": environment, "triggers": triggers }),
+        )
+        .await,
+    )
+    .await
+}
+
+fn error_rate_trigger() -> Value {
+    json!({
+        "metric": "error_rate",
+        "operator": ">=",
+        "threshold": "0.05",
+        "sustained_seconds": "120",
+        "interval_seconds": "15",
+        "action": "rollback",
+        "cooldown_minutes": "10",
+        "source": "auto",
+        "query": ""
+    })
+}
+
+#[tokio::test]
+async fn an_administrator_replaces_the_rollback_triggers_an_environment_starts_with() {
+    let World {
+        app,
+        admin,
+        engineer,
+    } = world().await;
+    let seeded = trigger_defaults(&app, &engineer, "staging").await;
+    let triggers = json!([
+        error_rate_trigger(),
+        {
+            "metric": "latency_p95",
+            "operator": ">",
+            "threshold": "2",
+            "sustained_seconds": "60",
+            "interval_seconds": "10",
+            "action": "alert",
+            "cooldown_minutes": "5",
+            "source": "prometheus",
+            "query": "latency_p95{service=\"{service}\"}"
+        }
+    ]);
+
+    let refused = save_triggers(&app, &engineer, "staging", triggers.clone()).await;
+    let saved = save_triggers(&app, &admin, "staging", triggers).await;
+
+    assert!(
+        matches!(refused, Err(AppError::NotPermitted(_))),
+        "{refused:?}"
+    );
+    assert_eq!(saved, Ok(()));
+    assert_eq!(seeded["triggers"].as_array().unwrap().len(), 2, "{seeded}");
+    let now = trigger_defaults(&app, &engineer, "staging").await;
+    assert_eq!(now["standard"], false);
+    assert_eq!(now["triggers"][0]["metric"], "error_rate");
+    assert_eq!(now["triggers"][0]["operator"], ">=");
+    assert_eq!(now["triggers"][0]["threshold"], 0.05);
+    assert_eq!(now["triggers"][0]["sustained_seconds"], 120);
+    assert_eq!(now["triggers"][1]["source"], "prometheus");
+    // What a deployment to staging now starts with.
+    let mut conn = app.pool.acquire().await.unwrap();
+    let specs = app::server::deployments::environment_triggers(&mut conn, "staging")
+        .await
+        .unwrap();
+    assert_eq!(specs.len(), 2);
+    assert_eq!(specs[0].cooldown_minutes, 10);
+    assert_eq!(specs[1].query, "latency_p95{service=\"{service}\"}");
+    assert_eq!(
+        app.audit_count("environment.triggers", Some("staging"))
+            .await,
+        1
+    );
+    let (actor, _, before, after) = app.last_audit("environment.triggers").await;
+    assert_eq!(actor, Some(admin.user.id));
+    assert_eq!(before.unwrap()["triggers"], seeded["triggers"]);
+    assert_eq!(after.unwrap()["triggers"][1]["metric"], "latency_p95");
+}
+
+#[tokio::test]
+async fn bad_rollback_trigger_defaults_are_named_by_their_row_and_nothing_is_saved() {
+    let World { app, admin, .. } = world().await;
+    let seeded = trigger_defaults(&app, &admin, "staging").await;
+
+    let invalid = save_triggers(
+        &app,
+        &admin,
+        "staging",
+        json!([error_rate_trigger(), {
+            "metric": "error rate",
+            "operator": ">",
+            "threshold": "lots",
+            "interval_seconds": "0",
+            "action": "rollback"
+        }]),
+    )
+    .await;
+    let none = save_triggers(&app, &admin, "staging", json!([])).await;
+    let unknown = save_triggers(&app, &admin, "nowhere", json!([error_rate_trigger()])).await;
+
+    assert_eq!(invalid.clone().unwrap_err().status(), 422);
+    let fields = field_errors(invalid);
+    let named: Vec<&str> = fields.keys().map(String::as_str).collect();
+    assert_eq!(
+        named,
+        [
+            "triggers.1.interval_seconds",
+            "triggers.1.metric",
+            "triggers.1.threshold"
+        ]
+    );
+    assert!(field_errors(none).contains_key("triggers"));
+    assert_eq!(unknown, Err(AppError::NotFound));
+    assert_eq!(trigger_defaults(&app, &admin, "staging").await, seeded);
+    assert_eq!(app.audit_count("environment.triggers", None).await, 0);
 }
 
 // ---------------------------------------------------------------- HTTP status

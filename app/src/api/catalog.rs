@@ -1,4 +1,5 @@
 use crate::domain::catalog::{EnvironmentInput, EnvironmentSpec, ServiceInput};
+use crate::domain::trigger_form::TriggerInput;
 use crate::error::AppError;
 use crate::model::ServiceView;
 use leptos::prelude::*;
@@ -27,6 +28,37 @@ pub async fn save_environment(original: String, input: EnvironmentInput) -> Resu
         &user,
         original,
         &spec,
+        cx.request_id.as_deref(),
+    )
+    .await
+}
+
+/// Every environment's default rollback triggers.
+#[server]
+pub async fn environment_trigger_defaults(
+) -> Result<Vec<crate::model::EnvironmentTriggers>, AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    cx.require_user().await?;
+    crate::server::catalog::environment_triggers(&cx.state.pool).await
+}
+
+/// Replaces the default rollback triggers of `environment` (administrators):
+/// what deployments there start with unless given their own.
+#[server(input = Json)]
+pub async fn save_environment_triggers(
+    environment: String,
+    triggers: Vec<TriggerInput>,
+) -> Result<(), AppError> {
+    let cx = crate::server::context::RequestContext::load().await?;
+    let user = cx.require_user().await?;
+    user.require(crate::domain::Permission::Administer)?;
+    let specs =
+        crate::domain::trigger_form::validate_defaults(&triggers).map_err(AppError::invalid)?;
+    crate::server::catalog::save_environment_triggers(
+        &cx.state.pool,
+        &user,
+        environment.trim(),
+        &specs,
         cx.request_id.as_deref(),
     )
     .await

@@ -55,6 +55,8 @@ endpoints! {
         audit::ListAudit,
         catalog::EnvironmentSpecs,
         catalog::SaveEnvironment,
+        catalog::EnvironmentTriggerDefaults,
+        catalog::SaveEnvironmentTriggers,
         catalog::ListServices,
         catalog::SaveService,
         catalog::ListTemplates,

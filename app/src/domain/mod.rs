@@ -21,6 +21,7 @@ pub mod risk;
 pub mod role;
 pub mod schedule;
 pub mod status;
+pub mod trigger_form;
 pub mod user;
 pub mod words;
 

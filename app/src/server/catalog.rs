@@ -2,10 +2,12 @@
 //! audited in its own transaction.
 
 use super::audit::{self, AuditEntry};
+use super::change_requests::parse;
 use super::session::SessionUser;
 use crate::domain::catalog::{EnvironmentSpec, ValidService};
+use crate::domain::deploy::{MetricSource, Operator, TriggerAction, TriggerSpec};
 use crate::error::AppError;
-use crate::model::ServiceView;
+use crate::model::{EnvironmentTriggers, ServiceView};
 use serde_json::json;
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -116,6 +118,163 @@ pub async fn save_environment(
             entity_id: Some(spec.key.clone()),
             before: before.map(|b| serde_json::to_value(b).unwrap_or_default()),
             after: Some(serde_json::to_value(spec).unwrap_or_default()),
+            request_id,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A row of `environment_trigger`: its environment, then the trigger.
+type StoredTrigger = (
+    String,
+    String,
+    String,
+    f64,
+    i32,
+    i32,
+    String,
+    i32,
+    String,
+    String,
+);
+
+const TRIGGER_COLUMNS: &str = "environment, metric, operator, threshold, sustained_seconds,
+     interval_seconds, action, cooldown_minutes, source, query";
+
+fn stored_trigger(row: StoredTrigger) -> Result<(String, TriggerSpec), AppError> {
+    let (
+        environment,
+        metric,
+        operator,
+        threshold,
+        sustained,
+        interval,
+        action,
+        cooldown,
+        source,
+        query,
+    ) = row;
+    Ok((
+        environment,
+        TriggerSpec {
+            metric,
+            operator: parse(&operator, Operator::parse)?,
+            threshold,
+            sustained_seconds: sustained.max(0) as u32,
+            interval_seconds: interval.max(1) as u32,
+            action: parse(&action, TriggerAction::parse)?,
+            cooldown_minutes: cooldown.max(0) as u32,
+            source: parse(&source, MetricSource::parse)?,
+            query,
+        },
+    ))
+}
+
+/// Every environment's default rollback triggers, promotion path first. One
+/// with none saved shows the seed's two, which is what a deployment there
+/// starts with (`deployments::environment_triggers`).
+pub async fn environment_triggers(pool: &PgPool) -> Result<Vec<EnvironmentTriggers>, AppError> {
+    let keys: Vec<String> =
+        sqlx::query_scalar("select key from environment order by promotion_order nulls last, key")
+            .fetch_all(pool)
+            .await?;
+    let rows: Vec<StoredTrigger> = sqlx::query_as(&format!(
+        "select {TRIGGER_COLUMNS} from environment_trigger order by environment, position"
+    ))
+    .fetch_all(pool)
+    .await?;
+    let mut saved: std::collections::BTreeMap<String, Vec<TriggerSpec>> = Default::default();
+    for row in rows {
+        let (environment, spec) = stored_trigger(row)?;
+        saved.entry(environment).or_default().push(spec);
+    }
+    Ok(keys
+        .into_iter()
+        .map(|environment| match saved.remove(&environment) {
+            Some(triggers) => EnvironmentTriggers {
+                environment,
+                triggers,
+                standard: false,
+            },
+            None => EnvironmentTriggers {
+                environment,
+                triggers: TriggerSpec::seed_defaults(),
+                standard: true,
+            },
+        })
+        .collect())
+}
+
+/// Replaces an environment's default rollback triggers (already checked by
+/// `trigger_form::validate_defaults`). Deployments started afterwards get
+/// them; running ones keep their own.
+#[tracing::instrument(skip_all, fields(environment = %environment), err(Debug))]
+pub async fn save_environment_triggers(
+    pool: &PgPool,
+    user: &SessionUser,
+    environment: &str,
+    triggers: &[TriggerSpec],
+    request_id: Option<&str>,
+) -> Result<(), AppError> {
+    user.require(crate::domain::Permission::Administer)?;
+    let mut tx = pool.begin().await?;
+    let known: Option<String> =
+        sqlx::query_scalar("select key from environment where key = $1 for update")
+            .bind(environment)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if known.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let rows: Vec<StoredTrigger> = sqlx::query_as(&format!(
+        "select {TRIGGER_COLUMNS} from environment_trigger where environment = $1 order by position"
+    ))
+    .bind(environment)
+    .fetch_all(&mut *tx)
+    .await?;
+    let standard = rows.is_empty();
+    let before = if standard {
+        TriggerSpec::seed_defaults()
+    } else {
+        rows.into_iter()
+            .map(|row| stored_trigger(row).map(|(_, spec)| spec))
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    sqlx::query("delete from environment_trigger where environment = $1")
+        .bind(environment)
+        .execute(&mut *tx)
+        .await?;
+    for (position, spec) in triggers.iter().enumerate() {
+        sqlx::query(
+            "insert into environment_trigger (environment, position, metric, operator, threshold,
+                 sustained_seconds, interval_seconds, action, cooldown_minutes, source, query)
+             values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(environment)
+        .bind(position as i32)
+        .bind(spec.metric.trim())
+        .bind(spec.operator.as_str())
+        .bind(spec.threshold)
+        .bind(spec.sustained_seconds as i32)
+        .bind(spec.interval_seconds as i32)
+        .bind(spec.action.as_str())
+        .bind(spec.cooldown_minutes as i32)
+        .bind(spec.source.as_str())
+        .bind(&spec.query)
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit::record(
+        &mut tx,
+        AuditEntry {
+            actor: &user.actor(),
+            action: "environment.triggers",
+            entity_type: "environment",
+            entity_id: Some(environment.to_string()),
+            before: Some(json!({ "triggers": before, "standard": standard })),
+            after: Some(json!({ "triggers": triggers, "standard": false })),
             request_id,
         },
     )

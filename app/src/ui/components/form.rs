@@ -266,15 +266,55 @@ where
     })
 }
 
+/// The messages of a form's last attempt: its own check's when that failed
+/// (nothing was sent), else the server's answer to what was sent last.
+pub fn latest_errors(
+    checked: RwSignal<BTreeMap<String, String>>,
+    sent: Signal<BTreeMap<String, String>>,
+) -> Signal<BTreeMap<String, String>> {
+    Signal::derive(move || {
+        let found = checked.get();
+        if found.is_empty() {
+            sent.get()
+        } else {
+            found
+        }
+    })
+}
+
 /// What goes at the top of a form: every message whose field the form does
 /// not show, so no error is left with nowhere to appear.
 pub fn unplaced(errors: &BTreeMap<String, String>, shown: &[&str]) -> Vec<String> {
+    unplaced_beside_rows(errors, shown, None)
+}
+
+/// `unplaced` for a form with a list of rows, whose fields (`triggers.0.metric`
+/// under `rows` = `triggers.`) each show their own message too.
+pub fn unplaced_beside_rows(
+    errors: &BTreeMap<String, String>,
+    shown: &[&str],
+    rows: Option<&str>,
+) -> Vec<String> {
     errors
         .iter()
         .filter(|(field, _)| !shown.contains(&field.as_str()))
+        .filter(|(field, _)| !rows.is_some_and(|prefix| field.starts_with(prefix)))
         .map(|(_, message)| message.clone())
         .collect()
 }
+
+/// `aria-invalid` for a field: `"true"` while it has a message.
+pub fn aria_invalid(
+    errors: Signal<BTreeMap<String, String>>,
+    field: impl Into<String>,
+) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+    let field = field.into();
+    move || errors.with(|e| e.contains_key(&field)).to_string()
+}
+
+/// `shown` for an action with no fields (a button in a list): every message
+/// goes in the alert.
+pub const NO_FIELDS: &[&str] = &[];
 
 /// The alert at the top of a form with the messages no field shows.
 #[component]
@@ -282,9 +322,13 @@ pub fn FormErrors(
     #[prop(into)] errors: Signal<BTreeMap<String, String>>,
     /// The fields that show their own message.
     shown: &'static [&'static str],
+    /// The prefix of a list's row fields (`triggers.`), each shown beside
+    /// its own input.
+    #[prop(optional)]
+    rows: Option<&'static str>,
 ) -> impl IntoView {
     move || {
-        let messages = errors.with(|e| unplaced(e, shown));
+        let messages = errors.with(|e| unplaced_beside_rows(e, shown, rows));
         (!messages.is_empty()).then(|| {
             view! {
                 <div class="alert alert-error" role="alert" data-testid="form-error">
@@ -299,9 +343,12 @@ pub fn FormErrors(
 #[component]
 pub fn FieldError(
     #[prop(into)] errors: Signal<BTreeMap<String, String>>,
-    field: &'static str,
+    /// Its name as errors give it (`title`, `triggers.0.metric`).
+    #[prop(into)]
+    field: String,
 ) -> impl IntoView {
-    view! { <p class="field-error" data-field=field>{move || errors.with(|e| e.get(field).cloned())}</p> }
+    let key = field.clone();
+    view! { <p class="field-error" data-field=field>{move || errors.with(|e| e.get(&key).cloned())}</p> }
 }
 
 #[cfg(test)]
@@ -320,6 +367,19 @@ mod tests {
             vec!["Refused.".to_string(), "Unknown person.".to_string()]
         );
         assert!(unplaced(&errors, &["title", "form", "owner"]).is_empty());
+    }
+
+    #[test]
+    fn row_messages_stay_beside_their_rows() {
+        let errors = BTreeMap::from([
+            ("triggers.0.metric".to_string(), "Bad metric.".to_string()),
+            ("triggers".to_string(), "At most 10 triggers.".to_string()),
+            ("environment".to_string(), "Unknown.".to_string()),
+        ]);
+        assert_eq!(
+            unplaced_beside_rows(&errors, &["triggers"], Some("triggers.")),
+            vec!["Unknown.".to_string()]
+        );
     }
 }
 

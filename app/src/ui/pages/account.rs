@@ -1,12 +1,18 @@
 use crate::api::account::ChangePassword;
 use crate::domain::check_password;
-use crate::ui::components::form::keep_typed;
+use crate::ui::components::form::{
+    action_errors, aria_invalid, keep_typed, FieldError, FormErrors,
+};
 use crate::ui::UserResource;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
+
+/// The fields the form shows a message beside (`api::account::change_password`
+/// names no others); anything else (too many wrong passwords) goes on top.
+const FIELDS: &[&str] = &["current_password", "new_password", "confirm_password"];
 
 /// Profile and password change. A new account's first stop: its one-time
 /// password must be replaced before anything else.
@@ -58,20 +64,7 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
     let touched = RwSignal::new(false);
     let problems = Memo::new(move |_| check_password(&new.get(), Some(&email)));
     let mismatch = move || !confirm.get().is_empty() && confirm.get() != new.get();
-    let server_error = move |field: &'static str| {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .and_then(|e| e.field_message(field))
-    };
-    let general_error = move || {
-        action
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .filter(|e| !matches!(e, crate::error::AppError::Validation { .. }))
-    };
+    let errors = action_errors(action);
     let succeeded = move || matches!(action.value().get(), Some(Ok(())));
     let navigate = use_navigate();
     Effect::new(move |_| {
@@ -104,30 +97,32 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
             <Show when=succeeded>
                 <div class="alert alert-success" role="status">"Password changed. Your other sessions were signed out."</div>
             </Show>
-            {move || general_error().map(|e| view! { <div class="alert alert-error" role="alert">{e.to_string()}</div> })}
             <form class="form" method="post" action=ChangePassword::url() on:submit=on_submit novalidate>
+                <FormErrors errors shown=FIELDS />
                 <div class="field">
                     <label for="current_password">{if first_time { "One-time password" } else { "Current password" }}</label>
                     <input id="current_password" name="current_password" type="password" autocomplete="current-password" required use:keep_typed=current bind:value=current
-                        aria-invalid=move || server_error("current_password").is_some().to_string() />
-                    {move || server_error("current_password").map(|m| view! { <p class="field-error">{m}</p> })}
+                        aria-invalid=aria_invalid(errors, "current_password") />
+                    <FieldError errors field="current_password" />
                 </div>
                 <div class="field">
                     <label for="new_password">"New password"</label>
                     <input id="new_password" name="new_password" type="password" autocomplete="new-password" required use:keep_typed=new bind:value=new
-                        aria-describedby="password-rules" />
+                        aria-describedby="password-rules" aria-invalid=aria_invalid(errors, "new_password") />
                     <ul id="password-rules" class="rules" aria-live="polite">
                         <li class:ok=move || !new.get().is_empty() && problems.get().is_empty()>"At least 12 characters, not a common password, not your email"</li>
                         {move || (touched.get() || !new.get().is_empty()).then(|| {
                             problems.get().into_iter().map(|p| view! { <li class="bad">{p.to_string()}</li> }).collect_view()
                         })}
                     </ul>
-                    {move || server_error("new_password").map(|m| view! { <p class="field-error">{m}</p> })}
+                    <FieldError errors field="new_password" />
                 </div>
                 <div class="field">
                     <label for="confirm_password">"Repeat new password"</label>
-                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required use:keep_typed=confirm bind:value=confirm />
-                    {move || (mismatch() || server_error("confirm_password").is_some()).then(|| view! { <p class="field-error">"The two new passwords differ."</p> })}
+                    <input id="confirm_password" name="confirm_password" type="password" autocomplete="new-password" required use:keep_typed=confirm bind:value=confirm
+                        aria-invalid=move || (mismatch() || errors.with(|e| e.contains_key("confirm_password"))).to_string() />
+                    {move || (mismatch() && !errors.with(|e| e.contains_key("confirm_password"))).then(|| view! { <p class="field-error">"The two new passwords differ."</p> })}
+                    <FieldError errors field="confirm_password" />
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || action.pending().get()>
                     {move || if action.pending().get() { "Saving…" } else { "Change password" }}

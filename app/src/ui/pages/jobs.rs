@@ -5,7 +5,7 @@ use crate::api::deployments::{list_jobs, RetryJob};
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::saves;
+use crate::ui::components::form::{action_errors, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
@@ -47,13 +47,7 @@ fn JobsAdmin() -> impl IntoView {
         move || (status(), page(), retry_saves.get()),
         |(status, page, _)| list_jobs(status, page),
     );
-    let retry_error = move || {
-        retry
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
-    };
+    let retry_errors = action_errors(retry);
     view! {
         <Title text="Jobs" />
         <header class="page-header">
@@ -63,7 +57,7 @@ fn JobsAdmin() -> impl IntoView {
                 <p class="muted">"Background work: deployment steps, trigger analysis, rollbacks. Failed jobs retry with backoff; dead ones wait for a person."</p>
             </div>
         </header>
-        {move || retry_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+        <FormErrors errors=retry_errors shown=NO_FIELDS />
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {

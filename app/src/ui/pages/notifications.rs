@@ -1,6 +1,6 @@
 use crate::api::notifications::{list_notifications, MarkNotificationsRead};
 use crate::error::AppError;
-use crate::ui::components::form::saves;
+use crate::ui::components::form::{action_errors, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
@@ -35,6 +35,7 @@ pub fn NotificationsPage() -> impl IntoView {
             </div>
             <button type="button" class="btn btn-ghost" on:click=move |_| { mark.dispatch(MarkNotificationsRead { id: None }); }>"Mark all read"</button>
         </header>
+        <FormErrors errors=action_errors(mark) shown=NO_FIELDS />
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {

@@ -7,11 +7,27 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::{TargetInput, TargetView};
 use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::form::{
+    action_errors, aria_invalid, keep_typed, saves, FieldError, FormErrors,
+};
 use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use std::collections::BTreeMap;
+
+/// The fields the editor shows a message beside (the server checks them all,
+/// `server::targets::save`); any other goes on top.
+const FIELDS: &[&str] = &[
+    "service",
+    "environment",
+    "kind",
+    "program",
+    "url",
+    "secret",
+    "timeout_seconds",
+    "health_url",
+    "health_status",
+    "health_command",
+];
 
 fn describe(t: &TargetView) -> String {
     match t.kind.as_str() {
@@ -40,6 +56,11 @@ fn TargetsAdmin() -> impl IntoView {
     let save_saves = saves(save);
     let targets = Resource::new(move || save_saves.get(), |_| list_targets());
     let editing = RwSignal::new(None::<TargetInput>);
+    // A new editor starts without the last one's refusal.
+    let open = move |input: TargetInput| {
+        save.clear();
+        editing.set(Some(input));
+    };
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
             editing.set(None);
@@ -53,7 +74,7 @@ fn TargetsAdmin() -> impl IntoView {
                 <h1>"Deploy targets"</h1>
                 <p class="muted">"How each service reaches each environment: a command, a signed webhook, or the simulated fleet for demos and tests."</p>
             </div>
-            <button type="button" class="btn btn-primary" on:click=move |_| editing.set(Some(TargetInput { kind: "simulated".into(), ..Default::default() }))>"New target"</button>
+            <button type="button" class="btn btn-primary" on:click=move |_| open(TargetInput { kind: "simulated".into(), ..Default::default() })>"New target"</button>
         </header>
         {move || editing.get().map(|input| view! { <TargetEditor input save editing /> })}
         <section class="card">
@@ -88,7 +109,7 @@ fn TargetsAdmin() -> impl IntoView {
                                                 <td><span class="badge badge-gray">{t.kind.clone()}</span></td>
                                                 <td><code class="small">{describe(&t)}</code></td>
                                                 <td>{t.live_version.clone().unwrap_or_else(|| "—".into())}</td>
-                                                <td><button type="button" class="btn btn-ghost btn-small" on:click=move |_| editing.set(Some(edit.clone()))>"Edit"</button></td>
+                                                <td><button type="button" class="btn btn-ghost btn-small" on:click=move |_| open(edit.clone())>"Edit"</button></td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -119,21 +140,10 @@ fn TargetEditor(
     let health_url = RwSignal::new(input.health_url.clone());
     let health_status = RwSignal::new(input.health_status.clone());
     let health_command = RwSignal::new(input.health_command.clone());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = action_errors(save);
     let services = Resource::new(|| (), |_| list_services());
     let environments = Resource::new(|| (), |_| list_environments());
-    Effect::new(move |_| {
-        if let Some(Err(e)) = save.value().get() {
-            errors.set(e.field_errors());
-        }
-    });
-    let error = move |f: &'static str| {
-        move || {
-            errors
-                .with(|e| e.get(f).cloned())
-                .map(|m| view! { <p class="field-error">{m}</p> })
-        }
-    };
+    let invalid = move |field: &'static str| aria_invalid(errors, field);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         save.dispatch(SaveTarget {
@@ -156,7 +166,7 @@ fn TargetEditor(
         <section class="card">
             <h2>"Deploy target"</h2>
             <form class="form" on:submit=on_submit novalidate>
-                {move || error("form")()}
+                <FormErrors errors shown=FIELDS />
                 <div class="field-row">
                     <div class="field">
                         <label for="target-service">"Service"</label>
@@ -164,14 +174,14 @@ fn TargetEditor(
                             {move || loaded(async move {
                                 let list = services.await?;
                                 Ok::<_, AppError>(view! {
-                                    <select id="target-service" use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev))>
+                                    <select id="target-service" use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
                                         <option value="">"Choose…"</option>
                                         {list.into_iter().map(|s| { let key = s.key.clone(); view! { <option value=s.key.clone() selected=move || service.get() == key>{s.key.clone()}</option> } }).collect_view()}
                                     </select>
                                 })
                             })}
                         </Suspense>
-                        {error("service")}
+                        <FieldError errors field="service" />
                     </div>
                     <div class="field">
                         <label for="target-env">"Environment"</label>
@@ -179,28 +189,28 @@ fn TargetEditor(
                             {move || loaded(async move {
                                 let list = environments.await?;
                                 Ok::<_, AppError>(view! {
-                                    <select id="target-env" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev))>
+                                    <select id="target-env" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev)) aria-invalid=invalid("environment")>
                                         <option value="">"Choose…"</option>
                                         {list.into_iter().map(|e| { let key = e.key.clone(); view! { <option value=e.key.clone() selected=move || environment.get() == key>{e.key.clone()}</option> } }).collect_view()}
                                     </select>
                                 })
                             })}
                         </Suspense>
-                        {error("environment")}
+                        <FieldError errors field="environment" />
                     </div>
                     <div class="field">
                         <label for="target-kind">"Kind"</label>
-                        <select id="target-kind" use:keep_typed=kind on:change=move |ev| kind.set(event_target_value(&ev))>
+                        <select id="target-kind" use:keep_typed=kind on:change=move |ev| kind.set(event_target_value(&ev)) aria-invalid=invalid("kind")>
                             {["simulated", "command", "webhook"].map(|k| view! { <option value=k selected=move || kind.get() == k>{k}</option> })}
                         </select>
-                        {error("kind")}
+                        <FieldError errors field="kind" />
                     </div>
                 </div>
                 <Show when=move || kind.get() == "command">
                     <div class="field">
                         <label for="target-program">"Program"</label>
-                        <input id="target-program" use:keep_typed=program bind:value=program placeholder="/usr/local/bin/deploy" />
-                        {error("program")}
+                        <input id="target-program" use:keep_typed=program bind:value=program placeholder="/usr/local/bin/deploy" aria-invalid=invalid("program") />
+                        <FieldError errors field="program" />
                     </div>
                     <div class="field">
                         <label for="target-args">"Arguments (one per line)"</label>
@@ -211,36 +221,37 @@ fn TargetEditor(
                 <Show when=move || kind.get() == "webhook">
                     <div class="field">
                         <label for="target-url">"URL"</label>
-                        <input id="target-url" type="url" use:keep_typed=url bind:value=url placeholder="https://deployer.internal/hooks/rookery" />
-                        {error("url")}
+                        <input id="target-url" type="url" use:keep_typed=url bind:value=url placeholder="https://deployer.internal/hooks/rookery" aria-invalid=invalid("url") />
+                        <FieldError errors field="url" />
                     </div>
                     <div class="field">
                         <label for="target-secret">"Signing secret"</label>
-                        <input id="target-secret" type="password" autocomplete="new-password" use:keep_typed=secret bind:value=secret placeholder="leave empty to keep the current secret" />
+                        <input id="target-secret" type="password" autocomplete="new-password" use:keep_typed=secret bind:value=secret placeholder="leave empty to keep the current secret" aria-invalid=invalid("secret") />
                         <p class="hint">"Bodies are signed with HMAC-SHA256 in the X-Rookery-Signature header (sha256=…); each call carries an Idempotency-Key header."</p>
-                        {error("secret")}
+                        <FieldError errors field="secret" />
                     </div>
                 </Show>
                 <div class="field-row">
                     <div class="field">
                         <label for="target-timeout">"Timeout (seconds)"</label>
-                        <input id="target-timeout" inputmode="numeric" use:keep_typed=timeout bind:value=timeout placeholder="300" />
-                        {error("timeout_seconds")}
+                        <input id="target-timeout" inputmode="numeric" use:keep_typed=timeout bind:value=timeout placeholder="300" aria-invalid=invalid("timeout_seconds") />
+                        <FieldError errors field="timeout_seconds" />
                     </div>
                     <div class="field">
                         <label for="target-health-url">"Health check URL"</label>
-                        <input id="target-health-url" type="url" use:keep_typed=health_url bind:value=health_url />
-                        {error("health_url")}
+                        <input id="target-health-url" type="url" use:keep_typed=health_url bind:value=health_url aria-invalid=invalid("health_url") />
+                        <FieldError errors field="health_url" />
                     </div>
                     <div class="field">
                         <label for="target-health-status">"Expected status"</label>
-                        <input id="target-health-status" inputmode="numeric" use:keep_typed=health_status bind:value=health_status placeholder="200" />
-                        {error("health_status")}
+                        <input id="target-health-status" inputmode="numeric" use:keep_typed=health_status bind:value=health_status placeholder="200" aria-invalid=invalid("health_status") />
+                        <FieldError errors field="health_status" />
                     </div>
                 </div>
                 <div class="field">
                     <label for="target-health-command">"Health check command (instead of a URL)"</label>
-                    <input id="target-health-command" use:keep_typed=health_command bind:value=health_command />
+                    <input id="target-health-command" use:keep_typed=health_command bind:value=health_command aria-invalid=invalid("health_command") />
+                    <FieldError errors field="health_command" />
                 </div>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save target"</button>

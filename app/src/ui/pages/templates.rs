@@ -7,13 +7,31 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::TemplateView;
 use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::keep_typed;
-use crate::ui::components::form::{choices, options, saves};
+use crate::ui::components::form::{
+    action_errors, aria_invalid, choices, keep_typed, latest_errors, options, saves,
+    EnvironmentPicker, FieldError, FormErrors, NO_FIELDS,
+};
 use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use std::collections::BTreeMap;
 use uuid::Uuid;
+
+/// The fields the editor shows a message beside (`TemplateInput::validate`
+/// and `server::templates::save` name no others); any other goes on top.
+const FIELDS: &[&str] = &[
+    "name",
+    "title",
+    "change_type",
+    "impact",
+    "risk",
+    "duration_minutes",
+    "description",
+    "environments",
+    "implementation_plan",
+    "rollback_plan",
+    "testing_plan",
+];
 
 fn input_of(t: &TemplateView) -> TemplateInput {
     TemplateInput {
@@ -57,6 +75,11 @@ fn TemplatesAdmin() -> impl IntoView {
     );
     // `Some(None)`: a new template; `Some(Some(t))`: editing `t`.
     let editing = RwSignal::new(None::<Option<TemplateView>>);
+    // A new editor starts without the last one's refusal.
+    let open = move |template: Option<TemplateView>| {
+        save.clear();
+        editing.set(Some(template));
+    };
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
             editing.set(None);
@@ -70,9 +93,10 @@ fn TemplatesAdmin() -> impl IntoView {
                 <h1>"Standard changes"</h1>
                 <p class="muted">"Pre-approved, low-risk changes. A change request filed from one of these is approved when submitted."</p>
             </div>
-            <button type="button" class="btn btn-primary" on:click=move |_| editing.set(Some(None))>"New template"</button>
+            <button type="button" class="btn btn-primary" on:click=move |_| open(None)>"New template"</button>
         </header>
         {move || editing.get().map(|t| view! { <TemplateEditor template=t save editing /> })}
+        <FormErrors errors=action_errors(archive) shown=NO_FIELDS />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || loaded(async move {
                 let list = templates.await?;
@@ -90,7 +114,7 @@ fn TemplatesAdmin() -> impl IntoView {
                                         <div class="card-header">
                                             <h2>{t.name.clone()}</h2>
                                             <span class="row-actions">
-                                                <button type="button" class="btn btn-ghost btn-small" on:click=move |_| editing.set(Some(Some(edit.clone())))>"Edit"</button>
+                                                <button type="button" class="btn btn-ghost btn-small" on:click=move |_| open(Some(edit.clone()))>"Edit"</button>
                                                 <button type="button" class="btn btn-ghost btn-small" on:click=move |_| { archive.dispatch(ArchiveTemplate { id, archived: !archived }); }>
                                                     {if archived { "Restore" } else { "Archive" }}
                                                 </button>
@@ -147,14 +171,10 @@ fn TemplateEditor(
     let implementation_plan = RwSignal::new(start.cr.implementation_plan.clone());
     let rollback_plan = RwSignal::new(start.cr.rollback_plan.clone());
     let testing_plan = RwSignal::new(start.cr.testing_plan.clone());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let checked = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = latest_errors(checked, action_errors(save));
+    let invalid = move |field: &'static str| aria_invalid(errors, field);
     let environments = Resource::new(|| (), |_| list_environments());
-    Effect::new(move |_| {
-        if let Some(Err(error)) = save.value().get() {
-            errors.set(error.field_errors());
-        }
-    });
-    let error = move |f: &'static str| move || errors.with(|e| e.get(f).cloned());
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let input = TemplateInput {
@@ -175,91 +195,77 @@ fn TemplateEditor(
         };
         match input.validate() {
             Ok(_) => {
-                errors.set(BTreeMap::new());
+                checked.set(BTreeMap::new());
                 save.dispatch(SaveTemplate { id, input });
             }
-            Err(found) => errors.set(found),
+            Err(found) => checked.set(found),
         }
     };
     view! {
         <form class="card form" novalidate on:submit=on_submit data-testid="template-editor">
             <h2>{if id.is_some() { "Edit template" } else { "New template" }}</h2>
-            {move || error("form")().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+            <FormErrors errors shown=FIELDS />
             <div class="form-grid">
                 <div class="field">
                     <label for="tpl-name">"Name"</label>
-                    <input id="tpl-name" type="text" use:keep_typed=name bind:value=name />
-                    <p class="field-error">{error("name")}</p>
+                    <input id="tpl-name" type="text" use:keep_typed=name bind:value=name aria-invalid=invalid("name") />
+                    <FieldError errors field="name" />
                 </div>
                 <div class="field">
                     <label for="tpl-title">"Change title"</label>
-                    <input id="tpl-title" type="text" use:keep_typed=title bind:value=title />
-                    <p class="field-error">{error("title")}</p>
+                    <input id="tpl-title" type="text" use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
+                    <FieldError errors field="title" />
                 </div>
                 <div class="field">
                     <label for="tpl-type">"Type"</label>
-                    <select id="tpl-type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
+                    <select id="tpl-type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev)) aria-invalid=invalid("change_type")>{options(choices!(ChangeType), change_type)}</select>
+                    <FieldError errors field="change_type" />
                 </div>
                 <div class="field">
                     <label for="tpl-impact">"Impact"</label>
-                    <select id="tpl-impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
+                    <select id="tpl-impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev)) aria-invalid=invalid("impact")>{options(choices!(Impact), impact)}</select>
+                    <FieldError errors field="impact" />
                 </div>
                 <div class="field">
                     <label for="tpl-risk">"Risk"</label>
-                    <select id="tpl-risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
+                    <select id="tpl-risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev)) aria-invalid=invalid("risk")>{options(choices!(RiskLevel), risk)}</select>
+                    <FieldError errors field="risk" />
                 </div>
                 <div class="field">
                     <label for="tpl-duration">"Duration (minutes)"</label>
-                    <input id="tpl-duration" type="number" min="1" use:keep_typed=duration bind:value=duration />
-                    <p class="field-error">{error("duration_minutes")}</p>
+                    <input id="tpl-duration" type="number" min="1" use:keep_typed=duration bind:value=duration aria-invalid=invalid("duration_minutes") />
+                    <FieldError errors field="duration_minutes" />
                 </div>
             </div>
             <div class="field">
                 <label for="tpl-description">"Description"</label>
-                <textarea id="tpl-description" rows="2" use:keep_typed=description bind:value=description></textarea>
+                <textarea id="tpl-description" rows="2" use:keep_typed=description bind:value=description aria-invalid=invalid("description")></textarea>
+                <FieldError errors field="description" />
             </div>
             <fieldset class="field">
                 <legend>"Environments"</legend>
                 <Suspense>
                     {move || Suspend::new(async move {
                         let list = environments.await.unwrap_or_default();
-                        view! {
-                            <div class="role-picker">
-                                {list.into_iter().map(|env| {
-                                    let key = env.key.clone();
-                                    let checked = chosen_envs.with_untracked(|c| c.contains(&key));
-                                    let id = format!("tpl-env-{}", env.key);
-                                    let label_for = id.clone();
-                                    view! {
-                                        <label for=label_for class="check">
-                                            <input type="checkbox" id=id checked=checked on:change=move |ev| {
-                                                let on = event_target_checked(&ev);
-                                                let key = key.clone();
-                                                chosen_envs.update(|s| { s.retain(|k| *k != key); if on { s.push(key); } });
-                                            } />
-                                            <span>{env.name}</span>
-                                        </label>
-                                    }
-                                }).collect_view()}
-                            </div>
-                        }
+                        view! { <EnvironmentPicker environments=list chosen=chosen_envs id_prefix="tpl-env" /> }
                     })}
                 </Suspense>
-                <p class="field-error">{error("environments")}</p>
+                <FieldError errors field="environments" />
             </fieldset>
             <div class="field">
                 <label for="tpl-implementation">"Implementation plan"</label>
-                <textarea id="tpl-implementation" rows="3" use:keep_typed=implementation_plan bind:value=implementation_plan></textarea>
-                <p class="field-error">{error("implementation_plan")}</p>
+                <textarea id="tpl-implementation" rows="3" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")></textarea>
+                <FieldError errors field="implementation_plan" />
             </div>
             <div class="field">
                 <label for="tpl-rollback">"Rollback plan"</label>
-                <textarea id="tpl-rollback" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan></textarea>
-                <p class="field-error">{error("rollback_plan")}</p>
+                <textarea id="tpl-rollback" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")></textarea>
+                <FieldError errors field="rollback_plan" />
             </div>
             <div class="field">
                 <label for="tpl-testing">"Testing plan"</label>
-                <textarea id="tpl-testing" rows="2" use:keep_typed=testing_plan bind:value=testing_plan></textarea>
+                <textarea id="tpl-testing" rows="2" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")></textarea>
+                <FieldError errors field="testing_plan" />
             </div>
             <div class="row-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save template"</button>

@@ -1,12 +1,18 @@
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
 use crate::domain::TokenName;
 use crate::model::TokenView;
-use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::form::{
+    action_errors, aria_invalid, keep_typed, latest_errors, saves, FormErrors, NO_FIELDS,
+};
 use crate::ui::format;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use std::collections::BTreeMap;
+
+/// The field the form shows a message beside; any other goes on top.
+const FIELDS: &[&str] = &["name"];
 
 /// Personal API tokens: create one (shown once), see when each was used,
 /// revoke.
@@ -21,14 +27,9 @@ pub fn TokensPage() -> impl IntoView {
         |_| list_tokens(),
     );
     let name = RwSignal::new(String::new());
-    let client_error = RwSignal::new(None::<String>);
-    let server_error = move || {
-        create
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.field_message("name").unwrap_or_else(|| e.to_string()))
-    };
+    let checked = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = latest_errors(checked, action_errors(create));
+    let revoke_errors = action_errors(revoke);
     let created = move || create.value().get().and_then(|r| r.ok());
     Effect::new(move |_| {
         if created().is_some() {
@@ -39,15 +40,14 @@ pub fn TokensPage() -> impl IntoView {
         ev.prevent_default();
         match TokenName::parse(&name.get_untracked()) {
             Ok(valid) => {
-                client_error.set(None);
+                checked.set(BTreeMap::new());
                 create.dispatch(CreateToken {
                     name: valid.as_str().to_string(),
                 });
             }
-            Err(message) => client_error.set(Some(message)),
+            Err(message) => checked.set(BTreeMap::from([("name".to_string(), message)])),
         }
     };
-    let error = move || client_error.get().or_else(server_error);
 
     view! {
         <Title text="API tokens" />
@@ -60,12 +60,13 @@ pub fn TokensPage() -> impl IntoView {
         </header>
         <section class="card">
             <h2>"Create a token"</h2>
+            <FormErrors errors shown=FIELDS />
             <form class="form form-inline" method="post" action=CreateToken::url() on:submit=on_submit novalidate>
                 <div class="field grow">
                     <label for="token-name">"Name"</label>
                     <input id="token-name" name="name" type="text" placeholder="CI pipeline" maxlength="60" use:keep_typed=name bind:value=name
-                        aria-invalid=move || error().is_some().to_string() aria-describedby="token-name-error" />
-                    <p id="token-name-error" class="field-error" aria-live="polite">{error}</p>
+                        aria-invalid=aria_invalid(errors, "name") aria-describedby="token-name-error" />
+                    <p id="token-name-error" class="field-error" data-field="name" aria-live="polite">{move || errors.with(|e| e.get("name").cloned())}</p>
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Create token"</button>
             </form>
@@ -79,6 +80,7 @@ pub fn TokensPage() -> impl IntoView {
         </section>
         <section class="card">
             <h2>"Your tokens"</h2>
+            <FormErrors errors=revoke_errors shown=NO_FIELDS />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || Suspend::new(async move {
                     let tokens = tokens.await?;

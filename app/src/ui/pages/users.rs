@@ -4,7 +4,10 @@ use crate::domain::{DisplayName, EmailAddress, Role, Roles};
 use crate::error::AppError;
 use crate::model::UserView;
 use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::{keep_typed, saves};
+use crate::ui::components::form::{
+    action_errors, aria_invalid, keep_typed, latest_errors, saves, FieldError, FormErrors,
+    NO_FIELDS,
+};
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use crate::ui::UserResource;
@@ -14,6 +17,13 @@ use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use std::collections::BTreeMap;
 use uuid::Uuid;
+
+/// The fields the new-person form shows a message beside; any other (a
+/// refused one-time password) goes on top.
+const FIELDS: &[&str] = &["email", "display_name", "roles"];
+
+/// The field a row's roles editor shows a message beside.
+const ROLE_FIELDS: &[&str] = &["roles"];
 
 /// Administrators: every account, creating accounts, roles and disabling.
 #[component]
@@ -44,14 +54,11 @@ fn UsersAdmin() -> impl IntoView {
         |_| list_users(),
     );
     let UserResource(me) = expect_context::<UserResource>();
-    let row_error = move || {
-        set_roles
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .or_else(|| set_disabled.value().get().and_then(|r| r.err()))
-            .map(|e| e.field_message("roles").unwrap_or_else(|| e.to_string()))
-    };
+    // Disabling has no field: its refusals (the last administrator,
+    // oneself) go above the table. Role edits answer in their row.
+    let disable_errors = action_errors(set_disabled);
+    // The account whose roles were saved last, so only its row shows the answer.
+    let roles_from = RwSignal::new(None::<Uuid>);
 
     view! {
         <Title text="Users" />
@@ -65,7 +72,7 @@ fn UsersAdmin() -> impl IntoView {
         <NewUserForm create />
         <section class="card">
             <h2>"Accounts"</h2>
-            {move || row_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
+            <FormErrors errors=disable_errors shown=NO_FIELDS />
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {
                     let me = me.await.ok().flatten().map(|u| u.id);
@@ -75,7 +82,7 @@ fn UsersAdmin() -> impl IntoView {
                             <table class="table" data-testid="users-table">
                                 <thead><tr><th>"Name"</th><th>"Roles"</th><th>"Status"</th><th>"Created"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
                                 <tbody>
-                                    {users.into_iter().map(|user| view! { <UserRow user me set_roles set_disabled /> }).collect_view()}
+                                    {users.into_iter().map(|user| view! { <UserRow user me set_roles roles_from set_disabled /> }).collect_view()}
                                 </tbody>
                             </table>
                         </div>
@@ -117,17 +124,15 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     let email = RwSignal::new(String::new());
     let name = RwSignal::new(String::new());
     let roles = RwSignal::new(vec![Role::Engineer]);
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
+    let checked = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = latest_errors(checked, action_errors(create));
     let created = move || create.value().get().and_then(|r| r.ok());
-    Effect::new(move |_| match create.value().get() {
-        Some(Ok(_)) => {
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = create.value().get() {
             email.set(String::new());
             name.set(String::new());
             roles.set(vec![Role::Engineer]);
-            errors.set(BTreeMap::new());
         }
-        Some(Err(error)) => errors.set(error.field_errors()),
-        None => {}
     });
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
@@ -142,7 +147,7 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             found.insert("roles".to_string(), e.to_string());
         }
         let ok = found.is_empty();
-        errors.set(found);
+        checked.set(found);
         if ok {
             create.dispatch(CreateUser {
                 email: email.get_untracked(),
@@ -155,32 +160,32 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
             });
         }
     };
-    let error = move |field: &'static str| move || errors.with(|e| e.get(field).cloned());
+    let invalid = move |field: &'static str| aria_invalid(errors, field);
 
     view! {
         <section class="card">
             <h2>"Add a person"</h2>
             <p class="muted small">"Rookery makes a one-time password for them to change at first sign-in."</p>
-            {move || error("form")().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
             <form class="form" method="post" action=CreateUser::url() on:submit=on_submit novalidate>
+                <FormErrors errors shown=FIELDS />
                 <div class="form-row">
                     <div class="field">
                         <label for="new-email">"Email"</label>
                         <input id="new-email" type="email" autocomplete="off" use:keep_typed=email bind:value=email
-                            aria-invalid=move || error("email")().is_some().to_string() />
-                        <p class="field-error" aria-live="polite">{error("email")}</p>
+                            aria-invalid=invalid("email") />
+                        <FieldError errors field="email" />
                     </div>
                     <div class="field">
                         <label for="new-name">"Name"</label>
                         <input id="new-name" type="text" autocomplete="off" use:keep_typed=name bind:value=name
-                            aria-invalid=move || error("display_name")().is_some().to_string() />
-                        <p class="field-error" aria-live="polite">{error("display_name")}</p>
+                            aria-invalid=invalid("display_name") />
+                        <FieldError errors field="display_name" />
                     </div>
                 </div>
                 <fieldset class="field">
                     <legend>"Roles"</legend>
                     <RolePicker selected=roles id_prefix="new-role".into() />
-                    <p class="field-error" aria-live="polite">{error("roles")}</p>
+                    <FieldError errors field="roles" />
                 </fieldset>
                 <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Add person"</button>
             </form>
@@ -200,11 +205,30 @@ fn UserRow(
     user: UserView,
     me: Option<Uuid>,
     set_roles: ServerAction<SetUserRoles>,
+    roles_from: RwSignal<Option<Uuid>>,
     set_disabled: ServerAction<SetUserDisabled>,
 ) -> impl IntoView {
     let editing = RwSignal::new(false);
     let roles = RwSignal::new(user.roles.clone());
     let id = user.id;
+    // The editor stays open with its ticks and the message when refused.
+    let errors = Signal::derive(move || {
+        if editing.get() && roles_from.get() == Some(id) {
+            set_roles.value().with(|v| match v {
+                Some(Err(e)) => e.field_errors(),
+                _ => BTreeMap::new(),
+            })
+        } else {
+            BTreeMap::new()
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = set_roles.value().get() {
+            if roles_from.get_untracked() == Some(id) {
+                editing.set(false);
+            }
+        }
+    });
     let is_me = me == Some(id);
     let disabled = user.disabled;
     let shown_roles = user.roles.clone();
@@ -219,14 +243,16 @@ fn UserRow(
                 <Show when=move || editing.get() fallback=move || view! {
                     <ul class="chips">{shown_roles.iter().map(|r| view! { <li class="chip">{r.label()}</li> }).collect_view()}</ul>
                 }>
+                    <FormErrors errors shown=ROLE_FIELDS />
                     <RolePicker selected=roles id_prefix=format!("role-{id}") />
+                    <FieldError errors field="roles" />
                     <div class="row-actions">
-                        <button type="button" class="btn btn-primary btn-small" on:click=move |_| {
+                        <button type="button" class="btn btn-primary btn-small" disabled=move || set_roles.pending().get() on:click=move |_| {
+                            roles_from.set(Some(id));
                             set_roles.dispatch(SetUserRoles {
                                 user_id: id,
                                 roles: roles.get_untracked().iter().map(|r| r.as_str().to_string()).collect(),
                             });
-                            editing.set(false);
                         }>"Save roles"</button>
                         <button type="button" class="btn btn-ghost btn-small" on:click=move |_| editing.set(false)>"Cancel"</button>
                     </div>

@@ -177,7 +177,8 @@ pub fn EnvironmentPicker(
         .into_iter()
         .map(|env| Tick {
             hint: (show_protection && env.protected).then(|| {
-                let approvals = crate::domain::words::plural(env.required_approvals, "approval", "approvals");
+                let approvals =
+                    crate::domain::words::plural(env.required_approvals, "approval", "approvals");
                 format!("protected · {approvals}")
             }),
             key: env.key,

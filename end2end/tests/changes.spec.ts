@@ -24,7 +24,6 @@ test("a change request goes from an engineer's draft to scheduled", async ({ pag
   await page.getByLabel("Type").selectOption("security");
   await page.getByLabel("Risk").selectOption("medium");
   await page.locator("#cr-env-prod").check();
-  await page.getByLabel("Services (comma-separated)").fill("api");
   await page.getByLabel("Planned start (UTC)").fill("2026-12-01T09:00");
   await page.getByLabel("Duration (minutes)").fill("45");
   await page.getByLabel("Implementation plan").fill("Deploy the new keys, then switch signing.");

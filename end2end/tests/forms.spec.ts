@@ -196,7 +196,7 @@ test("cancelling a change request asks first", async ({ page }) => {
   await page.getByLabel("Reason or notes").fill("Superseded by another change.");
   await page.getByRole("button", { name: "Cancel request" }).click();
   await expect(page.getByTestId("confirm-cancel")).toBeVisible();
-  await page.getByRole("button", { name: "Keep it" }).click();
+  await page.getByRole("link", { name: "Keep it" }).click();
   await expect(page.getByTestId("confirm-cancel")).toHaveCount(0);
   await expect(page.locator("[data-status]")).toHaveText("Draft");
   await page.getByRole("button", { name: "Cancel request" }).click();

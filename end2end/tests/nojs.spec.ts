@@ -87,6 +87,19 @@ test.describe("with JavaScript off", () => {
     await page.getByRole("button", { name: "Comment" }).click();
     await expect(page).toHaveURL(url);
     await expect(page.locator(".comments")).toContainText("Said without scripts.");
+
+    // The workflow buttons post too; cancelling asks first, keeping the note.
+    await page.getByLabel("Reason or notes").fill("Not needed after all?");
+    await page.getByRole("button", { name: "Cancel request" }).click();
+    await expect(page.getByTestId("confirm-cancel")).toBeVisible();
+    await expect(page.getByLabel("Reason or notes")).toHaveValue("Not needed after all?");
+    await page.getByRole("link", { name: "Keep it" }).click();
+    await expect(page.getByTestId("confirm-cancel")).toHaveCount(0);
+    await page.getByLabel("Reason or notes").fill("Ready for review.");
+    await page.getByRole("button", { name: "Submit for review" }).click();
+    await expect(page).toHaveURL(url);
+    await expect(page.locator("[data-status]")).toHaveText("Submitted");
+    await expect(page.getByTestId("cr-timeline")).toContainText("Ready for review.");
   });
 
   test("a release is planned and edited without JavaScript", async ({ page }) => {
@@ -118,5 +131,24 @@ test.describe("with JavaScript off", () => {
     await expect(page).toHaveURL(url);
     await expect(page.locator("h1")).toHaveText("Edited without JavaScript");
     await expect(page.getByTestId("release-timeline")).toContainText("Changed: title, environments");
+
+    // A freeze window: refused with the form open and filled, then added.
+    await page.goto("/calendar");
+    await page.locator("details.freeze-form summary").click();
+    await page.locator("#freeze-start").fill("2032-05-02T00:00");
+    await page.locator("#freeze-end").fill("2032-05-01T00:00");
+    await page.locator("#freeze-reason").fill("Plain freeze");
+    await page.locator("#freeze-env-prod").check();
+    await page.getByRole("button", { name: "Add freeze" }).click();
+    await expect(page).toHaveURL(/\/calendar\?kept=/);
+    const form = page.locator("details.freeze-form");
+    await expect(form.locator('.field-error[data-field="ends_at"]')).not.toBeEmpty();
+    await expect(page.locator("#freeze-reason")).toHaveValue("Plain freeze");
+    await expect(page.locator("#freeze-env-prod")).toBeChecked();
+    await page.locator("#freeze-end").fill("2032-05-03T00:00");
+    await page.getByRole("button", { name: "Add freeze" }).click();
+    await expect(page).toHaveURL(/\/calendar$/);
+    await page.goto("/calendar?month=2032-05");
+    await expect(page.getByTestId("freezes")).toContainText("Plain freeze");
   });
 });

@@ -375,7 +375,7 @@ test("an engineer stores payloads in a change request, a release, its plan and i
   await eng.locator("#cr-title").fill(TITLES.cr);
   await eng.locator("#cr-description").fill(TEXT);
   await eng.locator("#cr-env-qa").check();
-  await eng.locator("#cr-services").fill(KEY);
+  await eng.locator(`#cr-service-${KEY}`).check();
   await eng.locator("#cr-start").fill("2031-01-15T09:00");
   await eng.locator("#cr-duration").fill("60");
   await eng.locator("#cr-maintenance").check();

@@ -51,7 +51,10 @@ pub use plain::*;
 #[cfg(feature = "ssr")]
 mod plain {
     use super::*;
-    use crate::api::change_requests::{AddCrComment, CreateChangeRequest, UpdateChangeRequest};
+    use crate::api::change_requests::{
+        AddCrComment, ChangeRequestAction, CreateChangeRequest, CreateFreeze, UpdateChangeRequest,
+    };
+    use crate::api::registry::DeclaredInput;
     use crate::api::releases::{CreateRelease, UpdateRelease};
     use crate::domain::cr_form::CrInput;
     use crate::domain::release_plan::ReleaseInput;
@@ -68,19 +71,37 @@ mod plain {
         pub route: &'static str,
         /// The server function the hydrated form calls.
         pub server_fn: &'static str,
-        /// That function's arguments, from the fields and the parameters.
-        pub arguments: fn(&Fields, &Params) -> Result<Value, AppError>,
+        /// The call of that function, from the fields and the parameters.
+        pub arguments: fn(&Fields, &Params) -> Result<Call, AppError>,
         /// The page to go to once it succeeded, from what it returned.
         pub done: fn(&Value, &Params) -> String,
         /// The page the form is on, shown again after a refusal.
         pub page: fn(&Params) -> String,
     }
 
-    fn json(value: impl Serialize) -> Result<Value, AppError> {
-        serde_json::to_value(value).map_err(|e| {
-            tracing::error!(error = %e, "server function arguments did not serialize");
+    /// A server function's arguments, encoded as it declares its input.
+    #[derive(Debug)]
+    pub struct Call {
+        pub content_type: &'static str,
+        pub body: String,
+    }
+
+    fn call<F>(arguments: F) -> Result<Call, AppError>
+    where
+        F: ServerFn + Serialize,
+        F::Protocol: DeclaredInput,
+    {
+        let content_type = <F::Protocol as DeclaredInput>::CONTENT_TYPE;
+        let body = if content_type == "application/json" {
+            serde_json::to_string(&arguments).map_err(|e| e.to_string())
+        } else {
+            serde_qs::to_string(&arguments).map_err(|e| e.to_string())
+        };
+        let body = body.map_err(|e| {
+            tracing::error!(error = %e, "server function arguments did not encode");
             AppError::Internal
-        })
+        })?;
+        Ok(Call { content_type, body })
     }
 
     fn param(params: &Params, name: &str) -> String {
@@ -105,13 +126,18 @@ mod plain {
         }
     }
 
+    /// What a plain post of *Cancel request* is answered with: the page
+    /// shows the confirmation (field `confirm`) with this message.
+    pub const CONFIRM_CANCEL: &str =
+        "Cancelling cannot be undone. Press \"Yes, cancel it\" to confirm.";
+
     /// Every form that works without JavaScript.
     pub static PLAIN_FORMS: &[PlainForm] = &[
         PlainForm {
             route: "/changes/new",
             server_fn: <CreateChangeRequest as ServerFn>::PATH,
             arguments: |fields, _| {
-                json(CreateChangeRequest {
+                call(CreateChangeRequest {
                     input: CrInput::from_fields(fields),
                 })
             },
@@ -122,7 +148,7 @@ mod plain {
             route: "/changes/{number}/edit",
             server_fn: <UpdateChangeRequest as ServerFn>::PATH,
             arguments: |fields, params| {
-                json(UpdateChangeRequest {
+                call(UpdateChangeRequest {
                     number: number(params)?,
                     input: CrInput::from_fields(fields),
                 })
@@ -134,7 +160,7 @@ mod plain {
             route: "/changes/{number}/comments",
             server_fn: <AddCrComment as ServerFn>::PATH,
             arguments: |fields, params| {
-                json(AddCrComment {
+                call(AddCrComment {
                     number: number(params)?,
                     body: fields.text("body"),
                 })
@@ -143,10 +169,45 @@ mod plain {
             page: |params| format!("/changes/{}", param(params, "number")),
         },
         PlainForm {
+            route: "/changes/{number}/act",
+            server_fn: <ChangeRequestAction as ServerFn>::PATH,
+            arguments: |fields, params| {
+                // The pressed button's value. Cancelling cannot be undone,
+                // so without a script the page asks first, as it does with one.
+                let action = match fields.text("action").as_str() {
+                    "cancel" => return Err(AppError::field("confirm", CONFIRM_CANCEL)),
+                    "cancel_confirmed" => "cancel".to_string(),
+                    other => other.to_string(),
+                };
+                call(ChangeRequestAction {
+                    number: number(params)?,
+                    action,
+                    note: fields.text("note"),
+                    planned_start: fields.text("planned_start"),
+                })
+            },
+            done: |_, params| format!("/changes/{}", param(params, "number")),
+            page: |params| format!("/changes/{}", param(params, "number")),
+        },
+        PlainForm {
+            route: "/calendar/freezes",
+            server_fn: <CreateFreeze as ServerFn>::PATH,
+            arguments: |fields, _| {
+                call(CreateFreeze {
+                    environments: fields.all("environments"),
+                    starts_at: fields.text("starts_at"),
+                    ends_at: fields.text("ends_at"),
+                    reason: fields.text("reason"),
+                })
+            },
+            done: |_, _| "/calendar".into(),
+            page: |_| "/calendar".into(),
+        },
+        PlainForm {
             route: "/releases/new",
             server_fn: <CreateRelease as ServerFn>::PATH,
             arguments: |fields, _| {
-                json(CreateRelease {
+                call(CreateRelease {
                     input: ReleaseInput::from_fields(fields),
                 })
             },
@@ -157,7 +218,7 @@ mod plain {
             route: "/releases/{id}/edit",
             server_fn: <UpdateRelease as ServerFn>::PATH,
             arguments: |fields, params| {
-                json(UpdateRelease {
+                call(UpdateRelease {
                     id: release_id(params)?,
                     input: ReleaseInput::from_fields(fields),
                 })
@@ -185,8 +246,9 @@ mod plain {
                 .iter()
                 .find(|f| f.route == "/changes/{number}/edit")
                 .unwrap();
-            let call: UpdateChangeRequest =
-                serde_json::from_value((edit.arguments)(&fields, &params).unwrap()).unwrap();
+            let encoded = (edit.arguments)(&fields, &params).unwrap();
+            assert_eq!(encoded.content_type, "application/json");
+            let call: UpdateChangeRequest = serde_json::from_str(&encoded.body).unwrap();
             assert_eq!(call.number, 7);
             assert_eq!(call.input.title, "Rotate keys");
             assert_eq!(call.input.environments, vec!["staging", "prod"]);
@@ -200,6 +262,22 @@ mod plain {
                 (edit.arguments)(&fields, &bad),
                 Err(AppError::NotFound)
             ));
+        }
+
+        #[test]
+        fn a_url_encoded_function_gets_its_arguments_url_encoded() {
+            let comment = PLAIN_FORMS
+                .iter()
+                .find(|f| f.route == "/changes/{number}/comments")
+                .unwrap();
+            let params = Params::from([("number".to_string(), "3".to_string())]);
+            let encoded =
+                (comment.arguments)(&Fields::from([("body", "Looks good & safe")]), &params)
+                    .unwrap();
+            assert_eq!(encoded.content_type, "application/x-www-form-urlencoded");
+            let call: AddCrComment = serde_qs::from_str(&encoded.body).unwrap();
+            assert_eq!(call.number, 3);
+            assert_eq!(call.body, "Looks good & safe");
         }
 
         #[test]

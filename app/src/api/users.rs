@@ -60,7 +60,10 @@ pub async fn create_user(
 
 /// Replaces an account's roles (administrators only).
 #[server]
-pub async fn set_user_roles(user_id: Uuid, roles: Vec<String>) -> Result<UserView, AppError> {
+pub async fn set_user_roles(
+    user_id: Uuid,
+    #[server(default)] roles: Vec<String>,
+) -> Result<UserView, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
     let admin = cx.require(crate::domain::Permission::Administer).await?;
     let roles = crate::domain::Roles::parse(roles.iter().map(String::as_str))

@@ -67,7 +67,7 @@ where
         }
     };
     let outcome = match (form.arguments)(&fields, &params) {
-        Ok(arguments) => {
+        Ok(call) => {
             let Ok(uri) = form.server_fn.parse() else {
                 return StatusCode::INTERNAL_SERVER_ERROR.into_response();
             };
@@ -79,8 +79,8 @@ where
             );
             headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
             headers.remove(header::CONTENT_LENGTH);
-            let call = Request::from_parts(parts, Body::from(arguments.to_string()));
-            let response = leptos_axum::handle_server_fns_with_context(context, call)
+            let request = Request::from_parts(parts, Body::from(call.body));
+            let response = leptos_axum::handle_server_fns_with_context(context, request)
                 .await
                 .into_response();
             called(response).await

@@ -283,6 +283,25 @@ pub fn latest_errors(
     })
 }
 
+/// A form's messages: its action's last refusal once it has been used,
+/// before that the ones a refused plain post came back with (`starting`).
+pub fn errors_or_kept<S>(
+    action: ServerAction<S>,
+    kept: BTreeMap<String, String>,
+) -> Signal<BTreeMap<String, String>>
+where
+    S: leptos::server_fn::ServerFn<Error = crate::error::AppError> + Clone + Send + Sync + 'static,
+    S::Output: Send + Sync + 'static,
+{
+    Signal::derive(move || {
+        action.value().with(|v| match v {
+            Some(Err(e)) => e.field_errors(),
+            Some(Ok(_)) => BTreeMap::new(),
+            None => kept.clone(),
+        })
+    })
+}
+
 /// What goes at the top of a form: every message whose field the form does
 /// not show, so no error is left with nowhere to appear.
 pub fn unplaced(errors: &BTreeMap<String, String>, shown: &[&str]) -> Vec<String> {

@@ -7,10 +7,14 @@ use crate::api::change_requests::{
     calendar_feed_status, calendar_month, calendar_week, list_environments, CreateFreeze,
     DeleteFreeze, ResetCalendarFeed,
 };
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::domain::calendar::{is_weekend, monday_of, week_of, Month};
+use crate::domain::Fields;
 use crate::error::AppError;
 use crate::model::{CalendarEntry, CalendarMonthView, EnvironmentView, FreezeView};
-use crate::ui::components::form::{action_errors, EnvironmentPicker, FieldError, FormErrors};
+use crate::ui::components::form::{
+    errors_or_kept, starting, EnvironmentPicker, FieldError, FormErrors,
+};
 use crate::ui::components::form::{keep_typed, saves};
 use crate::ui::components::loaded::loaded;
 use crate::ui::UserResource;
@@ -85,6 +89,8 @@ pub fn CalendarPage() -> impl IntoView {
         })
     });
     let create_freeze = ServerAction::<CreateFreeze>::new();
+    // A freeze posted before hydration and refused comes back here.
+    let kept = use_kept_form();
     let create_freeze_saves = saves(create_freeze);
     let delete_freeze = ServerAction::<DeleteFreeze>::new();
     let delete_freeze_saves = saves(delete_freeze);
@@ -233,7 +239,8 @@ pub fn CalendarPage() -> impl IntoView {
                 });
                 let view = entries.await.unwrap_or(CalendarMonthView { entries: vec![], freezes: vec![], releases: vec![], hidden: vec![] });
                 let environments = environments.await.unwrap_or_default();
-                view! { <Freezes freezes=view.freezes manager environments create=create_freeze delete=delete_freeze /> }
+                let kept = kept.await.ok().flatten();
+                view! { <Freezes freezes=view.freezes manager environments create=create_freeze delete=delete_freeze kept /> }
             })}
         </Suspense>
         <Subscribe />
@@ -443,12 +450,16 @@ fn Freezes(
     environments: Vec<EnvironmentView>,
     create: ServerAction<CreateFreeze>,
     delete: ServerAction<DeleteFreeze>,
+    /// A refused plain post of the form: what was typed and the messages.
+    kept: Option<KeptForm>,
 ) -> impl IntoView {
-    let chosen = RwSignal::new(Vec::<String>::new());
-    let starts = RwSignal::new(String::new());
-    let ends = RwSignal::new(String::new());
-    let reason = RwSignal::new(String::new());
-    let errors = action_errors(create);
+    let open = kept.is_some();
+    let (typed, kept_errors) = starting(kept, Fields::default(), Fields::clone);
+    let chosen = RwSignal::new(typed.all("environments"));
+    let starts = RwSignal::new(typed.text("starts_at"));
+    let ends = RwSignal::new(typed.text("ends_at"));
+    let reason = RwSignal::new(typed.text("reason"));
+    let errors = errors_or_kept(create, kept_errors);
     // Cleared once a freeze is added.
     Effect::new(move |_| {
         if let Some(Ok(())) = create.value().get() {
@@ -493,9 +504,9 @@ fn Freezes(
                 }.into_any()
             }}
             {manager.then(|| view! {
-                <details class="freeze-form">
+                <details class="freeze-form" open=open>
                     <summary>"Add a freeze window"</summary>
-                    <form class="form" on:submit=on_submit novalidate>
+                    <form class="form" method="post" action="/calendar/freezes" on:submit=on_submit novalidate>
                         <FormErrors errors shown=&["environments", "starts_at", "ends_at", "reason"] />
                         <fieldset class="field">
                             <legend>"Environments"</legend>
@@ -505,18 +516,18 @@ fn Freezes(
                         <div class="form-grid">
                             <div class="field">
                                 <label for="freeze-start">"Starts (UTC)"</label>
-                                <input id="freeze-start" type="datetime-local" use:keep_typed=starts bind:value=starts />
+                                <input id="freeze-start" name="starts_at" type="datetime-local" value=typed.text("starts_at") use:keep_typed=starts bind:value=starts />
                                 <FieldError errors field="starts_at" />
                             </div>
                             <div class="field">
                                 <label for="freeze-end">"Ends (UTC)"</label>
-                                <input id="freeze-end" type="datetime-local" use:keep_typed=ends bind:value=ends />
+                                <input id="freeze-end" name="ends_at" type="datetime-local" value=typed.text("ends_at") use:keep_typed=ends bind:value=ends />
                                 <FieldError errors field="ends_at" />
                             </div>
                         </div>
                         <div class="field">
                             <label for="freeze-reason">"Reason"</label>
-                            <input id="freeze-reason" type="text" maxlength="500" placeholder="Holiday freeze" use:keep_typed=reason bind:value=reason />
+                            <input id="freeze-reason" name="reason" type="text" maxlength="500" placeholder="Holiday freeze" value=typed.text("reason") use:keep_typed=reason bind:value=reason />
                             <FieldError errors field="reason" />
                         </div>
                         <button type="submit" class="btn btn-primary" disabled=move || create.pending().get()>"Add freeze"</button>

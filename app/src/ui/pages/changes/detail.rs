@@ -99,23 +99,41 @@ fn ChangeView(
     kept: Option<KeptForm>,
 ) -> impl IntoView {
     let number = cr.number;
+    // The comment and the workflow forms both come back to this page after
+    // a refused plain post; the pressed button's `action` says which.
     let kept = kept.unwrap_or_default();
-    let note = RwSignal::new(String::new());
-    let planned = RwSignal::new(
+    let (kept_act, kept_comment) = if kept.fields.ticked("action") {
+        (kept, KeptForm::default())
+    } else {
+        (KeptForm::default(), kept)
+    };
+    let typed_note = kept_act.fields.text("note");
+    let note = RwSignal::new(typed_note.clone());
+    let typed_planned = if kept_act.fields.ticked("planned_start") {
+        kept_act.fields.text("planned_start")
+    } else {
         cr.planned_start
             .map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
-            .unwrap_or_default(),
-    );
-    let typed_comment = kept.fields.text("body");
+            .unwrap_or_default()
+    };
+    let planned = RwSignal::new(typed_planned.clone());
+    let typed_comment = kept_comment.fields.text("body");
     let body = RwSignal::new(typed_comment.clone());
-    let kept_comment_error = kept.errors.values().next().cloned();
-    // Cancelling cannot be undone: it asks first.
-    let confirming = RwSignal::new(false);
-    let act_error = move || {
-        act.value().get().and_then(|r| r.err()).map(|e| {
+    let kept_comment_error = kept_comment.errors.values().next().cloned();
+    // Cancelling cannot be undone: it asks first (a plain post of *Cancel
+    // request* comes back asking, field `confirm`).
+    let confirming = RwSignal::new(kept_act.errors.contains_key("confirm"));
+    let kept_act_error = kept_act
+        .errors
+        .iter()
+        .find(|(field, _)| *field != "confirm")
+        .map(|(_, message)| message.clone());
+    let act_error = move || match act.value().get() {
+        Some(result) => result.err().map(|e| {
             e.field_message("planned_start")
                 .unwrap_or_else(|| e.to_string())
-        })
+        }),
+        None => kept_act_error.clone(),
     };
     let comment_error = move || match comment.value().get() {
         Some(result) => result.err().map(|e| e.to_string()),
@@ -243,11 +261,11 @@ fn ChangeView(
                         view! { <p class="muted">"Nothing for you to do here right now."</p> }.into_any()
                     } else {
                         view! {
-                            <div class="form">
+                            <form class="form" method="post" action=format!("/changes/{number}/act")>
                                 <Show when=move || can_schedule>
                                     <div class="field">
                                         <label for="cr-schedule">"Planned start (UTC)"</label>
-                                        <input id="cr-schedule" type="datetime-local" use:keep_typed=planned bind:value=planned />
+                                        <input id="cr-schedule" name="planned_start" type="datetime-local" value=typed_planned.clone() use:keep_typed=planned bind:value=planned />
                                     </div>
                                     {move || check().filter(|c| !c.clashes.is_empty()).map(|c| view! {
                                         <div class="alert alert-warning" role="status" data-testid="schedule-warning">
@@ -266,7 +284,7 @@ fn ChangeView(
                                 <Show when=move || needs_note>
                                     <div class="field">
                                         <label for="cr-note">"Reason or notes"</label>
-                                        <textarea id="cr-note" rows="2" use:keep_typed=note bind:value=note></textarea>
+                                        <textarea id="cr-note" name="note" rows="2" use:keep_typed=note bind:value=note>{typed_note.clone()}</textarea>
                                     </div>
                                 </Show>
                                 <div class="row-actions">
@@ -275,7 +293,8 @@ fn ChangeView(
                                         let action = action.clone();
                                         let irreversible = action == "cancel";
                                         view! {
-                                            <button type="button" class=css disabled=move || act.pending().get() on:click=move |_| {
+                                            <button type="submit" name="action" value=action.clone() class=css disabled=move || act.pending().get() on:click=move |ev| {
+                                                ev.prevent_default();
                                                 if irreversible {
                                                     confirming.set(true);
                                                     return;
@@ -294,7 +313,8 @@ fn ChangeView(
                                     <div class="alert alert-warning" role="alertdialog" data-testid="confirm-cancel">
                                         <p>{format!("Cancel CR-{number}? A cancelled change request cannot be reopened; its reason goes on the timeline.")}</p>
                                         <div class="row-actions">
-                                            <button type="button" class="btn btn-danger btn-small" disabled=move || act.pending().get() on:click=move |_| {
+                                            <button type="submit" name="action" value="cancel_confirmed" class="btn btn-danger btn-small" disabled=move || act.pending().get() on:click=move |ev| {
+                                                ev.prevent_default();
                                                 confirming.set(false);
                                                 act.dispatch(ChangeRequestAction {
                                                     number,
@@ -303,11 +323,11 @@ fn ChangeView(
                                                     planned_start: planned.get_untracked(),
                                                 });
                                             }>"Yes, cancel it"</button>
-                                            <button type="button" class="btn btn-ghost btn-small" on:click=move |_| confirming.set(false)>"Keep it"</button>
+                                            <a class="btn btn-ghost btn-small" href=format!("/changes/{number}") on:click=move |ev| { ev.prevent_default(); confirming.set(false); }>"Keep it"</a>
                                         </div>
                                     </div>
                                 </Show>
-                            </div>
+                            </form>
                         }.into_any()
                     }}
                 </section>

@@ -76,6 +76,8 @@ test("a person's email already in use is refused beside it; one's own administra
   const row = page.getByRole("row", { name: /Pat Platform/ });
   await row.getByRole("button", { name: "Edit roles" }).click();
   const admin = row.getByRole("checkbox", { name: "Administrator" });
+  // Keeping another role, so what is refused is only losing administrator.
+  await row.getByRole("checkbox", { name: "Support" }).check();
   await admin.uncheck();
   await row.getByRole("button", { name: "Save roles" }).click();
   await expect(row.locator('.field-error[data-field="roles"]')).toContainText("cannot remove your own administrator role");

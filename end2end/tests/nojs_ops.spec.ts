@@ -86,10 +86,11 @@ test.describe("operations with JavaScript off", () => {
     await row.getByLabel(`Set status of ${name}`).selectOption("degraded_performance");
     await row.getByRole("button", { name: "Set", exact: true }).click();
     await expect(page).toHaveURL(/\/admin\/components$/);
-    await expect(row).toContainText("Degraded performance");
+    await expect(row.locator("[data-status]")).toHaveAttribute("data-status", "degraded_performance");
+    await expect(row.getByLabel(`Set status of ${name}`)).toHaveValue("degraded_performance");
     await row.getByLabel(`Set status of ${name}`).selectOption("operational");
     await row.getByRole("button", { name: "Set", exact: true }).click();
-    await expect(row).toContainText("Operational");
+    await expect(row.locator("[data-status]")).toHaveAttribute("data-status", "operational");
 
     // Edited: the editor opens with what it says now.
     await row.getByRole("button", { name: "Edit" }).click();

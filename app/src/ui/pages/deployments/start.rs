@@ -240,7 +240,10 @@ pub fn DeployCard(
     };
     // Hidden once the page has hydrated, unless the strategy is chosen.
     let unless = move |chosen: &'static [&'static str]| {
-        move || live.get() && !chosen.contains(&strategy.get().as_str())
+        move || {
+            let current = strategy.get();
+            live.get() && !chosen.iter().any(|c| *c == current)
+        }
     };
     let may_deploy = options.may_deploy;
     let deployments = options.deployments.clone();

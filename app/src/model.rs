@@ -4,6 +4,7 @@
 //! issue 13's structural pass (one owner per table), kept out of this
 //! behaviour change so the two can be reviewed apart.
 
+pub mod deploy_form;
 pub mod status;
 
 use crate::domain::Role;

@@ -54,10 +54,21 @@ mod plain {
     use crate::api::change_requests::{
         AddCrComment, ChangeRequestAction, CreateChangeRequest, CreateFreeze, UpdateChangeRequest,
     };
+    use crate::api::deployments::{BeginDeployment, DeploymentAction, SetFleet};
     use crate::api::registry::DeclaredInput;
-    use crate::api::releases::{CreateRelease, UpdateRelease};
+    use crate::api::releases::{CreateRelease, ReleaseAction, UpdateRelease};
+    use crate::api::status::{
+        DeleteComponent, DiscardIncident, MoveMaintenance, OpenIncident, PostIncidentUpdate,
+        PublishDraftIncident, PublishReleaseNote, SaveComponent, SaveReleaseNote,
+        ScheduleMaintenance, SetComponentStatus, SetRollbackIncident,
+    };
     use crate::domain::cr_form::CrInput;
+    use crate::domain::release_note::NoteSections;
     use crate::domain::release_plan::ReleaseInput;
+    use crate::model::deploy_form::DeployForm;
+    use crate::model::status::{
+        ComponentInput, IncidentInput, IncidentUpdateInput, MaintenanceInput, PublishIncident,
+    };
     use leptos::server_fn::ServerFn;
     use serde_json::Value;
     use std::collections::HashMap;
@@ -114,8 +125,48 @@ mod plain {
             .map_err(|_| AppError::NotFound)
     }
 
-    fn release_id(params: &Params) -> Result<uuid::Uuid, AppError> {
+    /// The `{id}` of the address (a release, incident, deployment…).
+    fn path_id(params: &Params) -> Result<uuid::Uuid, AppError> {
         uuid::Uuid::parse_str(&param(params, "id")).map_err(|_| AppError::NotFound)
+    }
+
+    /// An id a form carries in a hidden field.
+    fn hidden_id(fields: &Fields, name: &str) -> Result<uuid::Uuid, AppError> {
+        uuid::Uuid::parse_str(fields.text(name).trim()).map_err(|_| AppError::NotFound)
+    }
+
+    /// A number a form carries in a hidden field (a revision, say); one that
+    /// does not read means the page is out of date.
+    fn hidden_number(fields: &Fields, name: &str) -> Result<i32, AppError> {
+        fields
+            .text(name)
+            .trim()
+            .parse()
+            .map_err(|_| AppError::Conflict("Reload the page and try again.".into()))
+    }
+
+    /// A decimal typed into `name`.
+    fn decimal(fields: &Fields, name: &str) -> Result<f64, AppError> {
+        match fields.text(name).trim().parse::<f64>() {
+            Ok(n) if n.is_finite() => Ok(n),
+            _ => Err(AppError::field(name, "Enter a number, such as 0.1.")),
+        }
+    }
+
+    fn incident_page(params: &Params) -> String {
+        format!("/incidents/{}", param(params, "id"))
+    }
+
+    fn release_page(params: &Params) -> String {
+        format!("/releases/{}", param(params, "id"))
+    }
+
+    fn note_page(params: &Params) -> String {
+        format!("/releases/{}/notes", param(params, "id"))
+    }
+
+    fn deployment_page(params: &Params) -> String {
+        format!("/deployments/{}", param(params, "id"))
     }
 
     /// A returned id or number as it goes into an address.
@@ -130,6 +181,11 @@ mod plain {
     /// shows the confirmation (field `confirm`) with this message.
     pub const CONFIRM_CANCEL: &str =
         "Cancelling cannot be undone. Press \"Yes, cancel it\" to confirm.";
+
+    /// What a plain post of *Delete* on a status component is answered
+    /// with: the page asks first (field `confirm_delete`).
+    pub const CONFIRM_DELETE: &str =
+        "Deleting a component also deletes its uptime history. Press \"Yes, delete it\" to confirm.";
 
     /// Every form that works without JavaScript.
     pub static PLAIN_FORMS: &[PlainForm] = &[
@@ -219,12 +275,217 @@ mod plain {
             server_fn: <UpdateRelease as ServerFn>::PATH,
             arguments: |fields, params| {
                 call(UpdateRelease {
-                    id: release_id(params)?,
+                    id: path_id(params)?,
                     input: ReleaseInput::from_fields(fields),
                 })
             },
             done: |_, params| format!("/releases/{}", param(params, "id")),
             page: |params| format!("/releases/{}/edit", param(params, "id")),
+        },
+        // The release page: its workflow and record-by-hand buttons (the
+        // pressed one's `action`), and the deploy form.
+        PlainForm {
+            route: "/releases/{id}/act",
+            server_fn: <ReleaseAction as ServerFn>::PATH,
+            arguments: |fields, params| {
+                call(ReleaseAction {
+                    id: path_id(params)?,
+                    action: fields.text("action"),
+                    note: fields.text("note"),
+                })
+            },
+            done: |_, params| release_page(params),
+            page: release_page,
+        },
+        PlainForm {
+            route: "/releases/{id}/deploy",
+            server_fn: <BeginDeployment as ServerFn>::PATH,
+            arguments: |fields, params| {
+                let input = DeployForm::from_fields(fields)
+                    .to_input(path_id(params)?)
+                    .map_err(AppError::invalid)?;
+                call(BeginDeployment { input })
+            },
+            done: |out, _| format!("/deployments/{}", returned(out)),
+            page: release_page,
+        },
+        PlainForm {
+            route: "/releases/{id}/notes",
+            server_fn: <SaveReleaseNote as ServerFn>::PATH,
+            arguments: |fields, params| {
+                call(SaveReleaseNote {
+                    release: path_id(params)?,
+                    base: hidden_number(fields, "base")?,
+                    sections: NoteSections::from_fields(fields),
+                })
+            },
+            done: |_, params| note_page(params),
+            page: note_page,
+        },
+        PlainForm {
+            route: "/releases/{id}/notes/publish",
+            server_fn: <PublishReleaseNote as ServerFn>::PATH,
+            arguments: |fields, params| {
+                call(PublishReleaseNote {
+                    release: path_id(params)?,
+                    publish: fields.text("publish") == "true",
+                    revision: hidden_number(fields, "revision")?,
+                })
+            },
+            done: |_, params| note_page(params),
+            page: note_page,
+        },
+        // A deployment's buttons (the pressed one's `action`) and the
+        // simulated fleet.
+        PlainForm {
+            route: "/deployments/{id}/act",
+            server_fn: <DeploymentAction as ServerFn>::PATH,
+            arguments: |fields, params| {
+                call(DeploymentAction {
+                    id: path_id(params)?,
+                    action: fields.text("action"),
+                })
+            },
+            done: |_, params| deployment_page(params),
+            page: deployment_page,
+        },
+        PlainForm {
+            route: "/deployments/{id}/fleet",
+            server_fn: <SetFleet as ServerFn>::PATH,
+            arguments: |fields, _| {
+                call(SetFleet {
+                    target: hidden_id(fields, "target")?,
+                    error_rate: decimal(fields, "error_rate")?,
+                    latency_p95: decimal(fields, "latency_p95")?,
+                })
+            },
+            done: |_, params| deployment_page(params),
+            page: deployment_page,
+        },
+        // The status page's back office: incidents…
+        PlainForm {
+            route: "/incidents/new",
+            server_fn: <OpenIncident as ServerFn>::PATH,
+            arguments: |fields, _| {
+                let input = IncidentInput::from_fields(fields).map_err(AppError::invalid)?;
+                call(OpenIncident { input })
+            },
+            done: |out, _| format!("/incidents/{}", returned(out)),
+            page: |_| "/incidents".into(),
+        },
+        PlainForm {
+            route: "/incidents/{id}/publish",
+            server_fn: <PublishDraftIncident as ServerFn>::PATH,
+            arguments: |fields, params| {
+                let input = PublishIncident::from_fields(fields).map_err(AppError::invalid)?;
+                call(PublishDraftIncident {
+                    id: path_id(params)?,
+                    input,
+                })
+            },
+            done: |_, params| incident_page(params),
+            page: incident_page,
+        },
+        PlainForm {
+            route: "/incidents/{id}/discard",
+            server_fn: <DiscardIncident as ServerFn>::PATH,
+            arguments: |_, params| {
+                call(DiscardIncident {
+                    id: path_id(params)?,
+                })
+            },
+            done: |_, params| incident_page(params),
+            page: incident_page,
+        },
+        PlainForm {
+            route: "/incidents/{id}/updates",
+            server_fn: <PostIncidentUpdate as ServerFn>::PATH,
+            arguments: |fields, params| {
+                let input = IncidentUpdateInput::from_fields(fields).map_err(AppError::invalid)?;
+                call(PostIncidentUpdate {
+                    id: path_id(params)?,
+                    input,
+                })
+            },
+            done: |_, params| incident_page(params),
+            page: incident_page,
+        },
+        // …maintenance windows…
+        PlainForm {
+            route: "/maintenance",
+            server_fn: <ScheduleMaintenance as ServerFn>::PATH,
+            arguments: |fields, _| {
+                let input = MaintenanceInput::from_fields(fields).map_err(AppError::invalid)?;
+                call(ScheduleMaintenance { input })
+            },
+            done: |_, _| "/maintenance".into(),
+            page: |_| "/maintenance".into(),
+        },
+        PlainForm {
+            route: "/maintenance/{id}/move",
+            server_fn: <MoveMaintenance as ServerFn>::PATH,
+            arguments: |fields, params| {
+                call(MoveMaintenance {
+                    id: path_id(params)?,
+                    to: fields.text("to"),
+                    message: fields.text("message"),
+                })
+            },
+            done: |_, _| "/maintenance".into(),
+            page: |_| "/maintenance".into(),
+        },
+        // …and components.
+        PlainForm {
+            route: "/admin/components",
+            server_fn: <SaveComponent as ServerFn>::PATH,
+            arguments: |fields, _| {
+                let input = ComponentInput::from_fields(fields);
+                if input.id.is_none() && !fields.text("id").trim().is_empty() {
+                    return Err(AppError::NotFound);
+                }
+                call(SaveComponent { input })
+            },
+            done: |_, _| "/admin/components".into(),
+            page: |_| "/admin/components".into(),
+        },
+        PlainForm {
+            route: "/admin/components/{id}/status",
+            server_fn: <SetComponentStatus as ServerFn>::PATH,
+            arguments: |fields, params| {
+                call(SetComponentStatus {
+                    id: path_id(params)?,
+                    status: fields.text("status"),
+                })
+            },
+            done: |_, _| "/admin/components".into(),
+            page: |_| "/admin/components".into(),
+        },
+        PlainForm {
+            route: "/admin/components/{id}/delete",
+            server_fn: <DeleteComponent as ServerFn>::PATH,
+            arguments: |fields, params| {
+                // It cannot be undone: without a script the page asks first.
+                if !fields.ticked("confirmed") {
+                    return Err(AppError::field("confirm_delete", CONFIRM_DELETE));
+                }
+                call(DeleteComponent {
+                    id: path_id(params)?,
+                })
+            },
+            done: |_, _| "/admin/components".into(),
+            page: |_| "/admin/components".into(),
+        },
+        PlainForm {
+            route: "/admin/components/rollback-incidents",
+            server_fn: <SetRollbackIncident as ServerFn>::PATH,
+            arguments: |fields, _| {
+                call(SetRollbackIncident {
+                    environment: fields.text("environment"),
+                    setting: fields.text("setting"),
+                })
+            },
+            done: |_, _| "/admin/components".into(),
+            page: |_| "/admin/components".into(),
         },
     ];
 
@@ -278,6 +539,135 @@ mod plain {
             let call: AddCrComment = serde_qs::from_str(&encoded.body).unwrap();
             assert_eq!(call.number, 3);
             assert_eq!(call.body, "Looks good & safe");
+        }
+
+        fn form(route: &str) -> &'static PlainForm {
+            PLAIN_FORMS.iter().find(|f| f.route == route).unwrap()
+        }
+
+        #[test]
+        fn no_two_forms_share_a_route() {
+            let mut routes: Vec<&str> = PLAIN_FORMS.iter().map(|f| f.route).collect();
+            routes.sort_unstable();
+            let before = routes.len();
+            routes.dedup();
+            assert_eq!(routes.len(), before);
+        }
+
+        #[test]
+        fn a_new_incident_reads_its_component_boxes_and_statuses() {
+            let id = uuid::Uuid::new_v4();
+            let status_field = crate::model::status::component_status_field(id);
+            let fields = Fields(vec![
+                ("title".into(), "Checkout errors".into()),
+                ("impact".into(), "minor".into()),
+                ("status".into(), "investigating".into()),
+                ("impact_started_at".into(), "2026-11-30T10:00".into()),
+                ("body".into(), "Some requests fail.".into()),
+                ("components".into(), id.to_string()),
+                (status_field, "partial_outage".into()),
+                ("publish".into(), "on".into()),
+            ]);
+            let open = form("/incidents/new");
+            let encoded = (open.arguments)(&fields, &Params::new()).unwrap();
+            assert_eq!(encoded.content_type, "application/json");
+            let call: OpenIncident = serde_json::from_str(&encoded.body).unwrap();
+            assert_eq!(call.input.title, "Checkout errors");
+            assert!(call.input.publish);
+            assert_eq!(call.input.components.len(), 1);
+            assert_eq!(call.input.components[0].id, id);
+            assert_eq!(
+                call.input.components[0].status,
+                crate::domain::status::ComponentStatus::PartialOutage
+            );
+            let created = uuid::Uuid::new_v4();
+            assert_eq!(
+                (open.done)(&serde_json::to_value(created).unwrap(), &Params::new()),
+                format!("/incidents/{created}")
+            );
+            assert_eq!((open.page)(&Params::new()), "/incidents");
+
+            // A value no option has is said beside its field.
+            let bad = Fields::from([("impact", "apocalyptic"), ("status", "investigating")]);
+            match (open.arguments)(&bad, &Params::new()) {
+                Err(error) => assert!(error.field_errors().contains_key("impact")),
+                Ok(_) => panic!("an unknown impact was sent"),
+            }
+        }
+
+        #[test]
+        fn an_incident_update_leaves_the_impact_unchanged_when_blank() {
+            let id = uuid::Uuid::new_v4();
+            let params = Params::from([("id".to_string(), id.to_string())]);
+            let update = form("/incidents/{id}/updates");
+            let fields = Fields::from([("status", "resolved"), ("impact", ""), ("body", "Fixed.")]);
+            let call: PostIncidentUpdate =
+                serde_json::from_str(&(update.arguments)(&fields, &params).unwrap().body).unwrap();
+            assert_eq!(call.id, id);
+            assert_eq!(call.input.impact, None);
+            assert!(call.input.components.is_empty());
+            assert_eq!((update.page)(&params), format!("/incidents/{id}"));
+        }
+
+        #[test]
+        fn the_release_buttons_post_the_pressed_action_url_encoded() {
+            let id = uuid::Uuid::new_v4();
+            let params = Params::from([("id".to_string(), id.to_string())]);
+            let act = form("/releases/{id}/act");
+            let encoded = (act.arguments)(
+                &Fields::from([("note", "Looks good"), ("action", "approve")]),
+                &params,
+            )
+            .unwrap();
+            assert_eq!(encoded.content_type, "application/x-www-form-urlencoded");
+            let call: ReleaseAction = serde_qs::from_str(&encoded.body).unwrap();
+            assert_eq!(call.id, id);
+            assert_eq!(call.action, "approve");
+            assert_eq!(call.note, "Looks good");
+            assert_eq!((act.done)(&Value::Null, &params), format!("/releases/{id}"));
+        }
+
+        #[test]
+        fn a_deploy_form_becomes_the_start_and_a_bad_step_stays_beside_its_field() {
+            let id = uuid::Uuid::new_v4();
+            let params = Params::from([("id".to_string(), id.to_string())]);
+            let deploy = form("/releases/{id}/deploy");
+            let fields = Fields::from([
+                ("environment", "dev"),
+                ("strategy", "canary"),
+                ("canary_steps", "20:2, 50:promote"),
+                ("bake_seconds", "30"),
+            ]);
+            let call: BeginDeployment =
+                serde_json::from_str(&(deploy.arguments)(&fields, &params).unwrap().body).unwrap();
+            assert_eq!(call.input.release, id);
+            assert_eq!(call.input.environment, "dev");
+            assert_eq!(call.input.params.canary_steps.len(), 2);
+            assert_eq!(call.input.bake_seconds, Some(30));
+
+            let bad = Fields::from([("strategy", "canary"), ("canary_steps", "ten:2")]);
+            match (deploy.arguments)(&bad, &params) {
+                Err(error) => assert!(error.field_errors().contains_key("canary_steps")),
+                Ok(_) => panic!("a bad canary step was sent"),
+            }
+        }
+
+        #[test]
+        fn deleting_a_component_asks_first() {
+            let id = uuid::Uuid::new_v4();
+            let params = Params::from([("id".to_string(), id.to_string())]);
+            let delete = form("/admin/components/{id}/delete");
+            match (delete.arguments)(&Fields::from([("id", "x")]), &params) {
+                Err(error) => assert_eq!(
+                    error.field_message("confirm_delete").as_deref(),
+                    Some(CONFIRM_DELETE)
+                ),
+                Ok(_) => panic!("deleted without asking"),
+            }
+            let encoded =
+                (delete.arguments)(&Fields::from([("confirmed", "yes")]), &params).unwrap();
+            let call: DeleteComponent = serde_qs::from_str(&encoded.body).unwrap();
+            assert_eq!(call.id, id);
         }
 
         #[test]

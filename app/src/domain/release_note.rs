@@ -41,6 +41,18 @@ pub struct DraftChange {
 }
 
 impl NoteSections {
+    /// The editor as a plain HTML form posts it: a textarea per section,
+    /// named by its key.
+    pub fn from_fields(fields: &super::Fields) -> Self {
+        Self {
+            features: fields.text("features"),
+            fixes: fields.text("fixes"),
+            technical: fields.text("technical"),
+            migration: fields.text("migration"),
+            security: fields.text("security"),
+        }
+    }
+
     pub fn get(&self, key: &str) -> &str {
         match key {
             "features" => &self.features,

@@ -3,6 +3,7 @@
 
 use crate::domain::release_note::NoteSections;
 use crate::domain::status::{ComponentStatus, Impact, IncidentStatus, MaintenanceState};
+use crate::domain::Fields;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -256,4 +257,226 @@ pub struct RevisionDiff {
     pub from: i32,
     pub to: i32,
     pub sections: Vec<SectionDiff>,
+}
+
+// The back-office forms as a plain HTML form posts them (before the page
+// hydrates, or without JavaScript; see `api::forms`). Component boxes post
+// `components` (the id) and the status chosen beside each box
+// `component_status.{id}`.
+
+type FieldErrors = std::collections::BTreeMap<String, String>;
+
+/// The field a component's status is chosen in, beside its box.
+pub fn component_status_field(id: Uuid) -> String {
+    format!("component_status.{id}")
+}
+
+/// A choice from a vocabulary, or `message` for `name` added to `errors`.
+fn pick<T>(
+    fields: &Fields,
+    name: &str,
+    parse: fn(&str) -> Result<T, String>,
+    message: &str,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    match parse(fields.text(name).trim()) {
+        Ok(value) => Some(value),
+        Err(_) => {
+            errors.insert(name.to_string(), message.to_string());
+            None
+        }
+    }
+}
+
+impl ComponentChoice {
+    /// The ticked components with the status chosen beside each (degraded
+    /// performance when none was); an id or status that does not read is
+    /// the message for `components`.
+    pub fn from_fields(fields: &Fields) -> Result<Vec<Self>, String> {
+        fields
+            .all("components")
+            .iter()
+            .map(|raw| -> Result<Self, String> {
+                let id = Uuid::parse_str(raw.trim())
+                    .map_err(|_| "Choose components from the list.".to_string())?;
+                let chosen = fields.text(&component_status_field(id));
+                let status = if chosen.trim().is_empty() {
+                    ComponentStatus::DegradedPerformance
+                } else {
+                    ComponentStatus::parse(chosen.trim())
+                        .map_err(|_| "Choose a status for each component.".to_string())?
+                };
+                Ok(ComponentChoice { id, status })
+            })
+            .collect()
+    }
+}
+
+fn chosen_components(fields: &Fields, errors: &mut FieldErrors) -> Vec<ComponentChoice> {
+    ComponentChoice::from_fields(fields).unwrap_or_else(|message| {
+        errors.insert("components".into(), message);
+        Vec::new()
+    })
+}
+
+impl IncidentInput {
+    /// The new-incident form: `title`, `impact`, `status`,
+    /// `impact_started_at`, `body`, the `publish` box and the components.
+    pub fn from_fields(fields: &Fields) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let impact = pick(
+            fields,
+            "impact",
+            Impact::parse,
+            "Choose an impact.",
+            &mut errors,
+        );
+        let status = pick(
+            fields,
+            "status",
+            IncidentStatus::parse,
+            "Choose a status.",
+            &mut errors,
+        );
+        let components = chosen_components(fields, &mut errors);
+        match (impact, status) {
+            (Some(impact), Some(status)) if errors.is_empty() => Ok(Self {
+                title: fields.text("title"),
+                impact,
+                status,
+                body: fields.text("body"),
+                components,
+                publish: fields.ticked("publish"),
+                impact_started_at: fields.text("impact_started_at"),
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl PublishIncident {
+    /// The publish form: as the new-incident form, without a status; the
+    /// impact start is sent blank (the draft keeps its exact start) while it
+    /// still reads as the draft's (`drafted_start`, whole minutes).
+    pub fn from_fields(fields: &Fields) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let impact = pick(
+            fields,
+            "impact",
+            Impact::parse,
+            "Choose an impact.",
+            &mut errors,
+        );
+        let components = chosen_components(fields, &mut errors);
+        let typed = fields.text("impact_started_at");
+        let impact_started_at = if typed == fields.text("drafted_start") {
+            String::new()
+        } else {
+            typed
+        };
+        match impact {
+            Some(impact) if errors.is_empty() => Ok(Self {
+                title: fields.text("title"),
+                impact,
+                body: fields.text("body"),
+                components,
+                impact_started_at,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl IncidentUpdateInput {
+    /// The update form: `status`, `body`, `impact` (empty: unchanged) and
+    /// the components (none ticked: they stay as they are).
+    pub fn from_fields(fields: &Fields) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let status = pick(
+            fields,
+            "status",
+            IncidentStatus::parse,
+            "Choose a status.",
+            &mut errors,
+        );
+        let impact = if fields.text("impact").trim().is_empty() {
+            None
+        } else {
+            pick(
+                fields,
+                "impact",
+                Impact::parse,
+                "Choose an impact.",
+                &mut errors,
+            )
+        };
+        let components = chosen_components(fields, &mut errors);
+        match status {
+            Some(status) if errors.is_empty() => Ok(Self {
+                status,
+                body: fields.text("body"),
+                impact,
+                components,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl MaintenanceInput {
+    /// The announce form: `title`, `description`, `starts_at`, `ends_at`, a
+    /// `components` box per component and the `change_request` it came
+    /// from (a number, or empty).
+    pub fn from_fields(fields: &Fields) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let components = fields
+            .all("components")
+            .iter()
+            .map(|raw| Uuid::parse_str(raw.trim()))
+            .collect::<Result<Vec<_>, _>>()
+            .unwrap_or_else(|_| {
+                errors.insert(
+                    "components".into(),
+                    "Choose components from the list.".into(),
+                );
+                Vec::new()
+            });
+        let change_request = match fields.text("change_request").trim() {
+            "" => None,
+            number => match number.parse::<i64>() {
+                Ok(number) => Some(number),
+                Err(_) => {
+                    errors.insert("change_request".into(), "No such change request.".into());
+                    None
+                }
+            },
+        };
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(Self {
+            title: fields.text("title"),
+            description: fields.text("description"),
+            starts_at: fields.text("starts_at"),
+            ends_at: fields.text("ends_at"),
+            components,
+            change_request,
+        })
+    }
+}
+
+impl ComponentInput {
+    /// The component editor: `id` (empty for a new component; one that
+    /// does not read is `None` here, which the plain post refuses), `name`,
+    /// `description`, `group_name`, `position` and `services`.
+    pub fn from_fields(fields: &Fields) -> Self {
+        Self {
+            id: Uuid::parse_str(fields.text("id").trim()).ok(),
+            name: fields.text("name"),
+            description: fields.text("description"),
+            group_name: fields.text("group_name"),
+            position: fields.text("position"),
+            services: fields.text("services"),
+        }
+    }
 }

@@ -448,3 +448,14 @@ pub fn ChangePicker(
     }
     .into_any()
 }
+
+/// Whether the page has hydrated: false on the server and while the page
+/// hydrates (so the two render alike), true once effects run in the
+/// browser. Controls only a plain form needs (a submit button beside a
+/// select that saves on change, fields of every strategy) hide on it; those
+/// the hydrated page disables or hides follow it.
+pub fn hydrated() -> Signal<bool> {
+    let done = RwSignal::new(false);
+    Effect::new(move |_| done.set(true));
+    done.into()
+}

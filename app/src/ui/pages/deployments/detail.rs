@@ -6,6 +6,7 @@
 use super::after_rollback::AfterRollback;
 use super::chart::TriggerChart;
 use crate::api::deployments::{get_deployment, DeploymentAction, SetFleet};
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::domain::deploy::{DeploymentState, ManualAction};
 use crate::error::AppError;
 use crate::model::DeploymentDetail;
@@ -38,11 +39,15 @@ pub fn DeploymentPage() -> impl IntoView {
             None => Err(AppError::NotFound),
         }
     });
+    // A button or the fleet form posted before hydration and refused comes
+    // back here.
+    let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || loaded(async move {
                 let detail = deployment.await?;
-                Ok::<_, AppError>(view! { <Live detail /> })
+                let kept = kept.await?;
+                Ok::<_, AppError>(view! { <Live detail kept /> })
             })}
         </Suspense>
     }
@@ -75,26 +80,44 @@ fn subscribe(id: Uuid, live: RwSignal<DeploymentDetail>, connected: RwSignal<boo
 }
 
 #[component]
-fn Live(detail: DeploymentDetail) -> impl IntoView {
+fn Live(
+    detail: DeploymentDetail,
+    /// A refused plain post: of a button (it names its `action`) or of the
+    /// fleet form.
+    kept: Option<KeptForm>,
+) -> impl IntoView {
     let id = detail.summary.id;
+    let typed_fleet = detail
+        .fleet
+        .as_ref()
+        .map(|f| (f.error_rate.to_string(), f.latency_p95.to_string()))
+        .unwrap_or_default();
     let live = RwSignal::new(detail);
     let connected = RwSignal::new(false);
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| subscribe(id, live, connected));
     let act = ServerAction::<DeploymentAction>::new();
     let fleet = ServerAction::<SetFleet>::new();
-    let act_error = move || {
-        act.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
+    let (kept_act, kept_fleet) = match kept {
+        Some(k) if k.fields.ticked("action") => (Some(k), None),
+        other => (None, other),
     };
-    let fleet_error = move || {
-        fleet
-            .value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
+    let kept_act_error = StoredValue::new(kept_act.and_then(|k| k.errors.into_values().next()));
+    let act_error = move || match act.value().get() {
+        Some(result) => result.err().map(|e| e.to_string()),
+        None => kept_act_error.get_value(),
+    };
+    let (typed_fleet, kept_fleet_error) = match kept_fleet {
+        Some(k) => (
+            (k.fields.text("error_rate"), k.fields.text("latency_p95")),
+            k.errors.into_values().collect::<Vec<_>>().join(" "),
+        ),
+        None => (typed_fleet, String::new()),
+    };
+    let kept_fleet_error = StoredValue::new(kept_fleet_error);
+    let fleet_error = move || match fleet.value().get() {
+        Some(result) => result.err().map(|e| e.to_string()),
+        None => kept_fleet_error.with_value(|m| (!m.is_empty()).then(|| m.clone())),
     };
     let s = move || live.with(|d| d.summary.clone());
     let title = live.with_untracked(|d| {
@@ -110,8 +133,8 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
             (done, total, done * 100 / total)
         })
     };
-    let error_rate = RwSignal::new(String::new());
-    let latency = RwSignal::new(String::new());
+    let error_rate = RwSignal::new(typed_fleet.0);
+    let latency = RwSignal::new(typed_fleet.1);
     Effect::new(move |_| {
         if let Some(f) = live.with(|d| d.fleet.clone()) {
             if error_rate.get_untracked().is_empty() {
@@ -210,7 +233,8 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
                             view! { <p class="muted">"Nothing to do by hand right now."</p> }.into_any()
                         } else {
                             view! {
-                                <div class="row-actions">
+                                // Without a script the pressed button posts its `action`.
+                                <form class="row-actions" method="post" action=format!("/deployments/{id}/act")>
                                     {actions.into_iter().map(|a| {
                                         let css = match a {
                                             ManualAction::Abort | ManualAction::Rollback => "btn btn-danger",
@@ -218,13 +242,13 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
                                             _ => "btn",
                                         };
                                         view! {
-                                            <button type="button" class=css disabled=move || act.pending().get()
-                                                on:click=move |_| { act.dispatch(DeploymentAction { id, action: a.as_str().into() }); }>
+                                            <button type="submit" name="action" value=a.as_str() class=css disabled=move || act.pending().get()
+                                                on:click=move |ev| { ev.prevent_default(); act.dispatch(DeploymentAction { id, action: a.as_str().into() }); }>
                                                 {a.label()}
                                             </button>
                                         }
                                     }).collect_view()}
-                                </div>
+                                </form>
                             }.into_any()
                         }
                     }}
@@ -235,20 +259,21 @@ fn Live(detail: DeploymentDetail) -> impl IntoView {
                         <p class="muted small">{format!("Live version: {}", f.live_version.clone().unwrap_or_else(|| "none".into()))}</p>
                         {move || fleet_error().map(|m| view! { <div class="alert alert-error" role="alert">{m}</div> })}
                         {f.may_change.then(|| view! {
-                            <form class="form" on:submit=move |ev| {
+                            <form class="form" method="post" action=format!("/deployments/{id}/fleet") on:submit=move |ev| {
                                 ev.prevent_default();
                                 let rate = error_rate.get_untracked().trim().parse::<f64>().unwrap_or(f64::NAN);
                                 let p95 = latency.get_untracked().trim().parse::<f64>().unwrap_or(f64::NAN);
                                 fleet.dispatch(SetFleet { target: f.target_id, error_rate: rate, latency_p95: p95 });
                             }>
+                                <input type="hidden" name="target" value=f.target_id.to_string() />
                                 <div class="field-row">
                                     <div class="field">
                                         <label for="fleet-errors">"Error rate (0–1)"</label>
-                                        <input id="fleet-errors" inputmode="decimal" use:keep_typed=error_rate bind:value=error_rate />
+                                        <input id="fleet-errors" name="error_rate" inputmode="decimal" value=error_rate.get_untracked() use:keep_typed=error_rate bind:value=error_rate />
                                     </div>
                                     <div class="field">
                                         <label for="fleet-latency">"p95 latency (s)"</label>
-                                        <input id="fleet-latency" inputmode="decimal" use:keep_typed=latency bind:value=latency />
+                                        <input id="fleet-latency" name="latency_p95" inputmode="decimal" value=latency.get_untracked() use:keep_typed=latency bind:value=latency />
                                     </div>
                                 </div>
                                 <button type="submit" class="btn" disabled=move || fleet.pending().get()>"Apply to the fleet"</button>

@@ -1,60 +1,26 @@
 //! The release page's deploy panel: gates per environment, the form that
 //! starts a deployment (strategy, its parameters, rollback triggers), and
 //! the release's deployments so far.
+//!
+//! The form posts its named fields (`model::deploy_form::DeployForm`) to
+//! `/releases/{id}/deploy` before the page hydrates or without a script;
+//! every strategy's fields show then, as the strategy cannot be switched.
 
 use super::DeploymentRows;
 use crate::api::deployments::BeginDeployment as Start;
+use crate::api::forms::KeptForm;
 use crate::domain::deploy::{
-    CanaryStep, GateOutcome, GateRule, MetricSource, Operator, Strategy, StrategyParams,
-    TriggerAction, TriggerSpec,
+    GateOutcome, GateRule, Operator, Strategy, TriggerAction, TriggerSpec,
 };
+use crate::domain::trigger_form::TriggerInput;
 use crate::error::AppError;
-use crate::model::{DeployOptions, StartDeployment};
-use crate::ui::components::form::keep_typed;
+use crate::model::deploy_form::{trigger_field, DeployForm};
+use crate::model::DeployOptions;
 use crate::ui::components::form::{choices, options as choice_options};
+use crate::ui::components::form::{hydrated, keep_checked, keep_ticked, keep_typed};
 use leptos::prelude::*;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeMap;
-
-/// "10:60, 25:60, 50:promote" → canary steps.
-fn parse_canary(text: &str) -> Result<Vec<CanaryStep>, String> {
-    text.split([',', '\n'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|part| {
-            let (weight, pause) = part.split_once(':').unwrap_or((part, "60"));
-            let weight = weight
-                .trim()
-                .trim_end_matches('%')
-                .parse::<u32>()
-                .map_err(|_| format!("\"{part}\": the weight is a whole percentage."))?;
-            let pause_seconds = match pause.trim() {
-                "promote" | "manual" | "" => None,
-                p => Some(
-                    p.trim_end_matches('s')
-                        .parse::<u32>()
-                        .map_err(|_| format!("\"{part}\": pause in seconds, or \"promote\"."))?,
-                ),
-            };
-            Ok(CanaryStep {
-                weight,
-                pause_seconds,
-            })
-        })
-        .collect()
-}
-
-fn parse_numbers(text: &str, field: &str) -> Result<Vec<u32>, String> {
-    text.split([',', ' '])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|n| {
-            n.trim_end_matches('%')
-                .parse::<u32>()
-                .map_err(|_| format!("{field}: \"{n}\" is not a whole number."))
-        })
-        .collect()
-}
 
 /// A gate's latest result in words ("Passed", "Not reported").
 fn gate_outcome_words(latest: Option<&str>) -> String {
@@ -82,13 +48,6 @@ fn gate_rule_words(on_failure: &str, required: bool) -> String {
     }
 }
 
-fn number(text: &str) -> Result<Option<u32>, ()> {
-    match text.trim() {
-        "" => Ok(None),
-        t => t.parse::<u32>().map(Some).map_err(|_| ()),
-    }
-}
-
 /// One editable trigger row.
 #[derive(Clone)]
 struct TriggerRow {
@@ -99,91 +58,116 @@ struct TriggerRow {
     interval: RwSignal<String>,
     action: RwSignal<String>,
     cooldown: RwSignal<String>,
+    /// Where the metric comes from and its query: as the defaults say
+    /// (not edited here).
+    source: String,
+    query: String,
 }
 
 impl TriggerRow {
-    fn from(spec: &TriggerSpec) -> Self {
+    fn from(input: &TriggerInput) -> Self {
         Self {
-            metric: RwSignal::new(spec.metric.clone()),
-            operator: RwSignal::new(spec.operator.as_str().into()),
-            threshold: RwSignal::new(spec.threshold.to_string()),
-            sustained: RwSignal::new(spec.sustained_seconds.to_string()),
-            interval: RwSignal::new(spec.interval_seconds.to_string()),
-            action: RwSignal::new(spec.action.as_str().into()),
-            cooldown: RwSignal::new(spec.cooldown_minutes.to_string()),
+            metric: RwSignal::new(input.metric.clone()),
+            operator: RwSignal::new(input.operator.clone()),
+            threshold: RwSignal::new(input.threshold.clone()),
+            sustained: RwSignal::new(input.sustained_seconds.clone()),
+            interval: RwSignal::new(input.interval_seconds.clone()),
+            action: RwSignal::new(input.action.clone()),
+            cooldown: RwSignal::new(input.cooldown_minutes.clone()),
+            source: input.source.clone(),
+            query: input.query.clone(),
         }
     }
 
-    fn spec(&self, i: usize, errors: &mut BTreeMap<String, String>) -> TriggerSpec {
-        let mut whole = |name: &str, signal: RwSignal<String>| {
-            signal
-                .get_untracked()
-                .trim()
-                .parse::<u32>()
-                .unwrap_or_else(|_| {
-                    errors.insert(format!("triggers.{i}.{name}"), "A whole number.".into());
-                    0
-                })
-        };
-        let sustained_seconds = whole("sustained_seconds", self.sustained);
-        let interval_seconds = whole("interval_seconds", self.interval);
-        let cooldown_minutes = whole("cooldown_minutes", self.cooldown);
-        let threshold = self
-            .threshold
-            .get_untracked()
-            .trim()
-            .parse::<f64>()
-            .unwrap_or(f64::NAN);
-        TriggerSpec {
+    fn input(&self) -> TriggerInput {
+        TriggerInput {
             metric: self.metric.get_untracked(),
-            operator: Operator::parse(&self.operator.get_untracked()).unwrap_or(Operator::Gt),
-            threshold,
-            sustained_seconds,
-            interval_seconds,
-            action: TriggerAction::parse(&self.action.get_untracked())
-                .unwrap_or(TriggerAction::Alert),
-            cooldown_minutes,
-            source: MetricSource::Auto,
-            query: String::new(),
+            operator: self.operator.get_untracked(),
+            threshold: self.threshold.get_untracked(),
+            sustained_seconds: self.sustained.get_untracked(),
+            interval_seconds: self.interval.get_untracked(),
+            action: self.action.get_untracked(),
+            cooldown_minutes: self.cooldown.get_untracked(),
+            source: self.source.clone(),
+            query: self.query.clone(),
         }
     }
+}
+
+/// An environment's default triggers (the seed's when it has none).
+fn default_triggers(defaults: &[(String, Vec<TriggerSpec>)], env: &str) -> Vec<TriggerSpec> {
+    defaults
+        .iter()
+        .find(|(e, _)| e == env)
+        .map(|(_, s)| s.clone())
+        .unwrap_or_else(TriggerSpec::seed_defaults)
 }
 
 /// The deploy panel on the release page: its deployments and the form.
 #[component]
-pub fn DeployCard(options: DeployOptions) -> impl IntoView {
+pub fn DeployCard(
+    options: DeployOptions,
+    /// A refused plain post of the form: what was typed and the messages.
+    kept: Option<KeptForm>,
+) -> impl IntoView {
     let start = ServerAction::<Start>::new();
-    let environment = RwSignal::new(
-        options
-            .next_environment
-            .clone()
-            .or_else(|| options.environments.first().cloned())
-            .unwrap_or_default(),
-    );
-    let strategy = RwSignal::new("canary".to_string());
-    let canary = RwSignal::new("10:60, 25:60, 50:60".to_string());
-    let batch = RwSignal::new("25".to_string());
-    let window = RwSignal::new("30".to_string());
-    let flag = RwSignal::new(String::new());
-    let flag_steps = RwSignal::new("10, 50, 100".to_string());
-    let step_pause = RwSignal::new(String::new());
-    let bake = RwSignal::new("300".to_string());
-    let wait = RwSignal::new(false);
-    let acknowledged = RwSignal::new(Vec::<String>::new());
-    let errors = RwSignal::new(BTreeMap::<String, String>::new());
-    let refusals = RwSignal::new(Vec::<String>::new());
-    let open = RwSignal::new(false);
+    let release = options.release_id;
+    let first = options
+        .next_environment
+        .clone()
+        .or_else(|| options.environments.first().cloned())
+        .unwrap_or_default();
+    let came_back = kept.is_some();
+    let (form, mut kept_errors) = match kept {
+        Some(kept) => (DeployForm::from_fields(&kept.fields), kept.errors),
+        None => {
+            let defaults = default_triggers(&options.default_triggers, &first);
+            (DeployForm::new(first, &defaults), BTreeMap::new())
+        }
+    };
+    // A refusal naming no field is why it may not start.
+    let kept_refusals: Vec<String> = kept_errors.remove("form").into_iter().collect();
+    let environment = RwSignal::new(form.environment.clone());
+    let strategy = RwSignal::new(form.strategy.clone());
+    let canary = RwSignal::new(form.canary_steps.clone());
+    let batch = RwSignal::new(form.batch_percent.clone());
+    let window = RwSignal::new(form.rollback_window_minutes.clone());
+    let flag = RwSignal::new(form.flag.clone());
+    let flag_steps = RwSignal::new(form.flag_steps.clone());
+    let step_pause = RwSignal::new(form.step_pause_seconds.clone());
+    let bake = RwSignal::new(form.bake_seconds.clone());
+    let wait = RwSignal::new(form.wait_for_gates);
+    let acknowledged = RwSignal::new(form.acknowledge_gates.clone());
+    let errors = RwSignal::new(kept_errors);
+    let refusals = RwSignal::new(kept_refusals);
+    // Open when asked for in the address (the button without a script) or
+    // when a refused post came back.
+    let query = use_query_map();
+    let open = RwSignal::new(came_back || query.with_untracked(|q| q.get("deploy").is_some()));
+    let live = hydrated();
     let defaults = options.default_triggers.clone();
-    let triggers = RwSignal::new(Vec::<TriggerRow>::new());
-    // The chosen environment's default triggers fill the rows.
-    Effect::new(move |_| {
-        let env = environment.get();
-        let specs = defaults
+    let triggers = RwSignal::new(
+        form.triggers
             .iter()
-            .find(|(e, _)| *e == env)
-            .map(|(_, s)| s.clone())
-            .unwrap_or_else(TriggerSpec::seed_defaults);
-        triggers.set(specs.iter().map(TriggerRow::from).collect());
+            .map(TriggerRow::from)
+            .collect::<Vec<_>>(),
+    );
+    // Rows are keyed by this too, so another environment's rows are new.
+    let generation = RwSignal::new(0usize);
+    // Another environment chosen: its default triggers fill the rows.
+    Effect::new(move |before: Option<String>| {
+        let env = environment.get();
+        if before.is_some_and(|before| before != env) {
+            let specs = default_triggers(&defaults, &env);
+            triggers.set(
+                specs
+                    .iter()
+                    .map(|s| TriggerRow::from(&TriggerInput::from(s)))
+                    .collect(),
+            );
+            generation.update(|g| *g += 1);
+        }
+        env
     });
     let navigate = use_navigate();
     Effect::new(move |_| match start.value().get() {
@@ -209,84 +193,36 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
-    let release = options.release_id;
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut found = BTreeMap::new();
-        let chosen = Strategy::parse(&strategy.get_untracked()).unwrap_or(Strategy::BigBang);
-        let mut params = StrategyParams::default();
-        match chosen {
-            Strategy::Canary => match parse_canary(&canary.get_untracked()) {
-                Ok(steps) => params.canary_steps = steps,
-                Err(m) => {
-                    found.insert("canary_steps".to_string(), m);
-                }
-            },
-            Strategy::RollingUpdate => match number(&batch.get_untracked()) {
-                Ok(b) => params.batch_percent = b,
-                Err(()) => {
-                    found.insert("batch_percent".into(), "A whole percentage.".into());
-                }
-            },
-            Strategy::BlueGreen => match number(&window.get_untracked()) {
-                Ok(w) => params.rollback_window_minutes = w,
-                Err(()) => {
-                    found.insert("rollback_window_minutes".into(), "Whole minutes.".into());
-                }
-            },
-            Strategy::FeatureFlag => {
-                params.flag = Some(flag.get_untracked());
-                match parse_numbers(&flag_steps.get_untracked(), "Rollout") {
-                    Ok(steps) => params.flag_steps = steps,
-                    Err(m) => {
-                        found.insert("flag_steps".into(), m);
-                    }
-                }
-            }
-            Strategy::BigBang => {}
-        }
-        if matches!(chosen, Strategy::RollingUpdate | Strategy::FeatureFlag) {
-            match number(&step_pause.get_untracked()) {
-                Ok(p) => params.step_pause_seconds = p,
-                Err(()) => {
-                    found.insert("step_pause_seconds".into(), "Whole seconds.".into());
-                }
-            }
-        }
-        let bake_seconds = match number(&bake.get_untracked()) {
-            Ok(b) => b,
-            Err(()) => {
-                found.insert("bake_seconds".into(), "Whole seconds.".into());
-                None
-            }
+        let typed = DeployForm {
+            environment: environment.get_untracked(),
+            strategy: strategy.get_untracked(),
+            canary_steps: canary.get_untracked(),
+            batch_percent: batch.get_untracked(),
+            rollback_window_minutes: window.get_untracked(),
+            flag: flag.get_untracked(),
+            flag_steps: flag_steps.get_untracked(),
+            step_pause_seconds: step_pause.get_untracked(),
+            bake_seconds: bake.get_untracked(),
+            triggers: triggers
+                .get_untracked()
+                .iter()
+                .map(TriggerRow::input)
+                .collect(),
+            acknowledge_gates: acknowledged.get_untracked(),
+            wait_for_gates: wait.get_untracked(),
         };
-        let specs: Vec<TriggerSpec> = triggers
-            .get_untracked()
-            .iter()
-            .enumerate()
-            .map(|(i, row)| row.spec(i, &mut found))
-            .collect();
-        for (i, spec) in specs.iter().enumerate() {
-            spec.validate(&format!("triggers.{i}"), &mut found);
+        match typed.to_input(release) {
+            Ok(input) => {
+                errors.set(BTreeMap::new());
+                start.dispatch(Start { input });
+            }
+            Err(found) => {
+                refusals.set(vec![]);
+                errors.set(found);
+            }
         }
-        if !found.is_empty() {
-            refusals.set(vec![]);
-            errors.set(found);
-            return;
-        }
-        errors.set(BTreeMap::new());
-        start.dispatch(Start {
-            input: StartDeployment {
-                release,
-                environment: environment.get_untracked(),
-                strategy: chosen,
-                params,
-                triggers: Some(specs),
-                bake_seconds,
-                acknowledge_gates: acknowledged.get_untracked(),
-                wait_for_gates: wait.get_untracked(),
-            },
-        });
     };
     let error = move |f: &'static str| move || errors.with(|e| e.get(f).cloned());
     let trigger_errors = move || {
@@ -302,6 +238,13 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Hidden once the page has hydrated, unless the strategy is chosen.
+    let unless = move |chosen: &'static [&'static str]| {
+        move || {
+            let current = strategy.get();
+            live.get() && !chosen.iter().any(|c| *c == current)
+        }
+    };
     let may_deploy = options.may_deploy;
     let deployments = options.deployments.clone();
     let environments = StoredValue::new(options.environments.clone());
@@ -310,9 +253,13 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
             <div class="card-header">
                 <h2>"Deployments"</h2>
                 {may_deploy.then(|| view! {
-                    <button type="button" class="btn btn-primary btn-small" on:click=move |_| open.update(|o| *o = !*o)>
-                        {move || if open.get() { "Close" } else { "Deploy…" }}
-                    </button>
+                    // Without a script it asks for the page with the form
+                    // open (`?deploy=1`), or closed.
+                    <form method="get" action=format!("/releases/{release}") style="display: contents">
+                        <button type="submit" name=move || (!open.get()).then_some("deploy") value="1" class="btn btn-primary btn-small" on:click=move |ev| { ev.prevent_default(); open.update(|o| *o = !*o); }>
+                            {move || if open.get() { "Close" } else { "Deploy…" }}
+                        </button>
+                    </form>
                 })}
             </div>
             {if deployments.is_empty() {
@@ -321,7 +268,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                 view! { <DeploymentRows deployments=deployments.clone() compact=true /> }.into_any()
             }}
             <Show when=move || open.get()>
-                <form class="form deploy-form" on:submit=on_submit novalidate>
+                <form class="form deploy-form" method="post" action=format!("/releases/{release}/deploy") on:submit=on_submit novalidate>
                     {move || (!refusals.get().is_empty()).then(|| view! {
                         <div class="alert alert-error" role="alert" data-testid="deploy-refusals">
                             <strong>"This deployment cannot start:"</strong>
@@ -332,7 +279,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                     <div class="field-row">
                         <div class="field">
                             <label for="deploy-env">"Environment"</label>
-                            <select id="deploy-env" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev))>
+                            <select id="deploy-env" name="environment" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev))>
                                 {environments.get_value().into_iter().map(|e| {
                                     let value = e.clone();
                                     view! { <option value=e.clone() selected=move || environment.get() == value>{e.clone()}</option> }
@@ -341,73 +288,75 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                         </div>
                         <div class="field">
                             <label for="deploy-strategy">"Strategy"</label>
-                            <select id="deploy-strategy" use:keep_typed=strategy on:change=move |ev| strategy.set(event_target_value(&ev))>
+                            <select id="deploy-strategy" name="strategy" use:keep_typed=strategy on:change=move |ev| strategy.set(event_target_value(&ev))>
                                 {choice_options(choices!(Strategy), strategy)}
                             </select>
+                            {move || error("strategy")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
                     </div>
-                    <Show when=move || strategy.get() == "canary">
+                    <div class="field" class:hidden=unless(&["canary"])>
+                        <label for="deploy-canary">"Canary steps"</label>
+                        <input id="deploy-canary" name="canary_steps" value=canary.get_untracked() use:keep_typed=canary bind:value=canary />
+                        <p class="hint">"weight:pause seconds, comma-separated; \"promote\" waits for a person. 100 % follows the last step."</p>
+                        {move || error("canary_steps")().map(|m| view! { <p class="field-error">{m}</p> })}
+                    </div>
+                    <div class="field-row" class:hidden=unless(&["rolling_update"])>
                         <div class="field">
-                            <label for="deploy-canary">"Canary steps"</label>
-                            <input id="deploy-canary" use:keep_typed=canary bind:value=canary />
-                            <p class="hint">"weight:pause seconds, comma-separated; \"promote\" waits for a person. 100 % follows the last step."</p>
-                            {move || error("canary_steps")().map(|m| view! { <p class="field-error">{m}</p> })}
+                            <label for="deploy-batch">"Batch size (%)"</label>
+                            <input id="deploy-batch" name="batch_percent" inputmode="numeric" value=batch.get_untracked() use:keep_typed=batch bind:value=batch />
+                            {move || error("batch_percent")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
-                    </Show>
-                    <Show when=move || strategy.get() == "rolling_update">
-                        <div class="field-row">
-                            <div class="field">
-                                <label for="deploy-batch">"Batch size (%)"</label>
-                                <input id="deploy-batch" inputmode="numeric" use:keep_typed=batch bind:value=batch />
-                                {move || error("batch_percent")().map(|m| view! { <p class="field-error">{m}</p> })}
-                            </div>
-                        </div>
-                    </Show>
-                    <Show when=move || strategy.get() == "blue_green">
+                    </div>
+                    <div class="field" class:hidden=unless(&["blue_green"])>
+                        <label for="deploy-window">"Keep the old side for (minutes)"</label>
+                        <input id="deploy-window" name="rollback_window_minutes" inputmode="numeric" value=window.get_untracked() use:keep_typed=window bind:value=window />
+                        {move || error("rollback_window_minutes")().map(|m| view! { <p class="field-error">{m}</p> })}
+                    </div>
+                    <div class="field-row" class:hidden=unless(&["feature_flag"])>
                         <div class="field">
-                            <label for="deploy-window">"Keep the old side for (minutes)"</label>
-                            <input id="deploy-window" inputmode="numeric" use:keep_typed=window bind:value=window />
-                            {move || error("rollback_window_minutes")().map(|m| view! { <p class="field-error">{m}</p> })}
+                            <label for="deploy-flag">"Flag key"</label>
+                            <input id="deploy-flag" name="flag" value=flag.get_untracked() use:keep_typed=flag bind:value=flag placeholder="new-checkout" />
+                            {move || error("flag")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
-                    </Show>
-                    <Show when=move || strategy.get() == "feature_flag">
-                        <div class="field-row">
-                            <div class="field">
-                                <label for="deploy-flag">"Flag key"</label>
-                                <input id="deploy-flag" use:keep_typed=flag bind:value=flag placeholder="new-checkout" />
-                                {move || error("flag")().map(|m| view! { <p class="field-error">{m}</p> })}
-                            </div>
-                            <div class="field">
-                                <label for="deploy-flag-steps">"Rollout (%)"</label>
-                                <input id="deploy-flag-steps" use:keep_typed=flag_steps bind:value=flag_steps />
-                                {move || error("flag_steps")().map(|m| view! { <p class="field-error">{m}</p> })}
-                            </div>
-                        </div>
-                    </Show>
-                    <Show when=move || matches!(strategy.get().as_str(), "rolling_update" | "feature_flag")>
                         <div class="field">
-                            <label for="deploy-pause">"Pause between steps (seconds)"</label>
-                            <input id="deploy-pause" inputmode="numeric" use:keep_typed=step_pause bind:value=step_pause placeholder="default" />
-                            {move || error("step_pause_seconds")().map(|m| view! { <p class="field-error">{m}</p> })}
+                            <label for="deploy-flag-steps">"Rollout (%)"</label>
+                            <input id="deploy-flag-steps" name="flag_steps" value=flag_steps.get_untracked() use:keep_typed=flag_steps bind:value=flag_steps />
+                            {move || error("flag_steps")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
-                    </Show>
+                    </div>
+                    <div class="field" class:hidden=unless(&["rolling_update", "feature_flag"])>
+                        <label for="deploy-pause">"Pause between steps (seconds)"</label>
+                        <input id="deploy-pause" name="step_pause_seconds" inputmode="numeric" value=step_pause.get_untracked() use:keep_typed=step_pause bind:value=step_pause placeholder="default" />
+                        {move || error("step_pause_seconds")().map(|m| view! { <p class="field-error">{m}</p> })}
+                    </div>
                     <fieldset class="field">
                         <legend>"Rollback triggers"</legend>
                         <div class="table-wrap"><table class="table trigger-table">
                             <thead><tr><th>"Metric"</th><th>"Op"</th><th>"Threshold"</th><th>"For (s)"</th><th>"Every (s)"</th><th>"Action"</th><th>"Cooldown (min)"</th></tr></thead>
                             <tbody>
-                                <For each=move || triggers.get().into_iter().enumerate() key=|(i, _)| *i let:item>
+                                <For
+                                    each=move || {
+                                        let g = generation.get();
+                                        triggers.get().into_iter().enumerate().map(move |(i, row)| (g, i, row)).collect::<Vec<_>>()
+                                    }
+                                    key=|(g, i, _)| (*g, *i)
+                                    let:item
+                                >
                                     {
-                                        let (i, row) = item;
+                                        let (_, i, row) = item;
                                         view! {
                                             <tr>
-                                                <td><input aria-label=format!("Trigger {} metric", i + 1) use:keep_typed=row.metric bind:value=row.metric /></td>
-                                                <td><select aria-label=format!("Trigger {} operator", i + 1) use:keep_typed=row.operator on:change=move |ev| row.operator.set(event_target_value(&ev))>{choice_options(choices!(Operator), row.operator)}</select></td>
-                                                <td><input aria-label=format!("Trigger {} threshold", i + 1) inputmode="decimal" use:keep_typed=row.threshold bind:value=row.threshold /></td>
-                                                <td><input aria-label=format!("Trigger {} sustained seconds", i + 1) inputmode="numeric" use:keep_typed=row.sustained bind:value=row.sustained /></td>
-                                                <td><input aria-label=format!("Trigger {} interval seconds", i + 1) inputmode="numeric" use:keep_typed=row.interval bind:value=row.interval /></td>
-                                                <td><select aria-label=format!("Trigger {} action", i + 1) use:keep_typed=row.action on:change=move |ev| row.action.set(event_target_value(&ev))>{choice_options(choices!(TriggerAction), row.action)}</select></td>
-                                                <td><input aria-label=format!("Trigger {} cooldown minutes", i + 1) inputmode="numeric" use:keep_typed=row.cooldown bind:value=row.cooldown /></td>
+                                                <td><input aria-label=format!("Trigger {} metric", i + 1) name=trigger_field(i, "metric") value=row.metric.get_untracked() use:keep_typed=row.metric bind:value=row.metric /></td>
+                                                <td><select aria-label=format!("Trigger {} operator", i + 1) name=trigger_field(i, "operator") use:keep_typed=row.operator on:change=move |ev| row.operator.set(event_target_value(&ev))>{choice_options(choices!(Operator), row.operator)}</select></td>
+                                                <td><input aria-label=format!("Trigger {} threshold", i + 1) name=trigger_field(i, "threshold") inputmode="decimal" value=row.threshold.get_untracked() use:keep_typed=row.threshold bind:value=row.threshold /></td>
+                                                <td><input aria-label=format!("Trigger {} sustained seconds", i + 1) name=trigger_field(i, "sustained_seconds") inputmode="numeric" value=row.sustained.get_untracked() use:keep_typed=row.sustained bind:value=row.sustained /></td>
+                                                <td><input aria-label=format!("Trigger {} interval seconds", i + 1) name=trigger_field(i, "interval_seconds") inputmode="numeric" value=row.interval.get_untracked() use:keep_typed=row.interval bind:value=row.interval /></td>
+                                                <td><select aria-label=format!("Trigger {} action", i + 1) name=trigger_field(i, "action") use:keep_typed=row.action on:change=move |ev| row.action.set(event_target_value(&ev))>{choice_options(choices!(TriggerAction), row.action)}</select></td>
+                                                <td>
+                                                    <input aria-label=format!("Trigger {} cooldown minutes", i + 1) name=trigger_field(i, "cooldown_minutes") inputmode="numeric" value=row.cooldown.get_untracked() use:keep_typed=row.cooldown bind:value=row.cooldown />
+                                                    <input type="hidden" name=trigger_field(i, "source") value=row.source.clone() />
+                                                    <input type="hidden" name=trigger_field(i, "query") value=row.query.clone() />
+                                                </td>
                                             </tr>
                                         }
                                     }
@@ -420,7 +369,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                     <div class="field-row">
                         <div class="field">
                             <label for="deploy-bake">"Bake time (seconds)"</label>
-                            <input id="deploy-bake" inputmode="numeric" use:keep_typed=bake bind:value=bake />
+                            <input id="deploy-bake" name="bake_seconds" inputmode="numeric" value=bake.get_untracked() use:keep_typed=bake bind:value=bake />
                             {move || error("bake_seconds")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
                     </div>
@@ -435,7 +384,6 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                                     <ul class="gate-list">
                                         {list.into_iter().map(|g| {
                                             let name = g.name.clone();
-                                            let ack = name.clone();
                                             let needs_ack = g.latest.as_deref() != Some("passed")
                                                 && (g.on_failure == "warn" || (g.on_failure == "block" && !g.required));
                                             let badge = match g.latest.as_deref() {
@@ -443,6 +391,16 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                                                 Some(_) => "badge badge-red",
                                                 None => "badge badge-gray",
                                             };
+                                            let tick = {
+                                                let ack = name.clone();
+                                                Callback::new(move |on: bool| {
+                                                    acknowledged.update(|a| {
+                                                        a.retain(|x| *x != ack);
+                                                        if on { a.push(ack.clone()); }
+                                                    });
+                                                })
+                                            };
+                                            let ticked = acknowledged.with_untracked(|a| a.contains(&name));
                                             view! {
                                                 <li>
                                                     <span class=badge>{gate_outcome_words(g.latest.as_deref())}</span>" "
@@ -451,13 +409,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                                                     {g.url.clone().map(|u| view! { " " <a href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
                                                     {needs_ack.then(|| view! {
                                                         <label class="check small">
-                                                            <input type="checkbox" on:change=move |ev| {
-                                                                let on = event_target_checked(&ev);
-                                                                acknowledged.update(|a| {
-                                                                    a.retain(|x| *x != ack);
-                                                                    if on { a.push(ack.clone()); }
-                                                                });
-                                                            } />
+                                                            <input type="checkbox" name="acknowledge_gates" value=name.clone() checked=ticked use:keep_ticked=tick on:change=move |ev| tick.run(event_target_checked(&ev)) />
                                                             " Deploy anyway (acknowledge)"
                                                         </label>
                                                     })}
@@ -469,7 +421,7 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
                             }
                         }}
                         <label class="check">
-                            <input type="checkbox" on:change=move |ev| wait.set(event_target_checked(&ev)) />
+                            <input type="checkbox" name="wait_for_gates" checked=wait.get_untracked() use:keep_checked=wait bind:checked=wait />
                             " Wait for required gates that have not reported yet"
                         </label>
                     </fieldset>
@@ -485,30 +437,6 @@ pub fn DeployCard(options: DeployOptions) -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn canary_text_parses_weights_pauses_and_promotions() {
-        let steps = parse_canary("10:30, 25%:60s,50:promote").unwrap();
-        assert_eq!(
-            steps,
-            vec![
-                CanaryStep {
-                    weight: 10,
-                    pause_seconds: Some(30)
-                },
-                CanaryStep {
-                    weight: 25,
-                    pause_seconds: Some(60)
-                },
-                CanaryStep {
-                    weight: 50,
-                    pause_seconds: None
-                },
-            ]
-        );
-        assert!(parse_canary("ten:30").is_err());
-        assert!(parse_canary("10:soon").is_err());
-    }
 
     #[test]
     fn gates_read_in_words_not_stored_names() {

@@ -3,6 +3,7 @@
 //! behaviour change so the two can be reviewed apart.
 
 use crate::api::deployments::deployment_options;
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::api::releases::{get_release, ReleaseAction, SaveReleasePlan};
 use crate::domain::change_request::RiskLevel;
 use crate::domain::release::ReleaseStatus;
@@ -83,12 +84,19 @@ pub fn ReleaseDetailPage() -> impl IntoView {
             }
         },
     );
+    // The workflow, record-by-hand and deploy forms posted before
+    // hydration and refused come back here.
+    let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || loaded(async move {
                 let release = release.await?;
                 let deploy = deploy.await?;
-                Ok::<_, AppError>(view! { <ReleaseView release deploy act save /> })
+                // Once the page sent a form itself, it starts afresh.
+                let fresh = act.value().with_untracked(|v| v.is_none())
+                    && save.value().with_untracked(|v| v.is_none());
+                let kept = kept.await?.filter(|_| fresh);
+                Ok::<_, AppError>(view! { <ReleaseView release deploy act save kept /> })
             })}
         </Suspense>
     }
@@ -100,17 +108,36 @@ fn ReleaseView(
     deploy: DeployOptions,
     act: ServerAction<ReleaseAction>,
     save: ServerAction<SaveReleasePlan>,
+    /// A refused plain post: of a workflow or record button (it names its
+    /// `action`) or of the deploy form.
+    kept: Option<KeptForm>,
 ) -> impl IntoView {
     let r = release.summary.clone();
     let id = r.id;
-    let note = RwSignal::new(String::new());
-    let record_note = RwSignal::new(String::new());
+    let (kept_act, kept_deploy) = match kept {
+        Some(k) if k.fields.ticked("action") => (Some(k), None),
+        other => (None, other),
+    };
+    // The note typed beside the pressed button goes back beside it.
+    let kept_action = kept_act.as_ref().map(|k| k.fields.text("action"));
+    let kept_note = kept_act
+        .as_ref()
+        .map(|k| k.fields.text("note"))
+        .unwrap_or_default();
+    let by_hand = kept_action.as_deref().is_some_and(records_by_hand);
+    let typed_note = if by_hand {
+        String::new()
+    } else {
+        kept_note.clone()
+    };
+    let typed_record_note = if by_hand { kept_note } else { String::new() };
+    let note = RwSignal::new(typed_note.clone());
+    let record_note = RwSignal::new(typed_record_note.clone());
     let editing = RwSignal::new(false);
-    let act_error = move || {
-        act.value()
-            .get()
-            .and_then(|r| r.err())
-            .map(|e| e.to_string())
+    let kept_act_error = StoredValue::new(kept_act.and_then(|k| k.errors.into_values().next()));
+    let act_error = move || match act.value().get() {
+        Some(result) => result.err().map(|e| e.to_string()),
+        None => kept_act_error.get_value(),
     };
     let (recorded, actions): (Vec<String>, Vec<String>) = release
         .allowed_actions
@@ -144,7 +171,7 @@ fn ReleaseView(
         </header>
         // Full width: the deploy form needs the room (in the side column it
         // widened the page).
-        <DeployCard options=deploy />
+        <DeployCard options=deploy kept=kept_deploy />
         <div class="columns columns-wide">
             <div>
                 <section class="card">
@@ -198,15 +225,15 @@ fn ReleaseView(
                         view! { <p class="muted">{hint}</p> }.into_any()
                     } else {
                         view! {
-                            <div class="form">
+                            <form class="form" method="post" action=format!("/releases/{id}/act")>
                                 <div class="field">
                                     <label for="release-note">"Note (optional)"</label>
-                                    <textarea id="release-note" rows="2" use:keep_typed=note bind:value=note></textarea>
+                                    <textarea id="release-note" name="note" rows="2" use:keep_typed=note bind:value=note>{typed_note.clone()}</textarea>
                                 </div>
                                 <div class="row-actions">
                                     {action_buttons(&actions, id, note, act)}
                                 </div>
-                            </div>
+                            </form>
                         }.into_any()
                     }}
                 </section>
@@ -214,15 +241,15 @@ fn ReleaseView(
                     <section class="card card-manual" data-testid="record-by-hand">
                         <h2>"Record by hand"</h2>
                         <p class="muted small">"For deploy targets Rookery does not run, or work done outside it: these only record what already happened on the release's status and timeline. They do not deploy, call a target or roll anything back. To deploy with Rookery, use Deploy… under Deployments."</p>
-                        <div class="form">
+                        <form class="form" method="post" action=format!("/releases/{id}/act")>
                             <div class="field">
                                 <label for="release-record-note">"What happened (optional)"</label>
-                                <textarea id="release-record-note" rows="2" use:keep_typed=record_note bind:value=record_note></textarea>
+                                <textarea id="release-record-note" name="note" rows="2" use:keep_typed=record_note bind:value=record_note>{typed_record_note.clone()}</textarea>
                             </div>
                             <div class="row-actions">
                                 {action_buttons(&recorded, id, record_note, act)}
                             </div>
-                        </div>
+                        </form>
                     </section>
                 })}
                 <section class="card">
@@ -255,7 +282,8 @@ fn ReleaseView(
     }
 }
 
-/// One button per release action, sent with the note typed beside them.
+/// One button per release action, sent with the note typed beside them
+/// (without a script, the form posts the pressed button's `action`).
 fn action_buttons(
     actions: &[String],
     id: Uuid,
@@ -268,7 +296,8 @@ fn action_buttons(
             let (label, css) = describe(action);
             let action = action.clone();
             view! {
-                <button type="button" class=css disabled=move || act.pending().get() on:click=move |_| {
+                <button type="submit" name="action" value=action.clone() class=css disabled=move || act.pending().get() on:click=move |ev| {
+                    ev.prevent_default();
                     act.dispatch(ReleaseAction { id, action: action.clone(), note: note.get_untracked() });
                 }>{label}</button>
             }

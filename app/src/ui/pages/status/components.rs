@@ -1,5 +1,6 @@
 //! Components on the public status page (release managers and admins).
 
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::api::status::{
     list_components, rollback_incident_settings, DeleteComponent, SaveComponent,
     SetComponentStatus, SetRollbackIncident,
@@ -7,13 +8,34 @@ use crate::api::status::{
 use crate::domain::status::ComponentStatus;
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::model::status::ComponentInput;
+use crate::model::status::{ComponentInput, ComponentView};
 use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::{action_errors, keep_typed, saves, FieldError, FormErrors};
+use crate::ui::components::form::{
+    errors_or_kept, hydrated, keep_typed, saves, FieldError, FormErrors,
+};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::ComponentStatusBadge;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+use std::collections::BTreeMap;
+use uuid::Uuid;
+
+/// Which of the page's plain forms a kept post came from (its hidden
+/// `form` field).
+const EDITOR: &str = "editor";
+
+/// What the table's row shows and the editor starts with.
+fn editor_input(c: &ComponentView) -> ComponentInput {
+    ComponentInput {
+        id: Some(c.id),
+        name: c.name.clone(),
+        description: c.description.clone(),
+        group_name: c.group_name.clone(),
+        position: c.position.to_string(),
+        services: c.services.join(", "),
+    }
+}
 
 #[component]
 pub fn ComponentsPage() -> impl IntoView {
@@ -42,33 +64,62 @@ fn ComponentsAdmin() -> impl IntoView {
         move || (save_saves.get(), remove_saves.get(), set_status_saves.get()),
         |_| list_components(),
     );
+    // Every form here posts to this page's routes before hydration or
+    // without a script; a refused one comes back with `?kept=`, and
+    // `?edit=new` or `?edit={id}` opens the editor.
+    let kept = use_kept_form();
+    let query = use_query_map();
     let editing = RwSignal::new(None::<ComponentInput>);
+    // Until the page's own buttons open or close an editor, the address
+    // (or a kept post) says which one is open.
+    let from_address = RwSignal::new(true);
+    let close = Callback::new(move |_: ()| {
+        from_address.set(false);
+        editing.set(None);
+    });
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
-            editing.set(None);
+            close.run(());
         }
     });
     // The table's controls are not forms: their refusals go on top.
-    let removed = action_errors(remove);
-    let status_set = action_errors(set_status);
-    let rollback_set = action_errors(set_rollback);
-    let action_error = move || {
-        let messages: Vec<String> = [removed, status_set, rollback_set]
-            .iter()
-            .flat_map(|errors| errors.with(|e| e.values().cloned().collect::<Vec<_>>()))
-            .collect();
-        (!messages.is_empty()).then(|| {
-            view! {
-                <div class="alert alert-error" role="alert" data-testid="action-error">
-                    {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-                </div>
+    let removed = errors_or_kept(remove, BTreeMap::new());
+    let status_set = errors_or_kept(set_status, BTreeMap::new());
+    let rollback_set = errors_or_kept(set_rollback, BTreeMap::new());
+    let action_error = move |kept: BTreeMap<String, String>| {
+        move || {
+            let used = remove.value().with(|v| v.is_some())
+                || set_status.value().with(|v| v.is_some())
+                || set_rollback.value().with(|v| v.is_some());
+            let mut messages: Vec<String> = [removed, status_set, rollback_set]
+                .iter()
+                .flat_map(|errors| errors.with(|e| e.values().cloned().collect::<Vec<_>>()))
+                .collect();
+            if !used {
+                messages.extend(kept.values().cloned());
             }
-        })
+            (!messages.is_empty()).then(|| {
+                view! {
+                    <div class="alert alert-error" role="alert" data-testid="action-error">
+                        {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                    </div>
+                }
+            })
+        }
     };
     // An editor opens without the last refusal of another one.
     let edit = move |input: ComponentInput| {
         save.clear();
+        from_address.set(false);
         editing.set(Some(input));
+    };
+    let live = hydrated();
+    // Once the page sent a form itself, a refused plain post is left behind.
+    let fresh = move || {
+        save.value().with_untracked(|v| v.is_none())
+            && remove.value().with_untracked(|v| v.is_none())
+            && set_status.value().with_untracked(|v| v.is_none())
+            && set_rollback.value().with_untracked(|v| v.is_none())
     };
     view! {
         <Title text="Status components" />
@@ -80,16 +131,63 @@ fn ComponentsAdmin() -> impl IntoView {
             </div>
             <div class="row-actions">
                 <a class="btn btn-ghost" href="/status" target="_blank" rel="noopener">"Open the status page ↗"</a>
-                <button type="button" class="btn btn-primary" on:click=move |_| edit(ComponentInput::default())>"New component"</button>
+                <form method="get" action="/admin/components" style="display: contents">
+                    <button type="submit" name="edit" value="new" class="btn btn-primary" on:click=move |ev| { ev.prevent_default(); edit(ComponentInput::default()); }>"New component"</button>
+                </form>
             </div>
         </header>
-        {action_error}
-        {move || editing.get().map(|input| view! { <ComponentEditor input save editing /> })}
+        {move || match editing.get() {
+            Some(input) => view! { <ComponentEditor input errors=BTreeMap::new() save close /> }.into_any(),
+            None => view! {
+                <Suspense fallback=|| ()>
+                    {move || loaded(async move {
+                        let kept = kept.await?.filter(|_| fresh());
+                        let list = list.await?;
+                        if !from_address.get_untracked() {
+                            return Ok::<_, AppError>(None);
+                        }
+                        let wanted = query.with_untracked(|q| q.get("edit")).unwrap_or_default();
+                        let open = match kept {
+                            Some(kept) if kept.fields.text("form") == EDITOR => {
+                                Some((ComponentInput::from_fields(&kept.fields), kept.errors))
+                            }
+                            _ if wanted == "new" => Some((ComponentInput::default(), BTreeMap::new())),
+                            _ => list
+                                .iter()
+                                .find(|c| c.id.to_string() == wanted)
+                                .map(|c| (editor_input(c), BTreeMap::new())),
+                        };
+                        Ok(open.map(|(input, errors)| view! { <ComponentEditor input errors save close /> }))
+                    })}
+                </Suspense>
+            }.into_any(),
+        }}
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {
                     let list = list.await?;
-                    Ok::<_, AppError>(if list.is_empty() {
+                    // A button's refused post: on top, or the question
+                    // whether to delete.
+                    let kept = kept
+                        .await?
+                        .filter(|k| fresh() && k.fields.text("form") != EDITOR);
+                    let confirming: Option<Uuid> = kept
+                        .as_ref()
+                        .filter(|k| k.errors.contains_key("confirm_delete"))
+                        .and_then(|k| k.fields.text("id").parse().ok());
+                    let kept_errors: BTreeMap<String, String> = kept
+                        .map(|k| k.errors)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|(field, _)| field != "confirm_delete")
+                        .collect();
+                    let confirm = confirming
+                        .and_then(|id| list.iter().find(|c| c.id == id))
+                        .map(|c| view! { <ConfirmDelete c=c.clone() /> });
+                    Ok::<_, AppError>(view! {
+                        {action_error(kept_errors)}
+                        {confirm}
+                        {if list.is_empty() {
                         view! { <p class="muted">"No components yet. Add the parts of your product customers care about: API, dashboard, webhooks…"</p> }.into_any()
                     } else {
                         view! {
@@ -97,14 +195,7 @@ fn ComponentsAdmin() -> impl IntoView {
                                 <thead><tr><th>"Group"</th><th>"Name"</th><th>"Services"</th><th>"Status"</th><th>"Set status"</th><th></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|c| {
-                                        let input = ComponentInput {
-                                            id: Some(c.id),
-                                            name: c.name.clone(),
-                                            description: c.description.clone(),
-                                            group_name: c.group_name.clone(),
-                                            position: c.position.to_string(),
-                                            services: c.services.join(", "),
-                                        };
+                                        let input = editor_input(&c);
                                         let id = c.id;
                                         let name = c.name.clone();
                                         view! {
@@ -114,23 +205,37 @@ fn ComponentsAdmin() -> impl IntoView {
                                                 <td>{if c.services.is_empty() { "—".to_string() } else { c.services.join(", ") }}</td>
                                                 <td><ComponentStatusBadge status=c.status /></td>
                                                 <td>
-                                                    <select aria-label=format!("Set status of {}", c.name) on:change=move |ev| {
-                                                        set_status.dispatch(SetComponentStatus { id, status: event_target_value(&ev) });
-                                                    }>
-                                                        {ComponentStatus::ALL.iter().map(|s| {
-                                                            let selected = *s == c.status;
-                                                            view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
-                                                        }).collect_view()}
-                                                    </select>
+                                                    // Saved on change; without a script by its button.
+                                                    <form method="post" action=format!("/admin/components/{id}/status")>
+                                                        <input type="hidden" name="form" value="status" />
+                                                        <select name="status" aria-label=format!("Set status of {}", c.name) on:change=move |ev| {
+                                                            set_status.dispatch(SetComponentStatus { id, status: event_target_value(&ev) });
+                                                        }>
+                                                            {ComponentStatus::ALL.iter().map(|s| {
+                                                                let selected = *s == c.status;
+                                                                view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                                                            }).collect_view()}
+                                                        </select>
+                                                        " "
+                                                        <button type="submit" class="btn btn-ghost btn-small" hidden=move || live.get()>"Set"</button>
+                                                    </form>
                                                 </td>
                                                 <td class="row-actions">
-                                                    <button type="button" class="btn btn-ghost btn-small" on:click=move |_| edit(input.clone())>"Edit"</button>
-                                                    <button type="button" class="btn btn-danger btn-small" on:click=move |_| {
-                                                        let confirmed = window().confirm_with_message(&format!("Delete {name} and its uptime history?")).unwrap_or(false);
-                                                        if confirmed {
-                                                            remove.dispatch(DeleteComponent { id });
-                                                        }
-                                                    }>"Delete"</button>
+                                                    <form method="get" action="/admin/components" style="display: contents">
+                                                        <button type="submit" name="edit" value=id.to_string() class="btn btn-ghost btn-small" on:click=move |ev| { ev.prevent_default(); edit(input.clone()); }>"Edit"</button>
+                                                    </form>
+                                                    // Without a script the page asks first.
+                                                    <form method="post" action=format!("/admin/components/{id}/delete") style="display: contents">
+                                                        <input type="hidden" name="form" value="delete" />
+                                                        <input type="hidden" name="id" value=id.to_string() />
+                                                        <button type="submit" class="btn btn-danger btn-small" on:click=move |ev| {
+                                                            ev.prevent_default();
+                                                            let confirmed = window().confirm_with_message(&format!("Delete {name} and its uptime history?")).unwrap_or(false);
+                                                            if confirmed {
+                                                                remove.dispatch(DeleteComponent { id });
+                                                            }
+                                                        }>"Delete"</button>
+                                                    </form>
                                                 </td>
                                             </tr>
                                         }
@@ -138,6 +243,7 @@ fn ComponentsAdmin() -> impl IntoView {
                                 </tbody>
                             </table></div>
                         }.into_any()
+                        }}
                     })
                 })}
             </Suspense>
@@ -158,14 +264,21 @@ fn ComponentsAdmin() -> impl IntoView {
                                         <tr>
                                             <td>{format!("{name} ({key})")}</td>
                                             <td>
-                                                <select aria-label=format!("On automatic rollback in {key}") on:change=move |ev| {
-                                                    set_rollback.dispatch(SetRollbackIncident { environment: env.clone(), setting: event_target_value(&ev) });
-                                                }>
-                                                    {[("draft", "Open a draft incident"), ("publish", "Publish an incident"), ("off", "Do nothing")].into_iter().map(|(value, label)| {
-                                                        let selected = value == setting;
-                                                        view! { <option value=value selected=selected>{label}</option> }
-                                                    }).collect_view()}
-                                                </select>
+                                                // Saved on change; without a script by its button.
+                                                <form method="post" action="/admin/components/rollback-incidents">
+                                                    <input type="hidden" name="form" value="rollback" />
+                                                    <input type="hidden" name="environment" value=key.clone() />
+                                                    <select name="setting" aria-label=format!("On automatic rollback in {key}") on:change=move |ev| {
+                                                        set_rollback.dispatch(SetRollbackIncident { environment: env.clone(), setting: event_target_value(&ev) });
+                                                    }>
+                                                        {[("draft", "Open a draft incident"), ("publish", "Publish an incident"), ("off", "Do nothing")].into_iter().map(|(value, label)| {
+                                                            let selected = value == setting;
+                                                            view! { <option value=value selected=selected>{label}</option> }
+                                                        }).collect_view()}
+                                                    </select>
+                                                    " "
+                                                    <button type="submit" class="btn btn-ghost btn-small" hidden=move || live.get()>"Set"</button>
+                                                </form>
                                             </td>
                                         </tr>
                                     }
@@ -185,8 +298,10 @@ const EDITOR_FIELDS: &[&str] = &["name", "group_name", "description", "position"
 #[component]
 fn ComponentEditor(
     input: ComponentInput,
+    /// Messages to show from the start (a refused plain post's).
+    errors: BTreeMap<String, String>,
     save: ServerAction<SaveComponent>,
-    editing: RwSignal<Option<ComponentInput>>,
+    close: Callback<()>,
 ) -> impl IntoView {
     let id = input.id;
     let name = RwSignal::new(input.name.clone());
@@ -194,7 +309,7 @@ fn ComponentEditor(
     let group = RwSignal::new(input.group_name.clone());
     let position = RwSignal::new(input.position.clone());
     let services = RwSignal::new(input.services.clone());
-    let errors = action_errors(save);
+    let errors = errors_or_kept(save, errors);
     let invalid =
         move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -213,23 +328,42 @@ fn ComponentEditor(
     view! {
         <section class="card">
             <h2>{if id.is_some() { "Edit component" } else { "New component" }}</h2>
-            <form class="form" on:submit=on_submit>
+            <form class="form" method="post" action="/admin/components" on:submit=on_submit novalidate>
                 <FormErrors errors shown=EDITOR_FIELDS />
+                <input type="hidden" name="form" value=EDITOR />
+                <input type="hidden" name="id" value=id.map(|id| id.to_string()).unwrap_or_default() />
                 <div class="form-row">
-                    <label class="field">"Name" <input id="component-name" use:keep_typed=name bind:value=name required maxlength="100" aria-invalid=invalid("name") /><FieldError errors field="name" /></label>
-                    <label class="field">"Group" <input id="component-group" use:keep_typed=group bind:value=group maxlength="100" placeholder="e.g. Core platform" aria-invalid=invalid("group_name") /><FieldError errors field="group_name" /></label>
+                    <label class="field">"Name" <input id="component-name" name="name" value=input.name.clone() use:keep_typed=name bind:value=name required maxlength="100" aria-invalid=invalid("name") /><FieldError errors field="name" /></label>
+                    <label class="field">"Group" <input id="component-group" name="group_name" value=input.group_name.clone() use:keep_typed=group bind:value=group maxlength="100" placeholder="e.g. Core platform" aria-invalid=invalid("group_name") /><FieldError errors field="group_name" /></label>
                 </div>
-                <label class="field">"Description" <input id="component-description" use:keep_typed=description bind:value=description maxlength="500" aria-invalid=invalid("description") /><FieldError errors field="description" /></label>
+                <label class="field">"Description" <input id="component-description" name="description" value=input.description.clone() use:keep_typed=description bind:value=description maxlength="500" aria-invalid=invalid("description") /><FieldError errors field="description" /></label>
                 <div class="form-row">
-                    <label class="field">"Order" <input id="component-position" type="number" use:keep_typed=position bind:value=position aria-invalid=invalid("position") /><FieldError errors field="position" /></label>
-                    <label class="field">"Services (keys, comma separated)" <input id="component-services" use:keep_typed=services bind:value=services placeholder="checkout, payments" aria-invalid=invalid("services") /><FieldError errors field="services" /></label>
+                    <label class="field">"Order" <input id="component-position" name="position" type="number" value=input.position.clone() use:keep_typed=position bind:value=position aria-invalid=invalid("position") /><FieldError errors field="position" /></label>
+                    <label class="field">"Services (keys, comma separated)" <input id="component-services" name="services" value=input.services.clone() use:keep_typed=services bind:value=services placeholder="checkout, payments" aria-invalid=invalid("services") /><FieldError errors field="services" /></label>
                 </div>
                 <p class="small muted">"An automatic rollback of a linked service opens a draft incident on this component."</p>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save component"</button>
-                    <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(None)>"Cancel"</button>
+                    <a class="btn btn-ghost" href="/admin/components" on:click=move |ev| { ev.prevent_default(); close.run(()); }>"Cancel"</a>
                 </div>
             </form>
         </section>
+    }
+}
+
+/// A plain post of *Delete* comes back asking (a script asks with a
+/// dialog instead).
+#[component]
+fn ConfirmDelete(c: ComponentView) -> impl IntoView {
+    view! {
+        <div class="alert alert-warning" role="alertdialog" data-testid="confirm-delete">
+            <p>{format!("Delete {} and its uptime history? This cannot be undone.", c.name)}</p>
+            <form class="row-actions" method="post" action=format!("/admin/components/{}/delete", c.id)>
+                <input type="hidden" name="form" value="delete" />
+                <input type="hidden" name="id" value=c.id.to_string() />
+                <button type="submit" name="confirmed" value="yes" class="btn btn-danger btn-small">"Yes, delete it"</button>
+                <a class="btn btn-ghost btn-small" href="/admin/components">"Keep it"</a>
+            </form>
+        </div>
     }
 }

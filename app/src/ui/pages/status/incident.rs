@@ -3,15 +3,19 @@
 //! to publish a draft or post an update.
 
 use super::ComponentPicker;
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::api::status::{get_incident, DiscardIncident, PostIncidentUpdate, PublishDraftIncident};
 use crate::domain::change_request::CrStatus;
 use crate::domain::deploy::DeploymentState;
 use crate::domain::markdown;
 use crate::domain::release::ReleaseStatus;
 use crate::domain::status::{Impact, IncidentStatus};
+use crate::domain::Fields;
 use crate::error::AppError;
-use crate::model::status::{IncidentDetail, IncidentUpdateInput, PublishIncident};
-use crate::ui::components::form::{action_errors, keep_typed, saves, FieldError, FormErrors};
+use crate::model::status::{ComponentChoice, IncidentDetail, IncidentUpdateInput, PublishIncident};
+use crate::ui::components::form::{
+    errors_or_kept, keep_typed, saves, starting, FieldError, FormErrors,
+};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
 use crate::ui::format;
@@ -59,11 +63,20 @@ pub fn IncidentPage() -> impl IntoView {
             }
         },
     );
+    // The publish or update form posted before hydration and refused comes
+    // back here.
+    let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
             {move || loaded(async move {
                 let i = incident.await?;
-                Ok::<_, AppError>(view! { <IncidentView i post publish discard /> })
+                // Once a form here was sent by the page itself, it starts
+                // afresh rather than as the refused plain post left it.
+                let fresh = post.value().with_untracked(|v| v.is_none())
+                    && publish.value().with_untracked(|v| v.is_none())
+                    && discard.value().with_untracked(|v| v.is_none());
+                let kept = kept.await?.filter(|_| fresh);
+                Ok::<_, AppError>(view! { <IncidentView i post publish discard kept /> })
             })}
         </Suspense>
     }
@@ -75,7 +88,14 @@ fn IncidentView(
     post: ServerAction<PostIncidentUpdate>,
     publish: ServerAction<PublishDraftIncident>,
     discard: ServerAction<DiscardIncident>,
+    /// A refused plain post of the publish or the update form.
+    kept: Option<KeptForm>,
 ) -> impl IntoView {
+    // The publish form carries the draft's start; the update form does not.
+    let (kept_publish, kept_update) = match kept {
+        Some(k) if k.fields.ticked("drafted_start") => (Some(k), None),
+        other => (None, other),
+    };
     let names: BTreeMap<Uuid, String> = i
         .components
         .iter()
@@ -112,8 +132,8 @@ fn IncidentView(
         </header>
         <div class="columns columns-wide">
             <div>
-                {(draft && i.can_edit).then(|| view! { <PublishForm i=i.clone() publish discard /> })}
-                {(published && i.can_edit).then(|| view! { <UpdateForm i=i.clone() post /> })}
+                {(draft && i.can_edit).then(|| view! { <PublishForm i=i.clone() publish discard kept=kept_publish /> })}
+                {(published && i.can_edit).then(|| view! { <UpdateForm i=i.clone() post kept=kept_update /> })}
                 <section class="card">
                     <h2>"Timeline"</h2>
                     <ol class="incident-timeline" data-testid="incident-timeline">
@@ -178,21 +198,42 @@ fn PublishForm(
     i: IncidentDetail,
     publish: ServerAction<PublishDraftIncident>,
     discard: ServerAction<DiscardIncident>,
+    /// A refused plain post of the form (publishing or discarding).
+    kept: Option<KeptForm>,
 ) -> impl IntoView {
     let id = i.id;
-    let title = RwSignal::new(i.title.clone());
-    let impact = RwSignal::new(i.impact.as_str().to_string());
     // The draft's start: for an automatic rollback, when it rolled back.
     let drafted_start = i.impact_started_at.format("%Y-%m-%dT%H:%M").to_string();
-    let began = RwSignal::new(drafted_start.clone());
-    let body = RwSignal::new(i.updates.last().map(|u| u.body.clone()).unwrap_or_default());
-    let chosen = RwSignal::new(i.affected.clone());
-    let published = action_errors(publish);
-    let discarded = action_errors(discard);
+    // Posted along, so a plain post sends the start blank while unchanged.
+    let drafted_field = drafted_start.clone();
+    let draft = Fields(vec![
+        ("title".into(), i.title.clone()),
+        ("impact".into(), i.impact.as_str().into()),
+        ("impact_started_at".into(), drafted_start.clone()),
+        (
+            "body".into(),
+            i.updates.last().map(|u| u.body.clone()).unwrap_or_default(),
+        ),
+    ]);
+    let (typed, kept_errors) = starting(kept, draft, Fields::clone);
+    let title = RwSignal::new(typed.text("title"));
+    let impact = RwSignal::new(typed.text("impact"));
+    let began = RwSignal::new(typed.text("impact_started_at"));
+    let body = RwSignal::new(typed.text("body"));
+    let chosen = RwSignal::new(if typed.ticked("drafted_start") {
+        ComponentChoice::from_fields(&typed).unwrap_or_default()
+    } else {
+        i.affected.clone()
+    });
+    let published = errors_or_kept(publish, kept_errors.clone());
+    let discarded = errors_or_kept(discard, kept_errors);
+    // Whichever was pressed last says why it was refused.
     let errors = Signal::derive(move || {
-        let mut all = published.get();
-        all.extend(discarded.get());
-        all
+        if discard.value().with(|v| v.is_some()) {
+            discarded.get()
+        } else {
+            published.get()
+        }
     });
     let invalid =
         move |field: &'static str| move || errors.with(|e| e.contains_key(field)).to_string();
@@ -221,29 +262,33 @@ fn PublishForm(
         <section class="card card-alert">
             <h2>"Draft: not public yet"</h2>
             <p class="muted">"Check the wording customers will read, then publish it to the status page and its subscribers — or discard it if customers were not affected."</p>
-            <form class="form" on:submit=submit>
+            <form class="form" method="post" action=format!("/incidents/{id}/publish") on:submit=submit novalidate>
                 <FormErrors errors shown=PUBLISH_FIELDS />
-                <label class="field">"Title" <input id="publish-title" use:keep_typed=title bind:value=title required maxlength="200" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
+                <input type="hidden" name="drafted_start" value=drafted_field />
+                <label class="field">"Title" <input id="publish-title" name="title" value=typed.text("title") use:keep_typed=title bind:value=title required maxlength="200" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
                 <div class="form-row">
                     <label class="field">"Impact"
-                        <select id="publish-impact" use:keep_typed=impact bind:value=impact>
-                            {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+                        <select id="publish-impact" name="impact" use:keep_typed=impact bind:value=impact>
+                            {Impact::ALL.iter().map(|i| {
+                                let selected = i.as_str() == typed.text("impact");
+                                view! { <option value=i.as_str() selected=selected>{i.label()}</option> }
+                            }).collect_view()}
                         </select>
                         <FieldError errors field="impact" />
                     </label>
                     <label class="field">"Impact began (UTC)"
-                        <input id="publish-began" type="datetime-local" use:keep_typed=began bind:value=began aria-invalid=invalid("impact_started_at") />
+                        <input id="publish-began" name="impact_started_at" type="datetime-local" value=typed.text("impact_started_at") use:keep_typed=began bind:value=began aria-invalid=invalid("impact_started_at") />
                         <FieldError errors field="impact_started_at" />
                     </label>
                 </div>
                 <div class="columns-even columns">
-                    <label class="field">"First update (markdown)" <textarea id="publish-body" rows="5" use:keep_typed=body bind:value=body aria-invalid=invalid("body")></textarea><FieldError errors field="body" /></label>
+                    <label class="field">"First update (markdown)" <textarea id="publish-body" name="body" rows="5" use:keep_typed=body bind:value=body aria-invalid=invalid("body")>{typed.text("body")}</textarea><FieldError errors field="body" /></label>
                     <div class="field"><span>"Preview"</span><Preview body /></div>
                 </div>
                 <div class="field"><span>"Affected components"</span><ComponentPicker components=i.components.clone() chosen /><FieldError errors field="components" /></div>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary" data-testid="publish-incident" disabled=move || publish.pending().get()>"Publish incident"</button>
-                    <button type="button" class="btn btn-danger" on:click=move |_| { discard.dispatch(DiscardIncident { id }); }>"Discard draft"</button>
+                    <button type="submit" formaction=format!("/incidents/{id}/discard") class="btn btn-danger" on:click=move |ev| { ev.prevent_default(); discard.dispatch(DiscardIncident { id }); }>"Discard draft"</button>
                 </div>
             </form>
         </section>
@@ -254,7 +299,12 @@ fn PublishForm(
 const UPDATE_FIELDS: &[&str] = &["status", "impact", "body", "components"];
 
 #[component]
-fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl IntoView {
+fn UpdateForm(
+    i: IncidentDetail,
+    post: ServerAction<PostIncidentUpdate>,
+    /// A refused plain post of the form.
+    kept: Option<KeptForm>,
+) -> impl IntoView {
     let id = i.id;
     let current = i.status;
     let next = IncidentStatus::ALL
@@ -269,11 +319,21 @@ fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl
         .find(|s| *s != current && s.is_open() == current.is_open())
         .or_else(|| next.iter().copied().find(|s| *s != current))
         .unwrap_or(current);
-    let status = RwSignal::new(first.as_str().to_string());
-    let impact = RwSignal::new(String::new());
-    let body = RwSignal::new(String::new());
-    let chosen = RwSignal::new(i.affected.clone());
-    let errors = action_errors(post);
+    let came_back = kept.is_some();
+    let (typed, kept_errors) = starting(
+        kept,
+        Fields::from([("status", first.as_str())]),
+        Fields::clone,
+    );
+    let status = RwSignal::new(typed.text("status"));
+    let impact = RwSignal::new(typed.text("impact"));
+    let body = RwSignal::new(typed.text("body"));
+    let chosen = RwSignal::new(if came_back {
+        ComponentChoice::from_fields(&typed).unwrap_or_default()
+    } else {
+        i.affected.clone()
+    });
+    let errors = errors_or_kept(post, kept_errors);
     Effect::new(move |_| {
         if let Some(Ok(_)) = post.value().get() {
             body.set(String::new());
@@ -296,25 +356,31 @@ fn UpdateForm(i: IncidentDetail, post: ServerAction<PostIncidentUpdate>) -> impl
     view! {
         <section class="card">
             <h2>"Post an update"</h2>
-            <form class="form" on:submit=submit>
+            <form class="form" method="post" action=format!("/incidents/{id}/updates") on:submit=submit novalidate>
                 <FormErrors errors shown=UPDATE_FIELDS />
                 <div class="form-row">
                     <label class="field">"Status"
-                        <select id="update-status" use:keep_typed=status bind:value=status>
-                            {next.iter().map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                        <select id="update-status" name="status" use:keep_typed=status bind:value=status>
+                            {next.iter().map(|s| {
+                                let selected = s.as_str() == typed.text("status");
+                                view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                            }).collect_view()}
                         </select>
                         <FieldError errors field="status" />
                     </label>
                     <label class="field">"Impact"
-                        <select id="update-impact" use:keep_typed=impact bind:value=impact>
+                        <select id="update-impact" name="impact" use:keep_typed=impact bind:value=impact>
                             <option value="">"Unchanged"</option>
-                            {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+                            {Impact::ALL.iter().map(|i| {
+                                let selected = i.as_str() == typed.text("impact");
+                                view! { <option value=i.as_str() selected=selected>{i.label()}</option> }
+                            }).collect_view()}
                         </select>
                         <FieldError errors field="impact" />
                     </label>
                 </div>
                 <div class="columns-even columns">
-                    <label class="field">"Message (markdown)" <textarea id="update-body" rows="5" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")></textarea><FieldError errors field="body" /></label>
+                    <label class="field">"Message (markdown)" <textarea id="update-body" name="body" rows="5" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")>{typed.text("body")}</textarea><FieldError errors field="body" /></label>
                     <div class="field"><span>"Preview"</span><Preview body /></div>
                 </div>
                 <div class="field"><span>"Components"</span><ComponentPicker components=i.components.clone() chosen /><FieldError errors field="components" /></div>

@@ -2,13 +2,15 @@
 //! and opening a new incident.
 
 use super::ComponentPicker;
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::api::status::{list_components, list_incidents, subscriber_count, OpenIncident};
 use crate::domain::status::{Impact, IncidentStatus};
+use crate::domain::Fields;
 use crate::error::AppError;
-use crate::model::status::{ComponentChoice, IncidentFilter, IncidentInput};
+use crate::model::status::{ComponentChoice, ComponentView, IncidentFilter, IncidentInput};
 use crate::ui::components::access::may;
 use crate::ui::components::form::{
-    action_errors, keep_checked, keep_typed, FieldError, FormErrors,
+    errors_or_kept, keep_checked, keep_typed, starting, FieldError, FormErrors,
 };
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
@@ -34,7 +36,13 @@ pub fn IncidentListPage() -> impl IntoView {
     let incidents = Resource::new(filter, list_incidents);
     let components = Resource::new(|| (), |_| list_components());
     let subscribers = Resource::new(|| (), |_| subscriber_count());
-    let opening = RwSignal::new(false);
+    // A new incident posted before hydration and refused comes back here.
+    let kept = use_kept_form();
+    // Open when asked for in the address (the button without a script) or
+    // when a refused post came back.
+    let opening = RwSignal::new(query.with_untracked(|q| {
+        q.get("new").is_some() || q.get("kept").is_some_and(|k| !k.is_empty())
+    }));
     view! {
         <Title text="Incidents" />
         <header class="page-header">
@@ -53,10 +61,23 @@ pub fn IncidentListPage() -> impl IntoView {
             </div>
             <div class="row-actions">
                 <a class="btn btn-ghost" href="/status" target="_blank" rel="noopener">"Status page ↗"</a>
-                {may(crate::domain::Permission::Incidents).then(|| view! { <button type="button" class="btn btn-primary" on:click=move |_| opening.set(true)>"New incident"</button> })}
+                {may(crate::domain::Permission::Incidents).then(|| view! {
+                    // Without a script it asks for the page with the form open.
+                    <form method="get" action="/incidents" style="display: contents">
+                        <button type="submit" name="new" value="1" class="btn btn-primary" on:click=move |ev| { ev.prevent_default(); opening.set(true); }>"New incident"</button>
+                    </form>
+                })}
             </div>
         </header>
-        {move || opening.get().then(|| view! { <NewIncident opening /> })}
+        {move || opening.get().then(|| view! {
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || loaded(async move {
+                    let kept = kept.await?;
+                    let components = components.await?;
+                    Ok::<_, AppError>(view! { <NewIncident opening kept components /> })
+                })}
+            </Suspense>
+        })}
         <section class="card">
             <form class="filters" method="get" action="/incidents">
                 <label class="grow">"Search " <input type="search" name="q" value=get("q") placeholder="words in titles and updates" /></label>
@@ -152,20 +173,36 @@ const NEW_FIELDS: &[&str] = &[
     "components",
 ];
 
+/// The new-incident form as it opens: minor, investigating, starting now
+/// (the clock of whoever renders it; the server allows the browser's to run
+/// a little ahead), published at once.
+fn blank_incident() -> Fields {
+    let now = Utc::now().format("%Y-%m-%dT%H:%M").to_string();
+    Fields::from([
+        ("impact", "minor"),
+        ("status", "investigating"),
+        ("impact_started_at", now.as_str()),
+        ("publish", "on"),
+    ])
+}
+
 #[component]
-fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
+fn NewIncident(
+    opening: RwSignal<bool>,
+    /// A refused plain post of the form: what was typed and the messages.
+    kept: Option<KeptForm>,
+    components: Vec<ComponentView>,
+) -> impl IntoView {
     let open = ServerAction::<OpenIncident>::new();
-    let components = Resource::new(|| (), |_| list_components());
-    let title = RwSignal::new(String::new());
-    let impact = RwSignal::new("minor".to_string());
-    let status = RwSignal::new("investigating".to_string());
-    // The form opens in the browser (never on the server), so this is the
-    // browser's clock; the server allows it to run a little ahead.
-    let began = RwSignal::new(Utc::now().format("%Y-%m-%dT%H:%M").to_string());
-    let body = RwSignal::new(String::new());
-    let chosen = RwSignal::new(Vec::<ComponentChoice>::new());
-    let publish = RwSignal::new(true);
-    let errors = action_errors(open);
+    let (typed, kept_errors) = starting(kept, blank_incident(), Fields::clone);
+    let title = RwSignal::new(typed.text("title"));
+    let impact = RwSignal::new(typed.text("impact"));
+    let status = RwSignal::new(typed.text("status"));
+    let began = RwSignal::new(typed.text("impact_started_at"));
+    let body = RwSignal::new(typed.text("body"));
+    let chosen = RwSignal::new(ComponentChoice::from_fields(&typed).unwrap_or_default());
+    let publish = RwSignal::new(typed.ticked("publish"));
+    let errors = errors_or_kept(open, kept_errors);
     let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(id)) = open.value().get() {
@@ -192,41 +229,42 @@ fn NewIncident(opening: RwSignal<bool>) -> impl IntoView {
     view! {
         <section class="card">
             <h2>"New incident"</h2>
-            <form class="form" on:submit=submit>
+            <form class="form" method="post" action="/incidents/new" on:submit=submit novalidate>
                 <FormErrors errors shown=NEW_FIELDS />
-                <label class="field">"Title" <input id="incident-title" use:keep_typed=title bind:value=title required maxlength="200" placeholder="Elevated error rates on checkout" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
+                <label class="field">"Title" <input id="incident-title" name="title" value=typed.text("title") use:keep_typed=title bind:value=title required maxlength="200" placeholder="Elevated error rates on checkout" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
                 <div class="form-row">
                     <label class="field">"Impact"
-                        <select id="incident-impact" use:keep_typed=impact bind:value=impact>
-                            {Impact::ALL.iter().map(|i| view! { <option value=i.as_str()>{i.label()}</option> }).collect_view()}
+                        <select id="incident-impact" name="impact" use:keep_typed=impact bind:value=impact>
+                            {Impact::ALL.iter().map(|i| {
+                                let selected = i.as_str() == typed.text("impact");
+                                view! { <option value=i.as_str() selected=selected>{i.label()}</option> }
+                            }).collect_view()}
                         </select>
                         <FieldError errors field="impact" />
                     </label>
                     <label class="field">"Status"
-                        <select id="incident-status" use:keep_typed=status bind:value=status>
-                            {IncidentStatus::ALL.iter().filter(|s| s.is_open()).map(|s| view! { <option value=s.as_str()>{s.label()}</option> }).collect_view()}
+                        <select id="incident-status" name="status" use:keep_typed=status bind:value=status>
+                            {IncidentStatus::ALL.iter().filter(|s| s.is_open()).map(|s| {
+                                let selected = s.as_str() == typed.text("status");
+                                view! { <option value=s.as_str() selected=selected>{s.label()}</option> }
+                            }).collect_view()}
                         </select>
                         <FieldError errors field="status" />
                     </label>
                     <label class="field">"Impact began (UTC)"
-                        <input id="incident-began" type="datetime-local" use:keep_typed=began bind:value=began aria-invalid=invalid("impact_started_at") />
+                        <input id="incident-began" name="impact_started_at" type="datetime-local" value=typed.text("impact_started_at") use:keep_typed=began bind:value=began aria-invalid=invalid("impact_started_at") />
                         <FieldError errors field="impact_started_at" />
                     </label>
                 </div>
-                <label class="field">"Message (markdown)" <textarea id="incident-body" rows="4" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")></textarea><FieldError errors field="body" /></label>
+                <label class="field">"Message (markdown)" <textarea id="incident-body" name="body" rows="4" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")>{typed.text("body")}</textarea><FieldError errors field="body" /></label>
                 <div class="field"><span>"Affected components"</span>
-                    <Suspense fallback=|| ()>
-                        {move || loaded(async move {
-                            let list = components.await?;
-                            Ok::<_, AppError>(view! { <ComponentPicker components=list chosen /> })
-                        })}
-                    </Suspense>
+                    <ComponentPicker components chosen />
                     <FieldError errors field="components" />
                 </div>
-                <label class="check"><input type="checkbox" use:keep_checked=publish bind:checked=publish />"Publish now (otherwise save as a draft)"</label>
+                <label class="check"><input type="checkbox" name="publish" checked=typed.ticked("publish") use:keep_checked=publish bind:checked=publish />"Publish now (otherwise save as a draft)"</label>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || open.pending().get()>"Open incident"</button>
-                    <button type="button" class="btn btn-ghost" on:click=move |_| opening.set(false)>"Cancel"</button>
+                    <a class="btn btn-ghost" href="/incidents" on:click=move |ev| { ev.prevent_default(); opening.set(false); }>"Cancel"</a>
                 </div>
             </form>
         </section>

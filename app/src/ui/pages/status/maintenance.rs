@@ -1,18 +1,23 @@
 //! Scheduled maintenance: announce a window (from a change request with the
 //! maintenance flag, or from scratch) and move it along by hand.
 
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::api::status::{
     list_maintenance, maintenance_prefill, MoveMaintenance, ScheduleMaintenance,
 };
 use crate::domain::status::MaintenanceState;
+use crate::domain::Fields;
 use crate::error::AppError;
 use crate::model::status::{ComponentView, MaintenanceInput, MaintenanceView};
-use crate::ui::components::form::{action_errors, keep_typed, saves, FieldError, FormErrors};
+use crate::ui::components::form::{
+    errors_or_kept, keep_ticked, keep_typed, saves, FieldError, FormErrors,
+};
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
+use std::collections::BTreeMap;
 
 #[component]
 pub fn MaintenancePage() -> impl IntoView {
@@ -32,18 +37,9 @@ pub fn MaintenancePage() -> impl IntoView {
             None => Ok(None),
         }
     });
-    // Moving a window is a button, not a form: its refusal goes on top.
-    let moved = action_errors(moving);
-    let move_error = move || {
-        let messages: Vec<String> = moved.with(|e| e.values().cloned().collect());
-        (!messages.is_empty()).then(|| {
-            view! {
-                <div class="alert alert-error" role="alert" data-testid="move-error">
-                    {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
-                </div>
-            }
-        })
-    };
+    // The announce form or a window's buttons posted before hydration and
+    // refused come back here; a button's post names the move (`to`).
+    let kept = use_kept_form();
     view! {
         <Title text="Maintenance" />
         <header class="page-header">
@@ -53,15 +49,23 @@ pub fn MaintenancePage() -> impl IntoView {
                 <p class="muted">"Windows start and complete by themselves at their times; move them by hand to start early, verify or cancel. Components show under maintenance while a window is in progress."</p>
             </div>
         </header>
-        {move_error}
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || loaded(async move {
                 let list = list.await?;
                 let prefill = prefill.await?;
+                // Once the page sent a form itself, it starts afresh.
+                let fresh = schedule.value().with_untracked(|v| v.is_none())
+                    && moving.value().with_untracked(|v| v.is_none());
+                let (kept_schedule, kept_moving) = match kept.await?.filter(|_| fresh) {
+                    Some(k) if k.fields.ticked("to") => (None, Some(k)),
+                    other => (other, None),
+                };
+                let kept_move = kept_moving.map(|k| k.errors).unwrap_or_default();
                 let can_edit = list.can_edit;
                 let components = list.components.clone();
                 Ok::<_, AppError>(view! {
-                    {can_edit.then(|| view! { <ScheduleForm components=components.clone() prefill schedule /> })}
+                    {move_error(moving, kept_move)}
+                    {can_edit.then(|| view! { <ScheduleForm components=components.clone() prefill kept=kept_schedule schedule /> })}
                     <section class="card">
                         <h2>"Windows"</h2>
                         {if list.items.is_empty() {
@@ -77,6 +81,25 @@ pub fn MaintenancePage() -> impl IntoView {
                 })
             })}
         </Suspense>
+    }
+}
+
+/// Moving a window is a button, not a form: its refusal goes on top (a
+/// refused plain post's until a button is used).
+fn move_error(
+    moving: ServerAction<MoveMaintenance>,
+    kept: BTreeMap<String, String>,
+) -> impl IntoView {
+    let errors = errors_or_kept(moving, kept);
+    move || {
+        let messages: Vec<String> = errors.with(|e| e.values().cloned().collect());
+        (!messages.is_empty()).then(|| {
+            view! {
+                <div class="alert alert-error" role="alert" data-testid="move-error">
+                    {messages.into_iter().map(|m| view! { <p>{m}</p> }).collect_view()}
+                </div>
+            }
+        })
     }
 }
 
@@ -109,7 +132,7 @@ fn MaintenanceRow(
                     <div class="small muted">{format!("{} → {} · {}", format::datetime(m.starts_at), format::datetime(m.ends_at), names.join(", "))}</div>
                 </div>
                 {can_edit.then(|| view! {
-                    <div class="row-actions">
+                    <form class="row-actions" method="post" action=format!("/maintenance/{id}/move")>
                         {moves.into_iter().map(|to| {
                             let label = match to {
                                 MaintenanceState::InProgress => "Start now",
@@ -118,9 +141,9 @@ fn MaintenanceRow(
                                 MaintenanceState::Cancelled => "Cancel",
                                 MaintenanceState::Scheduled => "Reschedule",
                             };
-                            view! { <button type="button" class="btn btn-ghost btn-small" on:click=move |_| { moving.dispatch(MoveMaintenance { id, to: to.as_str().into(), message: String::new() }); }>{label}</button> }
+                            view! { <button type="submit" name="to" value=to.as_str() class="btn btn-ghost btn-small" on:click=move |ev| { ev.prevent_default(); moving.dispatch(MoveMaintenance { id, to: to.as_str().into(), message: String::new() }); }>{label}</button> }
                         }).collect_view()}
-                    </div>
+                    </form>
                 })}
             </div>
             <div class="rendered small" inner_html=m.description_html.clone()></div>
@@ -136,16 +159,21 @@ const SCHEDULE_FIELDS: &[&str] = &["title", "starts_at", "ends_at", "description
 fn ScheduleForm(
     components: Vec<ComponentView>,
     prefill: Option<MaintenanceInput>,
+    /// A refused plain post of the form: what was typed and the messages.
+    kept: Option<KeptForm>,
     schedule: ServerAction<ScheduleMaintenance>,
 ) -> impl IntoView {
-    let from_cr = prefill.as_ref().and_then(|p| p.change_request);
-    let input = prefill.unwrap_or_default();
+    let (input, kept_errors) = match kept {
+        Some(kept) => (typed_window(&kept.fields), kept.errors),
+        None => (prefill.unwrap_or_default(), Default::default()),
+    };
+    let from_cr = input.change_request;
     let title = RwSignal::new(input.title.clone());
     let description = RwSignal::new(input.description.clone());
     let starts = RwSignal::new(input.starts_at.clone());
     let ends = RwSignal::new(input.ends_at.clone());
     let chosen = RwSignal::new(input.components.clone());
-    let errors = action_errors(schedule);
+    let errors = errors_or_kept(schedule, kept_errors);
     Effect::new(move |_| {
         if let Some(Ok(_)) = schedule.value().get() {
             title.set(String::new());
@@ -170,23 +198,25 @@ fn ScheduleForm(
     view! {
         <section class="card">
             <h2>{match from_cr { Some(n) => format!("Announce maintenance for CR-{n}"), None => "Announce maintenance".to_string() }}</h2>
-            <form class="form" on:submit=submit>
+            <form class="form" method="post" action="/maintenance" on:submit=submit novalidate>
                 <FormErrors errors shown=SCHEDULE_FIELDS />
-                <label class="field">"Title" <input id="mw-title" use:keep_typed=title bind:value=title required maxlength="200" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
+                {from_cr.map(|n| view! { <input type="hidden" name="change_request" value=n.to_string() /> })}
+                <label class="field">"Title" <input id="mw-title" name="title" value=input.title.clone() use:keep_typed=title bind:value=title required maxlength="200" aria-invalid=invalid("title") /><FieldError errors field="title" /></label>
                 <div class="form-row">
-                    <label class="field">"Starts (UTC)" <input id="mw-start" type="datetime-local" use:keep_typed=starts bind:value=starts required aria-invalid=invalid("starts_at") /><FieldError errors field="starts_at" /></label>
-                    <label class="field">"Ends (UTC)" <input id="mw-end" type="datetime-local" use:keep_typed=ends bind:value=ends required aria-invalid=invalid("ends_at") /><FieldError errors field="ends_at" /></label>
+                    <label class="field">"Starts (UTC)" <input id="mw-start" name="starts_at" type="datetime-local" value=input.starts_at.clone() use:keep_typed=starts bind:value=starts required aria-invalid=invalid("starts_at") /><FieldError errors field="starts_at" /></label>
+                    <label class="field">"Ends (UTC)" <input id="mw-end" name="ends_at" type="datetime-local" value=input.ends_at.clone() use:keep_typed=ends bind:value=ends required aria-invalid=invalid("ends_at") /><FieldError errors field="ends_at" /></label>
                 </div>
-                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")></textarea><FieldError errors field="description" /></label>
+                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{input.description.clone()}</textarea><FieldError errors field="description" /></label>
                 <div class="field"><span>"Affected components"</span>
                     <div class="role-picker">
                         {components.into_iter().map(|c| {
                             let id = c.id;
+                            let tick = Callback::new(move |on: bool| {
+                                chosen.update(|l| { l.retain(|x| *x != id); if on { l.push(id); } });
+                            });
+                            let initially = input.components.contains(&id);
                             view! {
-                                <label class="check"><input type="checkbox" prop:checked=move || chosen.with(|l| l.contains(&id)) on:change=move |ev| {
-                                    let on = event_target_checked(&ev);
-                                    chosen.update(|l| { l.retain(|x| *x != id); if on { l.push(id); } });
-                                } />{c.name}</label>
+                                <label class="check"><input type="checkbox" name="components" value=id.to_string() checked=initially use:keep_ticked=tick prop:checked=move || chosen.with(|l| l.contains(&id)) on:change=move |ev| tick.run(event_target_checked(&ev)) />{c.name}</label>
                             }
                         }).collect_view()}
                     </div>
@@ -195,5 +225,22 @@ fn ScheduleForm(
                 <div class="row-actions"><button type="submit" class="btn btn-primary" disabled=move || schedule.pending().get()>"Announce window"</button></div>
             </form>
         </section>
+    }
+}
+
+/// The announce form as a refused plain post kept it, for showing again:
+/// a component box that does not read is left out.
+fn typed_window(fields: &Fields) -> MaintenanceInput {
+    MaintenanceInput {
+        title: fields.text("title"),
+        description: fields.text("description"),
+        starts_at: fields.text("starts_at"),
+        ends_at: fields.text("ends_at"),
+        components: fields
+            .all("components")
+            .iter()
+            .filter_map(|id| id.trim().parse().ok())
+            .collect(),
+        change_request: fields.text("change_request").trim().parse().ok(),
     }
 }

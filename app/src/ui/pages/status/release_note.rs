@@ -2,19 +2,21 @@
 //! preview rendered in the browser by the same renderer and sanitizer the
 //! server uses; every save a revision, with what changed between two.
 
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::api::status::{
     draft_release_note, get_release_note, release_note_diff, PublishReleaseNote, SaveReleaseNote,
 };
 use crate::domain::markdown;
-use crate::domain::release_note::SECTIONS;
+use crate::domain::release_note::{NoteSections, SECTIONS};
 use crate::error::AppError;
 use crate::model::status::ReleaseNoteView;
-use crate::ui::components::form::saves;
+use crate::ui::components::form::{errors_or_kept, saves, unplaced, FieldError};
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
 #[component]
@@ -34,11 +36,31 @@ pub fn ReleaseNotePage() -> impl IntoView {
             }
         },
     );
+    // Without a script, *Generate draft* asks for the page with `?draft=1`
+    // and the draft fills the editor; a refused save or publish comes back
+    // with `?kept=`.
+    let query = use_query_map();
+    let drafted = Resource::new(
+        move || (id(), query.with(|q| q.get("draft").is_some())),
+        |(id, wanted)| async move {
+            match id {
+                Some(id) if wanted => draft_release_note(id).await.map(Some),
+                _ => Ok(None),
+            }
+        },
+    );
+    let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
             {move || loaded(async move {
                 let n = note.await?;
-                Ok::<_, AppError>(view! { <Editor n save publish /> })
+                // Once the page saved or published by itself, it shows what
+                // it loaded, not what the address asked for.
+                let fresh = save.value().with_untracked(|v| v.is_none())
+                    && publish.value().with_untracked(|v| v.is_none());
+                let drafted = if fresh { drafted.await } else { Ok(None) };
+                let kept = kept.await?.filter(|_| fresh);
+                Ok::<_, AppError>(view! { <Editor n drafted kept save publish /> })
             })}
         </Suspense>
     }
@@ -47,13 +69,44 @@ pub fn ReleaseNotePage() -> impl IntoView {
 #[component]
 fn Editor(
     n: ReleaseNoteView,
+    /// A draft asked for in the address (`?draft=1`), or why there is none.
+    drafted: Result<Option<NoteSections>, AppError>,
+    /// A refused plain post of a save (it carries `base`) or of publishing.
+    kept: Option<KeptForm>,
     save: ServerAction<SaveReleaseNote>,
     publish: ServerAction<PublishReleaseNote>,
 ) -> impl IntoView {
     let release = n.release_id;
     let base = n.revision;
-    let sections = RwSignal::new(n.sections.clone());
-    let message = RwSignal::new(None::<Result<String, String>>);
+    let keys: Vec<&'static str> = SECTIONS.iter().map(|(key, _)| *key).collect();
+    // A refused save's messages by section, shown beside each.
+    let mut kept_save_errors = BTreeMap::new();
+    let (initial, first_message): (NoteSections, Option<Result<String, String>>) =
+        match (kept, drafted) {
+            (Some(kept), _) => {
+                // Those of no section go on top.
+                let message = unplaced(&kept.errors, &keys).join(" ");
+                let sections = if kept.fields.ticked("base") {
+                    kept_save_errors = kept.errors.clone();
+                    NoteSections::from_fields(&kept.fields)
+                } else {
+                    n.sections.clone()
+                };
+                (sections, (!message.is_empty()).then_some(Err(message)))
+            }
+            (None, Ok(Some(draft))) => (
+                draft,
+                Some(Ok(
+                    "Draft generated from the release's change requests. Edit it, then save."
+                        .into(),
+                )),
+            ),
+            (None, Err(e)) => (n.sections.clone(), Some(Err(e.to_string()))),
+            (None, Ok(None)) => (n.sections.clone(), None),
+        };
+    let sections = RwSignal::new(initial.clone());
+    let message = RwSignal::new(first_message);
+    let section_errors = errors_or_kept(save, kept_save_errors);
     let drafting = Action::new(move |_: &()| draft_release_note(release));
     Effect::new(move |_| match drafting.value().get() {
         Some(Ok(draft)) => {
@@ -92,12 +145,28 @@ fn Editor(
             </div>
             <div class="row-actions">
                 {published.is_some().then(|| view! { <a class="btn btn-ghost" href=format!("/changelog/{release}") target="_blank" rel="noopener">"Changelog ↗"</a> })}
-                {can_edit.then(|| view! { <button type="button" class="btn btn-ghost" data-testid="generate-draft" on:click=move |_| { drafting.dispatch(()); }>"Generate draft"</button> })}
-                {can_edit.then(|| view! { <button type="button" class="btn btn-primary" data-testid="save-note" on:click=move |_| { save.dispatch(SaveReleaseNote { release, base, sections: sections.get_untracked() }); }>"Save revision"</button> })}
+                {can_edit.then(|| view! {
+                    <form method="get" action=format!("/releases/{release}/notes") style="display: contents">
+                        <button type="submit" name="draft" value="1" class="btn btn-ghost" data-testid="generate-draft" on:click=move |ev| { ev.prevent_default(); drafting.dispatch(()); }>"Generate draft"</button>
+                    </form>
+                })}
+                {can_edit.then(|| view! { <button type="submit" form="release-note-form" class="btn btn-primary" data-testid="save-note" on:click=move |ev| { ev.prevent_default(); save.dispatch(SaveReleaseNote { release, base, sections: sections.get_untracked() }); }>"Save revision"</button> })}
                 {n.can_publish.then(|| if published.is_some() {
-                    view! { <button type="button" class="btn btn-danger" on:click=move |_| { publish.dispatch(PublishReleaseNote { release, publish: false, revision: base }); }>"Unpublish"</button> }.into_any()
+                    view! {
+                        <form method="post" action=format!("/releases/{release}/notes/publish") style="display: contents">
+                            <input type="hidden" name="publish" value="false" />
+                            <input type="hidden" name="revision" value=base.to_string() />
+                            <button type="submit" class="btn btn-danger" on:click=move |ev| { ev.prevent_default(); publish.dispatch(PublishReleaseNote { release, publish: false, revision: base }); }>"Unpublish"</button>
+                        </form>
+                    }.into_any()
                 } else {
-                    view! { <button type="button" class="btn btn-primary" data-testid="publish-note" disabled=base == 0 on:click=move |_| { publish.dispatch(PublishReleaseNote { release, publish: true, revision: base }); }>"Publish"</button> }.into_any()
+                    view! {
+                        <form method="post" action=format!("/releases/{release}/notes/publish") style="display: contents">
+                            <input type="hidden" name="publish" value="true" />
+                            <input type="hidden" name="revision" value=base.to_string() />
+                            <button type="submit" class="btn btn-primary" data-testid="publish-note" disabled=base == 0 on:click=move |ev| { ev.prevent_default(); publish.dispatch(PublishReleaseNote { release, publish: true, revision: base }); }>"Publish"</button>
+                        </form>
+                    }.into_any()
                 })}
             </div>
         </header>
@@ -105,19 +174,24 @@ fn Editor(
             Ok(text) => view! { <div class="alert alert-info" role="status">{text}</div> }.into_any(),
             Err(text) => view! { <div class="alert alert-error" role="alert">{text}</div> }.into_any(),
         })}
-        <div class="note-editor">
+        // The sections post with *Save revision* (in the header, so it
+        // names this form) before hydration or without a script.
+        <form id="release-note-form" class="note-editor" method="post" action=format!("/releases/{release}/notes")>
+            <input type="hidden" name="base" value=base.to_string() />
             <section class="card">
                 {SECTIONS.iter().map(|(key, heading)| {
                     let key: &'static str = key;
+                    let typed = initial.get(key).to_string();
                     view! {
                         <label class="field">{*heading}
-                            <textarea rows="5" data-section=key disabled=!can_edit
+                            <textarea rows="5" name=key data-section=key disabled=!can_edit
                                 prop:value=move || sections.with(|s| s.get(key).to_string())
                                 on:input=move |ev| {
                                     let text = event_target_value(&ev);
                                     sections.update(|s| if let Some(slot) = s.get_mut(key) { *slot = text; });
                                 }
-                            ></textarea>
+                            >{typed}</textarea>
+                            <FieldError errors=section_errors field=key />
                         </label>
                     }
                 }).collect_view()}
@@ -126,7 +200,7 @@ fn Editor(
                 <h2>"Preview"</h2>
                 <div class="rendered" data-testid="note-preview" inner_html=preview></div>
             </section>
-        </div>
+        </form>
         <Revisions n />
     }
 }

@@ -754,6 +754,26 @@ pub struct TargetInput {
     pub health_command: String,
 }
 
+impl TargetInput {
+    /// The target editor as a plain HTML form posts it (arguments one a
+    /// line, as typed).
+    pub fn from_fields(fields: &crate::domain::Fields) -> Self {
+        Self {
+            service: fields.text("service"),
+            environment: fields.text("environment"),
+            kind: fields.text("kind"),
+            program: fields.text("program"),
+            args: fields.text("args"),
+            url: fields.text("url"),
+            secret: fields.text("secret"),
+            timeout_seconds: fields.text("timeout_seconds"),
+            health_url: fields.text("health_url"),
+            health_status: fields.text("health_status"),
+            health_command: fields.text("health_command"),
+        }
+    }
+}
+
 /// An environment's default rollback triggers: what a deployment there
 /// starts with unless it is given its own.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

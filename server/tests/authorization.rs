@@ -466,6 +466,12 @@ fn server_fn_rows() -> Vec<FnRow> {
             signed_out: 200,
             ..row("forms::FindKeptForm", form(&[("id", "none")]), own)
         },
+        // a plain post's secret kept to be shown once, in the caller's own
+        // session, if any
+        FnRow {
+            signed_out: 200,
+            ..row("forms::TakeShownOnce", form(&[("id", "none")]), own)
+        },
         // session: signed-out callers learn that they are signed out.
         FnRow {
             signed_out: 200,

@@ -99,6 +99,7 @@ endpoints! {
         releases::SaveReleasePlan,
         releases::ReleaseAction,
         forms::FindKeptForm,
+        forms::TakeShownOnce,
         session::GetCurrentUser,
         status::ListComponents,
         status::SaveComponent,

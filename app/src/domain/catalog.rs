@@ -75,6 +75,24 @@ fn short(text: &str, max: usize, what: &str, required: bool) -> Result<String, S
 }
 
 impl EnvironmentInput {
+    /// The environment editor as a plain HTML form posts it (lists one item
+    /// a line, `protected` a checkbox).
+    pub fn from_fields(fields: &super::Fields) -> Self {
+        Self {
+            key: fields.text("key"),
+            name: fields.text("name"),
+            purpose: fields.text("purpose"),
+            infrastructure: fields.text("infrastructure"),
+            data_source: fields.text("data_source"),
+            data_retention: fields.text("data_retention"),
+            data_backup: fields.text("data_backup"),
+            access: fields.text("access"),
+            promotion_order: fields.text("promotion_order"),
+            protected: fields.ticked("protected"),
+            required_approvals: fields.text("required_approvals"),
+        }
+    }
+
     pub fn validate(&self) -> Result<EnvironmentSpec, BTreeMap<String, String>> {
         let mut errors = BTreeMap::new();
         let mut take = |field: &str, r: Result<String, String>| match r {
@@ -184,6 +202,15 @@ pub struct ValidService {
 }
 
 impl ServiceInput {
+    /// The add-a-service form as a plain HTML form posts it.
+    pub fn from_fields(fields: &super::Fields) -> Self {
+        Self {
+            key: fields.text("key"),
+            name: fields.text("name"),
+            description: fields.text("description"),
+        }
+    }
+
     pub fn validate(&self) -> Result<ValidService, BTreeMap<String, String>> {
         let mut errors = BTreeMap::new();
         let key = check_key(&self.key, 64)
@@ -322,6 +349,15 @@ pub struct ValidTemplate {
 }
 
 impl TemplateInput {
+    /// The template editor as a plain HTML form posts it: a name and the
+    /// change-request fields it fixes, named as the change form names them.
+    pub fn from_fields(fields: &super::Fields) -> Self {
+        Self {
+            name: fields.text("name"),
+            cr: super::cr_form::CrInput::from_fields(fields),
+        }
+    }
+
     /// The change-request rules of a normal change (plans required), plus a
     /// name. Priority and the planned start are the filer's, not the
     /// template's.

@@ -42,3 +42,49 @@ pub async fn find(session: &Session, id: &str) -> Option<KeptForm> {
         .find(|(kept, _)| kept == id)
         .map(|(_, form)| form)
 }
+
+const SHOWN: &str = "shown_once";
+
+async fn load_shown(session: &Session) -> Vec<(String, serde_json::Value)> {
+    session
+        .get::<Vec<(String, serde_json::Value)>>(SHOWN)
+        .await
+        .ok()
+        .flatten()
+        .unwrap_or_default()
+}
+
+/// Keeps what a plain post's server function returned, a secret its page
+/// shows once (`api::forms::SHOWN_ONCE`); returns the id the page's address
+/// carries (`?shown=<id>`) in place of the secret.
+pub async fn keep_shown(
+    session: &Session,
+    value: serde_json::Value,
+) -> Result<String, crate::error::AppError> {
+    let id = Uuid::new_v4().simple().to_string();
+    let mut kept = load_shown(session).await;
+    kept.push((id.clone(), value));
+    let excess = kept.len().saturating_sub(KEEP);
+    kept.drain(..excess);
+    session.insert(SHOWN, kept).await.map_err(|e| {
+        tracing::error!(error = %e, "could not keep a result to show in the session");
+        crate::error::AppError::Internal
+    })?;
+    Ok(id)
+}
+
+/// Takes what was kept under `id`: it is shown this once and then gone.
+pub async fn take_shown(session: &Session, id: &str) -> Option<serde_json::Value> {
+    let mut kept = load_shown(session).await;
+    let at = kept.iter().position(|(kept, _)| kept == id)?;
+    let (_, value) = kept.remove(at);
+    let saved = if kept.is_empty() {
+        session.remove_value(SHOWN).await.map(|_| ())
+    } else {
+        session.insert(SHOWN, kept).await
+    };
+    if let Err(e) = saved {
+        tracing::error!(error = %e, "could not forget a shown result");
+    }
+    Some(value)
+}

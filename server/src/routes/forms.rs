@@ -4,7 +4,7 @@
 //! headers, checks), and answers 303 to the result or back to the form with
 //! what was typed kept.
 
-use app::api::forms::{KeptForm, Params, PlainForm, PLAIN_FORMS};
+use app::api::forms::{KeptForm, Params, PlainForm, NOT_KEPT, PLAIN_FORMS, SHOWN_ONCE};
 use app::domain::Fields;
 use app::error::AppError;
 use axum::body::{to_bytes, Body};
@@ -75,7 +75,7 @@ where
             let headers = &mut parts.headers;
             headers.insert(
                 header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
+                HeaderValue::from_static(call.content_type),
             );
             headers.insert(header::ACCEPT, HeaderValue::from_static("application/json"));
             headers.remove(header::CONTENT_LENGTH);
@@ -88,10 +88,28 @@ where
         Err(error) => Err(error),
     };
     match outcome {
-        Ok(Called::Returned(value)) => see_other(&(form.done)(&value, &params)),
+        Ok(Called::Returned(value)) => {
+            let done = (form.done)(&value, &params);
+            if !SHOWN_ONCE.contains(&form.route) {
+                return see_other(&done);
+            }
+            // A secret to see once: kept in the session, never in the address.
+            match app::server::kept_forms::keep_shown(&session, value).await {
+                Ok(id) => see_other(&with_query(&done, "shown", &id)),
+                Err(error) => refused(error),
+            }
+        }
         Ok(Called::Redirected(response)) => response,
         Err(error) => {
             let errors = error.field_errors();
+            // Passwords and secrets are typed again, not stored.
+            let fields = Fields(
+                fields
+                    .0
+                    .into_iter()
+                    .filter(|(name, _)| !NOT_KEPT.contains(&name.as_str()))
+                    .collect(),
+            );
             match app::server::kept_forms::keep(&session, KeptForm { fields, errors }).await {
                 Ok(id) => see_other(&format!("{}?kept={id}", (form.page)(&params))),
                 Err(error) => refused(error),
@@ -133,6 +151,12 @@ async fn called(response: Response) -> Result<Called, AppError> {
         })
 }
 
+/// `path` with `name=value` added to its query (`value` needs no encoding).
+fn with_query(path: &str, name: &str, value: &str) -> String {
+    let joint = if path.contains('?') { '&' } else { '?' };
+    format!("{path}{joint}{name}={value}")
+}
+
 fn see_other(path: &str) -> Response {
     Redirect::to(path).into_response()
 }
@@ -140,4 +164,21 @@ fn see_other(path: &str) -> Response {
 /// A body that could not be read as a form at all: nothing to keep.
 fn refused(error: AppError) -> Response {
     (error.status(), format!("{error}\n")).into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_query;
+
+    #[test]
+    fn a_shown_id_joins_the_address_query() {
+        assert_eq!(
+            with_query("/admin/users", "shown", "ab12"),
+            "/admin/users?shown=ab12"
+        );
+        assert_eq!(
+            with_query("/account?changed=1", "shown", "ab12"),
+            "/account?changed=1&shown=ab12"
+        );
+    }
 }

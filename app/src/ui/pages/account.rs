@@ -1,14 +1,14 @@
 use crate::api::account::ChangePassword;
+use crate::api::forms::{use_kept_form, KeptForm};
 use crate::domain::check_password;
 use crate::ui::components::form::{
-    action_errors, aria_invalid, keep_typed, FieldError, FormErrors,
+    aria_invalid, errors_or_kept, keep_typed, FieldError, FormErrors,
 };
 use crate::ui::UserResource;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
-use leptos_router::hooks::use_navigate;
+use leptos_router::hooks::{use_navigate, use_query_map};
 
 /// The fields the form shows a message beside (`api::account::change_password`
 /// names no others); anything else (too many wrong passwords) goes on top.
@@ -19,11 +19,15 @@ const FIELDS: &[&str] = &["current_password", "new_password", "confirm_password"
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let UserResource(user) = expect_context::<UserResource>();
+    // A password change posted without JavaScript and refused comes back
+    // here with its messages (the passwords themselves are not kept).
+    let kept = use_kept_form();
     view! {
         <Title text="Account" />
         <Suspense>
             {move || Suspend::new(async move {
                 let user = user.await.ok().flatten()?;
+                let kept = kept.await.ok().flatten();
                 Some(view! {
                     <header class="page-header">
                         <div>
@@ -46,7 +50,7 @@ pub fn AccountPage() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                         </section>
-                        <PasswordForm email=user.email.clone() first_time=user.must_change_password />
+                        <PasswordForm email=user.email.clone() first_time=user.must_change_password kept />
                     </div>
                 })
             })}
@@ -54,9 +58,12 @@ pub fn AccountPage() -> impl IntoView {
     }
 }
 
+/// Posts to `/account` before hydration or without JavaScript
+/// (`api::forms`), which answers with `?changed=1` once it is changed.
 #[component]
-fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
+fn PasswordForm(email: String, first_time: bool, kept: Option<KeptForm>) -> impl IntoView {
     let UserResource(user) = expect_context::<UserResource>();
+    let query = use_query_map();
     let action = ServerAction::<ChangePassword>::new();
     let current = RwSignal::new(String::new());
     let new = RwSignal::new(String::new());
@@ -64,8 +71,11 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
     let touched = RwSignal::new(false);
     let problems = Memo::new(move |_| check_password(&new.get(), Some(&email)));
     let mismatch = move || !confirm.get().is_empty() && confirm.get() != new.get();
-    let errors = action_errors(action);
-    let succeeded = move || matches!(action.value().get(), Some(Ok(())));
+    let errors = errors_or_kept(action, kept.map(|k| k.errors).unwrap_or_default());
+    let succeeded = move || match action.value().get() {
+        Some(result) => result.is_ok(),
+        None => query.with(|q| q.get("changed").is_some()),
+    };
     let navigate = use_navigate();
     Effect::new(move |_| {
         if matches!(action.value().get(), Some(Ok(()))) {
@@ -97,7 +107,7 @@ fn PasswordForm(email: String, first_time: bool) -> impl IntoView {
             <Show when=succeeded>
                 <div class="alert alert-success" role="status">"Password changed. Your other sessions were signed out."</div>
             </Show>
-            <form class="form" method="post" action=ChangePassword::url() on:submit=on_submit novalidate>
+            <form class="form" method="post" action="/account" on:submit=on_submit novalidate>
                 <FormErrors errors shown=FIELDS />
                 <div class="field">
                     <label for="current_password">{if first_time { "One-time password" } else { "Current password" }}</label>

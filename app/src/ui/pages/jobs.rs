@@ -2,10 +2,11 @@
 //! retry) and dead jobs with their errors; a dead job can be retried.
 
 use crate::api::deployments::{list_jobs, RetryJob};
+use crate::api::forms::use_kept_form;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::{action_errors, saves, FormErrors, NO_FIELDS};
+use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
@@ -47,7 +48,9 @@ fn JobsAdmin() -> impl IntoView {
         move || (status(), page(), retry_saves.get()),
         |(status, page, _)| list_jobs(status, page),
     );
-    let retry_errors = action_errors(retry);
+    // A retry posted without JavaScript (`api::forms`) and refused comes
+    // back here with its message.
+    let kept = use_kept_form();
     view! {
         <Title text="Jobs" />
         <header class="page-header">
@@ -57,7 +60,13 @@ fn JobsAdmin() -> impl IntoView {
                 <p class="muted">"Background work: deployment steps, trigger analysis, rollbacks. Failed jobs retry with backoff; dead ones wait for a person."</p>
             </div>
         </header>
-        <FormErrors errors=retry_errors shown=NO_FIELDS />
+        <Suspense>
+            {move || Suspend::new(async move {
+                let kept = kept.await.ok().flatten();
+                let errors = errors_or_kept(retry, kept.map(|k| k.errors).unwrap_or_default());
+                view! { <FormErrors errors shown=NO_FIELDS /> }
+            })}
+        </Suspense>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {
@@ -97,7 +106,10 @@ fn JobsAdmin() -> impl IntoView {
                                                     <td class="small">{format::datetime(j.run_at)}</td>
                                                     <td class="small">{j.last_error.clone().unwrap_or_default()}</td>
                                                     <td>{(j.status == "dead").then(|| view! {
-                                                        <button type="button" class="btn btn-small" on:click=move |_| { retry.dispatch(RetryJob { id }); }>"Retry"</button>
+                                                        <form class="inline-form" method="post" action="/admin/jobs">
+                                                            <input type="hidden" name="id" value=id.to_string() />
+                                                            <button type="submit" class="btn btn-small" on:click=move |ev| { ev.prevent_default(); retry.dispatch(RetryJob { id }); }>"Retry"</button>
+                                                        </form>
                                                     })}</td>
                                                 </tr>
                                             }

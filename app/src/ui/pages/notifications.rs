@@ -1,6 +1,7 @@
+use crate::api::forms::use_kept_form;
 use crate::api::notifications::{list_notifications, MarkNotificationsRead};
 use crate::error::AppError;
-use crate::ui::components::form::{action_errors, saves, FormErrors, NO_FIELDS};
+use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use leptos::prelude::*;
@@ -8,7 +9,9 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 /// The caller's notifications, newest first; unread ones stand out until
-/// opened or all are marked read.
+/// opened or all are marked read. "Mark all read" posts to `/notifications`
+/// without JavaScript too (`api::forms`); opening one marks it read only
+/// with the script (the link itself works either way).
 #[component]
 pub fn NotificationsPage() -> impl IntoView {
     let query = use_query_map();
@@ -25,6 +28,7 @@ pub fn NotificationsPage() -> impl IntoView {
         move || (page(), mark_saves.get()),
         |(page, _)| list_notifications(page),
     );
+    let kept = use_kept_form();
     view! {
         <Title text="Notifications" />
         <header class="page-header">
@@ -33,9 +37,20 @@ pub fn NotificationsPage() -> impl IntoView {
                 <h1>"Notifications"</h1>
                 <p class="muted">"Change requests that need you, and news about yours."</p>
             </div>
-            <button type="button" class="btn btn-ghost" on:click=move |_| { mark.dispatch(MarkNotificationsRead { id: None }); }>"Mark all read"</button>
+            <form class="inline-form" method="post" action="/notifications">
+                <button type="submit" class="btn btn-ghost" on:click=move |ev| {
+                    ev.prevent_default();
+                    mark.dispatch(MarkNotificationsRead { id: None });
+                }>"Mark all read"</button>
+            </form>
         </header>
-        <FormErrors errors=action_errors(mark) shown=NO_FIELDS />
+        <Suspense>
+            {move || Suspend::new(async move {
+                let kept = kept.await.ok().flatten();
+                let errors = errors_or_kept(mark, kept.map(|k| k.errors).unwrap_or_default());
+                view! { <FormErrors errors shown=NO_FIELDS /> }
+            })}
+        </Suspense>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {

@@ -3,16 +3,19 @@
 use crate::api::catalog::list_services;
 use crate::api::change_requests::list_environments;
 use crate::api::deployments::{list_targets, SaveTarget};
+use crate::api::forms::use_kept_form;
 use crate::domain::Permission;
 use crate::error::AppError;
-use crate::model::{TargetInput, TargetView};
+use crate::model::{EnvironmentView, ServiceView, TargetInput, TargetView};
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{
-    action_errors, aria_invalid, keep_typed, saves, FieldError, FormErrors,
+    aria_invalid, errors_or_kept, keep_typed, saves, FieldError, FormErrors,
 };
 use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use std::collections::BTreeMap;
 
 /// The fields the editor shows a message beside (the server checks them all,
 /// `server::targets::save`); any other goes on top.
@@ -41,6 +44,24 @@ fn describe(t: &TargetView) -> String {
     }
 }
 
+/// What the editor starts with for a saved target (its secret never leaves
+/// the server: empty keeps it).
+fn input_of(t: &TargetView) -> TargetInput {
+    TargetInput {
+        service: t.service.clone(),
+        environment: t.environment.clone(),
+        kind: t.kind.clone(),
+        program: t.program.clone().unwrap_or_default(),
+        args: t.args.join("\n"),
+        url: t.url.clone().unwrap_or_default(),
+        secret: String::new(),
+        timeout_seconds: t.timeout_seconds.to_string(),
+        health_url: t.health_url.clone().unwrap_or_default(),
+        health_status: t.health_status.to_string(),
+        health_command: t.health_command.clone().unwrap_or_default(),
+    }
+}
+
 #[component]
 pub fn TargetsPage() -> impl IntoView {
     view! {
@@ -50,20 +71,25 @@ pub fn TargetsPage() -> impl IntoView {
     }
 }
 
+/// The editor is opened by the address, so it works before the page
+/// hydrates and without JavaScript: `?edit=new` for a new target,
+/// `?edit=<id>` for a saved one, and `?kept=` after a refused plain post
+/// (`api::forms`) with what was typed. Hydrated, the same links navigate in
+/// the page.
 #[component]
 fn TargetsAdmin() -> impl IntoView {
     let save = ServerAction::<SaveTarget>::new();
     let save_saves = saves(save);
     let targets = Resource::new(move || save_saves.get(), |_| list_targets());
-    let editing = RwSignal::new(None::<TargetInput>);
-    // A new editor starts without the last one's refusal.
-    let open = move |input: TargetInput| {
-        save.clear();
-        editing.set(Some(input));
-    };
+    let services = Resource::new(|| (), |_| list_services());
+    let environments = Resource::new(|| (), |_| list_environments());
+    let kept = use_kept_form();
+    let query = use_query_map();
+    // Saved: the editor the address opened closes.
+    let navigate = use_navigate();
     Effect::new(move |_| {
         if let Some(Ok(_)) = save.value().get() {
-            editing.set(None);
+            navigate("/admin/targets", Default::default());
         }
     });
     view! {
@@ -74,9 +100,34 @@ fn TargetsAdmin() -> impl IntoView {
                 <h1>"Deploy targets"</h1>
                 <p class="muted">"How each service reaches each environment: a command, a signed webhook, or the simulated fleet for demos and tests."</p>
             </div>
-            <button type="button" class="btn btn-primary" on:click=move |_| open(TargetInput { kind: "simulated".into(), ..Default::default() })>"New target"</button>
+            // A new editor starts without the last one's refusal.
+            <a role="button" class="btn btn-primary" href="/admin/targets?edit=new" on:click=move |_| save.clear()>"New target"</a>
         </header>
-        {move || editing.get().map(|input| view! { <TargetEditor input save editing /> })}
+        <Suspense>
+            {move || {
+                let edit = query.with(|q| q.get("edit"));
+                loaded(async move {
+                    let start = match kept.await.ok().flatten() {
+                        Some(kept) => Some((TargetInput::from_fields(&kept.fields), kept.errors)),
+                        None => match edit.as_deref() {
+                            None | Some("") => None,
+                            Some("new") => Some((
+                                TargetInput { kind: "simulated".into(), ..Default::default() },
+                                BTreeMap::new(),
+                            )),
+                            Some(id) => targets
+                                .await?
+                                .iter()
+                                .find(|t| t.id.to_string() == id)
+                                .map(|t| (input_of(t), BTreeMap::new())),
+                        },
+                    };
+                    Ok::<_, AppError>(start.map(|(input, errors)| view! {
+                        <TargetEditor input errors save services environments />
+                    }))
+                })
+            }}
+        </Suspense>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {
@@ -89,19 +140,6 @@ fn TargetsAdmin() -> impl IntoView {
                                 <thead><tr><th>"Service"</th><th>"Environment"</th><th>"Kind"</th><th>"Runs"</th><th>"Live version"</th><th></th></tr></thead>
                                 <tbody>
                                     {list.into_iter().map(|t| {
-                                        let edit = TargetInput {
-                                            service: t.service.clone(),
-                                            environment: t.environment.clone(),
-                                            kind: t.kind.clone(),
-                                            program: t.program.clone().unwrap_or_default(),
-                                            args: t.args.join("\n"),
-                                            url: t.url.clone().unwrap_or_default(),
-                                            secret: String::new(),
-                                            timeout_seconds: t.timeout_seconds.to_string(),
-                                            health_url: t.health_url.clone().unwrap_or_default(),
-                                            health_status: t.health_status.to_string(),
-                                            health_command: t.health_command.clone().unwrap_or_default(),
-                                        };
                                         view! {
                                             <tr>
                                                 <td>{t.service.clone()}</td>
@@ -109,7 +147,7 @@ fn TargetsAdmin() -> impl IntoView {
                                                 <td><span class="badge badge-gray">{t.kind.clone()}</span></td>
                                                 <td><code class="small">{describe(&t)}</code></td>
                                                 <td>{t.live_version.clone().unwrap_or_else(|| "—".into())}</td>
-                                                <td><button type="button" class="btn btn-ghost btn-small" on:click=move |_| open(edit.clone())>"Edit"</button></td>
+                                                <td><a role="button" class="btn btn-ghost btn-small" href=format!("/admin/targets?edit={}", t.id) on:click=move |_| save.clear()>"Edit"</a></td>
                                             </tr>
                                         }
                                     }).collect_view()}
@@ -123,26 +161,33 @@ fn TargetsAdmin() -> impl IntoView {
     }
 }
 
+/// A target's fields, posted to `/admin/targets` before hydration or without
+/// JavaScript. The fields of one kind (a command's, a webhook's) hide when
+/// another is chosen once the page runs its script; without it they all
+/// show, as changing the kind cannot reveal them.
 #[component]
 fn TargetEditor(
     input: TargetInput,
+    /// Messages to show from the start (a refused plain post's).
+    errors: BTreeMap<String, String>,
     save: ServerAction<SaveTarget>,
-    editing: RwSignal<Option<TargetInput>>,
+    services: Resource<Result<Vec<ServiceView>, AppError>>,
+    environments: Resource<Result<Vec<EnvironmentView>, AppError>>,
 ) -> impl IntoView {
-    let service = RwSignal::new(input.service.clone());
-    let environment = RwSignal::new(input.environment.clone());
-    let kind = RwSignal::new(input.kind.clone());
-    let program = RwSignal::new(input.program.clone());
-    let args = RwSignal::new(input.args.clone());
-    let url = RwSignal::new(input.url.clone());
+    let typed = input.clone();
+    let service = RwSignal::new(input.service);
+    let environment = RwSignal::new(input.environment);
+    let kind = RwSignal::new(input.kind);
+    let program = RwSignal::new(input.program);
+    let args = RwSignal::new(input.args);
+    let url = RwSignal::new(input.url);
+    // A secret is never shown again, nor kept after a refused plain post.
     let secret = RwSignal::new(String::new());
-    let timeout = RwSignal::new(input.timeout_seconds.clone());
-    let health_url = RwSignal::new(input.health_url.clone());
-    let health_status = RwSignal::new(input.health_status.clone());
-    let health_command = RwSignal::new(input.health_command.clone());
-    let errors = action_errors(save);
-    let services = Resource::new(|| (), |_| list_services());
-    let environments = Resource::new(|| (), |_| list_environments());
+    let timeout = RwSignal::new(input.timeout_seconds);
+    let health_url = RwSignal::new(input.health_url);
+    let health_status = RwSignal::new(input.health_status);
+    let health_command = RwSignal::new(input.health_command);
+    let errors = errors_or_kept(save, errors);
     let invalid = move |field: &'static str| aria_invalid(errors, field);
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -165,7 +210,7 @@ fn TargetEditor(
     view! {
         <section class="card">
             <h2>"Deploy target"</h2>
-            <form class="form" on:submit=on_submit novalidate>
+            <form class="form" method="post" action="/admin/targets" on:submit=on_submit novalidate>
                 <FormErrors errors shown=FIELDS />
                 <div class="field-row">
                     <div class="field">
@@ -174,7 +219,7 @@ fn TargetEditor(
                             {move || loaded(async move {
                                 let list = services.await?;
                                 Ok::<_, AppError>(view! {
-                                    <select id="target-service" use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
+                                    <select id="target-service" name="service" use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
                                         <option value="">"Choose…"</option>
                                         {list.into_iter().map(|s| { let key = s.key.clone(); view! { <option value=s.key.clone() selected=move || service.get() == key>{s.key.clone()}</option> } }).collect_view()}
                                     </select>
@@ -189,7 +234,7 @@ fn TargetEditor(
                             {move || loaded(async move {
                                 let list = environments.await?;
                                 Ok::<_, AppError>(view! {
-                                    <select id="target-env" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev)) aria-invalid=invalid("environment")>
+                                    <select id="target-env" name="environment" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev)) aria-invalid=invalid("environment")>
                                         <option value="">"Choose…"</option>
                                         {list.into_iter().map(|e| { let key = e.key.clone(); view! { <option value=e.key.clone() selected=move || environment.get() == key>{e.key.clone()}</option> } }).collect_view()}
                                     </select>
@@ -200,62 +245,64 @@ fn TargetEditor(
                     </div>
                     <div class="field">
                         <label for="target-kind">"Kind"</label>
-                        <select id="target-kind" use:keep_typed=kind on:change=move |ev| kind.set(event_target_value(&ev)) aria-invalid=invalid("kind")>
+                        <select id="target-kind" name="kind" use:keep_typed=kind on:change=move |ev| kind.set(event_target_value(&ev)) aria-invalid=invalid("kind")>
                             {["simulated", "command", "webhook"].map(|k| view! { <option value=k selected=move || kind.get() == k>{k}</option> })}
                         </select>
                         <FieldError errors field="kind" />
                     </div>
                 </div>
-                <Show when=move || kind.get() == "command">
+                <div class:kind-hidden=move || kind.get() != "command" data-kind="command">
+                    <p class="hint">"For a command target:"</p>
                     <div class="field">
                         <label for="target-program">"Program"</label>
-                        <input id="target-program" use:keep_typed=program bind:value=program placeholder="/usr/local/bin/deploy" aria-invalid=invalid("program") />
+                        <input id="target-program" name="program" value=typed.program use:keep_typed=program bind:value=program placeholder="/usr/local/bin/deploy" aria-invalid=invalid("program") />
                         <FieldError errors field="program" />
                     </div>
                     <div class="field">
                         <label for="target-args">"Arguments (one per line)"</label>
-                        <textarea id="target-args" rows="3" use:keep_typed=args bind:value=args></textarea>
+                        <textarea id="target-args" name="args" rows="3" use:keep_typed=args bind:value=args>{typed.args}</textarea>
                         <p class="hint">"Runs with ROOKERY_SERVICE, ROOKERY_ENVIRONMENT, ROOKERY_VERSION, ROOKERY_PREVIOUS_VERSION, ROOKERY_STEP, ROOKERY_WEIGHT, ROOKERY_ACTION and ROOKERY_IDEMPOTENCY_KEY in its environment; exit status 0 is success."</p>
                     </div>
-                </Show>
-                <Show when=move || kind.get() == "webhook">
+                </div>
+                <div class:kind-hidden=move || kind.get() != "webhook" data-kind="webhook">
+                    <p class="hint">"For a webhook target:"</p>
                     <div class="field">
                         <label for="target-url">"URL"</label>
-                        <input id="target-url" type="url" use:keep_typed=url bind:value=url placeholder="https://deployer.internal/hooks/rookery" aria-invalid=invalid("url") />
+                        <input id="target-url" name="url" type="url" value=typed.url use:keep_typed=url bind:value=url placeholder="https://deployer.internal/hooks/rookery" aria-invalid=invalid("url") />
                         <FieldError errors field="url" />
                     </div>
                     <div class="field">
                         <label for="target-secret">"Signing secret"</label>
-                        <input id="target-secret" type="password" autocomplete="new-password" use:keep_typed=secret bind:value=secret placeholder="leave empty to keep the current secret" aria-invalid=invalid("secret") />
+                        <input id="target-secret" name="secret" type="password" autocomplete="new-password" use:keep_typed=secret bind:value=secret placeholder="leave empty to keep the current secret" aria-invalid=invalid("secret") />
                         <p class="hint">"Bodies are signed with HMAC-SHA256 in the X-Rookery-Signature header (sha256=…); each call carries an Idempotency-Key header."</p>
                         <FieldError errors field="secret" />
                     </div>
-                </Show>
+                </div>
                 <div class="field-row">
                     <div class="field">
                         <label for="target-timeout">"Timeout (seconds)"</label>
-                        <input id="target-timeout" inputmode="numeric" use:keep_typed=timeout bind:value=timeout placeholder="300" aria-invalid=invalid("timeout_seconds") />
+                        <input id="target-timeout" name="timeout_seconds" inputmode="numeric" value=typed.timeout_seconds use:keep_typed=timeout bind:value=timeout placeholder="300" aria-invalid=invalid("timeout_seconds") />
                         <FieldError errors field="timeout_seconds" />
                     </div>
                     <div class="field">
                         <label for="target-health-url">"Health check URL"</label>
-                        <input id="target-health-url" type="url" use:keep_typed=health_url bind:value=health_url aria-invalid=invalid("health_url") />
+                        <input id="target-health-url" name="health_url" type="url" value=typed.health_url use:keep_typed=health_url bind:value=health_url aria-invalid=invalid("health_url") />
                         <FieldError errors field="health_url" />
                     </div>
                     <div class="field">
                         <label for="target-health-status">"Expected status"</label>
-                        <input id="target-health-status" inputmode="numeric" use:keep_typed=health_status bind:value=health_status placeholder="200" aria-invalid=invalid("health_status") />
+                        <input id="target-health-status" name="health_status" inputmode="numeric" value=typed.health_status use:keep_typed=health_status bind:value=health_status placeholder="200" aria-invalid=invalid("health_status") />
                         <FieldError errors field="health_status" />
                     </div>
                 </div>
                 <div class="field">
                     <label for="target-health-command">"Health check command (instead of a URL)"</label>
-                    <input id="target-health-command" use:keep_typed=health_command bind:value=health_command aria-invalid=invalid("health_command") />
+                    <input id="target-health-command" name="health_command" value=typed.health_command use:keep_typed=health_command bind:value=health_command aria-invalid=invalid("health_command") />
                     <FieldError errors field="health_command" />
                 </div>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save target"</button>
-                    <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(None)>"Cancel"</button>
+                    <a role="button" class="btn btn-ghost" href="/admin/targets" data-noscroll on:click=move |_| save.clear()>"Cancel"</a>
                 </div>
             </form>
         </section>

@@ -1,13 +1,13 @@
+use crate::api::forms::{use_kept_form, use_shown_once, KeptForm};
 use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
-use crate::domain::TokenName;
-use crate::model::TokenView;
+use crate::domain::{Fields, TokenName};
+use crate::model::{CreatedToken, TokenView};
 use crate::ui::components::form::{
-    action_errors, aria_invalid, keep_typed, latest_errors, saves, FormErrors, NO_FIELDS,
+    aria_invalid, errors_or_kept, keep_typed, latest_errors, saves, starting, FormErrors, NO_FIELDS,
 };
 use crate::ui::format;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
 use std::collections::BTreeMap;
 
@@ -15,7 +15,10 @@ use std::collections::BTreeMap;
 const FIELDS: &[&str] = &["name"];
 
 /// Personal API tokens: create one (shown once), see when each was used,
-/// revoke.
+/// revoke. Both forms post without JavaScript too (`api::forms`): creating
+/// to `/account/tokens`, whose new token is then read once from the session
+/// (`?shown=`, never the token itself in the address), revoking to
+/// `/account/tokens/revoke` (with `form=revoke`).
 #[component]
 pub fn TokensPage() -> impl IntoView {
     let create = ServerAction::<CreateToken>::new();
@@ -26,13 +29,67 @@ pub fn TokensPage() -> impl IntoView {
         move || (create_saves.get(), revoke_saves.get()),
         |_| list_tokens(),
     );
-    let name = RwSignal::new(String::new());
+    let kept = use_kept_form();
+    let shown = use_shown_once();
+
+    view! {
+        <Title text="API tokens" />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Account"</p>
+                <h1>"API tokens"</h1>
+                <p class="muted">"Tokens let CI and scripts call Rookery's API as you: "<code>"Authorization: Bearer rk_…"</code></p>
+            </div>
+        </header>
+        <Suspense>
+            {move || Suspend::new(async move {
+                let kept = kept.await.ok().flatten().filter(|k| k.fields.text("form") != "revoke");
+                let shown = shown
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|v| serde_json::from_value::<CreatedToken>(v).ok());
+                view! { <CreateTokenForm create kept shown /> }
+            })}
+        </Suspense>
+        <section class="card">
+            <h2>"Your tokens"</h2>
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let kept = kept.await.ok().flatten().filter(|k| k.fields.text("form") == "revoke");
+                    let errors = errors_or_kept(revoke, kept.map(|k| k.errors).unwrap_or_default());
+                    view! { <FormErrors errors shown=NO_FIELDS /> }
+                })}
+            </Suspense>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || Suspend::new(async move {
+                    let tokens = tokens.await?;
+                    Ok::<_, crate::error::AppError>(view! { <TokenTable tokens revoke /> })
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Naming and creating a token; the new one (`shown` after a plain post) is
+/// on view until the page is left.
+#[component]
+fn CreateTokenForm(
+    create: ServerAction<CreateToken>,
+    kept: Option<KeptForm>,
+    shown: Option<CreatedToken>,
+) -> impl IntoView {
+    let (typed, kept_errors) = starting(kept, Fields::default(), Fields::clone);
+    let name = RwSignal::new(typed.text("name"));
     let checked = RwSignal::new(BTreeMap::<String, String>::new());
-    let errors = latest_errors(checked, action_errors(create));
-    let revoke_errors = action_errors(revoke);
-    let created = move || create.value().get().and_then(|r| r.ok());
+    let errors = latest_errors(checked, errors_or_kept(create, kept_errors));
+    let created = move || match create.value().get() {
+        Some(Ok(created)) => Some(created),
+        Some(Err(_)) => None,
+        None => shown.clone(),
+    };
     Effect::new(move |_| {
-        if created().is_some() {
+        if let Some(Ok(_)) = create.value().get() {
             name.set(String::new());
         }
     });
@@ -50,21 +107,13 @@ pub fn TokensPage() -> impl IntoView {
     };
 
     view! {
-        <Title text="API tokens" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Account"</p>
-                <h1>"API tokens"</h1>
-                <p class="muted">"Tokens let CI and scripts call Rookery's API as you: "<code>"Authorization: Bearer rk_…"</code></p>
-            </div>
-        </header>
         <section class="card">
             <h2>"Create a token"</h2>
             <FormErrors errors shown=FIELDS />
-            <form class="form form-inline" method="post" action=CreateToken::url() on:submit=on_submit novalidate>
+            <form class="form form-inline" method="post" action="/account/tokens" on:submit=on_submit novalidate>
                 <div class="field grow">
                     <label for="token-name">"Name"</label>
-                    <input id="token-name" name="name" type="text" placeholder="CI pipeline" maxlength="60" use:keep_typed=name bind:value=name
+                    <input id="token-name" name="name" type="text" placeholder="CI pipeline" maxlength="60" value=typed.text("name") use:keep_typed=name bind:value=name
                         aria-invalid=aria_invalid(errors, "name") aria-describedby="token-name-error" />
                     <p id="token-name-error" class="field-error" data-field="name" aria-live="polite">{move || errors.with(|e| e.get("name").cloned())}</p>
                 </div>
@@ -77,16 +126,6 @@ pub fn TokensPage() -> impl IntoView {
                         on:focus=|ev| { event_target::<leptos::web_sys::HtmlInputElement>(&ev).select(); } />
                 </div>
             })}
-        </section>
-        <section class="card">
-            <h2>"Your tokens"</h2>
-            <FormErrors errors=revoke_errors shown=NO_FIELDS />
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    let tokens = tokens.await?;
-                    Ok::<_, crate::error::AppError>(view! { <TokenTable tokens revoke /> })
-                })}
-            </Suspense>
         </section>
     }
 }
@@ -121,11 +160,15 @@ fn TokenTable(tokens: Vec<TokenView>, revoke: ServerAction<RevokeToken>) -> impl
                                 </td>
                                 <td class="actions">
                                     <Show when=move || active>
-                                        <button type="button" class="btn btn-danger btn-small"
-                                            aria-label=format!("Revoke {}", t.name)
-                                            on:click=move |_| { revoke.dispatch(RevokeToken { id }); }>
-                                            "Revoke"
-                                        </button>
+                                        <form class="inline-form" method="post" action="/account/tokens/revoke">
+                                            <input type="hidden" name="form" value="revoke" />
+                                            <input type="hidden" name="id" value=id.to_string() />
+                                            <button type="submit" class="btn btn-danger btn-small"
+                                                aria-label=format!("Revoke {}", t.name)
+                                                on:click=move |ev| { ev.prevent_default(); revoke.dispatch(RevokeToken { id }); }>
+                                                "Revoke"
+                                            </button>
+                                        </form>
                                     </Show>
                                 </td>
                             </tr>

@@ -1,20 +1,21 @@
+use crate::api::forms::{use_kept_form, use_shown_once, KeptForm};
 use crate::api::users::{list_users, CreateUser, SetUserDisabled, SetUserRoles};
 use crate::domain::Permission;
-use crate::domain::{DisplayName, EmailAddress, Role, Roles};
+use crate::domain::{DisplayName, EmailAddress, Fields, Role, Roles};
 use crate::error::AppError;
-use crate::model::UserView;
+use crate::model::{CreatedUser, UserView};
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{
-    action_errors, aria_invalid, keep_typed, latest_errors, saves, FieldError, FormErrors,
-    NO_FIELDS,
+    aria_invalid, errors_or_kept, keep_ticked, keep_typed, latest_errors, saves, starting,
+    FieldError, FormErrors, NO_FIELDS,
 };
 use crate::ui::components::loaded::loaded;
 use crate::ui::format;
 use crate::ui::UserResource;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos::server_fn::ServerFn;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeMap;
 use uuid::Uuid;
 
@@ -35,6 +36,19 @@ pub fn UsersPage() -> impl IntoView {
     }
 }
 
+/// The roles a kept post ticked.
+fn kept_roles(fields: &Fields) -> Vec<Role> {
+    fields
+        .all("roles")
+        .iter()
+        .filter_map(|r| Role::parse(r).ok())
+        .collect()
+}
+
+/// Each form here posts without JavaScript too (`api::forms`), with a hidden
+/// `form` field (`new-user`, `roles`, `disable`) that tells the page which
+/// one a refused post came back from. `?roles=<id>` opens that row's roles
+/// editor, which is how "Edit roles" works before the page hydrates.
 #[component]
 fn UsersAdmin() -> impl IntoView {
     let create = ServerAction::<CreateUser>::new();
@@ -53,12 +67,24 @@ fn UsersAdmin() -> impl IntoView {
         },
         |_| list_users(),
     );
+    let kept = use_kept_form();
+    // A person added by a plain post: their one-time password, once.
+    let shown = use_shown_once();
+    let query = use_query_map();
     let UserResource(me) = expect_context::<UserResource>();
-    // Disabling has no field: its refusals (the last administrator,
-    // oneself) go above the table. Role edits answer in their row.
-    let disable_errors = action_errors(set_disabled);
     // The account whose roles were saved last, so only its row shows the answer.
     let roles_from = RwSignal::new(None::<Uuid>);
+    // Once something is saved, an address that opened a roles editor or
+    // brought back a refused post has done its work.
+    let navigate = use_navigate();
+    Effect::new(move |_| {
+        let saved = matches!(create.value().get(), Some(Ok(_)))
+            || matches!(set_roles.value().get(), Some(Ok(_)))
+            || matches!(set_disabled.value().get(), Some(Ok(_)));
+        if saved && query.with_untracked(|q| q.get("roles").is_some() || q.get("kept").is_some()) {
+            navigate("/admin/users", Default::default());
+        }
+    });
 
     view! {
         <Title text="Users" />
@@ -69,30 +95,64 @@ fn UsersAdmin() -> impl IntoView {
                 <p class="muted">"Accounts, their roles, and who may sign in."</p>
             </div>
         </header>
-        <NewUserForm create />
+        <Suspense>
+            {move || Suspend::new(async move {
+                let kept = kept.await.ok().flatten().filter(|k| k.fields.text("form") == "new-user");
+                let shown = shown
+                    .await
+                    .ok()
+                    .flatten()
+                    .and_then(|v| serde_json::from_value::<CreatedUser>(v).ok());
+                view! { <NewUserForm create kept shown /> }
+            })}
+        </Suspense>
         <section class="card">
             <h2>"Accounts"</h2>
-            <FormErrors errors=disable_errors shown=NO_FIELDS />
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
-                    let me = me.await.ok().flatten().map(|u| u.id);
-                    let users = users.await?;
-                    Ok::<_, AppError>(view! {
-                        <div class="table-wrap">
-                            <table class="table" data-testid="users-table">
-                                <thead><tr><th>"Name"</th><th>"Roles"</th><th>"Status"</th><th>"Created"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {users.into_iter().map(|user| view! { <UserRow user me set_roles roles_from set_disabled /> }).collect_view()}
-                                </tbody>
-                            </table>
-                        </div>
-                    })
+            // Disabling has no field: its refusals (the last administrator,
+            // oneself) go above the table. Role edits answer in their row.
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let kept = kept.await.ok().flatten().filter(|k| k.fields.text("form") == "disable");
+                    let errors = errors_or_kept(set_disabled, kept.map(|k| k.errors).unwrap_or_default());
+                    view! { <FormErrors errors shown=NO_FIELDS /> }
                 })}
+            </Suspense>
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    let open = query.with(|q| q.get("roles")).and_then(|id| Uuid::parse_str(&id).ok());
+                    loaded(async move {
+                        let me = me.await.ok().flatten().map(|u| u.id);
+                        let users = users.await?;
+                        let kept = kept.await.ok().flatten().filter(|k| k.fields.text("form") == "roles");
+                        Ok::<_, AppError>(view! {
+                            <div class="table-wrap">
+                                <table class="table" data-testid="users-table">
+                                    <thead><tr><th>"Name"</th><th>"Roles"</th><th>"Status"</th><th>"Created"</th><th><span class="sr-only">"Actions"</span></th></tr></thead>
+                                    <tbody>
+                                        {users.into_iter().map(|user| {
+                                            // A refused plain post of this row's roles, or its editor opened by address.
+                                            let start = match &kept {
+                                                Some(k) if k.fields.text("user_id") == user.id.to_string() => {
+                                                    Some((kept_roles(&k.fields), k.errors.clone()))
+                                                }
+                                                _ if open == Some(user.id) => Some((user.roles.clone(), BTreeMap::new())),
+                                                _ => None,
+                                            };
+                                            view! { <UserRow user me start set_roles roles_from set_disabled /> }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        })
+                    })
+                }}
             </Suspense>
         </section>
     }
 }
 
+/// A box per role, posted as `roles` (so a plain form sends the ticked
+/// ones), following `selected`.
 #[component]
 fn RolePicker(selected: RwSignal<Vec<Role>>, id_prefix: String) -> impl IntoView {
     view! {
@@ -100,17 +160,20 @@ fn RolePicker(selected: RwSignal<Vec<Role>>, id_prefix: String) -> impl IntoView
             {Role::ALL.into_iter().map(|role| {
                 let id = format!("{id_prefix}-{}", role.as_str());
                 let label_for = id.clone();
+                let toggle = Callback::new(move |on: bool| {
+                    selected.update(|s| {
+                        s.retain(|r| *r != role);
+                        if on { s.push(role); }
+                    });
+                });
+                let initially = selected.with_untracked(|s| s.contains(&role));
                 view! {
                     <label for=label_for class="check" title=role.description()>
-                        <input type="checkbox" id=id
+                        <input type="checkbox" id=id name="roles" value=role.as_str()
+                            checked=initially
+                            use:keep_ticked=toggle
                             prop:checked=move || selected.with(|s| s.contains(&role))
-                            on:change=move |ev| {
-                                let on = event_target_checked(&ev);
-                                selected.update(|s| {
-                                    s.retain(|r| *r != role);
-                                    if on { s.push(role); }
-                                });
-                            } />
+                            on:change=move |ev| toggle.run(event_target_checked(&ev)) />
                         <span>{role.label()}</span>
                     </label>
                 }
@@ -119,14 +182,31 @@ fn RolePicker(selected: RwSignal<Vec<Role>>, id_prefix: String) -> impl IntoView
     }
 }
 
+/// Adding a person. Posted without JavaScript, a refusal comes back with
+/// what was typed (`kept`) and a success with the one-time password, read
+/// once from the session (`shown`), never from the address.
 #[component]
-fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
-    let email = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let roles = RwSignal::new(vec![Role::Engineer]);
+fn NewUserForm(
+    create: ServerAction<CreateUser>,
+    kept: Option<KeptForm>,
+    shown: Option<CreatedUser>,
+) -> impl IntoView {
+    let was_kept = kept.is_some();
+    let (typed, kept_errors) = starting(kept, Fields::default(), Fields::clone);
+    let email = RwSignal::new(typed.text("email"));
+    let name = RwSignal::new(typed.text("display_name"));
+    let roles = RwSignal::new(if was_kept {
+        kept_roles(&typed)
+    } else {
+        vec![Role::Engineer]
+    });
     let checked = RwSignal::new(BTreeMap::<String, String>::new());
-    let errors = latest_errors(checked, action_errors(create));
-    let created = move || create.value().get().and_then(|r| r.ok());
+    let errors = latest_errors(checked, errors_or_kept(create, kept_errors));
+    let created = move || match create.value().get() {
+        Some(Ok(created)) => Some(created),
+        Some(Err(_)) => None,
+        None => shown.clone(),
+    };
     Effect::new(move |_| {
         if let Some(Ok(_)) = create.value().get() {
             email.set(String::new());
@@ -166,19 +246,20 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
         <section class="card">
             <h2>"Add a person"</h2>
             <p class="muted small">"Rookery makes a one-time password for them to change at first sign-in."</p>
-            <form class="form" method="post" action=CreateUser::url() on:submit=on_submit novalidate>
+            <form class="form" method="post" action="/admin/users" on:submit=on_submit novalidate>
+                <input type="hidden" name="form" value="new-user" />
                 <FormErrors errors shown=FIELDS />
                 <div class="form-row">
                     <div class="field">
                         <label for="new-email">"Email"</label>
-                        <input id="new-email" type="email" autocomplete="off" use:keep_typed=email bind:value=email
-                            aria-invalid=invalid("email") />
+                        <input id="new-email" name="email" type="email" autocomplete="off" value=typed.text("email")
+                            use:keep_typed=email bind:value=email aria-invalid=invalid("email") />
                         <FieldError errors field="email" />
                     </div>
                     <div class="field">
                         <label for="new-name">"Name"</label>
-                        <input id="new-name" type="text" autocomplete="off" use:keep_typed=name bind:value=name
-                            aria-invalid=invalid("display_name") />
+                        <input id="new-name" name="display_name" type="text" autocomplete="off" value=typed.text("display_name")
+                            use:keep_typed=name bind:value=name aria-invalid=invalid("display_name") />
                         <FieldError errors field="display_name" />
                     </div>
                 </div>
@@ -200,27 +281,34 @@ fn NewUserForm(create: ServerAction<CreateUser>) -> impl IntoView {
     }
 }
 
+/// One account. `start` opens its roles editor from the start, with those
+/// roles ticked and those messages (a refused plain post, or `?roles=`).
 #[component]
 fn UserRow(
     user: UserView,
     me: Option<Uuid>,
+    start: Option<(Vec<Role>, BTreeMap<String, String>)>,
     set_roles: ServerAction<SetUserRoles>,
     roles_from: RwSignal<Option<Uuid>>,
     set_disabled: ServerAction<SetUserDisabled>,
 ) -> impl IntoView {
-    let editing = RwSignal::new(false);
-    let roles = RwSignal::new(user.roles.clone());
+    let (start_editing, start_roles, kept_errors) = match start {
+        Some((roles, errors)) => (true, roles, errors),
+        None => (false, user.roles.clone(), BTreeMap::new()),
+    };
+    let editing = RwSignal::new(start_editing);
+    let roles = RwSignal::new(start_roles);
     let id = user.id;
     // The editor stays open with its ticks and the message when refused.
     let errors = Signal::derive(move || {
-        if editing.get() && roles_from.get() == Some(id) {
-            set_roles.value().with(|v| match v {
-                Some(Err(e)) => e.field_errors(),
-                _ => BTreeMap::new(),
-            })
-        } else {
-            BTreeMap::new()
+        if !editing.get() {
+            return BTreeMap::new();
         }
+        set_roles.value().with(|v| match v {
+            Some(Err(e)) if roles_from.get() == Some(id) => e.field_errors(),
+            Some(_) => BTreeMap::new(),
+            None => kept_errors.clone(),
+        })
     });
     Effect::new(move |_| {
         if let Some(Ok(_)) = set_roles.value().get() {
@@ -243,19 +331,24 @@ fn UserRow(
                 <Show when=move || editing.get() fallback=move || view! {
                     <ul class="chips">{shown_roles.iter().map(|r| view! { <li class="chip">{r.label()}</li> }).collect_view()}</ul>
                 }>
-                    <FormErrors errors shown=ROLE_FIELDS />
-                    <RolePicker selected=roles id_prefix=format!("role-{id}") />
-                    <FieldError errors field="roles" />
-                    <div class="row-actions">
-                        <button type="button" class="btn btn-primary btn-small" disabled=move || set_roles.pending().get() on:click=move |_| {
-                            roles_from.set(Some(id));
-                            set_roles.dispatch(SetUserRoles {
-                                user_id: id,
-                                roles: roles.get_untracked().iter().map(|r| r.as_str().to_string()).collect(),
-                            });
-                        }>"Save roles"</button>
-                        <button type="button" class="btn btn-ghost btn-small" on:click=move |_| editing.set(false)>"Cancel"</button>
-                    </div>
+                    <form class="form" method="post" action="/admin/users/roles">
+                        <input type="hidden" name="form" value="roles" />
+                        <input type="hidden" name="user_id" value=id.to_string() />
+                        <FormErrors errors shown=ROLE_FIELDS />
+                        <RolePicker selected=roles id_prefix=format!("role-{id}") />
+                        <FieldError errors field="roles" />
+                        <div class="row-actions">
+                            <button type="submit" class="btn btn-primary btn-small" disabled=move || set_roles.pending().get() on:click=move |ev| {
+                                ev.prevent_default();
+                                roles_from.set(Some(id));
+                                set_roles.dispatch(SetUserRoles {
+                                    user_id: id,
+                                    roles: roles.get_untracked().iter().map(|r| r.as_str().to_string()).collect(),
+                                });
+                            }>"Save roles"</button>
+                            <a role="button" class="btn btn-ghost btn-small" href="/admin/users" data-noscroll on:click=move |_| editing.set(false)>"Cancel"</a>
+                        </div>
+                    </form>
                 </Show>
             </td>
             <td data-label="Status">
@@ -270,13 +363,22 @@ fn UserRow(
             <td data-label="Created">{format::date(user.created_at)}</td>
             <td class="actions">
                 <Show when=move || !editing.get()>
-                    <button type="button" class="btn btn-ghost btn-small" on:click=move |_| editing.set(true)>"Edit roles"</button>
+                    <a role="button" class="btn btn-ghost btn-small" href=format!("/admin/users?roles={id}") data-noscroll
+                        on:click=move |_| { set_roles.clear(); editing.set(true); }>"Edit roles"</a>
                 </Show>
                 <Show when=move || !is_me>
-                    <button type="button" class=if disabled { "btn btn-ghost btn-small" } else { "btn btn-danger btn-small" }
-                        on:click=move |_| { set_disabled.dispatch(SetUserDisabled { user_id: id, disabled: !disabled }); }>
-                        {if disabled { "Enable" } else { "Disable" }}
-                    </button>
+                    <form class="inline-form" method="post" action="/admin/users/disabled">
+                        <input type="hidden" name="form" value="disable" />
+                        <input type="hidden" name="user_id" value=id.to_string() />
+                        <input type="hidden" name="disabled" value=if disabled { "false" } else { "true" } />
+                        <button type="submit" class=if disabled { "btn btn-ghost btn-small" } else { "btn btn-danger btn-small" }
+                            on:click=move |ev| {
+                                ev.prevent_default();
+                                set_disabled.dispatch(SetUserDisabled { user_id: id, disabled: !disabled });
+                            }>
+                            {if disabled { "Enable" } else { "Disable" }}
+                        </button>
+                    </form>
                 </Show>
             </td>
         </tr>

@@ -3,7 +3,7 @@
 use crate::api::catalog::SaveEnvironment;
 use crate::domain::catalog::EnvironmentInput;
 use crate::ui::components::form::{
-    action_errors, aria_invalid, latest_errors, FieldError, FormErrors,
+    aria_invalid, errors_or_kept, keep_checked, keep_typed, latest_errors, FieldError, FormErrors,
 };
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -25,44 +25,57 @@ const FIELDS: &[&str] = &[
 /// Creates an environment (`original` empty) or edits the one keyed
 /// `original`. Checked with the server's rules before it is sent; what only
 /// the server knows (a key already taken) comes back beside its field.
+/// Before hydration or without JavaScript it posts its named fields to
+/// `/admin/environments` (`api::forms`), with `form=environment` and the
+/// `original` key hidden.
 #[component]
 pub fn EnvironmentEditor(
     original: String,
     spec: EnvironmentInput,
+    /// Messages to show from the start (a refused plain post's).
+    errors: BTreeMap<String, String>,
     save: ServerAction<SaveEnvironment>,
-    editing: RwSignal<Option<String>>,
 ) -> impl IntoView {
     let is_new = original.is_empty();
-    let input = RwSignal::new(spec);
+    let typed = spec.clone();
+    let heading = if is_new {
+        "New environment".to_string()
+    } else {
+        format!("Edit {}", spec.name)
+    };
+    let key = RwSignal::new(spec.key);
+    let name = RwSignal::new(spec.name);
+    let purpose = RwSignal::new(spec.purpose);
+    let infrastructure = RwSignal::new(spec.infrastructure);
+    let data_source = RwSignal::new(spec.data_source);
+    let data_retention = RwSignal::new(spec.data_retention);
+    let data_backup = RwSignal::new(spec.data_backup);
+    let access = RwSignal::new(spec.access);
+    let order = RwSignal::new(spec.promotion_order);
+    let approvals = RwSignal::new(spec.required_approvals);
+    let protected = RwSignal::new(spec.protected);
     let checked = RwSignal::new(BTreeMap::<String, String>::new());
-    let errors = latest_errors(checked, action_errors(save));
+    let errors = latest_errors(checked, errors_or_kept(save, errors));
     let invalid = move |field: &'static str| aria_invalid(errors, field);
-    macro_rules! text {
-        ($field:ident) => {{
-            let value = input.with_untracked(|i| i.$field.clone());
-            let set = move |ev: leptos::ev::Event| {
-                let v = event_target_value(&ev);
-                input.update(|i| i.$field = v);
-            };
-            (value, set)
-        }};
-    }
-    let (key, set_key) = text!(key);
-    let (name, set_name) = text!(name);
-    let (purpose, set_purpose) = text!(purpose);
-    let (infrastructure, set_infrastructure) = text!(infrastructure);
-    let (data_source, set_data_source) = text!(data_source);
-    let (data_retention, set_data_retention) = text!(data_retention);
-    let (data_backup, set_data_backup) = text!(data_backup);
-    let (access, set_access) = text!(access);
-    let (order, set_order) = text!(promotion_order);
-    let (approvals, set_approvals) = text!(required_approvals);
-    let protected = input.with_untracked(|i| i.protected);
+    let input = move || EnvironmentInput {
+        key: key.get_untracked(),
+        name: name.get_untracked(),
+        purpose: purpose.get_untracked(),
+        infrastructure: infrastructure.get_untracked(),
+        data_source: data_source.get_untracked(),
+        data_retention: data_retention.get_untracked(),
+        data_backup: data_backup.get_untracked(),
+        access: access.get_untracked(),
+        promotion_order: order.get_untracked(),
+        protected: protected.get_untracked(),
+        required_approvals: approvals.get_untracked(),
+    };
+    let posted_original = original.clone();
     let original = StoredValue::new(original);
     view! {
-        <form class="card form" data-testid="environment-editor" novalidate on:submit=move |ev| {
+        <form class="card form" method="post" action="/admin/environments" data-testid="environment-editor" novalidate on:submit=move |ev| {
             ev.prevent_default();
-            let value = input.get_untracked();
+            let value = input();
             match value.validate() {
                 Ok(_) => {
                     checked.set(BTreeMap::new());
@@ -71,71 +84,75 @@ pub fn EnvironmentEditor(
                 Err(found) => checked.set(found),
             }
         }>
-            <h2>{if is_new { "New environment".to_string() } else { format!("Edit {}", name) }}</h2>
+            <input type="hidden" name="form" value="environment" />
+            <input type="hidden" name="original" value=posted_original.clone() />
+            // A disabled field is not posted: an edit posts its key hidden.
+            {(!is_new).then(|| view! { <input type="hidden" name="key" value=posted_original.clone() /> })}
+            <h2>{heading}</h2>
             <FormErrors errors shown=FIELDS />
             <div class="form-grid">
                 <div class="field">
                     <label for="env-key">"Key"</label>
-                    <input id="env-key" type="text" value=key on:input=set_key disabled=!is_new aria-invalid=invalid("key") />
+                    <input id="env-key" name="key" type="text" value=typed.key use:keep_typed=key bind:value=key disabled=!is_new aria-invalid=invalid("key") />
                     <FieldError errors field="key" />
                 </div>
                 <div class="field">
                     <label for="env-name">"Name"</label>
-                    <input id="env-name" type="text" value=name.clone() on:input=set_name aria-invalid=invalid("name") />
+                    <input id="env-name" name="name" type="text" value=typed.name use:keep_typed=name bind:value=name aria-invalid=invalid("name") />
                     <FieldError errors field="name" />
                 </div>
                 <div class="field">
                     <label for="env-order">"Promotion order (empty = beside the path)"</label>
-                    <input id="env-order" type="number" min="1" max="99" value=order on:input=set_order aria-invalid=invalid("promotion_order") />
+                    <input id="env-order" name="promotion_order" type="number" min="1" max="99" value=typed.promotion_order use:keep_typed=order bind:value=order aria-invalid=invalid("promotion_order") />
                     <FieldError errors field="promotion_order" />
                 </div>
                 <div class="field">
                     <label for="env-approvals">"Approvals a change needs"</label>
-                    <input id="env-approvals" type="number" min="0" max="10" value=approvals on:input=set_approvals aria-invalid=invalid("required_approvals") />
+                    <input id="env-approvals" name="required_approvals" type="number" min="0" max="10" value=typed.required_approvals use:keep_typed=approvals bind:value=approvals aria-invalid=invalid("required_approvals") />
                     <FieldError errors field="required_approvals" />
                 </div>
                 <label class="check" for="env-protected">
-                    <input id="env-protected" type="checkbox" checked=protected on:change=move |ev| { let on = event_target_checked(&ev); input.update(|i| i.protected = on) } />
+                    <input id="env-protected" name="protected" type="checkbox" checked=typed.protected use:keep_checked=protected bind:checked=protected />
                     <span>"Protected (release managers deploy; changes need approvals)"</span>
                 </label>
             </div>
             <div class="field">
                 <label for="env-purpose">"Purpose"</label>
-                <input id="env-purpose" type="text" value=purpose on:input=set_purpose aria-invalid=invalid("purpose") />
+                <input id="env-purpose" name="purpose" type="text" value=typed.purpose use:keep_typed=purpose bind:value=purpose aria-invalid=invalid("purpose") />
                 <FieldError errors field="purpose" />
             </div>
             <div class="form-grid">
                 <div class="field">
                     <label for="env-infrastructure">"Infrastructure (one per line)"</label>
-                    <textarea id="env-infrastructure" rows="4" prop:value=infrastructure on:input=set_infrastructure aria-invalid=invalid("infrastructure")></textarea>
+                    <textarea id="env-infrastructure" name="infrastructure" rows="4" use:keep_typed=infrastructure bind:value=infrastructure aria-invalid=invalid("infrastructure")>{typed.infrastructure}</textarea>
                     <FieldError errors field="infrastructure" />
                 </div>
                 <div class="field">
                     <label for="env-access">"Access (one per line)"</label>
-                    <textarea id="env-access" rows="4" prop:value=access on:input=set_access aria-invalid=invalid("access")></textarea>
+                    <textarea id="env-access" name="access" rows="4" use:keep_typed=access bind:value=access aria-invalid=invalid("access")>{typed.access}</textarea>
                     <FieldError errors field="access" />
                 </div>
             </div>
             <div class="form-grid">
                 <div class="field">
                     <label for="env-data-source">"Data source"</label>
-                    <input id="env-data-source" type="text" value=data_source on:input=set_data_source aria-invalid=invalid("data_source") />
+                    <input id="env-data-source" name="data_source" type="text" value=typed.data_source use:keep_typed=data_source bind:value=data_source aria-invalid=invalid("data_source") />
                     <FieldError errors field="data_source" />
                 </div>
                 <div class="field">
                     <label for="env-data-retention">"Retention"</label>
-                    <input id="env-data-retention" type="text" value=data_retention on:input=set_data_retention aria-invalid=invalid("data_retention") />
+                    <input id="env-data-retention" name="data_retention" type="text" value=typed.data_retention use:keep_typed=data_retention bind:value=data_retention aria-invalid=invalid("data_retention") />
                     <FieldError errors field="data_retention" />
                 </div>
                 <div class="field">
                     <label for="env-data-backup">"Backup"</label>
-                    <input id="env-data-backup" type="text" value=data_backup on:input=set_data_backup aria-invalid=invalid("data_backup") />
+                    <input id="env-data-backup" name="data_backup" type="text" value=typed.data_backup use:keep_typed=data_backup bind:value=data_backup aria-invalid=invalid("data_backup") />
                     <FieldError errors field="data_backup" />
                 </div>
             </div>
             <div class="row-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save environment"</button>
-                <button type="button" class="btn btn-ghost" on:click=move |_| editing.set(None)>"Cancel"</button>
+                <a role="button" class="btn btn-ghost" href="/admin/environments" data-noscroll on:click=move |_| save.clear()>"Cancel"</a>
             </div>
         </form>
     }

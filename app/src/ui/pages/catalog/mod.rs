@@ -10,6 +10,8 @@ use crate::api::catalog::{
     environment_specs, environment_trigger_defaults, list_services, SaveEnvironment,
     SaveEnvironmentTriggers, SaveService,
 };
+use crate::api::forms::use_kept_form;
+use crate::domain::catalog::EnvironmentInput;
 use crate::domain::deploy::TriggerSpec;
 use crate::domain::Permission;
 use crate::error::AppError;
@@ -19,7 +21,9 @@ use crate::ui::components::loaded::loaded;
 use environment::EnvironmentEditor;
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::{use_navigate, use_query_map};
 use services::ServicesSection;
+use std::collections::BTreeMap;
 use triggers::{TriggerEditor, TriggerList};
 
 /// Administrators define environments (specification, promotion order,
@@ -47,24 +51,35 @@ fn CatalogAdmin() -> impl IntoView {
         |_| environment_trigger_defaults(),
     );
     let services = Resource::new(move || save_service_saves.get(), |_| list_services());
-    // Which environment is open in the editor ("" = a new one), if any.
-    let editing = RwSignal::new(None::<String>);
-    // Whose rollback triggers are open in their editor, if anyone's. One
-    // editor at a time: saving either reloads the list both live in.
+    // A form posted without JavaScript and refused comes back here: the
+    // environment editor's (`form=environment`) or the new service's
+    // (`form=service`).
+    let kept = use_kept_form();
+    // The environment editor is opened by the address, so it works before
+    // the page hydrates and without JavaScript: `?edit=` for a new one,
+    // `?edit=<key>` to edit one. Hydrated, the same links navigate in the page.
+    let query = use_query_map();
+    // Whose rollback triggers are open in their editor, if anyone's (this
+    // editor's rows come and go, so it needs the script). One editor at a
+    // time: saving either reloads the list both live in.
     let editing_triggers = RwSignal::new(None::<String>);
-    let edit_environment = move |key: String| {
+    let edit_environment = move || {
         save_env.clear();
         editing_triggers.set(None);
-        editing.set(Some(key));
     };
     let edit_triggers = move |key: String| {
         save_triggers.clear();
-        editing.set(None);
         editing_triggers.set(Some(key));
     };
+    let navigate = use_navigate();
     Effect::new(move |_| {
-        if let Some(Ok(())) = save_env.value().get() {
-            editing.set(None);
+        // Saved, or the triggers editor opened: the environment editor the
+        // address opened closes.
+        let saved = matches!(save_env.value().get(), Some(Ok(())));
+        let triggers = editing_triggers.get().is_some();
+        let opened = query.with_untracked(|q| q.get("edit").is_some() || q.get("kept").is_some());
+        if (saved || triggers) && opened {
+            navigate("/admin/environments", Default::default());
         }
     });
     Effect::new(move |_| {
@@ -80,12 +95,28 @@ fn CatalogAdmin() -> impl IntoView {
                 <h1>"Environments & services"</h1>
                 <p class="muted">"Where releases go, in promotion order, and what they ship."</p>
             </div>
-            <button type="button" class="btn btn-primary" on:click=move |_| edit_environment(String::new())>"New environment"</button>
+            <a role="button" class="btn btn-primary" href="/admin/environments?edit=" on:click=move |_| edit_environment()>"New environment"</a>
         </header>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {move || {
+                let edit = query.with(|q| q.get("edit"));
+                loaded(async move {
                 let list = envs.await?;
                 let defaults = defaults.await?;
+                let kept = kept.await.ok().flatten().filter(|k| k.fields.text("form") == "environment");
+                // The editor's start: what a refused post had, or the
+                // environment the address names (none if it names no
+                // environment there is).
+                let editor: Option<(String, EnvironmentInput, BTreeMap<String, String>)> = match kept {
+                    Some(kept) => Some((kept.fields.text("original"), EnvironmentInput::from_fields(&kept.fields), kept.errors)),
+                    None => edit.and_then(|key| {
+                        if key.is_empty() {
+                            return Some((key, EnvironmentInput::default(), BTreeMap::new()));
+                        }
+                        let spec = list.iter().find(|e| e.key == key)?.to_input();
+                        Some((key, spec, BTreeMap::new()))
+                    }),
+                };
                 let path: Vec<_> = list.iter().filter(|e| e.promotion_order.is_some()).map(|e| e.name.clone()).collect();
                 Ok::<_, AppError>(view! {
                     <section class="card">
@@ -95,10 +126,9 @@ fn CatalogAdmin() -> impl IntoView {
                         </ol>
                         <p class="muted small">"A release reaches each environment on the path before the next. Environments off the path sit beside it."</p>
                     </section>
-                    {let specs = list.clone(); move || editing.get().map(|key| {
-                        let spec = specs.iter().find(|e| e.key == key).map(|e| e.to_input()).unwrap_or_default();
-                        view! { <EnvironmentEditor original=key spec save=save_env editing /> }
-                    })}
+                    {move || editing_triggers.with(|t| t.is_none()).then(|| editor.clone().map(|(original, spec, errors)| {
+                        view! { <EnvironmentEditor original spec errors save=save_env /> }
+                    }))}
                     {let specs = list.clone(); let all = defaults.clone(); move || editing_triggers.get().map(|key| {
                         let name = specs.iter().find(|e| e.key == key).map(|e| e.name.clone()).unwrap_or_else(|| key.clone());
                         let triggers = all.iter().find(|d| d.environment == key).map(|d| d.triggers.clone()).unwrap_or_else(TriggerSpec::seed_defaults);
@@ -106,14 +136,14 @@ fn CatalogAdmin() -> impl IntoView {
                     })}
                     <section class="env-grid" data-testid="environments">
                         {list.into_iter().map(|env| {
-                            let key = env.key.clone();
+                            let edit_href = format!("/admin/environments?edit={}", crate::domain::encode_query_value(&env.key));
                             let triggers_key = env.key.clone();
                             let env_defaults = defaults.iter().find(|d| d.environment == env.key).cloned();
                             view! {
                                 <article class="card env-card" data-environment=env.key.clone()>
                                     <div class="card-header">
                                         <h2>{env.name.clone()}" "<code class="muted small">{env.key.clone()}</code></h2>
-                                        <button type="button" class="btn btn-ghost btn-small" on:click=move |_| edit_environment(key.clone())>"Edit"</button>
+                                        <a role="button" class="btn btn-ghost btn-small" href=edit_href on:click=move |_| edit_environment()>"Edit"</a>
                                     </div>
                                     <p class="badges">
                                         {match env.promotion_order { Some(n) => view! { <span class="badge badge-blue">{format!("Step {n}")}</span> }.into_any(), None => view! { <span class="badge badge-gray">"Beside the path"</span> }.into_any() }}
@@ -137,8 +167,9 @@ fn CatalogAdmin() -> impl IntoView {
                         }).collect_view()}
                     </section>
                 })
-            })}
+                })
+            }}
         </Suspense>
-        <ServicesSection services save=save_service />
+        <ServicesSection services save=save_service kept />
     }
 }

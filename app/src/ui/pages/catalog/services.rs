@@ -1,11 +1,12 @@
 //! The services list and the form that adds one.
 
 use crate::api::catalog::SaveService;
+use crate::api::forms::KeptForm;
 use crate::domain::catalog::ServiceInput;
 use crate::error::AppError;
 use crate::model::ServiceView;
 use crate::ui::components::form::{
-    action_errors, aria_invalid, keep_typed, latest_errors, FieldError, FormErrors,
+    aria_invalid, errors_or_kept, keep_typed, latest_errors, starting, FieldError, FormErrors,
 };
 use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
@@ -18,20 +19,9 @@ const FIELDS: &[&str] = &["key", "name", "description"];
 pub fn ServicesSection(
     services: Resource<Result<Vec<ServiceView>, AppError>>,
     save: ServerAction<SaveService>,
+    /// The page's refused plain post, if it was this form's (`form=service`).
+    kept: Resource<Result<Option<KeptForm>, AppError>>,
 ) -> impl IntoView {
-    let key = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let description = RwSignal::new(String::new());
-    let checked = RwSignal::new(BTreeMap::<String, String>::new());
-    let errors = latest_errors(checked, action_errors(save));
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
-            key.set(String::new());
-            name.set(String::new());
-            description.set(String::new());
-        }
-    });
-    let invalid = move |field: &'static str| aria_invalid(errors, field);
     view! {
         <section class="card">
             <h2>"Services"</h2>
@@ -59,7 +49,37 @@ pub fn ServicesSection(
                     })
                 })}
             </Suspense>
-            <form class="form" novalidate on:submit=move |ev| {
+            <Suspense>
+                {move || Suspend::new(async move {
+                    let kept = kept.await.ok().flatten().filter(|k| k.fields.text("form") == "service");
+                    view! { <ServiceForm save kept /> }
+                })}
+            </Suspense>
+        </section>
+    }
+}
+
+/// Adding a service. Before hydration or without JavaScript it posts its
+/// named fields to `/admin/environments/services` (`api::forms`); a refusal
+/// comes back as `kept`.
+#[component]
+fn ServiceForm(save: ServerAction<SaveService>, kept: Option<KeptForm>) -> impl IntoView {
+    let (typed, kept_errors) = starting(kept, ServiceInput::default(), ServiceInput::from_fields);
+    let key = RwSignal::new(typed.key.clone());
+    let name = RwSignal::new(typed.name.clone());
+    let description = RwSignal::new(typed.description.clone());
+    let checked = RwSignal::new(BTreeMap::<String, String>::new());
+    let errors = latest_errors(checked, errors_or_kept(save, kept_errors));
+    Effect::new(move |_| {
+        if let Some(Ok(_)) = save.value().get() {
+            key.set(String::new());
+            name.set(String::new());
+            description.set(String::new());
+        }
+    });
+    let invalid = move |field: &'static str| aria_invalid(errors, field);
+    view! {
+            <form class="form" method="post" action="/admin/environments/services" novalidate on:submit=move |ev| {
                 ev.prevent_default();
                 let input = ServiceInput { key: key.get_untracked(), name: name.get_untracked(), description: description.get_untracked() };
                 match input.validate() {
@@ -70,27 +90,27 @@ pub fn ServicesSection(
                     Err(found) => checked.set(found),
                 }
             }>
+                <input type="hidden" name="form" value="service" />
                 <h3>"Add a service"</h3>
                 <FormErrors errors shown=FIELDS />
                 <div class="form-grid">
                     <div class="field">
                         <label for="service-key">"Key"</label>
-                        <input id="service-key" type="text" placeholder="api" use:keep_typed=key bind:value=key aria-invalid=invalid("key") />
+                        <input id="service-key" name="key" type="text" placeholder="api" value=typed.key use:keep_typed=key bind:value=key aria-invalid=invalid("key") />
                         <FieldError errors field="key" />
                     </div>
                     <div class="field">
                         <label for="service-name">"Name"</label>
-                        <input id="service-name" type="text" placeholder="Public API" use:keep_typed=name bind:value=name aria-invalid=invalid("name") />
+                        <input id="service-name" name="name" type="text" placeholder="Public API" value=typed.name use:keep_typed=name bind:value=name aria-invalid=invalid("name") />
                         <FieldError errors field="name" />
                     </div>
                     <div class="field">
                         <label for="service-description">"Description"</label>
-                        <input id="service-description" type="text" use:keep_typed=description bind:value=description aria-invalid=invalid("description") />
+                        <input id="service-description" name="description" type="text" value=typed.description use:keep_typed=description bind:value=description aria-invalid=invalid("description") />
                         <FieldError errors field="description" />
                     </div>
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Add service"</button>
             </form>
-        </section>
     }
 }

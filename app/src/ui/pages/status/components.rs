@@ -1,6 +1,6 @@
 //! Components on the public status page (release managers and admins).
 
-use crate::api::forms::{use_kept_form, KeptForm};
+use crate::api::forms::use_kept_form;
 use crate::api::status::{
     list_components, rollback_incident_settings, DeleteComponent, SaveComponent,
     SetComponentStatus, SetRollbackIncident,

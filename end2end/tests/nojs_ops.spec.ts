@@ -1,5 +1,5 @@
 import { expect, Page, test } from "@playwright/test";
-import { ENGINEER, hydrated, signIn, signOut } from "./helpers";
+import { apiToken, ENGINEER, hydrated, signIn, signOut } from "./helpers";
 
 const PASSWORD = ENGINEER.password;
 const SUPPORT = "support@example.com";
@@ -149,12 +149,19 @@ test.describe("operations with JavaScript off", () => {
     await signIn(admin, PLATFORM_ADMIN, PASSWORD);
     await expect(admin).not.toHaveURL(/\/login/);
     await addServiceWithTarget(admin, key);
-    await setup.close();
+    const token = await apiToken(admin, `nojs ops ${key}`);
 
     // The release manager plans two releases of it.
     await signIn(page, RELEASE_MANAGER, PASSWORD);
     await expect(page).not.toHaveURL(/\/login/);
     const deployed = await planRelease(page, key, "1.0.0", "dev", "Deployed without JavaScript");
+    // CI reports the gate dev requires.
+    const gate = await admin.request.post(`/api/v1/releases/${deployed.split("/").pop()}/gates`, {
+      headers: { Authorization: `Bearer ${token}` },
+      data: { environment: "dev", name: "Unit Tests", status: "passed" },
+    });
+    expect(gate.status()).toBe(201);
+    await setup.close();
     const recorded = await planRelease(page, key, "1.1.0", "staging", "Recorded without JavaScript");
 
     // The deploy form opens from its button; a bad canary step is said

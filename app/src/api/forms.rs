@@ -51,7 +51,12 @@ pub fn use_kept_form() -> Resource<Result<Option<KeptForm>, AppError>> {
 #[server]
 pub async fn take_shown_once(id: String) -> Result<Option<serde_json::Value>, AppError> {
     let cx = crate::server::context::RequestContext::load().await?;
-    Ok(crate::server::kept_forms::take_shown(&cx.session, &id).await)
+    // Once per request, not per read: a page's resources may be read more
+    // than once while it renders, and the second read must see it too.
+    cx.memo(format!("take_shown_once:{id}"), || async {
+        Ok(crate::server::kept_forms::take_shown(&cx.session, &id).await)
+    })
+    .await
 }
 
 /// A page's shown-once result (its address's `?shown=`), read where the

@@ -283,6 +283,22 @@ pub fn latest_errors(
     })
 }
 
+/// The text a `<textarea>` starts with, written as its child. The view
+/// macro writes a textarea's children unescaped on the server (as raw text,
+/// like a script's), so typed text holding `</textarea><script>` would end
+/// the field and run. Escaped on the server (the browser decodes it back);
+/// the browser's own render takes the text as it is.
+pub fn textarea_text(text: &str) -> String {
+    #[cfg(feature = "ssr")]
+    {
+        crate::domain::html::escape(text)
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        text.to_string()
+    }
+}
+
 /// A form's messages: its action's last refusal once it has been used,
 /// before that the ones a refused plain post came back with (`starting`).
 pub fn errors_or_kept<S>(
@@ -374,6 +390,48 @@ pub fn FieldError(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every `<textarea>` child in the pages goes through `textarea_text`.
+    #[test]
+    fn no_textarea_writes_its_text_unescaped() {
+        fn walk(dir: &std::path::Path, found: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, found);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    for (i, piece) in text.split("</textarea>").enumerate() {
+                        let Some(open) = piece.rfind("<textarea") else {
+                            continue;
+                        };
+                        let child = &piece[open..];
+                        let child = &child[child.rfind('>').map_or(0, |g| g + 1)..];
+                        let child = child.trim();
+                        // A `{…}` child is typed text; a literal is ours.
+                        if child.starts_with('{') && !child.contains("textarea_text(") {
+                            found.push(format!("{}: textarea {i}: {child}", path.display()));
+                        }
+                    }
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(
+            &std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/ui"),
+            &mut found,
+        );
+        assert!(found.is_empty(), "textareas writing raw text: {found:#?}");
+    }
+
+    #[cfg(feature = "ssr")]
+    #[test]
+    fn textarea_text_is_escaped_on_the_server() {
+        assert_eq!(
+            textarea_text("</textarea><script>x</script>"),
+            "&lt;/textarea&gt;&lt;script&gt;x&lt;/script&gt;"
+        );
+    }
 
     #[test]
     fn messages_for_fields_a_form_does_not_show_go_on_top() {

@@ -260,7 +260,7 @@ fn TargetEditor(
                     </div>
                     <div class="field">
                         <label for="target-args">"Arguments (one per line)"</label>
-                        <textarea id="target-args" name="args" rows="3" use:keep_typed=args bind:value=args>{typed.args}</textarea>
+                        <textarea id="target-args" name="args" rows="3" use:keep_typed=args bind:value=args>{crate::ui::components::form::textarea_text(&typed.args)}</textarea>
                         <p class="hint">"Runs with ROOKERY_SERVICE, ROOKERY_ENVIRONMENT, ROOKERY_VERSION, ROOKERY_PREVIOUS_VERSION, ROOKERY_STEP, ROOKERY_WEIGHT, ROOKERY_ACTION and ROOKERY_IDEMPOTENCY_KEY in its environment; exit status 0 is success."</p>
                     </div>
                 </div>

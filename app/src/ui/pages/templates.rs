@@ -289,7 +289,7 @@ fn TemplateEditor(
             </div>
             <div class="field">
                 <label for="tpl-description">"Description"</label>
-                <textarea id="tpl-description" name="description" rows="2" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{typed.cr.description}</textarea>
+                <textarea id="tpl-description" name="description" rows="2" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{crate::ui::components::form::textarea_text(&typed.cr.description)}</textarea>
                 <FieldError errors field="description" />
             </div>
             <fieldset class="field">
@@ -304,17 +304,17 @@ fn TemplateEditor(
             </fieldset>
             <div class="field">
                 <label for="tpl-implementation">"Implementation plan"</label>
-                <textarea id="tpl-implementation" name="implementation_plan" rows="3" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")>{typed.cr.implementation_plan}</textarea>
+                <textarea id="tpl-implementation" name="implementation_plan" rows="3" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")>{crate::ui::components::form::textarea_text(&typed.cr.implementation_plan)}</textarea>
                 <FieldError errors field="implementation_plan" />
             </div>
             <div class="field">
                 <label for="tpl-rollback">"Rollback plan"</label>
-                <textarea id="tpl-rollback" name="rollback_plan" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")>{typed.cr.rollback_plan}</textarea>
+                <textarea id="tpl-rollback" name="rollback_plan" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")>{crate::ui::components::form::textarea_text(&typed.cr.rollback_plan)}</textarea>
                 <FieldError errors field="rollback_plan" />
             </div>
             <div class="field">
                 <label for="tpl-testing">"Testing plan"</label>
-                <textarea id="tpl-testing" name="testing_plan" rows="2" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")>{typed.cr.testing_plan}</textarea>
+                <textarea id="tpl-testing" name="testing_plan" rows="2" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")>{crate::ui::components::form::textarea_text(&typed.cr.testing_plan)}</textarea>
                 <FieldError errors field="testing_plan" />
             </div>
             <div class="row-actions">

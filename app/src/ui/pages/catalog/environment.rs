@@ -124,12 +124,12 @@ pub fn EnvironmentEditor(
             <div class="form-grid">
                 <div class="field">
                     <label for="env-infrastructure">"Infrastructure (one per line)"</label>
-                    <textarea id="env-infrastructure" name="infrastructure" rows="4" use:keep_typed=infrastructure bind:value=infrastructure aria-invalid=invalid("infrastructure")>{typed.infrastructure}</textarea>
+                    <textarea id="env-infrastructure" name="infrastructure" rows="4" use:keep_typed=infrastructure bind:value=infrastructure aria-invalid=invalid("infrastructure")>{crate::ui::components::form::textarea_text(&typed.infrastructure)}</textarea>
                     <FieldError errors field="infrastructure" />
                 </div>
                 <div class="field">
                     <label for="env-access">"Access (one per line)"</label>
-                    <textarea id="env-access" name="access" rows="4" use:keep_typed=access bind:value=access aria-invalid=invalid("access")>{typed.access}</textarea>
+                    <textarea id="env-access" name="access" rows="4" use:keep_typed=access bind:value=access aria-invalid=invalid("access")>{crate::ui::components::form::textarea_text(&typed.access)}</textarea>
                     <FieldError errors field="access" />
                 </div>
             </div>

@@ -233,7 +233,7 @@ fn ChangeView(
                     }>
                         <div class="field">
                             <label for="cr-comment">"Add a comment"</label>
-                            <textarea id="cr-comment" name="body" rows="2" use:keep_typed=body bind:value=body>{typed_comment.clone()}</textarea>
+                            <textarea id="cr-comment" name="body" rows="2" use:keep_typed=body bind:value=body>{crate::ui::components::form::textarea_text(&typed_comment.clone())}</textarea>
                             <p class="field-error">{comment_error}</p>
                         </div>
                         <button type="submit" class="btn btn-ghost">"Comment"</button>
@@ -284,7 +284,7 @@ fn ChangeView(
                                 <Show when=move || needs_note>
                                     <div class="field">
                                         <label for="cr-note">"Reason or notes"</label>
-                                        <textarea id="cr-note" name="note" rows="2" use:keep_typed=note bind:value=note>{typed_note.clone()}</textarea>
+                                        <textarea id="cr-note" name="note" rows="2" use:keep_typed=note bind:value=note>{crate::ui::components::form::textarea_text(&typed_note.clone())}</textarea>
                                     </div>
                                 </Show>
                                 <div class="row-actions">

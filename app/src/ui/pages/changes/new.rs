@@ -201,7 +201,7 @@ fn ChangeForm(
             </div>
             <div class="field">
                 <label for="cr-description">"Description"</label>
-                <textarea id="cr-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{typed.description}</textarea>
+                <textarea id="cr-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{crate::ui::components::form::textarea_text(&typed.description)}</textarea>
                 <FieldError errors field="description" />
             </div>
             <div class="form-grid">
@@ -299,17 +299,17 @@ fn ChangeForm(
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-implementation">"Implementation plan"</label>
-                <textarea id="cr-implementation" name="implementation_plan" rows="4" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")>{typed.implementation_plan}</textarea>
+                <textarea id="cr-implementation" name="implementation_plan" rows="4" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")>{crate::ui::components::form::textarea_text(&typed.implementation_plan)}</textarea>
                 <p class="field-error">{error("implementation_plan")}</p>
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-rollback">"Rollback plan"</label>
-                <textarea id="cr-rollback" name="rollback_plan" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")>{typed.rollback_plan}</textarea>
+                <textarea id="cr-rollback" name="rollback_plan" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")>{crate::ui::components::form::textarea_text(&typed.rollback_plan)}</textarea>
                 <p class="field-error">{error("rollback_plan")}</p>
             </div>
             <div class="field" class:hidden=standard>
                 <label for="cr-testing">"Testing plan"</label>
-                <textarea id="cr-testing" name="testing_plan" rows="3" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")>{typed.testing_plan}</textarea>
+                <textarea id="cr-testing" name="testing_plan" rows="3" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")>{crate::ui::components::form::textarea_text(&typed.testing_plan)}</textarea>
                 <FieldError errors field="testing_plan" />
             </div>
             <div class="row-actions">

@@ -228,7 +228,7 @@ fn ReleaseView(
                             <form class="form" method="post" action=format!("/releases/{id}/act")>
                                 <div class="field">
                                     <label for="release-note">"Note (optional)"</label>
-                                    <textarea id="release-note" name="note" rows="2" use:keep_typed=note bind:value=note>{typed_note.clone()}</textarea>
+                                    <textarea id="release-note" name="note" rows="2" use:keep_typed=note bind:value=note>{crate::ui::components::form::textarea_text(&typed_note.clone())}</textarea>
                                 </div>
                                 <div class="row-actions">
                                     {action_buttons(&actions, id, note, act)}
@@ -244,7 +244,7 @@ fn ReleaseView(
                         <form class="form" method="post" action=format!("/releases/{id}/act")>
                             <div class="field">
                                 <label for="release-record-note">"What happened (optional)"</label>
-                                <textarea id="release-record-note" name="note" rows="2" use:keep_typed=record_note bind:value=record_note>{typed_record_note.clone()}</textarea>
+                                <textarea id="release-record-note" name="note" rows="2" use:keep_typed=record_note bind:value=record_note>{crate::ui::components::form::textarea_text(&typed_record_note.clone())}</textarea>
                             </div>
                             <div class="row-actions">
                                 {action_buttons(&recorded, id, record_note, act)}

@@ -249,7 +249,7 @@ fn ReleaseForm(
             </div>
             <div class="field">
                 <label for="rel-description">"Description"</label>
-                <textarea id="rel-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{typed.description.clone()}</textarea>
+                <textarea id="rel-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{crate::ui::components::form::textarea_text(&typed.description.clone())}</textarea>
                 <FieldError errors field="description" />
             </div>
             <fieldset class="field">

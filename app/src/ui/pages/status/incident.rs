@@ -282,7 +282,7 @@ fn PublishForm(
                     </label>
                 </div>
                 <div class="columns-even columns">
-                    <label class="field">"First update (markdown)" <textarea id="publish-body" name="body" rows="5" use:keep_typed=body bind:value=body aria-invalid=invalid("body")>{typed.text("body")}</textarea><FieldError errors field="body" /></label>
+                    <label class="field">"First update (markdown)" <textarea id="publish-body" name="body" rows="5" use:keep_typed=body bind:value=body aria-invalid=invalid("body")>{crate::ui::components::form::textarea_text(&typed.text("body"))}</textarea><FieldError errors field="body" /></label>
                     <div class="field"><span>"Preview"</span><Preview body /></div>
                 </div>
                 <div class="field"><span>"Affected components"</span><ComponentPicker components=i.components.clone() chosen /><FieldError errors field="components" /></div>
@@ -380,7 +380,7 @@ fn UpdateForm(
                     </label>
                 </div>
                 <div class="columns-even columns">
-                    <label class="field">"Message (markdown)" <textarea id="update-body" name="body" rows="5" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")>{typed.text("body")}</textarea><FieldError errors field="body" /></label>
+                    <label class="field">"Message (markdown)" <textarea id="update-body" name="body" rows="5" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")>{crate::ui::components::form::textarea_text(&typed.text("body"))}</textarea><FieldError errors field="body" /></label>
                     <div class="field"><span>"Preview"</span><Preview body /></div>
                 </div>
                 <div class="field"><span>"Components"</span><ComponentPicker components=i.components.clone() chosen /><FieldError errors field="components" /></div>

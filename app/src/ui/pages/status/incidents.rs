@@ -256,7 +256,7 @@ fn NewIncident(
                         <FieldError errors field="impact_started_at" />
                     </label>
                 </div>
-                <label class="field">"Message (markdown)" <textarea id="incident-body" name="body" rows="4" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")>{typed.text("body")}</textarea><FieldError errors field="body" /></label>
+                <label class="field">"Message (markdown)" <textarea id="incident-body" name="body" rows="4" use:keep_typed=body bind:value=body required aria-invalid=invalid("body")>{crate::ui::components::form::textarea_text(&typed.text("body"))}</textarea><FieldError errors field="body" /></label>
                 <div class="field"><span>"Affected components"</span>
                     <ComponentPicker components chosen />
                     <FieldError errors field="components" />

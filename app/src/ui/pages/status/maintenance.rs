@@ -206,7 +206,7 @@ fn ScheduleForm(
                     <label class="field">"Starts (UTC)" <input id="mw-start" name="starts_at" type="datetime-local" value=input.starts_at.clone() use:keep_typed=starts bind:value=starts required aria-invalid=invalid("starts_at") /><FieldError errors field="starts_at" /></label>
                     <label class="field">"Ends (UTC)" <input id="mw-end" name="ends_at" type="datetime-local" value=input.ends_at.clone() use:keep_typed=ends bind:value=ends required aria-invalid=invalid("ends_at") /><FieldError errors field="ends_at" /></label>
                 </div>
-                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{input.description.clone()}</textarea><FieldError errors field="description" /></label>
+                <label class="field">"What customers should expect (markdown)" <textarea id="mw-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{crate::ui::components::form::textarea_text(&input.description.clone())}</textarea><FieldError errors field="description" /></label>
                 <div class="field"><span>"Affected components"</span>
                     <div class="role-picker">
                         {components.into_iter().map(|c| {

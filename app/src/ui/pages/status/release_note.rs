@@ -190,7 +190,7 @@ fn Editor(
                                     let text = event_target_value(&ev);
                                     sections.update(|s| if let Some(slot) = s.get_mut(key) { *slot = text; });
                                 }
-                            >{typed}</textarea>
+                            >{crate::ui::components::form::textarea_text(&typed)}</textarea>
                             <FieldError errors=section_errors field=key />
                         </label>
                     }

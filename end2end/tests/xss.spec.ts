@@ -673,7 +673,7 @@ test("internal pages show every payload as text to an administrator", async ({ b
   await expect.soft(admin.locator("#component-name")).toHaveValue(COMPONENT.name);
   await expectClean(admin, "admin: /admin/components (editor)");
   await visit(admin, "/admin/environments", { text: ENV.name });
-  await admin.getByTestId("environments").locator("article").filter({ hasText: TAG }).getByRole("button", { name: "Edit" }).click();
+  await admin.getByTestId("environments").locator("article").filter({ hasText: TAG }).getByRole("button", { name: "Edit", exact: true }).click();
   await expect.soft(admin.locator("#env-name")).toHaveValue(ENV.name);
   await expectClean(admin, "admin: /admin/environments (editor)");
   await visit(admin, "/admin/templates", { text: TEMPLATE.name });

@@ -39,6 +39,8 @@ test("key pages at desktop and phone width", async ({ page }) => {
     await page.goto(release!);
     await hydrated(page);
     const form = page.getByTestId("deploy-panel");
+    const open = page.getByRole("button", { name: "Deploy…" });
+    if (await open.count()) await open.click();
     if (await form.count()) {
       await form.scrollIntoViewIfNeeded();
       await form.screenshot({ path: `${folder}/deploy-form-${size.name}.png` });

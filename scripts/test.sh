@@ -83,6 +83,10 @@ e2e() {
   (cd "$ROOT/end2end" && ROOKERY_URL="$url" ROOKERY_ADMIN_EMAIL=admin@rookery.local \
     ROOKERY_ADMIN_PASSWORD="$admin_password" npx playwright test ${ROOKERY_E2E_ONLY:-})
   status=$?
+  # ROOKERY_SCREENSHOTS=/dir: the key pages at desktop and phone width.
+  if [[ -n "${ROOKERY_SCREENSHOTS:-}" ]]; then
+    (cd "$ROOT/end2end" && ROOKERY_URL="$url" npx playwright test -c playwright.screens.config.ts) || status=1
+  fi
   # ROOKERY_E2E_ONLY="nojs forms" runs just those spec files (while working
   # on them); the full run below adds the security checks.
   if [[ -n "${ROOKERY_E2E_ONLY:-}" ]]; then

@@ -1,3 +1,6 @@
+//! Unit tests of the deployment domain.
+//!
+//! Over 500 lines: its split by concern is part of issue 13's structural pass.
 use super::*;
 use chrono::TimeZone;
 

@@ -1,5 +1,7 @@
 //! The public pages as plain HTML: no JavaScript, one inline stylesheet,
 //! every value escaped and every markdown body through the shared renderer.
+//!
+//! Over 500 lines: its split by concern is part of issue 13's structural pass.
 
 use app::domain::markdown;
 use app::domain::release_note::heading_title;

@@ -153,7 +153,7 @@ pub async fn releases(
             service: r.service,
             version: r.version,
             title: r.title,
-            status: super::change_requests::parse(&r.status, crate::domain::release::ReleaseStatus::parse)?,
+            status: super::stored::parse(&r.status, crate::domain::release::ReleaseStatus::parse)?,
             environments: r.environments,
             planned_at: r.planned_at,
         })

@@ -2,8 +2,8 @@
 //! audited in its own transaction.
 
 use super::audit::{self, AuditEntry};
-use super::change_requests::parse;
 use super::session::SessionUser;
+use super::stored::parse;
 use crate::domain::catalog::{EnvironmentSpec, ValidService};
 use crate::domain::deploy::{MetricSource, Operator, TriggerAction, TriggerSpec};
 use crate::error::AppError;

@@ -8,6 +8,7 @@
 
 use super::audit::{self, AuditEntry};
 use super::session::SessionUser;
+use super::stored::parse;
 use crate::domain::change_request::{
     decide, ChangeClass, CrAction, CrActor, CrError, CrFacts, CrStatus,
 };
@@ -18,16 +19,6 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
-
-pub(crate) fn parse<T>(
-    value: &str,
-    parse: impl Fn(&str) -> Result<T, String>,
-) -> Result<T, AppError> {
-    parse(value).map_err(|e| {
-        tracing::error!(value, error = %e, "stored change request value is invalid");
-        AppError::Internal
-    })
-}
 
 /// Builds a `CrSummary` from a row carrying the summary columns. `query!`
 /// rows are anonymous types, so this is a macro rather than a function.

@@ -10,10 +10,10 @@
 //! behaviour change so the two can be reviewed apart.
 
 use super::audit::{self, Actor, AuditEntry};
-use super::change_requests::parse;
 use super::jobs::{self, NewJob};
 use super::notifications::{self, Notice};
 use super::session::SessionUser;
+use super::stored::parse;
 use crate::domain::change_request::{ChangeClass, CrStatus};
 use crate::domain::deploy::{
     check_start, plan, DeploymentPhase, DeploymentState, GateFact, GateOutcome, GateRule, LinkedCr,

@@ -21,6 +21,7 @@ pub mod releases;
 pub mod session;
 pub mod state;
 pub mod status;
+pub mod stored;
 pub mod targets;
 pub mod templates;
 pub mod tokens;

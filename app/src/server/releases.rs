@@ -7,8 +7,8 @@
 //! behaviour change so the two can be reviewed apart.
 
 use super::audit::{self, AuditEntry};
-use super::change_requests::parse;
 use super::session::SessionUser;
+use super::stored::parse;
 use crate::domain::release::{ReleaseStatus, ReleaseType};
 use crate::domain::release_plan::{
     decide_release, Communication, Gate, GateOnFailure, Plan, Prerequisite, PrerequisiteKind,

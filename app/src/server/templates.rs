@@ -3,8 +3,8 @@
 //! duration and plans from its template.
 
 use super::audit::{self, AuditEntry};
-use super::change_requests::parse;
 use super::session::SessionUser;
+use super::stored::parse;
 use crate::domain::catalog::ValidTemplate;
 use crate::domain::change_request::{ChangeType, Impact, RiskLevel};
 use crate::error::AppError;

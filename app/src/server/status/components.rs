@@ -1,12 +1,12 @@
 //! Components on the public page. Every status change closes the open
 //! interval and opens a new one, so uptime is time spent in each status.
 
-use super::stored;
 use crate::domain::status::{effective_status, ComponentStatus, IncidentStatus, MaintenanceState};
 use crate::error::AppError;
 use crate::model::status::{ComponentInput, ComponentView};
 use crate::server::audit::{self, AuditEntry};
 use crate::server::session::SessionUser;
+use crate::server::stored;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -28,7 +28,7 @@ struct Row {
 impl Row {
     fn view(self) -> Result<ComponentView, AppError> {
         Ok(ComponentView {
-            status: stored(&self.status, ComponentStatus::parse)?,
+            status: stored::parse(&self.status, ComponentStatus::parse)?,
             id: self.id,
             name: self.name,
             description: self.description,
@@ -270,7 +270,7 @@ pub async fn set_status(
     let Some(current) = current else {
         return Ok(None);
     };
-    let current = stored(&current, ComponentStatus::parse)?;
+    let current = stored::parse(&current, ComponentStatus::parse)?;
     if current != status {
         sqlx::query("update status_component set status = $2, updated_at = now() where id = $1")
             .bind(id)
@@ -347,7 +347,7 @@ pub async fn recompute(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), AppE
         by_component
             .entry(component)
             .or_default()
-            .push(stored(&status, ComponentStatus::parse)?);
+            .push(stored::parse(&status, ComponentStatus::parse)?);
     }
     for id in sorted {
         let status = effective_status(

@@ -6,8 +6,8 @@
 //! issue 13's structural pass (one owner per table), kept out of this
 //! behaviour change so the two can be reviewed apart.
 
+use super::components;
 use super::timeline::Timeline;
-use super::{components, stored};
 use crate::domain::markdown;
 use crate::domain::status::{parse_impact_start, ComponentStatus, Impact, IncidentStatus};
 use crate::domain::Role;
@@ -20,6 +20,7 @@ use crate::model::status::{
 use crate::server::audit::{self, Actor, AuditEntry};
 use crate::server::notifications::{self, Notice};
 use crate::server::session::SessionUser;
+use crate::server::stored;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -191,7 +192,7 @@ async fn lock(conn: &mut PgConnection, id: Uuid) -> Result<Locked, AppError> {
             .await?;
     let (status, visibility) = row.ok_or(AppError::NotFound)?;
     Ok(Locked {
-        status: stored(&status, IncidentStatus::parse)?,
+        status: stored::parse(&status, IncidentStatus::parse)?,
         visibility,
     })
 }
@@ -603,8 +604,8 @@ pub async fn list(
         .into_iter()
         .map(|r| {
             Ok(IncidentRow {
-                impact: stored(&r.impact, Impact::parse)?,
-                status: stored(&r.status, IncidentStatus::parse)?,
+                impact: stored::parse(&r.impact, Impact::parse)?,
+                status: stored::parse(&r.status, IncidentStatus::parse)?,
                 id: r.id,
                 number: r.number,
                 title: r.title,
@@ -724,14 +725,14 @@ pub async fn detail(
     .await?;
     let all = components::list(&mut conn).await?;
     Ok(IncidentDetail {
-        impact: stored(&row.impact, Impact::parse)?,
-        status: stored(&row.status, IncidentStatus::parse)?,
+        impact: stored::parse(&row.impact, Impact::parse)?,
+        status: stored::parse(&row.status, IncidentStatus::parse)?,
         affected: affected
             .into_iter()
             .map(|(id, s)| {
                 Ok(ComponentChoice {
                     id,
-                    status: stored(&s, ComponentStatus::parse)?,
+                    status: stored::parse(&s, ComponentStatus::parse)?,
                 })
             })
             .collect::<Result<_, AppError>>()?,

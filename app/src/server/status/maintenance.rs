@@ -4,7 +4,7 @@
 
 use super::incidents::timeline;
 use super::timeline::Timeline;
-use super::{components, kinds, stored};
+use super::{components, kinds};
 use crate::domain::cr_form::parse_local_datetime;
 use crate::domain::markdown;
 use crate::domain::status::MaintenanceState;
@@ -13,6 +13,7 @@ use crate::model::status::{MaintenanceInput, MaintenanceList, MaintenanceView};
 use crate::server::audit::{self, Actor, AuditEntry};
 use crate::server::jobs::{self, NewJob};
 use crate::server::session::SessionUser;
+use crate::server::stored;
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
@@ -230,7 +231,11 @@ async fn lock(
     .fetch_optional(&mut *conn)
     .await?;
     let (state, starts, ends) = row.ok_or(AppError::NotFound)?;
-    Ok((stored(&state, MaintenanceState::parse)?, starts, ends))
+    Ok((
+        stored::parse(&state, MaintenanceState::parse)?,
+        starts,
+        ends,
+    ))
 }
 
 /// A person moves a window (start early, verify, complete, cancel).
@@ -341,7 +346,7 @@ pub async fn list(pool: &PgPool, user: &SessionUser) -> Result<MaintenanceList, 
                 .map(|u| (u.1, u.2.clone(), u.3.clone(), u.4.clone(), u.5))
                 .collect();
             Ok(MaintenanceView {
-                state: stored(&r.state, MaintenanceState::parse)?,
+                state: stored::parse(&r.state, MaintenanceState::parse)?,
                 components: comps
                     .iter()
                     .filter(|c| c.0 == r.id)

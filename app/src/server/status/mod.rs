@@ -43,14 +43,3 @@ pub(crate) async fn existing_components(
     }
     Ok(unique)
 }
-
-/// A stored vocabulary value, or an internal error naming what did not parse.
-pub(crate) fn stored<T>(
-    text: &str,
-    parse: impl Fn(&str) -> Result<T, String>,
-) -> Result<T, AppError> {
-    parse(text).map_err(|e| {
-        tracing::error!(error = %e, "stored value does not parse");
-        AppError::Internal
-    })
-}

@@ -2,10 +2,10 @@
 //! keeps the last load in memory and renders the status page, feeds, JSON
 //! and badges from it, so they keep answering while the database is down.
 
-use super::stored;
 use crate::domain::release_note::NoteSections;
 use crate::domain::status::{ComponentStatus, Impact, IncidentStatus, Interval, MaintenanceState};
 use crate::error::AppError;
+use crate::server::stored;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use std::collections::HashMap;
@@ -157,7 +157,7 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     let mut intervals: HashMap<Uuid, Vec<Interval>> = HashMap::new();
     for (component, status, start, end) in interval_rows {
         intervals.entry(component).or_default().push(Interval {
-            status: stored(&status, ComponentStatus::parse)?,
+            status: stored::parse(&status, ComponentStatus::parse)?,
             start,
             end,
         });
@@ -167,7 +167,7 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
         .map(
             |(id, name, description, group_name, position, status, created_at, updated_at)| {
                 Ok(PublicComponent {
-                    status: stored(&status, ComponentStatus::parse)?,
+                    status: stored::parse(&status, ComponentStatus::parse)?,
                     intervals: intervals.remove(&id).unwrap_or_default(),
                     id,
                     name,
@@ -205,7 +205,7 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
         affected_by
             .entry(incident)
             .or_default()
-            .push((component, stored(&status, ComponentStatus::parse)?));
+            .push((component, stored::parse(&status, ComponentStatus::parse)?));
     }
     let mut updates_by: HashMap<Uuid, Vec<PublicUpdate>> = HashMap::new();
     for (incident, id, status, body, created_at) in updates {
@@ -232,8 +232,8 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
                 impact_started_at,
             )| {
                 Ok(PublicIncident {
-                    impact: stored(&impact, Impact::parse)?,
-                    status: stored(&status, IncidentStatus::parse)?,
+                    impact: stored::parse(&impact, Impact::parse)?,
+                    status: stored::parse(&status, IncidentStatus::parse)?,
                     components: affected_by.remove(&id).unwrap_or_default(),
                     updates: updates_by.remove(&id).unwrap_or_default(),
                     published_at: published_at.unwrap_or(created_at),
@@ -294,7 +294,7 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
                 completed_at,
             )| {
                 Ok(PublicMaintenance {
-                    state: stored(&state, MaintenanceState::parse)?,
+                    state: stored::parse(&state, MaintenanceState::parse)?,
                     components: mcomponents_by.remove(&id).unwrap_or_default(),
                     updates: mupdates_by.remove(&id).unwrap_or_default(),
                     id,

@@ -117,7 +117,7 @@ pub async fn draft(
             Ok(DraftChange {
                 number,
                 title,
-                change_type: super::stored(&change_type, ChangeType::parse)?,
+                change_type: crate::server::stored::parse(&change_type, ChangeType::parse)?,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;

@@ -28,7 +28,7 @@ done
 nginx_bin=$(command -v nginx || echo /usr/sbin/nginx)
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   log "release build"
-  cargo leptos build --release
+  build_site
 fi
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/rookery-bench-status.XXXXXX")

@@ -24,7 +24,7 @@ if ! command -v wrk >/dev/null; then
 fi
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   log "release build"
-  cargo leptos build --release
+  build_site
 fi
 
 data=$(mktemp -d "${TMPDIR:-/tmp}/rookery-bench.XXXXXX")

@@ -9,7 +9,7 @@ cd "$ROOT"
 
 touch app/src/lib.rs
 started=$(date +%s.%N)
-cargo leptos build --release >/dev/null 2>&1
+build_site >/dev/null 2>&1
 echo "release build, warm (app crate touched): $(echo "$(date +%s.%N) - $started" | bc) s"
 
 wasm=target/site/pkg/rookery.wasm

@@ -6,7 +6,7 @@ source "$(dirname "$0")/env.sh"
 cd "$ROOT"
 "$ROOT/scripts/bootstrap.sh"
 log "building (release)"
-cargo leptos build --release
+build_site
 # As root, PostgreSQL runs as the `postgres` user, which must be able to reach
 # the data directory; under a private home (/root is mode 700) it cannot.
 if [[ $(id -u) -eq 0 && -z "${DATABASE_URL:-}" && -z "${ROOKERY_DATA_DIR:-}" ]] && id postgres >/dev/null 2>&1 \

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod middleware;
 pub mod routes;
 pub mod session_store;
+pub mod site;
 pub mod startup;
 pub mod status;
 pub mod telemetry;

@@ -96,9 +96,7 @@ async fn serve(config: &Config, pool: PgPool, shutdown: Shutdown) -> Result<()> 
         );
         eprintln!("First administrator: {admin_email}, one-time password: {password}");
     }
-    let leptos = leptos::prelude::get_configuration(None)
-        .context("reading the Leptos configuration (run from the workspace root, or set LEPTOS_* variables)")?
-        .leptos_options;
+    let leptos = rookery::site::leptos_options();
     let app = Application::build(config, pool.clone(), leptos).await?;
     tracing::info!(address = %format!("http://{}", app.address()), "rookery is listening");
     // The runner gets the same signal and shuts down gracefully alongside.

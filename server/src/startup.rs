@@ -28,6 +28,7 @@ use sqlx::PgPool;
 use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
+use tower_http::compression::CompressionLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
@@ -247,13 +248,18 @@ fn router(
             ServerState,
             _,
         >(context, shell))
-        .layer(sessions);
+        .layer(sessions)
+        // Signed-in pages and API answers, brotli or gzip as the client
+        // accepts; event streams are left alone (the default predicate), and
+        // the public status page below keeps its own precomputed gzip.
+        .layer(CompressionLayer::new());
 
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
         .merge(crate::status::routes::router())
+        .merge(crate::site::bundle(&leptos))
         .merge(pages)
         .layer(axum::middleware::from_fn(input::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(

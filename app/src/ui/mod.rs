@@ -3,41 +3,18 @@
 pub mod components;
 pub mod format;
 pub mod pages;
+mod routes;
 
 use crate::api::session::get_current_user;
 use crate::error::AppError;
 use crate::model::CurrentUser;
 use components::shell::AppShell;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::{path, SsrMode};
-use pages::audit::AuditPage;
-use pages::calendar::CalendarPage;
-use pages::catalog::CatalogPage;
-use pages::changes::{
-    detail::ChangeDetailPage,
-    list::ChangeListPage,
-    new::{EditChangePage, NewChangePage},
-};
-use pages::deployments::{detail::DeploymentPage, list::DeploymentListPage};
-use pages::jobs::JobsPage;
-use pages::notifications::NotificationsPage;
-use pages::releases::{
-    detail::ReleaseDetailPage,
-    list::ReleaseListPage,
-    new::{EditReleasePage, NewReleasePage},
-};
-use pages::status::{
-    components::ComponentsPage, incident::IncidentPage, incidents::IncidentListPage,
-    maintenance::MaintenancePage, release_note::ReleaseNotePage,
-};
-use pages::targets::TargetsPage;
-use pages::templates::TemplatesPage;
-use pages::{
-    account::AccountPage, login::LoginPage, not_found::NotFound, overview::OverviewPage,
-    tokens::TokensPage, users::UsersPage,
-};
+use leptos_router::{path, Lazy, SsrMode};
+use pages::not_found::NotFound;
+use routes::*;
 
 /// The signed-in user, loaded once per page load before anything is sent so
 /// redirects can set real HTTP headers.
@@ -55,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -80,40 +58,39 @@ pub fn App() -> impl IntoView {
     });
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/rookery.css" />
         <Title formatter=format::page_title />
         <Router>
             <Routes fallback=|| view! { <NotFound /> }>
                 // Async SSR: the page is rendered whole before the first byte,
                 // so a sign-in redirect can still set a real 302.
-                <Route path=path!("/login") view=LoginPage ssr=SsrMode::Async />
+                <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("") view=AppShell ssr=SsrMode::Async>
-                    <Route path=path!("") view=OverviewPage ssr=SsrMode::Async />
-                    <Route path=path!("account") view=AccountPage ssr=SsrMode::Async />
-                    <Route path=path!("calendar") view=CalendarPage ssr=SsrMode::Async />
-                    <Route path=path!("changes") view=ChangeListPage ssr=SsrMode::Async />
-                    <Route path=path!("changes/new") view=NewChangePage ssr=SsrMode::Async />
-                    <Route path=path!("changes/:number") view=ChangeDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("changes/:number/edit") view=EditChangePage ssr=SsrMode::Async />
-                    <Route path=path!("releases") view=ReleaseListPage ssr=SsrMode::Async />
-                    <Route path=path!("releases/new") view=NewReleasePage ssr=SsrMode::Async />
-                    <Route path=path!("releases/:id") view=ReleaseDetailPage ssr=SsrMode::Async />
-                    <Route path=path!("releases/:id/edit") view=EditReleasePage ssr=SsrMode::Async />
-                    <Route path=path!("releases/:id/notes") view=ReleaseNotePage ssr=SsrMode::Async />
-                    <Route path=path!("incidents") view=IncidentListPage ssr=SsrMode::Async />
-                    <Route path=path!("incidents/:id") view=IncidentPage ssr=SsrMode::Async />
-                    <Route path=path!("maintenance") view=MaintenancePage ssr=SsrMode::Async />
-                    <Route path=path!("admin/components") view=ComponentsPage ssr=SsrMode::Async />
-                    <Route path=path!("deployments") view=DeploymentListPage ssr=SsrMode::Async />
-                    <Route path=path!("deployments/:id") view=DeploymentPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/targets") view=TargetsPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/jobs") view=JobsPage ssr=SsrMode::Async />
-                    <Route path=path!("account/tokens") view=TokensPage ssr=SsrMode::Async />
-                    <Route path=path!("notifications") view=NotificationsPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/environments") view=CatalogPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/templates") view=TemplatesPage ssr=SsrMode::Async />
-                    <Route path=path!("admin/users") view=UsersPage ssr=SsrMode::Async />
-                    <Route path=path!("audit") view=AuditPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<OverviewRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("account") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("calendar") view={Lazy::<CalendarRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("changes") view={Lazy::<ChangeListRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("changes/new") view={Lazy::<NewChangeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("changes/:number") view={Lazy::<ChangeDetailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("changes/:number/edit") view={Lazy::<EditChangeRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("releases") view={Lazy::<ReleaseListRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("releases/new") view={Lazy::<NewReleaseRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("releases/:id") view={Lazy::<ReleaseDetailRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("releases/:id/edit") view={Lazy::<EditReleaseRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("releases/:id/notes") view={Lazy::<ReleaseNoteRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("incidents") view={Lazy::<IncidentListRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("incidents/:id") view={Lazy::<IncidentRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("maintenance") view={Lazy::<MaintenanceRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/components") view={Lazy::<ComponentsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("deployments") view={Lazy::<DeploymentListRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("deployments/:id") view={Lazy::<DeploymentRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/targets") view={Lazy::<TargetsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/jobs") view={Lazy::<JobsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("account/tokens") view={Lazy::<TokensRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("notifications") view={Lazy::<NotificationsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/environments") view={Lazy::<CatalogRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/templates") view={Lazy::<TemplatesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("admin/users") view={Lazy::<UsersRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>

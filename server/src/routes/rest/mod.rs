@@ -1,5 +1,17 @@
-//! The JSON API under `/api/v1/`, authenticated by personal API tokens.
+//! The REST API under `/api/v1/`, authenticated by personal API tokens (not
+//! to be confused with `app::api`, the Leptos server functions): the routes,
+//! and what every handler shares: [`ApiError`], the [`ApiUser`] extractor
+//! and the JSON / query extractors that answer 422 instead of axum's text.
+//!
+//! - [`planning`]: change requests, releases, environments, services and
+//!   the OpenAPI document.
+//! - [`execution`]: release gates, deployments, metrics and deploy-target
+//!   simulation.
 
+pub mod execution;
+pub mod planning;
+
+use crate::state::ServerState;
 use app::domain::Role;
 use app::error::AppError;
 use app::server::session::SessionUser;
@@ -8,10 +20,59 @@ use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::Json;
+use axum::routing::{any, get, post, put};
+use axum::{Json, Router};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
+
+/// Every route under `/api/v1/`; unknown paths there answer JSON.
+pub fn router() -> Router<ServerState> {
+    Router::new()
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/openapi.json", get(planning::openapi))
+        .route(
+            "/api/v1/change-requests",
+            get(planning::list_change_requests).post(planning::create_change_request),
+        )
+        .route(
+            "/api/v1/change-requests/{id}",
+            get(planning::get_change_request).put(planning::update_change_request),
+        )
+        .route(
+            "/api/v1/change-requests/{id}/transitions",
+            post(planning::transition_change_request),
+        )
+        .route(
+            "/api/v1/releases",
+            get(planning::list_releases).post(planning::create_release),
+        )
+        .route(
+            "/api/v1/releases/{id}",
+            get(planning::get_release).put(planning::update_release),
+        )
+        .route("/api/v1/environments", get(planning::list_environments))
+        .route("/api/v1/services", get(planning::list_services))
+        .route(
+            "/api/v1/releases/{id}/gates",
+            get(execution::list_gates).post(execution::report_gate),
+        )
+        .route(
+            "/api/v1/deployments",
+            get(execution::list_deployments).post(execution::start_deployment),
+        )
+        .route("/api/v1/deployments/{id}", get(execution::get_deployment))
+        .route(
+            "/api/v1/deployments/{id}/{action}",
+            post(execution::act_on_deployment),
+        )
+        .route("/api/v1/metrics", post(execution::push_metrics))
+        .route(
+            "/api/v1/deploy-targets/{id}/simulation",
+            put(execution::set_simulation),
+        )
+        .route("/api/v1/{*rest}", any(not_found))
+}
 
 /// An API error: `{"error": {"code": ..., "message": ...}}`.
 pub struct ApiError(AppError);

@@ -3,7 +3,7 @@
 //! the UI's server functions call, so validation and permission checks are
 //! one piece of code.
 
-use super::{ApiError, ApiJson, ApiQuery, ApiUser, ErrorBody};
+use super::v1::{ApiError, ApiJson, ApiQuery, ApiUser, ErrorBody};
 use app::domain::catalog::EnvironmentSpec;
 use app::domain::change_request::{CrAction, CrStatus};
 use app::domain::cr_form::{parse_local_datetime, CrInput};
@@ -354,7 +354,7 @@ pub async fn list_services(
 #[openapi(
     info(title = "Rookery API", description = "Release and change management. Authenticate with `Authorization: Bearer rk_…` (create a token under API tokens)."),
     paths(
-        super::me,
+        super::v1::me,
         list_change_requests, create_change_request, get_change_request, update_change_request,
         transition_change_request,
         list_releases, create_release, get_release, update_release,

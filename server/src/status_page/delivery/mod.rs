@@ -26,7 +26,6 @@ use sqlx::PgPool;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use webhook::webhook_client;
 
 /// How the status page reaches people.
 #[derive(Clone)]
@@ -127,4 +126,16 @@ impl Delivery {
 /// A job error from a service error: worth retrying.
 fn app_error(e: app::error::AppError) -> JobError {
     JobError::Retry(format!("{e:?}"))
+}
+
+/// The client webhooks are sent with; `pin` sends a host to one address.
+fn webhook_client(pin: Option<(&str, std::net::SocketAddr)>) -> reqwest::Client {
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent("Rookery-Status/1");
+    if let Some((host, address)) = pin {
+        builder = builder.resolve(host, address);
+    }
+    builder.build().unwrap_or_default()
 }

@@ -2,14 +2,13 @@
 //! only to public addresses (unless private ones are allowed), pinned to
 //! the address that was checked.
 
-use super::Delivery;
+use super::{webhook_client, Delivery};
 use crate::deploy::target::sign;
 use crate::jobs::JobError;
 use crate::status_page::{html, v2};
 use app::server::status::public::{Notice, Subject};
 use app::server::status::subscribers;
 use serde_json::json;
-use std::time::Duration;
 
 impl Delivery {
     pub(super) async fn send_webhook_notice(
@@ -138,18 +137,6 @@ pub(crate) async fn check_destination(
             "the webhook host {host} is not a public address (set ROOKERY_WEBHOOKS_TO_PRIVATE_ADDRESSES to allow it)"
         ))),
     }
-}
-
-/// The client webhooks are sent with; `pin` sends a host to one address.
-pub(super) fn webhook_client(pin: Option<(&str, std::net::SocketAddr)>) -> reqwest::Client {
-    let mut builder = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent("Rookery-Status/1");
-    if let Some((host, address)) = pin {
-        builder = builder.resolve(host, address);
-    }
-    builder.build().unwrap_or_default()
 }
 
 #[cfg(test)]

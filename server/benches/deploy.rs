@@ -28,7 +28,7 @@ use app::model::StartDeployment;
 use app::server::deployments;
 use app::server::session::SessionUser;
 use rookery::jobs::{Runner, RunnerConfig};
-use rookery::{db, handlers};
+use rookery::{db, job_handlers};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::PgPool;
 use std::time::{Duration, Instant};
@@ -194,7 +194,7 @@ fn runner(
     };
     let run = Runner::new(
         pool.clone(),
-        handlers::registry(pool, &common::default_config()),
+        job_handlers::registry(pool, &common::default_config()),
         config,
     );
     let handle = tokio::spawn(run.run(async {

@@ -18,7 +18,7 @@ mod common;
 use anyhow::{Context, Result};
 use app::server::jobs::{enqueue, NewJob};
 use rookery::jobs::{Registry, Runner, RunnerConfig};
-use rookery::{db, handlers};
+use rookery::{db, job_handlers};
 use serde_json::json;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
@@ -51,7 +51,7 @@ async fn bench(options: PgConnectOptions) -> Result<()> {
     db::migrate(&enqueuers).await?;
     sqlx::query("delete from job where kind in ($1, $2)")
         .bind(LATENCY_KIND)
-        .bind(handlers::NOOP)
+        .bind(job_handlers::NOOP)
         .execute(&enqueuers)
         .await?;
 
@@ -60,7 +60,7 @@ async fn bench(options: PgConnectOptions) -> Result<()> {
     let mut runners = Vec::new();
     for n in 0..2 {
         let pool = db::pool(options.clone());
-        let mut registry: Registry = handlers::registry(&pool, &common::default_config());
+        let mut registry: Registry = job_handlers::registry(&pool, &common::default_config());
         let seen = started.clone();
         registry.add_fn(LATENCY_KIND, move |cx| {
             let now = Instant::now();
@@ -209,7 +209,7 @@ async fn enqueue_pool(options: PgConnectOptions) -> Result<PgPool> {
 async fn succeeded(pool: &PgPool) -> Result<u64> {
     let done: i64 =
         sqlx::query_scalar("select count(*) from job where kind = $1 and status = 'succeeded'")
-            .bind(handlers::NOOP)
+            .bind(job_handlers::NOOP)
             .fetch_one(pool)
             .await?;
     Ok(done as u64)
@@ -228,7 +228,7 @@ async fn throughput(pool: &PgPool) -> Result<Throughput> {
         tasks.spawn(async move {
             for _ in 0..count {
                 let mut tx = pool.begin().await?;
-                enqueue(&mut tx, NewJob::new(handlers::NOOP, json!({})))
+                enqueue(&mut tx, NewJob::new(job_handlers::NOOP, json!({})))
                     .await?
                     .context("no job added")?;
                 tx.commit().await?;

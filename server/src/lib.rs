@@ -8,14 +8,15 @@ pub mod config;
 pub mod db;
 pub mod deploy;
 pub mod embedded;
-pub mod handlers;
+pub mod job_handlers;
 pub mod jobs;
 pub mod middleware;
 pub mod routes;
 pub mod session_store;
 pub mod site;
 pub mod startup;
-pub mod status;
+pub mod state;
+pub mod status_page;
 pub mod telemetry;
 
 pub use config::Config;

@@ -6,7 +6,7 @@ use clap::Parser;
 use rookery::config::{Cli, Command};
 use rookery::db::{self, Database};
 use rookery::jobs::{Runner, RunnerConfig};
-use rookery::{cli, handlers, telemetry, Application, Config};
+use rookery::{cli, job_handlers, telemetry, Application, Config};
 use sqlx::PgPool;
 use std::process::ExitCode;
 use tokio::sync::watch;
@@ -136,7 +136,7 @@ fn job_runner(config: &Config, pool: &PgPool) -> Runner {
     };
     Runner::new(
         pool.clone(),
-        handlers::registry(pool, config),
+        job_handlers::registry(pool, config),
         runner_config,
     )
 }

@@ -6,19 +6,16 @@ use crate::middleware::headers::{self, CspNonce, SecurityHeaders};
 use crate::middleware::input;
 use crate::middleware::metrics::{self, Metrics};
 use crate::middleware::origin::{self, AllowedOrigins};
-use crate::routes::{
-    api_execution as execution, api_planning as planning, api_v1, audit_csv, auth, calendar_feed,
-    deployment_events, health,
-};
+use crate::routes::{audit_csv, auth, calendar_feed, deployment_events, forms, health, rest};
 use crate::session_store::PgSessionStore;
-use crate::status::{StatusPage, StatusSettings};
+use crate::status_page::{self, StatusPage, StatusSettings};
 use anyhow::{Context, Result};
 use app::server::{AppState, AuthSettings};
 use app::{shell, App};
 use axum::body::Body;
-use axum::extract::{FromRef, MatchedPath};
+use axum::extract::MatchedPath;
 use axum::http::Request;
-use axum::routing::{any, get, post};
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::nonce::Nonce;
@@ -35,15 +32,9 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tracing::Level;
 
-/// Everything handlers can extract with `State`.
-#[derive(Clone, FromRef)]
-pub struct ServerState {
-    pub leptos: LeptosOptions,
-    pub app: AppState,
-    pub pool: PgPool,
-    pub metrics: Metrics,
-    pub status: StatusPage,
-}
+/// Re-exported from [`crate::state`], its home, for paths written before it
+/// moved there.
+pub use crate::state::ServerState;
 
 /// A bound, ready-to-serve Rookery.
 pub struct Application {
@@ -195,51 +186,9 @@ fn router(
         .route("/logout", post(auth::logout))
         .route("/audit.csv", get(audit_csv::export))
         .route("/calendar/feed/{file}", get(calendar_feed::feed))
-        .route("/api/v1/me", get(api_v1::me))
-        .route("/api/v1/openapi.json", get(planning::openapi))
-        .route(
-            "/api/v1/change-requests",
-            get(planning::list_change_requests).post(planning::create_change_request),
-        )
-        .route(
-            "/api/v1/change-requests/{id}",
-            get(planning::get_change_request).put(planning::update_change_request),
-        )
-        .route(
-            "/api/v1/change-requests/{id}/transitions",
-            post(planning::transition_change_request),
-        )
-        .route(
-            "/api/v1/releases",
-            get(planning::list_releases).post(planning::create_release),
-        )
-        .route(
-            "/api/v1/releases/{id}",
-            get(planning::get_release).put(planning::update_release),
-        )
-        .route("/api/v1/environments", get(planning::list_environments))
-        .route("/api/v1/services", get(planning::list_services))
-        .route(
-            "/api/v1/releases/{id}/gates",
-            get(execution::list_gates).post(execution::report_gate),
-        )
-        .route(
-            "/api/v1/deployments",
-            get(execution::list_deployments).post(execution::start_deployment),
-        )
-        .route("/api/v1/deployments/{id}", get(execution::get_deployment))
-        .route(
-            "/api/v1/deployments/{id}/{action}",
-            post(execution::act_on_deployment),
-        )
-        .route("/api/v1/metrics", post(execution::push_metrics))
-        .route(
-            "/api/v1/deploy-targets/{id}/simulation",
-            axum::routing::put(execution::set_simulation),
-        )
+        .merge(rest::router())
         .route("/deployments/{id}/events", get(deployment_events::events))
-        .route("/api/v1/{*rest}", any(api_v1::not_found))
-        .merge(crate::routes::forms::router(context.clone()))
+        .merge(forms::router(context.clone()))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
@@ -258,7 +207,7 @@ fn router(
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .merge(crate::status::routes::router())
+        .merge(status_page::routes::router())
         .merge(crate::site::bundle(&leptos))
         .merge(pages)
         .layer(axum::middleware::from_fn(input::server_fn_status))

@@ -2,7 +2,7 @@
 //! timeout, then record what happened (guarded by the claim's attempt).
 
 use super::context::{JobContext, Lease};
-use super::runner::Shared;
+use super::shared::Shared;
 use super::store::{self, Claimed};
 use super::{Handler, Job, JobError};
 use std::sync::Arc;

@@ -5,19 +5,24 @@
 //! time.
 //!
 //! - [`store`]: every SQL statement the runner issues.
+//! - [`config`]: [`RunnerConfig`], how a runner behaves.
 //! - [`runner`]: the claim loop, the reaper and graceful shutdown.
+//! - [`shared`]: what the claim loop and every job task share.
 //! - [`execute`]: one claimed job: heartbeat, timeout, outcome.
 //! - [`listener`]: LISTEN on [`app::server::jobs::CHANNEL`] to wake the claim loop.
 
+mod config;
 mod context;
 mod execute;
 mod listener;
 mod runner;
+mod shared;
 mod store;
 
+pub use config::RunnerConfig;
 pub use context::JobContext;
 pub use listener::LISTENER_APPLICATION_NAME;
-pub use runner::{Runner, RunnerConfig};
+pub use runner::Runner;
 
 use std::collections::HashMap;
 use std::future::Future;

@@ -63,7 +63,7 @@ fn is_rest(path: &str) -> bool {
 fn refusal(path: &str, error: AppError) -> Response {
     let status = error.status();
     if is_rest(path) {
-        crate::routes::api_v1::ApiError::from(error).into_response()
+        crate::routes::rest::ApiError::from(error).into_response()
     } else if path.starts_with("/api/") {
         // A server function: its callers decode an `AppError`.
         let body = serde_json::to_string(&error).unwrap_or_default();

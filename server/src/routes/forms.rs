@@ -15,7 +15,7 @@ use axum::routing::post;
 use axum::Router;
 use tower_sessions::Session;
 
-use crate::startup::ServerState;
+use crate::state::ServerState;
 
 /// The largest form body read (the inputs' own limits are far below).
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;

@@ -8,6 +8,11 @@
 //! cannot be reached. Pages, feeds, JSON and badges never query the
 //! database, so they keep answering, with a "last updated" note, while it
 //! is down.
+//!
+//! - [`routes`]: the HTTP routes, answered from the snapshot.
+//! - [`html`]: the pages; [`feeds`]: Atom and RSS; [`badge`]: SVG badges;
+//!   [`v2`]: Statuspage-compatible JSON; [`compress`]: gzip.
+//! - [`delivery`]: email and webhooks to subscribers, as jobs.
 
 pub mod badge;
 pub mod compress;

@@ -3,7 +3,7 @@
 
 use crate::config::Config;
 use crate::jobs::Registry;
-use crate::status::delivery::{self, Delivery, DeliverySettings};
+use crate::status_page::delivery::{self, Delivery, DeliverySettings};
 use sqlx::PgPool;
 
 /// Does nothing and succeeds: for smoke tests and the job benchmark.

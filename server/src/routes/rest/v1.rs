@@ -1,4 +1,7 @@
-//! The JSON API under `/api/v1/`, authenticated by personal API tokens.
+//! What every REST handler shares: [`ApiError`] (the JSON error document),
+//! the [`ApiUser`] extractor (`Authorization: Bearer` token), the JSON and
+//! query extractors that answer 422 with the parser's reason, and the two
+//! handlers that belong to no resource: `/api/v1/me` and the JSON 404.
 
 use app::domain::Role;
 use app::error::AppError;

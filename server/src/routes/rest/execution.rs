@@ -2,7 +2,7 @@
 //! and their manual actions, pushed metrics, and the simulated fleet's
 //! settings. Handlers call the same service functions as the pages.
 
-use super::api_v1::{ApiError, ApiJson, ApiQuery, ApiUser, ErrorBody};
+use super::v1::{ApiError, ApiJson, ApiQuery, ApiUser, ErrorBody};
 use app::domain::deploy::{GateOutcome, ManualAction};
 use app::error::AppError;
 use app::model::{DeploymentDetail, DeploymentPage, GateStatusView, StartDeployment};

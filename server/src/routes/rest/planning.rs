@@ -3,7 +3,7 @@
 //! the UI's server functions call, so validation and permission checks are
 //! one piece of code.
 
-use super::api_v1::{ApiError, ApiJson, ApiQuery, ApiUser, ErrorBody};
+use super::v1::{ApiError, ApiJson, ApiQuery, ApiUser, ErrorBody};
 use app::domain::catalog::EnvironmentSpec;
 use app::domain::change_request::{CrAction, CrStatus};
 use app::domain::cr_form::{parse_local_datetime, CrInput};
@@ -354,15 +354,15 @@ pub async fn list_services(
 #[openapi(
     info(title = "Rookery API", description = "Release and change management. Authenticate with `Authorization: Bearer rk_…` (create a token under API tokens)."),
     paths(
-        super::api_v1::me,
+        super::v1::me,
         list_change_requests, create_change_request, get_change_request, update_change_request,
         transition_change_request,
         list_releases, create_release, get_release, update_release,
         list_environments, list_services,
-        super::api_execution::list_gates, super::api_execution::report_gate, super::api_execution::start_deployment,
-        super::api_execution::list_deployments, super::api_execution::get_deployment,
-        super::api_execution::act_on_deployment, super::api_execution::push_metrics,
-        super::api_execution::set_simulation,
+        super::execution::list_gates, super::execution::report_gate, super::execution::start_deployment,
+        super::execution::list_deployments, super::execution::get_deployment,
+        super::execution::act_on_deployment, super::execution::push_metrics,
+        super::execution::set_simulation,
     ),
     modifiers(&BearerAuth),
     security(("bearer" = [])),

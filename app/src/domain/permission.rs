@@ -25,6 +25,10 @@ pub enum Permission {
     Approve,
     /// Fast-track an emergency change.
     FastTrack,
+    /// Write the post-implementation review of an emergency change someone
+    /// else filed (its requester writes their own: `FileChange` and the
+    /// fact that it is theirs).
+    AnyPostImplementationReview,
     /// Schedule changes; freeze and maintenance windows.
     Schedule,
     /// Plan and edit releases; report test gates.
@@ -46,7 +50,7 @@ pub enum Permission {
 
 impl Permission {
     /// Every rule, protected and unprotected deployment both.
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 17] = [
         Permission::ReadInternal,
         Permission::OwnAccount,
         Permission::FileChange,
@@ -54,6 +58,7 @@ impl Permission {
         Permission::Review,
         Permission::Approve,
         Permission::FastTrack,
+        Permission::AnyPostImplementationReview,
         Permission::Schedule,
         Permission::PlanRelease,
         Permission::Deploy { protected: false },
@@ -77,6 +82,7 @@ impl Permission {
             Permission::Review => &[Engineer],
             Permission::Approve => &[Approver],
             Permission::FastTrack => &[Admin, ReleaseManager],
+            Permission::AnyPostImplementationReview => &[Admin, ReleaseManager],
             Permission::Schedule => &[Admin, ReleaseManager],
             Permission::PlanRelease => &[Admin, ReleaseManager, Engineer],
             Permission::Deploy { protected: true } => &[Admin, ReleaseManager],
@@ -107,6 +113,9 @@ impl Permission {
             Permission::Approve => "Only approvers approve or reject.",
             Permission::FastTrack => {
                 "Only release managers and administrators fast-track emergency changes."
+            }
+            Permission::AnyPostImplementationReview => {
+                "Only its requester, release managers and administrators write a change's post-implementation review."
             }
             Permission::Schedule => {
                 "Only release managers and administrators schedule changes and manage freeze and maintenance windows."

@@ -3,7 +3,7 @@
 //! many sections it has.
 
 use super::session::SessionUser;
-use crate::domain::Role;
+use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::Overview;
 use serde::de::DeserializeOwned;
@@ -21,9 +21,14 @@ fn section<T: DeserializeOwned>(value: Value, name: &str) -> Result<T, AppError>
 /// releases, freezes in force, overdue emergency reviews, their tokens and
 /// recent activity, and for administrators the number of active accounts.
 pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppError> {
-    let engineer = user.roles.contains(Role::Engineer);
-    let approver = user.roles.contains(Role::Approver);
-    let manager = user.roles.contains(Role::ReleaseManager) || user.roles.contains(Role::Admin);
+    // What waits for the caller is what their rights let them do next: a
+    // technical review, an approval, scheduling an approved change or
+    // fast-tracking a submitted emergency one.
+    let reviews = user.may(Permission::Review);
+    let approves = user.may(Permission::Approve);
+    let schedules = user.may(Permission::Schedule);
+    let fast_tracks = user.may(Permission::FastTrack);
+    let administers = user.may(Permission::Administer);
     // Checked at run time (its columns are read by name below). The
     // activity names people by their display name, as every page does, not
     // by the email the audit trail records. `summary` is a change request as
@@ -66,7 +71,8 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
                      union
                      (select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
                       from summary
-                      where $4 and (status = 'approved' or (status = 'submitted' and class = 'emergency')) and requester_id <> $1
+                      where (($4 and status = 'approved') or ($6 and status = 'submitted' and class = 'emergency'))
+                        and requester_id <> $1
                       order by updated_at desc limit 10)
                  ) waiting
                  order by updated_at desc limit 10) w) as waiting,
@@ -98,10 +104,11 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
                  order by r.planned_at limit 10) rel) as releases"#,
     )
     .bind(user.id)
-    .bind(engineer)
-    .bind(approver)
-    .bind(manager)
-    .bind(user.may(crate::domain::Permission::Administer))
+    .bind(reviews)
+    .bind(approves)
+    .bind(schedules)
+    .bind(administers)
+    .bind(fast_tracks)
     .fetch_one(pool)
     .await?;
     let json = |name: &str| -> Result<Value, AppError> { Ok(r.try_get::<Value, _>(name)?) };
@@ -113,9 +120,7 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
         active_freezes: section(json("freezes")?, "freezes")?,
         overdue_reviews: section(json("overdue")?, "overdue")?,
         active_tokens: r.try_get::<i64, _>("tokens")?,
-        active_users: user
-            .may(crate::domain::Permission::Administer)
-            .then_some(r.try_get::<i64, _>("active_users")?),
+        active_users: administers.then_some(r.try_get::<i64, _>("active_users")?),
         recent_activity: section(json("activity")?, "activity")?,
     })
 }

@@ -78,13 +78,16 @@ impl Database {
 /// Creates `name` on the server behind `admin` unless it exists.
 pub async fn create_database_if_missing(admin: &PgConnectOptions, name: &str) -> Result<()> {
     let mut conn = admin.connect().await.context("connecting to PostgreSQL")?;
-    let exists: bool =
-        sqlx::query_scalar("select exists (select 1 from pg_database where datname = $1)")
-            .bind(name)
-            .fetch_one(&mut conn)
-            .await?;
+    let exists: bool = sqlx::query_scalar!(
+        r#"select exists (select 1 from pg_database where datname = $1) as "exists!""#,
+        name
+    )
+    .fetch_one(&mut conn)
+    .await?;
     if !exists {
         let quoted = name.replace('"', "\"\"");
+        // Runtime SQL: the database name is only known at run time, and DDL
+        // takes no bind parameters.
         conn.execute(format!("create database \"{quoted}\"").as_str())
             .await
             .with_context(|| format!("creating database {name}"))?;
@@ -114,8 +117,9 @@ pub async fn migrate(pool: &PgPool) -> Result<()> {
 pub async fn is_ready(pool: &PgPool) -> bool {
     let latest = MIGRATOR.iter().map(|m| m.version).max().unwrap_or(0);
     let applied: Result<Option<i64>, sqlx::Error> =
-        sqlx::query_scalar("select max(version) from _sqlx_migrations where success")
+        sqlx::query_scalar!("select max(version) from _sqlx_migrations where success")
             .fetch_one(pool)
             .await;
+
     matches!(applied, Ok(Some(version)) if version >= latest)
 }

@@ -46,8 +46,8 @@ async fn run(args: Cli) -> Result<()> {
     }
     let pool = db::pool(database.options.clone());
     let result = async {
-        sqlx::query("select 1")
-            .execute(&pool)
+        sqlx::query_scalar!("select 1")
+            .fetch_one(&pool)
             .await
             .context("connecting to PostgreSQL")?;
         db::migrate(&pool).await?;

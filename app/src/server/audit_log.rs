@@ -85,7 +85,6 @@ fn pretty(value: Option<serde_json::Value>) -> String {
 }
 
 /// An audit row as stored, with its actor's current display name.
-#[derive(sqlx::FromRow)]
 struct Stored {
     id: i64,
     occurred_at: DateTime<Utc>,
@@ -100,15 +99,9 @@ struct Stored {
     request_id: Option<String>,
 }
 
-/// The filter, shared by the count and the rows. The actor matches their
-/// recorded label (an email) or their display name.
-const MATCHING: &str = "from audit_event a
-     left join app_user u on u.id = a.actor_id
-     where ($1::text is null or a.actor_label ilike $1 or u.display_name ilike $1)
-       and ($2::text is null or a.entity_type = $2)
-       and ($3::text is null or a.action like $3)
-       and ($4::timestamptz is null or a.occurred_at >= $4)
-       and ($5::timestamptz is null or a.occurred_at < $5)";
+// The filter is written out in each query below (the count and both
+// orders of the rows) and must stay the same in all three. The actor
+// matches their recorded label (an email) or their display name.
 
 /// Rows matching `filter`, newest (or oldest) first: `limit` of them from
 /// `offset`, with what each is about resolved to words and a link.
@@ -118,30 +111,59 @@ async fn rows(
     limit: i64,
     offset: i64,
 ) -> Result<Vec<AuditRow>, AppError> {
-    // Either direction walks the time index.
-    let order = if b.oldest_first {
-        "a.occurred_at, a.id"
-    } else {
-        "a.occurred_at desc, a.id desc"
-    };
-    let sql = format!(
-        "select a.id, a.occurred_at, a.actor_kind::text as actor_kind, a.actor_label,
-                u.display_name as actor_name, a.action, a.entity_type, a.entity_id,
-                a.before, a.after, a.request_id
-         {MATCHING}
-         order by {order}
-         limit $6 offset $7"
-    );
-    let rows: Vec<Stored> = sqlx::query_as(&sql)
-        .bind(b.actor.as_deref())
-        .bind(b.entity.as_deref())
-        .bind(b.action.as_deref())
-        .bind(b.from)
-        .bind(b.to)
-        .bind(limit)
-        .bind(offset)
+    // Either direction walks the time index: one fixed query per order
+    // rather than an `order by` chosen by a parameter, which would not.
+    let rows: Vec<Stored> = if b.oldest_first {
+        sqlx::query_as!(
+            Stored,
+            r#"select a.id, a.occurred_at, a.actor_kind::text as "actor_kind!", a.actor_label,
+                      u.display_name as "actor_name?", a.action, a.entity_type, a.entity_id,
+                      a.before, a.after, a.request_id
+               from audit_event a
+               left join app_user u on u.id = a.actor_id
+               where ($1::text is null or a.actor_label ilike $1 or u.display_name ilike $1)
+                 and ($2::text is null or a.entity_type = $2)
+                 and ($3::text is null or a.action like $3)
+                 and ($4::timestamptz is null or a.occurred_at >= $4)
+                 and ($5::timestamptz is null or a.occurred_at < $5)
+               order by a.occurred_at, a.id
+               limit $6 offset $7"#,
+            b.actor.as_deref(),
+            b.entity.as_deref(),
+            b.action.as_deref(),
+            b.from,
+            b.to,
+            limit,
+            offset
+        )
         .fetch_all(pool)
-        .await?;
+        .await?
+    } else {
+        sqlx::query_as!(
+            Stored,
+            r#"select a.id, a.occurred_at, a.actor_kind::text as "actor_kind!", a.actor_label,
+                      u.display_name as "actor_name?", a.action, a.entity_type, a.entity_id,
+                      a.before, a.after, a.request_id
+               from audit_event a
+               left join app_user u on u.id = a.actor_id
+               where ($1::text is null or a.actor_label ilike $1 or u.display_name ilike $1)
+                 and ($2::text is null or a.entity_type = $2)
+                 and ($3::text is null or a.action like $3)
+                 and ($4::timestamptz is null or a.occurred_at >= $4)
+                 and ($5::timestamptz is null or a.occurred_at < $5)
+               order by a.occurred_at desc, a.id desc
+               limit $6 offset $7"#,
+            b.actor.as_deref(),
+            b.entity.as_deref(),
+            b.action.as_deref(),
+            b.from,
+            b.to,
+            limit,
+            offset
+        )
+        .fetch_all(pool)
+        .await?
+    };
     let named = targets(pool, &rows).await?;
     Ok(rows
         .into_iter()
@@ -230,48 +252,51 @@ async fn targets(
     };
     let changes = ids("change_request");
     if !changes.is_empty() {
-        let rows: Vec<(Uuid, i64)> =
-            sqlx::query_as("select id, number from change_request where id = any($1)")
-                .bind(&changes)
-                .fetch_all(pool)
-                .await?;
-        for (id, number) in rows {
-            put("change_request", id, Target::change_request(number));
+        let rows = sqlx::query!(
+            "select id, number from change_request where id = any($1)",
+            &changes
+        )
+        .fetch_all(pool)
+        .await?;
+        for r in rows {
+            put("change_request", r.id, Target::change_request(r.number));
         }
     }
     let releases = ids("release");
     if !releases.is_empty() {
-        let rows: Vec<(Uuid, String, String)> = sqlx::query_as(
+        let rows = sqlx::query!(
             "select r.id, s.key, r.version from release r join service s on s.id = r.service_id
              where r.id = any($1)",
+            &releases
         )
-        .bind(&releases)
         .fetch_all(pool)
         .await?;
-        for (id, service, version) in rows {
-            put("release", id, Target::release(id, &service, &version));
+        for r in rows {
+            put("release", r.id, Target::release(r.id, &r.key, &r.version));
         }
     }
     let deployments = ids("deployment");
     if !deployments.is_empty() {
-        let rows: Vec<(Uuid, i64)> =
-            sqlx::query_as("select id, number from deployment where id = any($1)")
-                .bind(&deployments)
-                .fetch_all(pool)
-                .await?;
-        for (id, number) in rows {
-            put("deployment", id, Target::deployment(id, number));
+        let rows = sqlx::query!(
+            "select id, number from deployment where id = any($1)",
+            &deployments
+        )
+        .fetch_all(pool)
+        .await?;
+        for r in rows {
+            put("deployment", r.id, Target::deployment(r.id, r.number));
         }
     }
     let people = ids("user");
     if !people.is_empty() {
-        let rows: Vec<(Uuid, String)> =
-            sqlx::query_as("select id, display_name from app_user where id = any($1)")
-                .bind(&people)
-                .fetch_all(pool)
-                .await?;
-        for (id, name) in rows {
-            put("user", id, Target::person(name));
+        let rows = sqlx::query!(
+            "select id, display_name from app_user where id = any($1)",
+            &people
+        )
+        .fetch_all(pool)
+        .await?;
+        for r in rows {
+            put("user", r.id, Target::person(r.display_name));
         }
     }
     Ok(found)
@@ -281,14 +306,24 @@ pub async fn page(pool: &PgPool, filter: &AuditFilter) -> Result<AuditPage, AppE
     let b = filter.bounds()?;
     let per_page = 50;
     let page = filter.page.clamp(1, crate::domain::MAX_PAGE);
-    let total: i64 = sqlx::query_scalar(&format!("select count(*) {MATCHING}"))
-        .bind(b.actor.as_deref())
-        .bind(b.entity.as_deref())
-        .bind(b.action.as_deref())
-        .bind(b.from)
-        .bind(b.to)
-        .fetch_one(pool)
-        .await?;
+    let total: i64 = sqlx::query_scalar!(
+        r#"select count(*) as "count!"
+           from audit_event a
+           left join app_user u on u.id = a.actor_id
+           where ($1::text is null or a.actor_label ilike $1 or u.display_name ilike $1)
+             and ($2::text is null or a.entity_type = $2)
+             and ($3::text is null or a.action like $3)
+             and ($4::timestamptz is null or a.occurred_at >= $4)
+             and ($5::timestamptz is null or a.occurred_at < $5)"#,
+        b.actor.as_deref(),
+        b.entity.as_deref(),
+        b.action.as_deref(),
+        b.from,
+        b.to
+    )
+    .fetch_one(pool)
+    .await?;
+
     let items = rows(pool, &b, per_page, (page - 1) * per_page).await?;
     Ok(AuditPage {
         items,

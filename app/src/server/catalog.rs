@@ -127,47 +127,32 @@ pub async fn save_environment(
 }
 
 /// A row of `environment_trigger`: its environment, then the trigger.
-type StoredTrigger = (
-    String,
-    String,
-    String,
-    f64,
-    i32,
-    i32,
-    String,
-    i32,
-    String,
-    String,
-);
-
-const TRIGGER_COLUMNS: &str = "environment, metric, operator, threshold, sustained_seconds,
-     interval_seconds, action, cooldown_minutes, source, query";
+struct StoredTrigger {
+    environment: String,
+    metric: String,
+    operator: String,
+    threshold: f64,
+    sustained_seconds: i32,
+    interval_seconds: i32,
+    action: String,
+    cooldown_minutes: i32,
+    source: String,
+    query: String,
+}
 
 fn stored_trigger(row: StoredTrigger) -> Result<(String, TriggerSpec), AppError> {
-    let (
-        environment,
-        metric,
-        operator,
-        threshold,
-        sustained,
-        interval,
-        action,
-        cooldown,
-        source,
-        query,
-    ) = row;
     Ok((
-        environment,
+        row.environment,
         TriggerSpec {
-            metric,
-            operator: parse(&operator, Operator::parse)?,
-            threshold,
-            sustained_seconds: sustained.max(0) as u32,
-            interval_seconds: interval.max(1) as u32,
-            action: parse(&action, TriggerAction::parse)?,
-            cooldown_minutes: cooldown.max(0) as u32,
-            source: parse(&source, MetricSource::parse)?,
-            query,
+            metric: row.metric,
+            operator: parse(&row.operator, Operator::parse)?,
+            threshold: row.threshold,
+            sustained_seconds: row.sustained_seconds.max(0) as u32,
+            interval_seconds: row.interval_seconds.max(1) as u32,
+            action: parse(&row.action, TriggerAction::parse)?,
+            cooldown_minutes: row.cooldown_minutes.max(0) as u32,
+            source: parse(&row.source, MetricSource::parse)?,
+            query: row.query,
         },
     ))
 }
@@ -177,12 +162,15 @@ fn stored_trigger(row: StoredTrigger) -> Result<(String, TriggerSpec), AppError>
 /// starts with (`deployments::environment_triggers`).
 pub async fn environment_triggers(pool: &PgPool) -> Result<Vec<EnvironmentTriggers>, AppError> {
     let keys: Vec<String> =
-        sqlx::query_scalar("select key from environment order by promotion_order nulls last, key")
+        sqlx::query_scalar!("select key from environment order by promotion_order nulls last, key")
             .fetch_all(pool)
             .await?;
-    let rows: Vec<StoredTrigger> = sqlx::query_as(&format!(
-        "select {TRIGGER_COLUMNS} from environment_trigger order by environment, position"
-    ))
+    let rows = sqlx::query_as!(
+        StoredTrigger,
+        "select environment, metric, operator, threshold, sustained_seconds,
+                interval_seconds, action, cooldown_minutes, source, query
+         from environment_trigger order by environment, position"
+    )
     .fetch_all(pool)
     .await?;
     let mut saved: std::collections::BTreeMap<String, Vec<TriggerSpec>> = Default::default();
@@ -220,18 +208,22 @@ pub async fn save_environment_triggers(
 ) -> Result<(), AppError> {
     user.require(crate::domain::Permission::Administer)?;
     let mut tx = pool.begin().await?;
-    let known: Option<String> =
-        sqlx::query_scalar("select key from environment where key = $1 for update")
-            .bind(environment)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let known: Option<String> = sqlx::query_scalar!(
+        "select key from environment where key = $1 for update",
+        environment
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     if known.is_none() {
         return Err(AppError::NotFound);
     }
-    let rows: Vec<StoredTrigger> = sqlx::query_as(&format!(
-        "select {TRIGGER_COLUMNS} from environment_trigger where environment = $1 order by position"
-    ))
-    .bind(environment)
+    let rows = sqlx::query_as!(
+        StoredTrigger,
+        "select environment, metric, operator, threshold, sustained_seconds,
+                interval_seconds, action, cooldown_minutes, source, query
+         from environment_trigger where environment = $1 order by position",
+        environment
+    )
     .fetch_all(&mut *tx)
     .await?;
     let standard = rows.is_empty();
@@ -242,30 +234,33 @@ pub async fn save_environment_triggers(
             .map(|row| stored_trigger(row).map(|(_, spec)| spec))
             .collect::<Result<Vec<_>, _>>()?
     };
-    sqlx::query("delete from environment_trigger where environment = $1")
-        .bind(environment)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "delete from environment_trigger where environment = $1",
+        environment
+    )
+    .execute(&mut *tx)
+    .await?;
     for (position, spec) in triggers.iter().enumerate() {
-        sqlx::query(
+        sqlx::query!(
             "insert into environment_trigger (environment, position, metric, operator, threshold,
                  sustained_seconds, interval_seconds, action, cooldown_minutes, source, query)
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+            environment,
+            position as i32,
+            spec.metric.trim(),
+            spec.operator.as_str(),
+            spec.threshold,
+            spec.sustained_seconds as i32,
+            spec.interval_seconds as i32,
+            spec.action.as_str(),
+            spec.cooldown_minutes as i32,
+            spec.source.as_str(),
+            &spec.query
         )
-        .bind(environment)
-        .bind(position as i32)
-        .bind(spec.metric.trim())
-        .bind(spec.operator.as_str())
-        .bind(spec.threshold)
-        .bind(spec.sustained_seconds as i32)
-        .bind(spec.interval_seconds as i32)
-        .bind(spec.action.as_str())
-        .bind(spec.cooldown_minutes as i32)
-        .bind(spec.source.as_str())
-        .bind(&spec.query)
         .execute(&mut *tx)
         .await?;
     }
+
     audit::record(
         &mut tx,
         AuditEntry {

@@ -61,25 +61,23 @@ impl NewJob {
 /// together) and wakes the workers when it commits. Returns the job's id, or
 /// `None` when a job with the same idempotency key already exists.
 pub async fn enqueue(conn: &mut PgConnection, job: NewJob) -> Result<Option<i64>, sqlx::Error> {
-    let id: Option<i64> = sqlx::query_scalar(
+    let id: Option<i64> = sqlx::query_scalar!(
         "insert into job (kind, payload, run_at, idempotency_key, max_attempts, timeout_seconds)
          values ($1, $2, coalesce($3, now()), $4, $5, $6)
          on conflict (idempotency_key) where idempotency_key is not null do nothing
          returning id",
+        &job.kind,
+        &job.payload,
+        job.run_at,
+        job.idempotency_key.as_deref(),
+        job.max_attempts,
+        job.timeout_seconds
     )
-    .bind(&job.kind)
-    .bind(&job.payload)
-    .bind(job.run_at)
-    .bind(&job.idempotency_key)
-    .bind(job.max_attempts)
-    .bind(job.timeout_seconds)
     .fetch_optional(&mut *conn)
     .await?;
     if id.is_some() {
         // Delivered at commit; a rolled-back enqueue wakes nobody.
-        sqlx::query("select pg_notify($1, $2)")
-            .bind(CHANNEL)
-            .bind(&job.kind)
+        sqlx::query!("select pg_notify($1, $2)", CHANNEL, &job.kind)
             .execute(&mut *conn)
             .await?;
     }
@@ -164,11 +162,10 @@ pub async fn retry(pool: &PgPool, actor: &Actor, id: i64) -> Result<(), AppError
     )
     .execute(&mut *tx)
     .await?;
-    sqlx::query("select pg_notify($1, $2)")
-        .bind(CHANNEL)
-        .bind(&job.kind)
+    sqlx::query!("select pg_notify($1, $2)", CHANNEL, &job.kind)
         .execute(&mut *tx)
         .await?;
+
     audit::record(
         &mut tx,
         AuditEntry {

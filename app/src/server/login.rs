@@ -68,10 +68,10 @@ pub async fn reserve_attempt(
     ip: &str,
 ) -> Result<std::time::Duration, LoginError> {
     let mut tx = state.pool.begin().await?;
-    sqlx::query("select pg_advisory_xact_lock(hashtext($1))")
-        .bind(email)
+    sqlx::query!("select pg_advisory_xact_lock(hashtext($1))", email)
         .execute(&mut *tx)
         .await?;
+
     let delay = check_throttle(&mut tx, state, email, ip).await?;
     sqlx::query!(
         "insert into login_attempt (email, ip) values ($1, $2)",

@@ -121,7 +121,7 @@ async fn settle(
     reviewer: Option<Uuid>,
     to: CrStatus,
 ) -> Result<(), AppError> {
-    sqlx::query(
+    sqlx::query!(
         "delete from notification n
          where n.link = $1 and n.recipient_id <> $2
            and ((n.kind = 'review_needed' and $3 <> 'submitted'
@@ -130,22 +130,23 @@ async fn settle(
                     and not exists (select 1 from cr_approval a
                                     join change_request c on c.id = a.cr_id
                                     where c.number = $5 and a.approver_id = n.recipient_id)))",
+        link,
+        actor,
+        to.as_str(),
+        reviewer,
+        number
     )
-    .bind(link)
-    .bind(actor)
-    .bind(to.as_str())
-    .bind(reviewer)
-    .bind(number)
     .execute(&mut *conn)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "update notification set read_at = now()
          where link = $1 and recipient_id = $2 and read_at is null",
+        link,
+        actor
     )
-    .bind(link)
-    .bind(actor)
     .execute(&mut *conn)
     .await?;
+
     Ok(())
 }
 

@@ -9,7 +9,7 @@ use std::time::Duration;
 const MAX_ERROR_BYTES: usize = 4096;
 
 /// A job just claimed.
-#[derive(Debug, sqlx::FromRow)]
+#[derive(Debug)]
 pub(crate) struct Claimed {
     pub id: i64,
     pub kind: String,
@@ -28,7 +28,8 @@ pub(crate) async fn claim(
     lease: Duration,
     worker: &str,
 ) -> Result<Vec<Claimed>, sqlx::Error> {
-    sqlx::query_as(
+    sqlx::query_as!(
+        Claimed,
         "with next as (
              select id from job
              where status in ('queued', 'failed') and run_at <= now() and kind = any($1)
@@ -41,11 +42,11 @@ pub(crate) async fn claim(
                 started_at = now(), finished_at = null
          from next where job.id = next.id
          returning job.id, job.kind, job.payload, job.attempt, job.max_attempts, job.timeout_seconds",
+        kinds as &[String],
+        limit,
+        lease.as_secs_f64(),
+        worker
     )
-    .bind(kinds)
-    .bind(limit)
-    .bind(lease.as_secs_f64())
-    .bind(worker)
     .fetch_all(pool)
     .await
 }
@@ -57,13 +58,13 @@ pub(crate) async fn extend(
     attempt: i32,
     lease: Duration,
 ) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query(
+    let result = sqlx::query!(
         "update job set lease_expires_at = now() + make_interval(secs => $3)
          where id = $1 and attempt = $2 and status = 'running'",
+        id,
+        attempt,
+        lease.as_secs_f64()
     )
-    .bind(id)
-    .bind(attempt)
-    .bind(lease.as_secs_f64())
     .execute(pool)
     .await?;
     Ok(result.rows_affected() == 1)
@@ -75,12 +76,12 @@ pub(crate) async fn complete<'c>(
     id: i64,
     attempt: i32,
 ) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query(
+    let result = sqlx::query!(
         "update job set status = 'succeeded', finished_at = now(), lease_expires_at = null
          where id = $1 and attempt = $2 and status = 'running'",
+        id,
+        attempt
     )
-    .bind(id)
-    .bind(attempt)
     .execute(executor)
     .await?;
     Ok(result.rows_affected() == 1)
@@ -98,7 +99,7 @@ pub(crate) async fn fail(
     backoff: Duration,
     max: Duration,
 ) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
+    sqlx::query_scalar!(
         "update job set
              status = case when $3 or attempt >= max_attempts then 'dead' else 'failed' end,
              run_at = case when $3 or attempt >= max_attempts then run_at
@@ -107,26 +108,26 @@ pub(crate) async fn fail(
              last_error = $6, lease_expires_at = null
          where id = $1 and attempt = $2 and status = 'running'
          returning status",
+        id,
+        attempt,
+        fatal,
+        backoff.as_secs_f64(),
+        max.as_secs_f64(),
+        truncate(error)
     )
-    .bind(id)
-    .bind(attempt)
-    .bind(fatal)
-    .bind(backoff.as_secs_f64())
-    .bind(max.as_secs_f64())
-    .bind(truncate(error))
     .fetch_optional(pool)
     .await
 }
 
 /// Gives an unfinished job back at shutdown as if it had not been claimed.
 pub(crate) async fn release(pool: &PgPool, id: i64, attempt: i32) -> Result<bool, sqlx::Error> {
-    let result = sqlx::query(
+    let result = sqlx::query!(
         "update job set status = 'queued', attempt = attempt - 1, lease_expires_at = null,
                 locked_by = null
          where id = $1 and attempt = $2 and status = 'running'",
+        id,
+        attempt
     )
-    .bind(id)
-    .bind(attempt)
     .execute(pool)
     .await?;
     Ok(result.rows_affected() == 1)
@@ -138,7 +139,7 @@ pub(crate) type Reaped = (i64, String, i32, String);
 /// Moves running jobs whose lease expired back to runnable now, or to
 /// `dead` when they have no attempts left.
 pub(crate) async fn reap(pool: &PgPool) -> Result<Vec<Reaped>, sqlx::Error> {
-    sqlx::query_as(
+    Ok(sqlx::query!(
         "update job set
              status = case when attempt >= max_attempts then 'dead' else 'failed' end,
              finished_at = case when attempt >= max_attempts then now() end,
@@ -148,13 +149,16 @@ pub(crate) async fn reap(pool: &PgPool) -> Result<Vec<Reaped>, sqlx::Error> {
          returning id, kind, attempt, status",
     )
     .fetch_all(pool)
-    .await
+    .await?
+    .into_iter()
+    .map(|r| (r.id, r.kind, r.attempt, r.status))
+    .collect())
 }
 
 /// Deletes succeeded jobs older than a week, a batch at a time (a paused
 /// deployment alone is analysed every few seconds).
 pub(crate) async fn prune(pool: &PgPool) -> Result<u64, sqlx::Error> {
-    let result = sqlx::query(
+    let result = sqlx::query!(
         "delete from job where id in (
              select id from job where status = 'succeeded' and created_at < now() - interval '7 days'
              order by created_at limit 5000)",
@@ -166,10 +170,10 @@ pub(crate) async fn prune(pool: &PgPool) -> Result<u64, sqlx::Error> {
 
 /// Wakes every runner listening.
 pub(crate) async fn notify(pool: &PgPool) -> Result<(), sqlx::Error> {
-    sqlx::query("select pg_notify($1, '')")
-        .bind(app::server::jobs::CHANNEL)
+    sqlx::query!("select pg_notify($1, '')", app::server::jobs::CHANNEL)
         .execute(pool)
         .await?;
+
     Ok(())
 }
 

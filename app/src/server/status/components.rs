@@ -13,7 +13,6 @@ use sqlx::{PgConnection, PgPool};
 use std::collections::{BTreeMap, HashMap};
 use uuid::Uuid;
 
-#[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,
     name: String,
@@ -42,7 +41,8 @@ impl Row {
 
 /// Every component, in page order.
 pub async fn list(conn: &mut PgConnection) -> Result<Vec<ComponentView>, AppError> {
-    sqlx::query_as::<_, Row>(
+    sqlx::query_as!(
+        Row,
         "select id, name, description, group_name, position, services, status, updated_at
          from status_component
          order by min(position) over (partition by group_name), group_name, position, lower(name)",
@@ -94,10 +94,10 @@ pub async fn save(
     };
     let services = parse_services(&input.services);
     let mut tx = pool.begin().await?;
-    let known: Vec<String> = sqlx::query_scalar("select key from service where key = any($1)")
-        .bind(&services)
-        .fetch_all(&mut *tx)
-        .await?;
+    let known: Vec<String> =
+        sqlx::query_scalar!("select key from service where key = any($1)", &services)
+            .fetch_all(&mut *tx)
+            .await?;
     let unknown: Vec<&String> = services.iter().filter(|s| !known.contains(s)).collect();
     if !unknown.is_empty() {
         errors.insert(
@@ -112,11 +112,11 @@ pub async fn save(
             ),
         );
     }
-    let taken: Option<Uuid> = sqlx::query_scalar(
+    let taken: Option<Uuid> = sqlx::query_scalar!(
         "select id from status_component where lower(name) = lower($1) and id is distinct from $2",
+        name,
+        input.id
     )
-    .bind(name)
-    .bind(input.id)
     .fetch_optional(&mut *tx)
     .await?;
     if taken.is_some() {
@@ -127,46 +127,46 @@ pub async fn save(
     }
     let (id, action, before) = match input.id {
         Some(id) => {
-            let before: Option<serde_json::Value> = sqlx::query_scalar(
-                "select to_jsonb(c) - 'updated_at' from status_component c where id = $1 for update",
+            let before: Option<serde_json::Value> = sqlx::query_scalar!(
+                r#"select to_jsonb(c) - 'updated_at' as "before!" from status_component c where id = $1 for update"#,
+                id
             )
-            .bind(id)
             .fetch_optional(&mut *tx)
             .await?;
             let before = before.ok_or(AppError::NotFound)?;
-            sqlx::query(
+            sqlx::query!(
                 "update status_component set name = $2, description = $3, group_name = $4, position = $5,
                         services = $6, updated_at = now()
                  where id = $1",
+                id,
+                name,
+                input.description.trim(),
+                input.group_name.trim(),
+                position,
+                &services
             )
-            .bind(id)
-            .bind(name)
-            .bind(input.description.trim())
-            .bind(input.group_name.trim())
-            .bind(position)
-            .bind(&services)
             .execute(&mut *tx)
             .await?;
             (id, "status_component.update", Some(before))
         }
         None => {
             let id = Uuid::new_v4();
-            sqlx::query(
+            sqlx::query!(
                 "insert into status_component (id, name, description, group_name, position, services)
                  values ($1, $2, $3, $4, $5, $6)",
+                id,
+                name,
+                input.description.trim(),
+                input.group_name.trim(),
+                position,
+                &services
             )
-            .bind(id)
-            .bind(name)
-            .bind(input.description.trim())
-            .bind(input.group_name.trim())
-            .bind(position)
-            .bind(&services)
             .execute(&mut *tx)
             .await?;
-            sqlx::query(
+            sqlx::query!(
                 "insert into component_status_interval (component_id, status, started_at) values ($1, 'operational', now())",
+                id
             )
-            .bind(id)
             .execute(&mut *tx)
             .await?;
             (id, "status_component.create", None)
@@ -201,11 +201,12 @@ pub async fn delete(
 ) -> Result<(), AppError> {
     user.require(crate::domain::Permission::ManageStatus)?;
     let mut tx = pool.begin().await?;
-    let before: Option<serde_json::Value> =
-        sqlx::query_scalar("delete from status_component c where id = $1 returning to_jsonb(c)")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let before: Option<serde_json::Value> = sqlx::query_scalar!(
+        r#"delete from status_component c where id = $1 returning to_jsonb(c) as "before!""#,
+        id
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let before = before.ok_or(AppError::NotFound)?;
     audit::record(
         &mut tx,
@@ -262,25 +263,28 @@ pub async fn set_status(
     id: Uuid,
     status: ComponentStatus,
 ) -> Result<Option<ComponentStatus>, AppError> {
-    let current: Option<String> =
-        sqlx::query_scalar("select status from status_component where id = $1 for update")
-            .bind(id)
-            .fetch_optional(&mut *conn)
-            .await?;
+    let current: Option<String> = sqlx::query_scalar!(
+        "select status from status_component where id = $1 for update",
+        id
+    )
+    .fetch_optional(&mut *conn)
+    .await?;
     let Some(current) = current else {
         return Ok(None);
     };
     let current = stored::parse(&current, ComponentStatus::parse)?;
     if current != status {
-        sqlx::query("update status_component set status = $2, updated_at = now() where id = $1")
-            .bind(id)
-            .bind(status.as_str())
-            .execute(&mut *conn)
-            .await?;
+        sqlx::query!(
+            "update status_component set status = $2, updated_at = now() where id = $1",
+            id,
+            status.as_str()
+        )
+        .execute(&mut *conn)
+        .await?;
         // The wall clock, not the transaction's start: a long transaction
         // (an automatic rollback) may get here after a newer one committed,
         // and an interval never ends before it starts.
-        sqlx::query(
+        sqlx::query!(
             "with closed as (
                  update component_status_interval set ended_at = greatest(clock_timestamp(), started_at)
                  where component_id = $1 and ended_at is null
@@ -288,9 +292,9 @@ pub async fn set_status(
              )
              insert into component_status_interval (component_id, status, started_at)
              select $1, $2, coalesce((select max(ended_at) from closed), clock_timestamp())",
+            id,
+            status.as_str()
         )
-        .bind(id)
-        .bind(status.as_str())
         .execute(&mut *conn)
         .await?;
     }
@@ -310,22 +314,24 @@ pub async fn recompute(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), AppE
     // Lock the components first, in a fixed order: a concurrent change to
     // the same components waits here, and the reads below then see what it
     // committed (read committed), so neither writes a status from stale data.
-    sqlx::query("select id from status_component where id = any($1) order by id for update")
-        .bind(&sorted)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query!(
+        "select id from status_component where id = any($1) order by id for update",
+        &sorted
+    )
+    .fetch_all(&mut *conn)
+    .await?;
     let open: Vec<&str> = IncidentStatus::ALL
         .iter()
         .filter(|s| s.is_open())
         .map(|s| s.as_str())
         .collect();
-    let incident_rows: Vec<(Uuid, String)> = sqlx::query_as(
+    let incident_rows = sqlx::query!(
         "select ic.component_id, ic.status from incident_component ic
          join incident i on i.id = ic.incident_id
          where ic.component_id = any($1) and i.visibility = 'published' and i.status = any($2)",
+        ids as &[Uuid],
+        &open as &[&str]
     )
-    .bind(ids)
-    .bind(&open)
     .fetch_all(&mut *conn)
     .await?;
     let active: Vec<&str> = MaintenanceState::ALL
@@ -333,21 +339,21 @@ pub async fn recompute(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), AppE
         .filter(|s| s.is_active())
         .map(|s| s.as_str())
         .collect();
-    let in_maintenance: Vec<Uuid> = sqlx::query_scalar(
+    let in_maintenance: Vec<Uuid> = sqlx::query_scalar!(
         "select distinct mc.component_id from maintenance_component mc
          join maintenance m on m.id = mc.maintenance_id
          where mc.component_id = any($1) and m.state = any($2)",
+        ids as &[Uuid],
+        &active as &[&str]
     )
-    .bind(ids)
-    .bind(&active)
     .fetch_all(&mut *conn)
     .await?;
     let mut by_component: HashMap<Uuid, Vec<ComponentStatus>> = HashMap::new();
-    for (component, status) in incident_rows {
+    for row in incident_rows {
         by_component
-            .entry(component)
+            .entry(row.component_id)
             .or_default()
-            .push(stored::parse(&status, ComponentStatus::parse)?);
+            .push(stored::parse(&row.status, ComponentStatus::parse)?);
     }
     for id in sorted {
         let status = effective_status(
@@ -361,10 +367,10 @@ pub async fn recompute(conn: &mut PgConnection, ids: &[Uuid]) -> Result<(), AppE
 
 /// Components mapped to `service`.
 pub async fn for_service(conn: &mut PgConnection, service: &str) -> Result<Vec<Uuid>, AppError> {
-    Ok(sqlx::query_scalar(
+    Ok(sqlx::query_scalar!(
         "select id from status_component where $1 = any(services) order by position",
+        service
     )
-    .bind(service)
     .fetch_all(conn)
     .await?)
 }
@@ -372,11 +378,14 @@ pub async fn for_service(conn: &mut PgConnection, service: &str) -> Result<Vec<U
 /// Per environment, what an automatic rollback puts on the status page:
 /// (key, name, `off` | `draft` | `publish`), promotion path first.
 pub async fn rollback_settings(pool: &PgPool) -> Result<Vec<(String, String, String)>, AppError> {
-    Ok(sqlx::query_as(
+    Ok(sqlx::query!(
         "select key, name, rollback_incident from environment order by promotion_order nulls last, key",
     )
     .fetch_all(pool)
-    .await?)
+    .await?
+    .into_iter()
+    .map(|r| (r.key, r.name, r.rollback_incident))
+    .collect())
 }
 
 /// Sets what an automatic rollback in `environment` does on the status page.
@@ -392,17 +401,21 @@ pub async fn set_rollback_setting(
         return Err(AppError::field("setting", "Choose off, draft or publish."));
     }
     let mut tx = pool.begin().await?;
-    let before: Option<String> =
-        sqlx::query_scalar("select rollback_incident from environment where key = $1 for update")
-            .bind(environment)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let before: Option<String> = sqlx::query_scalar!(
+        "select rollback_incident from environment where key = $1 for update",
+        environment
+    )
+    .fetch_optional(&mut *tx)
+    .await?;
     let before = before.ok_or(AppError::NotFound)?;
-    sqlx::query("update environment set rollback_incident = $2, updated_at = now() where key = $1")
-        .bind(environment)
-        .bind(setting)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "update environment set rollback_incident = $2, updated_at = now() where key = $1",
+        environment,
+        setting
+    )
+    .execute(&mut *tx)
+    .await?;
+
     audit::record(
         &mut tx,
         AuditEntry {

@@ -102,8 +102,7 @@ pub async fn create(
     let mut tx = pool.begin().await?;
     let cr: Option<Uuid> = match input.change_request {
         Some(number) => Some(
-            sqlx::query_scalar("select id from change_request where number = $1")
-                .bind(number)
+            sqlx::query_scalar!("select id from change_request where number = $1", number)
                 .fetch_optional(&mut *tx)
                 .await?
                 .ok_or_else(|| AppError::field("change_request", "No such change request."))?,
@@ -112,24 +111,24 @@ pub async fn create(
     };
     let components = super::existing_components(&mut tx, &input.components).await?;
     let id = Uuid::new_v4();
-    sqlx::query(
+    sqlx::query!(
         "insert into maintenance (id, title, description, starts_at, ends_at, change_request_id, created_by)
          values ($1, $2, $3, $4, $5, $6, $7)",
+        id,
+        input.title.trim(),
+        input.description.trim(),
+        window.starts_at,
+        window.ends_at,
+        cr,
+        user.id
     )
-    .bind(id)
-    .bind(input.title.trim())
-    .bind(input.description.trim())
-    .bind(window.starts_at)
-    .bind(window.ends_at)
-    .bind(cr)
-    .bind(user.id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "insert into maintenance_component (maintenance_id, component_id) select $1, unnest($2::uuid[]) on conflict do nothing",
+        id,
+        &components
     )
-    .bind(id)
-    .bind(&components)
     .execute(&mut *tx)
     .await?;
     let body = if input.description.trim().is_empty() {
@@ -183,23 +182,23 @@ async fn move_to(
     request_id: Option<&str>,
 ) -> Result<(), AppError> {
     let actor = author.map(SessionUser::actor).unwrap_or(Actor::System);
-    sqlx::query(
+    sqlx::query!(
         "update maintenance set state = $2, updated_at = now(),
                 started_at = case when $2 = 'in_progress' then coalesce(started_at, now()) else started_at end,
                 completed_at = case when $2 in ('completed', 'cancelled') then now() else completed_at end
          where id = $1",
+        id,
+        to.as_str()
     )
-    .bind(id)
-    .bind(to.as_str())
     .execute(&mut *conn)
     .await?;
     let update = Timeline::Maintenance
         .add(conn, id, to.as_str(), body, author)
         .await?;
-    let affected: Vec<Uuid> = sqlx::query_scalar(
+    let affected: Vec<Uuid> = sqlx::query_scalar!(
         "select component_id from maintenance_component where maintenance_id = $1",
+        id
     )
-    .bind(id)
     .fetch_all(&mut *conn)
     .await?;
     components::recompute(conn, &affected).await?;
@@ -224,17 +223,17 @@ async fn lock(
     conn: &mut PgConnection,
     id: Uuid,
 ) -> Result<(MaintenanceState, DateTime<Utc>, DateTime<Utc>), AppError> {
-    let row: Option<(String, DateTime<Utc>, DateTime<Utc>)> = sqlx::query_as(
+    let row = sqlx::query!(
         "select state, starts_at, ends_at from maintenance where id = $1 for update",
+        id
     )
-    .bind(id)
     .fetch_optional(&mut *conn)
-    .await?;
-    let (state, starts, ends) = row.ok_or(AppError::NotFound)?;
+    .await?
+    .ok_or(AppError::NotFound)?;
     Ok((
-        stored::parse(&state, MaintenanceState::parse)?,
-        starts,
-        ends,
+        stored::parse(&row.state, MaintenanceState::parse)?,
+        row.starts_at,
+        row.ends_at,
     ))
 }
 
@@ -289,7 +288,7 @@ pub async fn tick(pool: &PgPool, id: Uuid) -> Result<Option<MaintenanceState>, A
         Err(e) => return Err(e),
     };
     // The database's clock, the one the job was scheduled and claimed by.
-    let now: DateTime<Utc> = sqlx::query_scalar("select clock_timestamp()")
+    let now: DateTime<Utc> = sqlx::query_scalar!(r#"select clock_timestamp() as "now!""#)
         .fetch_one(&mut *tx)
         .await?;
     let Some(to) = from.by_time(now, starts, ends) else {
@@ -300,7 +299,6 @@ pub async fn tick(pool: &PgPool, id: Uuid) -> Result<Option<MaintenanceState>, A
     Ok(Some(to))
 }
 
-#[derive(sqlx::FromRow)]
 struct Row {
     id: Uuid,
     number: i64,
@@ -315,26 +313,27 @@ struct Row {
 /// Upcoming, active and recent windows (newest first) for the back office.
 pub async fn list(pool: &PgPool, user: &SessionUser) -> Result<MaintenanceList, AppError> {
     let mut conn = pool.acquire().await?;
-    let rows = sqlx::query_as::<_, Row>(
-        "select m.id, m.number, m.title, m.description, m.starts_at, m.ends_at, m.state, c.number as change_request
+    let rows = sqlx::query_as!(
+        Row,
+        r#"select m.id, m.number, m.title, m.description, m.starts_at, m.ends_at, m.state, c.number as "change_request?"
          from maintenance m left join change_request c on c.id = m.change_request_id
-         order by m.starts_at desc limit 200",
+         order by m.starts_at desc limit 200"#,
     )
     .fetch_all(&mut *conn)
     .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.id).collect();
-    let comps: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+    let comps = sqlx::query!(
         "select mc.maintenance_id, c.id, c.name from maintenance_component mc join status_component c on c.id = mc.component_id
          where mc.maintenance_id = any($1) order by c.position, c.name",
+        &ids
     )
-    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
-    let updates: Vec<(Uuid, Uuid, String, String, String, DateTime<Utc>)> = sqlx::query_as(
+    let updates = sqlx::query!(
         "select maintenance_id, id, state, body, author_name, created_at from maintenance_update
          where maintenance_id = any($1) order by created_at desc",
+        &ids
     )
-    .bind(&ids)
     .fetch_all(&mut *conn)
     .await?;
     let items = rows
@@ -342,15 +341,23 @@ pub async fn list(pool: &PgPool, user: &SessionUser) -> Result<MaintenanceList, 
         .map(|r| {
             let mine: Vec<_> = updates
                 .iter()
-                .filter(|u| u.0 == r.id)
-                .map(|u| (u.1, u.2.clone(), u.3.clone(), u.4.clone(), u.5))
+                .filter(|u| u.maintenance_id == r.id)
+                .map(|u| {
+                    (
+                        u.id,
+                        u.state.clone(),
+                        u.body.clone(),
+                        u.author_name.clone(),
+                        u.created_at,
+                    )
+                })
                 .collect();
             Ok(MaintenanceView {
                 state: stored::parse(&r.state, MaintenanceState::parse)?,
                 components: comps
                     .iter()
-                    .filter(|c| c.0 == r.id)
-                    .map(|c| (c.1, c.2.clone()))
+                    .filter(|c| c.maintenance_id == r.id)
+                    .map(|c| (c.id, c.name.clone()))
                     .collect(),
                 updates: timeline(mine, |s| MaintenanceState::label_of(s).to_string()),
                 description_html: markdown::render(&r.description),
@@ -374,20 +381,26 @@ pub async fn list(pool: &PgPool, user: &SessionUser) -> Result<MaintenanceList, 
 /// A form filled from a change request with the maintenance flag: its
 /// title, its planned window, and the components of its services.
 pub async fn from_change_request(pool: &PgPool, number: i64) -> Result<MaintenanceInput, AppError> {
-    type Planned = (String, Option<DateTime<Utc>>, i32, Vec<String>);
-    let row: Option<Planned> = sqlx::query_as(
+    let row = sqlx::query!(
         "select title, planned_start, duration_minutes, services from change_request where number = $1",
+        number
     )
-    .bind(number)
     .fetch_optional(pool)
-    .await?;
-    let (title, start, minutes, services) = row.ok_or(AppError::NotFound)?;
-    let components: Vec<Uuid> = sqlx::query_scalar(
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (title, start, minutes, services) = (
+        row.title,
+        row.planned_start,
+        row.duration_minutes,
+        row.services,
+    );
+    let components: Vec<Uuid> = sqlx::query_scalar!(
         "select id from status_component where services && $1 order by position",
+        &services
     )
-    .bind(&services)
     .fetch_all(pool)
     .await?;
+
     let fmt = |t: DateTime<Utc>| t.format("%Y-%m-%dT%H:%M").to_string();
     Ok(MaintenanceInput {
         title,

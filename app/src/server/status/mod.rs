@@ -31,10 +31,13 @@ pub(crate) async fn existing_components(
     let mut unique = ids.to_vec();
     unique.sort();
     unique.dedup();
-    let known: i64 = sqlx::query_scalar("select count(*) from status_component where id = any($1)")
-        .bind(&unique)
-        .fetch_one(conn)
-        .await?;
+    let known: i64 = sqlx::query_scalar!(
+        r#"select count(*) as "count!" from status_component where id = any($1)"#,
+        &unique
+    )
+    .fetch_one(conn)
+    .await?;
+
     if known as usize != unique.len() {
         return Err(AppError::field(
             "components",

@@ -95,105 +95,66 @@ pub struct PublicData {
     pub notes: Vec<PublishedNote>,
 }
 
-type ComponentRow = (
-    Uuid,
-    String,
-    String,
-    String,
-    i32,
-    String,
-    DateTime<Utc>,
-    DateTime<Utc>,
-);
-type IncidentRow = (
-    Uuid,
-    i64,
-    String,
-    String,
-    String,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    DateTime<Utc>,
-);
-type MaintenanceRow = (
-    Uuid,
-    i64,
-    String,
-    String,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    String,
-    DateTime<Utc>,
-    DateTime<Utc>,
-    Option<DateTime<Utc>>,
-    Option<DateTime<Utc>>,
-);
-
 /// Loads everything public in one repeatable-read transaction, so the
 /// pieces agree with each other.
 pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("set transaction isolation level repeatable read, read only")
+    sqlx::query!("set transaction isolation level repeatable read, read only")
         .execute(&mut *tx)
         .await?;
-    let loaded_at: DateTime<Utc> = sqlx::query_scalar("select now()")
+    let loaded_at: DateTime<Utc> = sqlx::query_scalar!(r#"select now() as "now!""#)
         .fetch_one(&mut *tx)
         .await?;
-    let component_rows: Vec<ComponentRow> = sqlx::query_as(
+    let component_rows = sqlx::query!(
         "select id, name, description, group_name, position, status, created_at, updated_at
          from status_component
          order by min(position) over (partition by group_name), group_name, position, lower(name)",
     )
     .fetch_all(&mut *tx)
     .await?;
-    type IntervalRow = (Uuid, String, DateTime<Utc>, Option<DateTime<Utc>>);
-    let interval_rows: Vec<IntervalRow> = sqlx::query_as(
+    let interval_rows = sqlx::query!(
         "select component_id, status, started_at, ended_at from component_status_interval order by component_id, started_at, id",
     )
     .fetch_all(&mut *tx)
     .await?;
     let mut intervals: HashMap<Uuid, Vec<Interval>> = HashMap::new();
-    for (component, status, start, end) in interval_rows {
-        intervals.entry(component).or_default().push(Interval {
-            status: stored::parse(&status, ComponentStatus::parse)?,
-            start,
-            end,
+    for r in interval_rows {
+        intervals.entry(r.component_id).or_default().push(Interval {
+            status: stored::parse(&r.status, ComponentStatus::parse)?,
+            start: r.started_at,
+            end: r.ended_at,
         });
     }
     let components = component_rows
         .into_iter()
-        .map(
-            |(id, name, description, group_name, position, status, created_at, updated_at)| {
-                Ok(PublicComponent {
-                    status: stored::parse(&status, ComponentStatus::parse)?,
-                    intervals: intervals.remove(&id).unwrap_or_default(),
-                    id,
-                    name,
-                    description,
-                    group_name,
-                    position,
-                    created_at,
-                    updated_at,
-                })
-            },
-        )
+        .map(|r| {
+            Ok(PublicComponent {
+                status: stored::parse(&r.status, ComponentStatus::parse)?,
+                intervals: intervals.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                name: r.name,
+                description: r.description,
+                group_name: r.group_name,
+                position: r.position,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+            })
+        })
         .collect::<Result<Vec<_>, AppError>>()?;
 
-    let incident_rows: Vec<IncidentRow> = sqlx::query_as(
+    let incident_rows = sqlx::query!(
         "select id, number, title, impact, status, created_at, published_at, updated_at, resolved_at, impact_started_at
          from incident where visibility = 'published' order by coalesce(published_at, created_at) desc",
     )
     .fetch_all(&mut *tx)
     .await?;
-    let affected: Vec<(Uuid, Uuid, String)> = sqlx::query_as(
+    let affected = sqlx::query!(
         "select ic.incident_id, ic.component_id, ic.status from incident_component ic
          join incident i on i.id = ic.incident_id where i.visibility = 'published'",
     )
     .fetch_all(&mut *tx)
     .await?;
-    let updates: Vec<(Uuid, Uuid, String, String, DateTime<Utc>)> = sqlx::query_as(
+    let updates = sqlx::query!(
         "select u.incident_id, u.id, u.status, u.body, u.created_at from incident_update u
          join incident i on i.id = u.incident_id where i.visibility = 'published'
          order by u.created_at desc, u.id",
@@ -201,145 +162,125 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
     .fetch_all(&mut *tx)
     .await?;
     let mut affected_by: HashMap<Uuid, Vec<(Uuid, ComponentStatus)>> = HashMap::new();
-    for (incident, component, status) in affected {
-        affected_by
-            .entry(incident)
-            .or_default()
-            .push((component, stored::parse(&status, ComponentStatus::parse)?));
+    for r in affected {
+        affected_by.entry(r.incident_id).or_default().push((
+            r.component_id,
+            stored::parse(&r.status, ComponentStatus::parse)?,
+        ));
     }
     let mut updates_by: HashMap<Uuid, Vec<PublicUpdate>> = HashMap::new();
-    for (incident, id, status, body, created_at) in updates {
-        updates_by.entry(incident).or_default().push(PublicUpdate {
-            id,
-            status,
-            body,
-            created_at,
-        });
+    for r in updates {
+        updates_by
+            .entry(r.incident_id)
+            .or_default()
+            .push(PublicUpdate {
+                id: r.id,
+                status: r.status,
+                body: r.body,
+                created_at: r.created_at,
+            });
     }
     let incidents = incident_rows
         .into_iter()
-        .map(
-            |(
-                id,
-                number,
-                title,
-                impact,
-                status,
-                created_at,
-                published_at,
-                updated_at,
-                resolved_at,
-                impact_started_at,
-            )| {
-                Ok(PublicIncident {
-                    impact: stored::parse(&impact, Impact::parse)?,
-                    status: stored::parse(&status, IncidentStatus::parse)?,
-                    components: affected_by.remove(&id).unwrap_or_default(),
-                    updates: updates_by.remove(&id).unwrap_or_default(),
-                    published_at: published_at.unwrap_or(created_at),
-                    id,
-                    number,
-                    title,
-                    created_at,
-                    impact_started_at,
-                    updated_at,
-                    resolved_at,
-                })
-            },
-        )
+        .map(|r| {
+            Ok(PublicIncident {
+                impact: stored::parse(&r.impact, Impact::parse)?,
+                status: stored::parse(&r.status, IncidentStatus::parse)?,
+                components: affected_by.remove(&r.id).unwrap_or_default(),
+                updates: updates_by.remove(&r.id).unwrap_or_default(),
+                published_at: r.published_at.unwrap_or(r.created_at),
+                id: r.id,
+                number: r.number,
+                title: r.title,
+                created_at: r.created_at,
+                impact_started_at: r.impact_started_at,
+                updated_at: r.updated_at,
+                resolved_at: r.resolved_at,
+            })
+        })
         .collect::<Result<Vec<_>, AppError>>()?;
 
-    let maintenance_rows: Vec<MaintenanceRow> = sqlx::query_as(
+    let maintenance_rows = sqlx::query!(
         "select id, number, title, description, starts_at, ends_at, state, created_at, updated_at, started_at, completed_at
          from maintenance order by starts_at desc",
     )
     .fetch_all(&mut *tx)
     .await?;
-    let mcomponents: Vec<(Uuid, Uuid)> =
-        sqlx::query_as("select maintenance_id, component_id from maintenance_component")
+    let mcomponents =
+        sqlx::query!("select maintenance_id, component_id from maintenance_component")
             .fetch_all(&mut *tx)
             .await?;
-    let mupdates: Vec<(Uuid, Uuid, String, String, DateTime<Utc>)> = sqlx::query_as(
+    let mupdates = sqlx::query!(
         "select maintenance_id, id, state, body, created_at from maintenance_update order by created_at desc, id",
     )
     .fetch_all(&mut *tx)
     .await?;
     let mut mcomponents_by: HashMap<Uuid, Vec<Uuid>> = HashMap::new();
-    for (m, c) in mcomponents {
-        mcomponents_by.entry(m).or_default().push(c);
+    for r in mcomponents {
+        mcomponents_by
+            .entry(r.maintenance_id)
+            .or_default()
+            .push(r.component_id);
     }
     let mut mupdates_by: HashMap<Uuid, Vec<PublicUpdate>> = HashMap::new();
-    for (m, id, status, body, created_at) in mupdates {
-        mupdates_by.entry(m).or_default().push(PublicUpdate {
-            id,
-            status,
-            body,
-            created_at,
-        });
+    for r in mupdates {
+        mupdates_by
+            .entry(r.maintenance_id)
+            .or_default()
+            .push(PublicUpdate {
+                id: r.id,
+                status: r.state,
+                body: r.body,
+                created_at: r.created_at,
+            });
     }
     let maintenances = maintenance_rows
         .into_iter()
-        .map(
-            |(
-                id,
-                number,
-                title,
-                description,
-                starts_at,
-                ends_at,
-                state,
-                created_at,
-                updated_at,
-                started_at,
-                completed_at,
-            )| {
-                Ok(PublicMaintenance {
-                    state: stored::parse(&state, MaintenanceState::parse)?,
-                    components: mcomponents_by.remove(&id).unwrap_or_default(),
-                    updates: mupdates_by.remove(&id).unwrap_or_default(),
-                    id,
-                    number,
-                    title,
-                    description,
-                    starts_at,
-                    ends_at,
-                    created_at,
-                    updated_at,
-                    started_at,
-                    completed_at,
-                })
-            },
-        )
+        .map(|r| {
+            Ok(PublicMaintenance {
+                state: stored::parse(&r.state, MaintenanceState::parse)?,
+                components: mcomponents_by.remove(&r.id).unwrap_or_default(),
+                updates: mupdates_by.remove(&r.id).unwrap_or_default(),
+                id: r.id,
+                number: r.number,
+                title: r.title,
+                description: r.description,
+                starts_at: r.starts_at,
+                ends_at: r.ends_at,
+                created_at: r.created_at,
+                updated_at: r.updated_at,
+                started_at: r.started_at,
+                completed_at: r.completed_at,
+            })
+        })
         .collect::<Result<Vec<_>, AppError>>()?;
 
-    let note_rows: Vec<(Uuid, String, String, String, DateTime<Utc>, serde_json::Value)> = sqlx::query_as(
-        "select n.release_id, s.name, r.version, r.title, n.published_at, v.sections
+    let note_rows = sqlx::query!(
+        r#"select n.release_id, s.name, r.version, r.title, n.published_at as "published_at!", v.sections
          from release_note n
          join release r on r.id = n.release_id
          join service s on s.id = r.service_id
          join release_note_revision v on v.release_id = n.release_id and v.revision = n.published_revision
          where n.published_revision is not null and n.published_at is not null
-         order by n.published_at desc",
+         order by n.published_at desc"#,
     )
     .fetch_all(&mut *tx)
     .await?;
     let notes = note_rows
         .into_iter()
-        .map(
-            |(release_id, service, version, title, published_at, sections)| {
-                Ok(PublishedNote {
-                    sections: serde_json::from_value(sections).map_err(|e| {
-                        tracing::error!(error = %e, "stored release note does not parse");
-                        AppError::Internal
-                    })?,
-                    release_id,
-                    service,
-                    version,
-                    title,
-                    published_at,
-                })
-            },
-        )
+        .map(|r| {
+            Ok(PublishedNote {
+                sections: serde_json::from_value(r.sections).map_err(|e| {
+                    tracing::error!(error = %e, "stored release note does not parse");
+                    AppError::Internal
+                })?,
+                release_id: r.release_id,
+                service: r.name,
+                version: r.version,
+                title: r.title,
+                published_at: r.published_at,
+            })
+        })
         .collect::<Result<Vec<_>, AppError>>()?;
     tx.commit().await?;
     Ok(PublicData {
@@ -426,18 +367,25 @@ pub async fn notice(pool: &PgPool, key: &str) -> Result<Option<Notice>, AppError
 /// The full data narrowed to the one incident or window an update belongs to.
 async fn load_one(pool: &PgPool, kind: &str, update: Uuid) -> Result<Option<PublicData>, AppError> {
     let parent: Option<Uuid> = match kind {
-        "incident_update" => sqlx::query_scalar(
-            "select u.incident_id from incident_update u join incident i on i.id = u.incident_id
-             where u.id = $1 and i.visibility = 'published'",
-        ),
+        "incident_update" => {
+            sqlx::query_scalar!(
+                "select u.incident_id from incident_update u join incident i on i.id = u.incident_id
+                 where u.id = $1 and i.visibility = 'published'",
+                update
+            )
+            .fetch_optional(pool)
+            .await?
+        }
         "maintenance_update" => {
-            sqlx::query_scalar("select maintenance_id from maintenance_update where id = $1")
+            sqlx::query_scalar!(
+                "select maintenance_id from maintenance_update where id = $1",
+                update
+            )
+            .fetch_optional(pool)
+            .await?
         }
         _ => return Ok(None),
-    }
-    .bind(update)
-    .fetch_optional(pool)
-    .await?;
+    };
     let Some(parent) = parent else {
         return Ok(None);
     };

@@ -7,7 +7,6 @@ use crate::error::AppError;
 use crate::model::status::{DiffLine, ReleaseNoteView, RevisionDiff, RevisionMeta, SectionDiff};
 use crate::server::audit::{self, AuditEntry};
 use crate::server::session::SessionUser;
-use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::{PgConnection, PgPool};
 use std::collections::BTreeMap;
@@ -18,11 +17,11 @@ async fn sections_at(
     release: Uuid,
     revision: i32,
 ) -> Result<Option<NoteSections>, AppError> {
-    let value: Option<serde_json::Value> = sqlx::query_scalar(
+    let value: Option<serde_json::Value> = sqlx::query_scalar!(
         "select sections from release_note_revision where release_id = $1 and revision = $2",
+        release,
+        revision
     )
-    .bind(release)
-    .bind(revision)
     .fetch_optional(conn)
     .await?;
     value
@@ -42,43 +41,45 @@ pub async fn get(
     release: Uuid,
 ) -> Result<ReleaseNoteView, AppError> {
     let mut conn = pool.acquire().await?;
-    let head: Option<(String, String, String)> = sqlx::query_as(
+    let head = sqlx::query!(
         "select s.key, r.version, r.title from release r join service s on s.id = r.service_id where r.id = $1",
+        release
     )
-    .bind(release)
     .fetch_optional(&mut *conn)
-    .await?;
-    let (service, version, title) = head.ok_or(AppError::NotFound)?;
-    let note: Option<(i32, Option<i32>, Option<DateTime<Utc>>)> = sqlx::query_as(
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let note = sqlx::query!(
         "select latest_revision, published_revision, published_at from release_note where release_id = $1",
+        release
     )
-    .bind(release)
     .fetch_optional(&mut *conn)
     .await?;
-    let (revision, published_revision, published_at) = note.unwrap_or((0, None, None));
+    let (revision, published_revision, published_at) = note
+        .map(|n| (n.latest_revision, n.published_revision, n.published_at))
+        .unwrap_or((0, None, None));
     let sections = sections_at(&mut conn, release, revision)
         .await?
         .unwrap_or_default();
-    let revisions: Vec<(i32, Option<String>, DateTime<Utc>)> = sqlx::query_as(
-        "select v.revision, u.display_name, v.created_at from release_note_revision v
-         left join app_user u on u.id = v.author_id where v.release_id = $1 order by v.revision desc",
+    let revisions = sqlx::query!(
+        r#"select v.revision, u.display_name as "display_name?", v.created_at from release_note_revision v
+         left join app_user u on u.id = v.author_id where v.release_id = $1 order by v.revision desc"#,
+        release
     )
-    .bind(release)
     .fetch_all(&mut *conn)
     .await?;
     Ok(ReleaseNoteView {
         release_id: release,
-        service,
-        version,
-        title,
+        service: head.key,
+        version: head.version,
+        title: head.title,
         sections,
         revision,
         revisions: revisions
             .into_iter()
-            .map(|(revision, author, created_at)| RevisionMeta {
-                revision,
-                author: author.unwrap_or_else(|| "—".into()),
-                created_at,
+            .map(|r| RevisionMeta {
+                revision: r.revision,
+                author: r.display_name.unwrap_or_else(|| "—".into()),
+                created_at: r.created_at,
             })
             .collect(),
         published_revision,
@@ -97,27 +98,29 @@ pub async fn draft(
     if !user.may(crate::domain::Permission::DraftReleaseNotes) {
         return Err(AppError::Forbidden);
     }
-    let exists: bool = sqlx::query_scalar("select exists(select 1 from release where id = $1)")
-        .bind(release)
-        .fetch_one(pool)
-        .await?;
+    let exists: bool = sqlx::query_scalar!(
+        r#"select exists(select 1 from release where id = $1) as "exists!""#,
+        release
+    )
+    .fetch_one(pool)
+    .await?;
     if !exists {
         return Err(AppError::NotFound);
     }
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+    let rows = sqlx::query!(
         "select c.number, c.title, c.change_type from release_change rc join change_request c on c.id = rc.cr_id
          where rc.release_id = $1",
+        release
     )
-    .bind(release)
     .fetch_all(pool)
     .await?;
     let changes = rows
         .into_iter()
-        .map(|(number, title, change_type)| {
+        .map(|r| {
             Ok(DraftChange {
-                number,
-                title,
-                change_type: crate::server::stored::parse(&change_type, ChangeType::parse)?,
+                number: r.number,
+                title: r.title,
+                change_type: crate::server::stored::parse(&r.change_type, ChangeType::parse)?,
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
@@ -147,21 +150,25 @@ pub async fn save(
         ));
     }
     let mut tx = pool.begin().await?;
-    let exists: bool = sqlx::query_scalar("select exists(select 1 from release where id = $1)")
-        .bind(release)
-        .fetch_one(&mut *tx)
-        .await?;
+    let exists: bool = sqlx::query_scalar!(
+        r#"select exists(select 1 from release where id = $1) as "exists!""#,
+        release
+    )
+    .fetch_one(&mut *tx)
+    .await?;
     if !exists {
         return Err(AppError::NotFound);
     }
-    sqlx::query("insert into release_note (release_id) values ($1) on conflict do nothing")
-        .bind(release)
-        .execute(&mut *tx)
-        .await?;
-    let latest: i32 = sqlx::query_scalar(
-        "select latest_revision from release_note where release_id = $1 for update",
+    sqlx::query!(
+        "insert into release_note (release_id) values ($1) on conflict do nothing",
+        release
     )
-    .bind(release)
+    .execute(&mut *tx)
+    .await?;
+    let latest: i32 = sqlx::query_scalar!(
+        "select latest_revision from release_note where release_id = $1 for update",
+        release
+    )
     .fetch_one(&mut *tx)
     .await?;
     if latest != base {
@@ -173,20 +180,20 @@ pub async fn save(
         return Ok(latest);
     }
     let revision = latest + 1;
-    sqlx::query(
+    sqlx::query!(
         "insert into release_note_revision (release_id, revision, sections, author_id) values ($1, $2, $3, $4)",
+        release,
+        revision,
+        json!(sections),
+        user.id
     )
-    .bind(release)
-    .bind(revision)
-    .bind(json!(sections))
-    .bind(user.id)
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
+    sqlx::query!(
         "update release_note set latest_revision = $2, updated_at = now() where release_id = $1",
+        release,
+        revision
     )
-    .bind(release)
-    .bind(revision)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -223,12 +230,13 @@ pub async fn set_published(
         ));
     }
     let mut tx = pool.begin().await?;
-    let note: Option<(i32, Option<i32>)> = sqlx::query_as(
+    let note = sqlx::query!(
         "select latest_revision, published_revision from release_note where release_id = $1 for update",
+        release
     )
-    .bind(release)
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|n| (n.latest_revision, n.published_revision));
     let Some((latest, published)) = note.filter(|(latest, _)| *latest > 0) else {
         return Err(AppError::Conflict(
             "Save the note before publishing it.".into(),
@@ -246,26 +254,27 @@ pub async fn set_published(
         if sections.is_empty() {
             return Err(AppError::Conflict("The note is empty.".into()));
         }
-        sqlx::query(
-            // A correction keeps the note's place on the changelog.
+        // A correction keeps the note's place on the changelog.
+        sqlx::query!(
             "update release_note set published_revision = $2, published_at = coalesce(published_at, now()), published_by = $3, updated_at = now()
              where release_id = $1",
+            release,
+            latest,
+            user.id
         )
-        .bind(release)
-        .bind(latest)
-        .bind(user.id)
         .execute(&mut *tx)
         .await?;
     } else {
         if published.is_none() {
             return Err(AppError::Conflict("The note is not published.".into()));
         }
-        sqlx::query(
+        sqlx::query!(
             "update release_note set published_revision = null, published_at = null, published_by = null, updated_at = now()
              where release_id = $1",
+            release
         )
-        .bind(release)
         .execute(&mut *tx)
+
         .await?;
     }
     audit::record(

@@ -26,10 +26,12 @@ pub const SIGNUPS_PER_HOUR: i64 = 10;
 /// after the attempts it counted.
 pub async fn allow_signup(pool: &PgPool, client: &str) -> Result<bool, AppError> {
     let mut tx = pool.begin().await?;
-    sqlx::query("select pg_advisory_xact_lock(hashtext('signup:' || $1))")
-        .bind(client)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query!(
+        "select pg_advisory_xact_lock(hashtext('signup:' || $1))",
+        client
+    )
+    .execute(&mut *tx)
+    .await?;
     let recent = sqlx::query_scalar!(
         r#"select count(*) as "count!" from signup_attempt
            where client = $1 and created_at > now() - interval '1 hour'"#,
@@ -94,13 +96,14 @@ pub async fn subscribe_email(
     let email = EmailAddress::parse(email).map_err(|e| AppError::field("email", e.to_string()))?;
     check_components(pool, &components).await?;
     let mut tx = pool.begin().await?;
-    let existing: Option<(Uuid, bool)> = sqlx::query_as(
-        "select id, confirmed_at is not null from subscriber
-         where kind = 'email' and lower(email) = lower($1) and unsubscribed_at is null for update",
+    let existing = sqlx::query!(
+        r#"select id, confirmed_at is not null as "confirmed!" from subscriber
+         where kind = 'email' and lower(email) = lower($1) and unsubscribed_at is null for update"#,
+        email.as_str()
     )
-    .bind(email.as_str())
     .fetch_optional(&mut *tx)
-    .await?;
+    .await?
+    .map(|r| (r.id, r.confirmed));
     let confirm = token();
     let id = match existing {
         Some((_, true)) => {
@@ -112,14 +115,14 @@ pub async fn subscribe_email(
             // A new link only when a new mail goes out (at most one per
             // address every few minutes), so the link already sent stays valid.
             if queue_confirmation(&mut tx, id, &confirm).await? {
-                sqlx::query(
+                sqlx::query!(
                     "update subscriber set confirm_token_hash = $2, confirm_requested_at = now(), all_components = $3, components = $4
                      where id = $1",
+                    id,
+                    hash(&confirm),
+                    components.is_none(),
+                    components.as_deref().unwrap_or_default()
                 )
-                .bind(id)
-                .bind(hash(&confirm))
-                .bind(components.is_none())
-                .bind(components.clone().unwrap_or_default())
                 .execute(&mut *tx)
                 .await?;
             }
@@ -129,19 +132,19 @@ pub async fn subscribe_email(
         None => {
             // A sign-up for the same address at the same moment wins the
             // unique index; this one then has nothing left to do.
-            let id: Option<Uuid> = sqlx::query_scalar(
+            let id: Option<Uuid> = sqlx::query_scalar!(
                 "insert into subscriber (id, kind, email, all_components, components, confirm_token_hash,
                                          confirm_requested_at, unsubscribe_token)
                  values ($1, 'email', $2, $3, $4, $5, now(), $6)
                  on conflict (lower(email)) where kind = 'email' and unsubscribed_at is null do nothing
                  returning id",
+                Uuid::new_v4(),
+                email.as_str(),
+                components.is_none(),
+                components.as_deref().unwrap_or_default(),
+                hash(&confirm),
+                token()
             )
-            .bind(Uuid::new_v4())
-            .bind(email.as_str())
-            .bind(components.is_none())
-            .bind(components.clone().unwrap_or_default())
-            .bind(hash(&confirm))
-            .bind(token())
             .fetch_optional(&mut *tx)
             .await?;
             let Some(id) = id else {
@@ -223,16 +226,16 @@ pub async fn subscribe_webhook(
         secret: token(),
         unsubscribe_token: token(),
     };
-    sqlx::query(
+    sqlx::query!(
         "insert into subscriber (id, kind, url, secret, all_components, components, confirmed_at, unsubscribe_token)
          values ($1, 'webhook', $2, $3, $4, $5, now(), $6)",
+        subscription.id,
+        url,
+        &subscription.secret,
+        components.is_none(),
+        components.as_deref().unwrap_or_default(),
+        &subscription.unsubscribe_token
     )
-    .bind(subscription.id)
-    .bind(url)
-    .bind(&subscription.secret)
-    .bind(components.is_none())
-    .bind(components.clone().unwrap_or_default())
-    .bind(&subscription.unsubscribe_token)
     .execute(&mut *tx)
     .await?;
     audit::record(
@@ -257,13 +260,13 @@ pub async fn subscribe_webhook(
 /// Confirms an email subscription from its link.
 pub async fn confirm(pool: &PgPool, token: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let id: Option<Uuid> = sqlx::query_scalar(
+    let id: Option<Uuid> = sqlx::query_scalar!(
         "update subscriber set confirmed_at = now(), confirm_token_hash = null
          where confirm_token_hash = $1 and unsubscribed_at is null
            and confirm_requested_at > now() - interval '7 days'
          returning id",
+        hash(token.trim())
     )
-    .bind(hash(token.trim()))
     .fetch_optional(&mut *tx)
     .await?;
     let id = id.ok_or(AppError::NotFound)?;
@@ -287,18 +290,21 @@ pub async fn confirm(pool: &PgPool, token: &str) -> Result<(), AppError> {
 /// Ends a subscription from a message's link. Unsubscribing twice is fine.
 pub async fn unsubscribe(pool: &PgPool, token: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
-    let row: Option<(Uuid, bool)> = sqlx::query_as(
-        "select id, unsubscribed_at is not null from subscriber where unsubscribe_token = $1 for update",
+    let row = sqlx::query!(
+        r#"select id, unsubscribed_at is not null as "already!" from subscriber where unsubscribe_token = $1 for update"#,
+        token.trim()
     )
-    .bind(token.trim())
     .fetch_optional(&mut *tx)
-    .await?;
-    let (id, already) = row.ok_or(AppError::NotFound)?;
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let (id, already) = (row.id, row.already);
     if !already {
-        sqlx::query("update subscriber set unsubscribed_at = now() where id = $1")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query!(
+            "update subscriber set unsubscribed_at = now() where id = $1",
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
         audit::record(
             &mut tx,
             AuditEntry {
@@ -332,48 +338,27 @@ pub struct Recipient {
 }
 
 pub async fn recipient(conn: &mut PgConnection, id: Uuid) -> Result<Option<Recipient>, AppError> {
-    type Row = (
-        Uuid,
-        String,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        String,
-        bool,
-        bool,
-    );
-    let row: Option<Row> =
-        sqlx::query_as(
-            "select id, kind, email, url, secret, unsubscribe_token, confirmed_at is not null, unsubscribed_at is null
-             from subscriber where id = $1",
-        )
-        .bind(id)
-        .fetch_optional(conn)
-        .await?;
-    Ok(row.map(
-        |(id, kind, email, url, secret, unsubscribe_token, confirmed, active)| Recipient {
-            id,
-            kind,
-            email,
-            url,
-            secret,
-            unsubscribe_token,
-            confirmed,
-            active,
-        },
-    ))
+    Ok(sqlx::query_as!(
+        Recipient,
+        r#"select id, kind, email, url, secret, unsubscribe_token,
+                  confirmed_at is not null as "confirmed!", unsubscribed_at is null as "active!"
+           from subscriber where id = $1"#,
+        id
+    )
+    .fetch_optional(conn)
+    .await?)
 }
 
 /// Confirmed, active subscribers who follow any of `components` (or all);
 /// a notice about no particular component goes to everyone.
 pub async fn audience(conn: &mut PgConnection, components: &[Uuid]) -> Result<Vec<Uuid>, AppError> {
-    Ok(sqlx::query_scalar(
+    Ok(sqlx::query_scalar!(
         "select id from subscriber
          where confirmed_at is not null and unsubscribed_at is null
            and (all_components or cardinality($1::uuid[]) = 0 or components && $1)
          order by created_at",
+        components as &[Uuid]
     )
-    .bind(components)
     .fetch_all(conn)
     .await?)
 }
@@ -386,14 +371,14 @@ pub async fn record_delivery(
     incident: Option<Uuid>,
     maintenance: Option<Uuid>,
 ) -> Result<bool, AppError> {
-    let inserted = sqlx::query(
+    let inserted = sqlx::query!(
         "insert into subscriber_delivery (subscriber_id, notice, incident_id, maintenance_id)
          values ($1, $2, $3, $4) on conflict do nothing",
+        subscriber,
+        notice,
+        incident,
+        maintenance
     )
-    .bind(subscriber)
-    .bind(notice)
-    .bind(incident)
-    .bind(maintenance)
     .execute(conn)
     .await?;
     Ok(inserted.rows_affected() == 1)
@@ -404,20 +389,21 @@ pub async fn was_delivered(
     subscriber: Uuid,
     notice: &str,
 ) -> Result<bool, AppError> {
-    Ok(sqlx::query_scalar(
-        "select exists(select 1 from subscriber_delivery where subscriber_id = $1 and notice = $2)",
+    Ok(sqlx::query_scalar!(
+        r#"select exists(select 1 from subscriber_delivery where subscriber_id = $1 and notice = $2) as "exists!""#,
+        subscriber,
+        notice
     )
-    .bind(subscriber)
-    .bind(notice)
     .fetch_one(conn)
     .await?)
 }
 
 /// Confirmed, active subscribers, for the support view.
 pub async fn count_active(pool: &PgPool) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "select count(*) from subscriber where confirmed_at is not null and unsubscribed_at is null",
+    Ok(sqlx::query_scalar!(
+        r#"select count(*) as "count!" from subscriber where confirmed_at is not null and unsubscribed_at is null"#,
     )
     .fetch_one(pool)
+
     .await?)
 }

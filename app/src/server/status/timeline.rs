@@ -35,26 +35,40 @@ impl Timeline {
         body: &str,
         author: Option<&SessionUser>,
     ) -> Result<Uuid, AppError> {
-        let sql = match self {
+        let id = Uuid::new_v4();
+        let body = body.trim();
+        let author_id = author.map(|a| a.id);
+        let author_name = author.map(|a| a.display_name.as_str()).unwrap_or("Rookery");
+        match self {
             Timeline::Incident => {
-                "insert into incident_update (id, incident_id, status, body, author_id, author_name)
-                 values ($1, $2, $3, $4, $5, $6)"
+                sqlx::query!(
+                    "insert into incident_update (id, incident_id, status, body, author_id, author_name)
+                     values ($1, $2, $3, $4, $5, $6)",
+                    id,
+                    parent,
+                    status,
+                    body,
+                    author_id,
+                    author_name
+                )
+                .execute(conn)
+                .await?
             }
             Timeline::Maintenance => {
-                "insert into maintenance_update (id, maintenance_id, state, body, author_id, author_name)
-                 values ($1, $2, $3, $4, $5, $6)"
+                sqlx::query!(
+                    "insert into maintenance_update (id, maintenance_id, state, body, author_id, author_name)
+                     values ($1, $2, $3, $4, $5, $6)",
+                    id,
+                    parent,
+                    status,
+                    body,
+                    author_id,
+                    author_name
+                )
+                .execute(conn)
+                .await?
             }
         };
-        let id = Uuid::new_v4();
-        sqlx::query(sql)
-            .bind(id)
-            .bind(parent)
-            .bind(status)
-            .bind(body.trim())
-            .bind(author.map(|a| a.id))
-            .bind(author.map(|a| a.display_name.as_str()).unwrap_or("Rookery"))
-            .execute(conn)
-            .await?;
         Ok(id)
     }
 

@@ -8,7 +8,7 @@
 //! behaviour change so the two can be reviewed apart.
 
 use super::{html::esc, v2};
-use crate::deploy::target::sign;
+use crate::deploy_executor::target::sign;
 use crate::jobs::{Handler, JobContext, JobError, Registry};
 use app::domain::markdown;
 use app::domain::status::{IncidentStatus, MaintenanceState};

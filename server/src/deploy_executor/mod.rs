@@ -32,7 +32,9 @@ use uuid::Uuid;
 
 /// Shared by the handlers.
 pub struct Engine {
+    /// The database, for the deployment services' calls.
     pub pool: PgPool,
+    /// For webhooks, HTTP health checks and Prometheus queries.
     pub http: reqwest::Client,
     /// Base URL of a Prometheus server for `prometheus` triggers.
     pub prometheus: Option<String>,

@@ -16,9 +16,9 @@ pub fn registry(pool: &PgPool, config: &Config) -> Registry {
     let prometheus = std::env::var("ROOKERY_PROMETHEUS_URL")
         .ok()
         .filter(|u| !u.trim().is_empty());
-    crate::deploy::register(
+    crate::deploy_executor::register(
         &mut registry,
-        crate::deploy::Engine::new(pool.clone(), prometheus),
+        crate::deploy_executor::Engine::new(pool.clone(), prometheus),
     );
     delivery::register(
         &mut registry,

@@ -6,7 +6,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
-pub mod deploy;
+pub mod deploy_executor;
 pub mod embedded;
 pub mod job_handlers;
 pub mod jobs;

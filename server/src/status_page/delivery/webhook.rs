@@ -3,7 +3,7 @@
 //! the address that was checked.
 
 use super::{webhook_client, Delivery};
-use crate::deploy::target::sign;
+use crate::deploy_executor::target::sign;
 use crate::jobs::JobError;
 use crate::status_page::{html, v2};
 use app::server::status::public::{Notice, Subject};

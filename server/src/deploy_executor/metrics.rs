@@ -3,6 +3,7 @@
 //! is an inconclusive reading, never a guess.
 
 use app::domain::deploy::{MetricSource, TriggerSpec};
+use app::server::deployments;
 use rand::Rng;
 use sqlx::PgPool;
 use std::time::Duration;
@@ -66,18 +67,14 @@ fn simulated(metric: &str, fleet: Fleet) -> Result<f64, String> {
 async fn pushed(pool: &PgPool, spec: &TriggerSpec, subject: &Subject<'_>) -> Result<f64, String> {
     // Fresh values only: a silent application is not a healthy one.
     let window = (spec.interval_seconds.max(1) * 3).max(30) as f64;
-    let value: Option<f64> = sqlx::query_scalar(
-        "select value from metric_sample
-         where service = $1 and environment = $2 and metric = $3
-           and (version is null or version = $4) and at > now() - make_interval(secs => $5)
-         order by at desc, id desc limit 1",
+    let value = deployments::latest_pushed(
+        pool,
+        subject.service,
+        subject.environment,
+        &spec.metric,
+        subject.version,
+        window,
     )
-    .bind(subject.service)
-    .bind(subject.environment)
-    .bind(&spec.metric)
-    .bind(subject.version)
-    .bind(window)
-    .fetch_optional(pool)
     .await
     .map_err(|e| format!("reading pushed values failed: {e}"))?;
     value.ok_or_else(|| {

@@ -1,4 +1,7 @@
-//! HTTP integration tests: the real app on port 0 against a fresh database.
+//! The basics over HTTP, with the real app on port 0 against a fresh
+//! database: health, readiness and metrics, 404s, signing in and out and
+//! its throttling, cross-site refusal, API tokens, user administration and
+//! the audit trail.
 
 use crate::support::{client, location, outcome, TestApp, PASSWORD};
 use app::api::session::GetCurrentUser;

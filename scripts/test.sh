@@ -123,7 +123,7 @@ e2e() {
 step fmt "cargo fmt --check" cargo fmt --all -- --check
 step unit "unit tests (domain, services)" cargo test -p app --features ssr --lib
 step unit "unit tests (server)" cargo test -p rookery --lib
-step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test changes --test cli --test embedded --test releases --test notifications --test api_planning --test calendar_feed --test jobs --test deployments --test prometheus --test status --test security --test authorization
+step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test embedded --test cli
 stop_test_cluster
 step e2e "build (cargo leptos build --release --precompress)" build_site
 step e2e "end-to-end (Playwright, Chromium)" e2e

@@ -1,5 +1,11 @@
 //! The `rookery` command against a real database.
+//!
+//! A binary of its own, outside `api/`: these tests run the `rookery`
+//! executable as a child process (its exit status, stdout and log format),
+//! so they stay apart from the in-process app tests. The support library
+//! is shared with them through `#[path]`.
 
+#[path = "api/support/mod.rs"]
 mod support;
 
 use std::process::{Command, Stdio};

@@ -1,5 +1,10 @@
 //! The embedded PostgreSQL: initialised on first start, data kept across
 //! restarts, stopped cleanly.
+//!
+//! A binary of its own, outside `api/`: it tests `EmbeddedPostgres` alone
+//! (initdb, start, restart, stop of a cluster of its own), without the
+//! support library and without the suite's shared test cluster in the same
+//! process, so a failure here is the embedded database's and nothing else's.
 
 use rookery::embedded::{EmbeddedOptions, EmbeddedPostgres};
 use sqlx::{ConnectOptions, Connection, Executor};

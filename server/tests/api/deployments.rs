@@ -4,87 +4,26 @@
 //! triggers read simulated or pushed metrics and roll back by themselves,
 //! and people pause, resume, promote and abort.
 
-mod support;
-
+use crate::support::deploy::{deployment, diagnostics, Deployment};
+use crate::support::http::{get, post, put, Answer};
+use crate::support::runner::engine;
+use crate::support::wait::{eventually, PATIENCE};
+use crate::support::{outcome, Person, TestApp};
 use app::api::catalog::SaveService;
 use app::api::deployments::{DeploymentOptions, GetDeployment};
 use app::api::releases::ReleaseAction;
 use hmac::{Hmac, Mac};
 use leptos::server_fn::ServerFn;
-use reqwest::{Method, StatusCode};
-use rookery::jobs::{Runner, RunnerConfig};
 use serde_json::{json, Value};
 use sha2::Sha256;
-use sqlx::PgPool;
 use std::collections::BTreeMap;
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{outcome, Person, TestApp};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use uuid::Uuid;
 
-/// How long anything the engine does may take on a loaded CI machine.
-const PATIENCE: Duration = Duration::from_secs(60);
-
 // ---------------------------------------------------------------- HTTP
-
-/// What a call answered: status, `Location` and the body (JSON when it
-/// parses, else the text as a JSON string).
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    location: Option<String>,
-    body: Value,
-}
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: &str,
-    body: Option<&Value>,
-) -> Answer {
-    let mut request = app
-        .client
-        .request(method.clone(), app.url(path))
-        .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
-    let status = response.status();
-    let location = response
-        .headers()
-        .get("location")
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
-    let text = response.text().await.expect("reading a body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Answer {
-        status,
-        location,
-        body,
-    }
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> Answer {
-    call(app, Method::GET, path, token, None).await
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> Answer {
-    call(app, Method::POST, path, token, Some(body)).await
-}
-
-async fn put(app: &TestApp, token: &str, path: &str, body: &Value) -> Answer {
-    call(app, Method::PUT, path, token, Some(body)).await
-}
 
 /// The `reasons` of a 409 refusal; panics on anything else.
 fn refusal_reasons(answer: &Answer) -> Vec<String> {
@@ -461,114 +400,6 @@ impl World {
         .fetch_all(&self.app.pool)
         .await
         .unwrap()
-    }
-}
-
-#[derive(Debug, sqlx::FromRow)]
-struct Deployment {
-    number: i64,
-    state: String,
-    current_step: i32,
-    weight: i32,
-    reason: Option<String>,
-    pause_reason: Option<String>,
-    previous_version: Option<String>,
-    total_steps: i32,
-}
-
-async fn deployment(pool: &PgPool, id: Uuid) -> Deployment {
-    sqlx::query_as(
-        "select number, state, current_step, weight, reason, pause_reason, previous_version,
-                jsonb_array_length(steps) as total_steps
-         from deployment where id = $1",
-    )
-    .bind(id)
-    .fetch_one(pool)
-    .await
-    .unwrap()
-}
-
-/// The deployment's log and the jobs, for a failure message.
-async fn diagnostics(pool: &PgPool, id: Uuid) -> String {
-    let log: Vec<(String, String)> = sqlx::query_as(
-        "select stream, line from deployment_log where deployment_id = $1 order by id",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await
-    .unwrap_or_default();
-    let jobs: Vec<(String, String, i32, Option<String>)> = sqlx::query_as(
-        "select kind, status, attempt, last_error from job order by id desc limit 30",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap_or_default();
-    let mut text = String::from("log:\n");
-    for (stream, line) in log {
-        text.push_str(&format!("  [{stream}] {line}\n"));
-    }
-    text.push_str("jobs (newest first):\n");
-    for job in jobs {
-        text.push_str(&format!("  {job:?}\n"));
-    }
-    text
-}
-
-/// Polls `condition` every 100 ms until it holds; panics after [`PATIENCE`].
-async fn eventually<F, Fut>(what: &str, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while !condition().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out after {PATIENCE:?} waiting until {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-// ---------------------------------------------------------------- the engine
-
-/// A job runner with the real handlers, in its own task.
-struct Engine {
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<anyhow::Result<()>>,
-}
-
-fn engine(pool: &PgPool) -> Engine {
-    let config = RunnerConfig {
-        worker_id: format!("deployments-test-{}", Uuid::new_v4().simple()),
-        concurrency: 4,
-        lease: Duration::from_secs(10),
-        poll_interval: Duration::from_millis(200),
-        reap_interval: Duration::from_secs(1),
-        retry_base: Duration::from_millis(200),
-        retry_max: Duration::from_secs(2),
-        shutdown_grace: Duration::from_secs(5),
-    };
-    let runner = Runner::new(
-        pool.clone(),
-        rookery::handlers::registry(pool, &support::default_config()),
-        config,
-    );
-    let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(runner.run(async {
-        let _ = stopped.await;
-    }));
-    Engine { stop, task }
-}
-
-impl Engine {
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        tokio::time::timeout(Duration::from_secs(30), self.task)
-            .await
-            .expect("the runner did not stop within 30 s")
-            .expect("runner task")
-            .expect("runner result");
     }
 }
 

@@ -1,7 +1,9 @@
-//! HTTP integration tests: the real app on port 0 against a fresh database.
+//! The basics over HTTP, with the real app on port 0 against a fresh
+//! database: health, readiness and metrics, 404s, signing in and out and
+//! its throttling, cross-site refusal, API tokens, user administration and
+//! the audit trail.
 
-mod support;
-
+use crate::support::{client, location, outcome, TestApp, PASSWORD};
 use app::api::session::GetCurrentUser;
 use app::api::tokens::CreateToken;
 use app::api::users::ListUsers;
@@ -9,7 +11,6 @@ use app::domain::TokenName;
 use app::server::{tokens, Actor};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
-use support::{client, location, outcome, TestApp, PASSWORD};
 
 async fn current_user_email(app: &TestApp, client: &reqwest::Client) -> Option<String> {
     let response = app.server_fn(client, GetCurrentUser::PATH, &[]).await;

@@ -2,80 +2,15 @@
 //! environments, services) with bearer tokens, and the OpenAPI document
 //! checked against what every route really answers.
 
-mod support;
-
+use crate::support;
+use crate::support::http::{call, get, post, put, Answer};
+use crate::support::{outcome, TestApp};
 use app::api::catalog::SaveService;
 use leptos::server_fn::ServerFn;
-use reqwest::{Method, StatusCode};
+use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
-use support::{outcome, TestApp};
 use uuid::Uuid;
-
-/// What a call answered: status, `Location` header and body (JSON when it
-/// parses, else the text as a JSON string).
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    location: Option<String>,
-    www_authenticate: Option<String>,
-    body: Value,
-}
-
-async fn call(
-    app: &TestApp,
-    method: Method,
-    path: &str,
-    token: Option<&str>,
-    body: Option<&Value>,
-) -> Result<Answer, reqwest::Error> {
-    let mut request = app.client.request(method, app.url(path));
-    if let Some(token) = token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request.send().await?;
-    let header = |name: &str| {
-        response
-            .headers()
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string)
-    };
-    let (status, location, www_authenticate) = (
-        response.status(),
-        header("location"),
-        header("www-authenticate"),
-    );
-    let text = response.text().await?;
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Ok(Answer {
-        status,
-        location,
-        www_authenticate,
-        body,
-    })
-}
-
-async fn get(app: &TestApp, token: &str, path: &str) -> Answer {
-    call(app, Method::GET, path, Some(token), None)
-        .await
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"))
-}
-
-async fn post(app: &TestApp, token: &str, path: &str, body: &Value) -> Answer {
-    call(app, Method::POST, path, Some(token), Some(body))
-        .await
-        .unwrap_or_else(|e| panic!("POST {path}: {e}"))
-}
-
-async fn put(app: &TestApp, token: &str, path: &str, body: &Value) -> Answer {
-    call(app, Method::PUT, path, Some(token), Some(body))
-        .await
-        .unwrap_or_else(|e| panic!("PUT {path}: {e}"))
-}
 
 fn change_request(environments: &[&str]) -> Value {
     json!({

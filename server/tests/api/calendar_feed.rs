@@ -1,12 +1,10 @@
 //! The iCalendar subscription feed, read back with a standard iCalendar
 //! parser (the `ical` crate), and its secret link.
 
-mod support;
-
+use crate::support::TestApp;
 use app::api::change_requests::{CalendarFeedStatus, ResetCalendarFeed};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
-use support::TestApp;
 
 /// Inserts an approved change request with a window on prod.
 async fn scheduled_change(app: &TestApp, requester: uuid::Uuid, title: &str, start: &str) -> i64 {

@@ -1,63 +1,12 @@
 //! In-app notifications for the change-request workflow: who hears about
 //! what, and the inbox through the server functions over HTTP.
 
-mod support;
-
-use app::api::change_requests::{ChangeRequestAction, CreateChangeRequest};
+use crate::support;
+use crate::support::changes::{act, file, TITLE};
+use crate::support::{outcome, Person, TestApp};
 use app::api::notifications::{ListNotifications, MarkNotificationsRead, UnreadNotifications};
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
-use support::{outcome, Person, TestApp};
-
-const TITLE: &str = "Rotate API signing keys";
-
-async fn file(app: &TestApp, who: &Person, class: &str, environments: &[&str]) -> i64 {
-    outcome(
-        app.server_fn_json(
-            &who.client,
-            CreateChangeRequest::PATH,
-            &json!({ "input": {
-                "title": TITLE,
-                "description": "Yearly rotation",
-                "change_type": "security",
-                "priority": "high",
-                "impact": "medium",
-                "risk": "medium",
-                "class": class,
-                "environments": environments,
-                "services": ["api"],
-                "planned_start": "2026-12-01T09:00",
-                "duration_minutes": "45",
-                "maintenance": false,
-                "implementation_plan": "Deploy new keys",
-                "rollback_plan": "Restore old keys",
-                "testing_plan": "Smoke tests"
-            }}),
-        )
-        .await,
-    )
-    .await
-    .expect("filing a change request")
-}
-
-async fn act(app: &TestApp, who: &Person, number: i64, action: &str, note: &str) -> String {
-    let number = number.to_string();
-    outcome(
-        app.server_fn(
-            &who.client,
-            ChangeRequestAction::PATH,
-            &[
-                ("number", number.as_str()),
-                ("action", action),
-                ("note", note),
-                ("planned_start", ""),
-            ],
-        )
-        .await,
-    )
-    .await
-    .unwrap_or_else(|e| panic!("{action} on CR-{number} was refused: {e:?}"))
-}
 
 async fn unread(app: &TestApp, who: &Person) -> i64 {
     outcome(

@@ -15,8 +15,7 @@
 //! non-GET operation in `/api/v1/openapi.json` without a row fails the test,
 //! so a new endpoint cannot ship without a decided rule.
 
-mod support;
-
+use crate::support::{client, TestApp, PASSWORD};
 use app::api::{catalog, change_requests, deployments, releases, status};
 use app::domain::catalog::{EnvironmentInput, ServiceInput, TemplateInput};
 use app::domain::change_request::CrAction;
@@ -34,7 +33,6 @@ use app::model::status::{
 use app::model::{StartDeployment, TargetInput};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
-use support::{client, TestApp, PASSWORD};
 use uuid::Uuid;
 
 /// One signed-in person per role, in this order.

@@ -6,30 +6,24 @@
 //!
 //! Needs `/usr/bin/prometheus` (`scripts/bootstrap.sh --test` installs it).
 
-mod support;
-
+use crate::support::deploy::{deployment, diagnostics, readings, Deployment, ReadingRow};
+use crate::support::http::{get, post};
+use crate::support::runner::{engine_with, Running};
+use crate::support::wait::{eventually, PATIENCE};
+use crate::support::{outcome, Person, TestApp};
 use app::api::catalog::SaveService;
 use app::api::releases::ReleaseAction;
 use axum::extract::State;
 use axum::http::header::CONTENT_TYPE;
-use axum::routing::get;
 use leptos::server_fn::ServerFn;
-use reqwest::StatusCode;
-use rookery::jobs::{Registry, Runner, RunnerConfig};
+use rookery::jobs::Registry;
 use serde_json::{json, Value};
 use sqlx::PgPool;
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::{outcome, Person, TestApp};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use uuid::Uuid;
-
-/// How long anything the engine does may take on a loaded CI machine.
-const PATIENCE: Duration = Duration::from_secs(60);
 
 const PROMETHEUS_BIN: &str = "/usr/bin/prometheus";
 
@@ -58,7 +52,7 @@ async fn metrics(State(gauge): State<Gauge>) -> impl axum::response::IntoRespons
 async fn exporter(initial: f64) -> (Gauge, String) {
     let gauge = Arc::new(Mutex::new(initial));
     let router = axum::Router::new()
-        .route("/metrics", get(metrics))
+        .route("/metrics", axum::routing::get(metrics))
         .with_state(gauge.clone());
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
@@ -180,33 +174,6 @@ impl Prometheus {
 
 // ---------------------------------------------------------------- the world
 
-/// What a call answered: status and the body (JSON when it parses).
-#[derive(Debug)]
-struct Answer {
-    status: StatusCode,
-    body: Value,
-}
-
-async fn call(app: &TestApp, get: bool, path: &str, token: &str, body: Option<&Value>) -> Answer {
-    let mut request = if get {
-        app.client.get(app.url(path))
-    } else {
-        app.client.post(app.url(path))
-    }
-    .bearer_auth(token);
-    if let Some(body) = body {
-        request = request.json(body);
-    }
-    let response = request
-        .send()
-        .await
-        .unwrap_or_else(|e| panic!("{path}: {e}"));
-    let status = response.status();
-    let text = response.text().await.expect("reading a body");
-    let body = serde_json::from_str(&text).unwrap_or(Value::String(text));
-    Answer { status, body }
-}
-
 /// An app with the `web` service, a simulated target for it in qa, a
 /// release manager (API token) and an approver (session).
 struct World {
@@ -250,12 +217,11 @@ async fn world() -> World {
 impl World {
     /// An approved release of web to qa.
     async fn approved_release(&self, version: &str) -> Uuid {
-        let created = call(
+        let created = post(
             &self.app,
-            false,
-            "/api/v1/releases",
             &self.rm,
-            Some(&json!({
+            "/api/v1/releases",
+            &json!({
                 "service": "web",
                 "version": version,
                 "release_type": "minor",
@@ -264,7 +230,7 @@ impl World {
                 "environments": ["qa"],
                 "planned_at": "2026-12-10T09:00",
                 "changes": [],
-            })),
+            }),
         )
         .await;
         assert_eq!(
@@ -311,14 +277,7 @@ impl World {
             }],
             "bake_seconds": 0,
         });
-        let started = call(
-            &self.app,
-            false,
-            "/api/v1/deployments",
-            &self.rm,
-            Some(&body),
-        )
-        .await;
+        let started = post(&self.app, &self.rm, "/api/v1/deployments", &body).await;
         assert_eq!(
             started.status, 201,
             "starting a deployment: {:?}",
@@ -332,14 +291,7 @@ impl World {
     }
 
     async fn detail(&self, id: Uuid) -> Value {
-        let answer = call(
-            &self.app,
-            true,
-            &format!("/api/v1/deployments/{id}"),
-            &self.rm,
-            None,
-        )
-        .await;
+        let answer = get(&self.app, &self.rm, &format!("/api/v1/deployments/{id}")).await;
         assert_eq!(answer.status, 200, "{:?}", answer.body);
         answer.body
     }
@@ -380,128 +332,16 @@ impl World {
     }
 }
 
-#[derive(Debug, sqlx::FromRow)]
-struct Deployment {
-    number: i64,
-    state: String,
-    current_step: i32,
-    weight: i32,
-    reason: Option<String>,
-    pause_reason: Option<String>,
-}
-
-async fn deployment(pool: &PgPool, id: Uuid) -> Deployment {
-    sqlx::query_as(
-        "select number, state, current_step, weight, reason, pause_reason
-         from deployment where id = $1",
-    )
-    .bind(id)
-    .fetch_one(pool)
-    .await
-    .unwrap()
-}
-
-/// One trigger reading: value, breached, error, fired.
-type ReadingRow = (Option<f64>, bool, Option<String>, Option<String>);
-
-async fn readings(pool: &PgPool, id: Uuid) -> Vec<ReadingRow> {
-    sqlx::query_as(
-        "select r.value, r.breached, r.error, r.fired from trigger_reading r
-         join rollback_trigger t on t.id = r.trigger_id where t.deployment_id = $1 order by r.id",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await
-    .unwrap()
-}
-
-/// The deployment's log, readings and the jobs, for a failure message.
-async fn diagnostics(pool: &PgPool, id: Uuid) -> String {
-    let log: Vec<(String, String)> = sqlx::query_as(
-        "select stream, line from deployment_log where deployment_id = $1 order by id",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await
-    .unwrap_or_default();
-    let jobs: Vec<(String, String, i32, Option<String>)> = sqlx::query_as(
-        "select kind, status, attempt, last_error from job order by id desc limit 20",
-    )
-    .fetch_all(pool)
-    .await
-    .unwrap_or_default();
-    let mut text = String::from("log:\n");
-    for (stream, line) in log {
-        text.push_str(&format!("  [{stream}] {line}\n"));
-    }
-    text.push_str("readings (value, breached, error, fired):\n");
-    for reading in readings(pool, id).await {
-        text.push_str(&format!("  {reading:?}\n"));
-    }
-    text.push_str("jobs (newest first):\n");
-    for job in jobs {
-        text.push_str(&format!("  {job:?}\n"));
-    }
-    text
-}
-
-/// Polls `condition` every 100 ms until it holds; panics after [`PATIENCE`].
-async fn eventually<F, Fut>(what: &str, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + PATIENCE;
-    while !condition().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out after {PATIENCE:?} waiting until {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
 // ---------------------------------------------------------------- the engine
 
 /// A job runner with the real deployment handlers reading `prometheus`.
-struct Engine {
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<anyhow::Result<()>>,
-}
-
-fn engine(pool: &PgPool, prometheus: &str) -> Engine {
+fn engine(pool: &PgPool, prometheus: &str) -> Running {
     let mut registry = Registry::new();
     rookery::deploy::register(
         &mut registry,
         rookery::deploy::Engine::new(pool.clone(), Some(prometheus.to_string())),
     );
-    let config = RunnerConfig {
-        worker_id: format!("prometheus-test-{}", Uuid::new_v4().simple()),
-        concurrency: 4,
-        lease: Duration::from_secs(10),
-        poll_interval: Duration::from_millis(200),
-        reap_interval: Duration::from_secs(1),
-        retry_base: Duration::from_millis(200),
-        retry_max: Duration::from_secs(2),
-        shutdown_grace: Duration::from_secs(5),
-    };
-    let runner = Runner::new(pool.clone(), registry, config);
-    let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(runner.run(async {
-        let _ = stopped.await;
-    }));
-    Engine { stop, task }
-}
-
-impl Engine {
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        tokio::time::timeout(Duration::from_secs(30), self.task)
-            .await
-            .expect("the runner did not stop within 30 s")
-            .expect("runner task")
-            .expect("runner result");
-    }
+    engine_with(pool, registry)
 }
 
 // ---------------------------------------------------------------- the tests

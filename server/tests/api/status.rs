@@ -5,8 +5,10 @@
 //! receiver) and signed webhook, and the page keeps answering while its
 //! database is down.
 
-mod support;
-
+use crate::support;
+use crate::support::runner::engine_for as engine;
+use crate::support::wait::{eventually_within as eventually, PATIENCE};
+use crate::support::TestApp;
 use app::domain::release_note::NoteSections;
 use app::domain::status::{ComponentStatus, Impact, IncidentStatus, MaintenanceState};
 use app::error::AppError;
@@ -21,44 +23,21 @@ use chrono::{DateTime, Duration as Days, Utc};
 use hmac::{Hmac, Mac};
 use reqwest::{header, StatusCode};
 use rookery::embedded::{EmbeddedOptions, EmbeddedPostgres};
-use rookery::jobs::{Runner, RunnerConfig};
 use serde_json::{json, Value};
 use sha2::Sha256;
 use sqlx::PgPool;
 use std::collections::BTreeSet;
-use std::future::Future;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::TestApp;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-use tokio::sync::oneshot;
-use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 /// How long the page may take to follow a change (LISTEN/NOTIFY takes
 /// milliseconds; the 30-second periodic reload must not be what passes).
 const PAGE_PATIENCE: Duration = Duration::from_secs(10);
-/// How long jobs and a database shutdown may take on a loaded machine.
-const PATIENCE: Duration = Duration::from_secs(60);
 
 // ---------------------------------------------------------------- helpers
-
-/// Polls `condition` every 100 ms until it holds; panics after `patience`.
-async fn eventually<F, Fut>(what: &str, patience: Duration, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + patience;
-    while !condition().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out after {patience:?} waiting until {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// A release manager (who also writes release notes), as the services see
 /// a signed-in person.
@@ -1335,46 +1314,6 @@ fn signature(secret: &str, body: &[u8]) -> String {
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
     mac.update(body);
     format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
-}
-
-/// A job runner with the real handlers built from `config`.
-struct Engine {
-    stop: oneshot::Sender<()>,
-    task: JoinHandle<anyhow::Result<()>>,
-}
-
-fn engine(pool: &PgPool, config: &rookery::Config) -> Engine {
-    let runner_config = RunnerConfig {
-        worker_id: format!("status-test-{}", Uuid::new_v4().simple()),
-        concurrency: 4,
-        lease: Duration::from_secs(10),
-        poll_interval: Duration::from_millis(200),
-        reap_interval: Duration::from_secs(1),
-        retry_base: Duration::from_millis(200),
-        retry_max: Duration::from_secs(2),
-        shutdown_grace: Duration::from_secs(5),
-    };
-    let runner = Runner::new(
-        pool.clone(),
-        rookery::handlers::registry(pool, config),
-        runner_config,
-    );
-    let (stop, stopped) = oneshot::channel();
-    let task = tokio::spawn(runner.run(async {
-        let _ = stopped.await;
-    }));
-    Engine { stop, task }
-}
-
-impl Engine {
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        tokio::time::timeout(Duration::from_secs(30), self.task)
-            .await
-            .expect("the runner did not stop within 30 s")
-            .expect("runner task")
-            .expect("runner result");
-    }
 }
 
 /// Waits until every notify and deliver job has finished; none may be dead.

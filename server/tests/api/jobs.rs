@@ -2,19 +2,17 @@
 //! rescue of a killed worker's job, heartbeats, guarded completion, retries,
 //! timeouts, scheduling, LISTEN reconnection and graceful shutdown.
 
-mod support;
-
+use crate::support::runner::start;
+use crate::support::wait::eventually_within as eventually;
+use crate::support::TestApp;
 use app::server::jobs::{enqueue, NewJob};
 use chrono::{DateTime, Utc};
-use rookery::jobs::{JobError, Registry, Runner, RunnerConfig, LISTENER_APPLICATION_NAME};
+use rookery::jobs::{JobError, Registry, RunnerConfig, LISTENER_APPLICATION_NAME};
 use serde_json::json;
 use sqlx::PgPool;
-use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use support::TestApp;
-use tokio::sync::{oneshot, Notify};
-use tokio::task::JoinHandle;
+use tokio::sync::Notify;
 
 /// Short lease and intervals, so rescues and retries take seconds.
 fn config(worker: &str) -> RunnerConfig {
@@ -27,39 +25,6 @@ fn config(worker: &str) -> RunnerConfig {
         retry_base: Duration::from_millis(100),
         retry_max: Duration::from_secs(5),
         shutdown_grace: Duration::from_secs(5),
-    }
-}
-
-/// A runner in its own task.
-struct Running {
-    task: JoinHandle<anyhow::Result<()>>,
-    stop: oneshot::Sender<()>,
-}
-
-fn start(pool: &PgPool, registry: Registry, config: RunnerConfig) -> Running {
-    let (stop, stopped) = oneshot::channel();
-    let runner = Runner::new(pool.clone(), registry, config);
-    let task = tokio::spawn(runner.run(async {
-        let _ = stopped.await;
-    }));
-    Running { task, stop }
-}
-
-impl Running {
-    /// Asks for a graceful shutdown and waits for it.
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        tokio::time::timeout(Duration::from_secs(60), self.task)
-            .await
-            .expect("the runner did not stop within 60 s")
-            .expect("runner task")
-            .expect("runner result");
-    }
-
-    /// Stops everything at once, as if the process were killed.
-    async fn kill(self) {
-        self.task.abort();
-        assert!(self.task.await.unwrap_err().is_cancelled());
     }
 }
 
@@ -95,22 +60,6 @@ async fn add(pool: &PgPool, job: NewJob) -> i64 {
     let id = enqueue(&mut tx, job).await.unwrap().expect("a new job");
     tx.commit().await.unwrap();
     id
-}
-
-/// Polls `condition` every 50 ms until it holds; panics after `limit`.
-async fn eventually<F, Fut>(what: &str, limit: Duration, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + limit;
-    while !condition().await {
-        assert!(
-            tokio::time::Instant::now() < deadline,
-            "timed out after {limit:?} waiting until {what}"
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 #[derive(Debug, sqlx::FromRow)]

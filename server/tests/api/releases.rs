@@ -2,8 +2,7 @@
 //! the server functions over HTTP as different people, against a real
 //! database.
 
-mod support;
-
+use crate::support::{field_errors, outcome, Person, TestApp};
 use app::api::catalog::{
     EnvironmentSpecs, EnvironmentTriggerDefaults, ListServices, SaveEnvironment,
     SaveEnvironmentTriggers, SaveService,
@@ -15,7 +14,6 @@ use app::api::releases::{
 use app::error::AppError;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
-use support::{field_errors, outcome, Person, TestApp};
 use uuid::Uuid;
 
 async fn save_service(app: &TestApp, who: &Person, key: &str) -> Result<Uuid, AppError> {

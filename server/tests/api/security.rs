@@ -4,8 +4,8 @@
 //! and fleets of protected environments, the per-process sign-up limit,
 //! redirects to the `Referer`, and a version with a line break.
 
-mod support;
-
+use crate::support;
+use crate::support::{client, location, TestApp, PASSWORD};
 use app::api::change_requests::AddCrComment;
 use app::api::session::GetCurrentUser;
 use app::domain::status::{Impact, IncidentStatus};
@@ -14,7 +14,6 @@ use app::server::session::SessionUser;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 use std::net::{IpAddr, Ipv4Addr};
-use support::{client, location, TestApp, PASSWORD};
 
 const TITLE_PAYLOAD: &str = "Fix </title><script>window.__xss=1</script>";
 

@@ -1,84 +1,13 @@
 //! The change-request workflow through the server functions, as different
 //! people, against a real database.
 
-mod support;
-
+use crate::support::changes::{file, try_act as act};
+use crate::support::{Person, TestApp};
 use app::api::change_requests::{
-    CalendarMonth, ChangeRequestAction, CreateChangeRequest, GetChangeRequest,
-    WritePostImplementationReview,
+    CalendarMonth, CreateChangeRequest, GetChangeRequest, WritePostImplementationReview,
 };
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
-use support::{client, TestApp};
-
-struct Person {
-    client: reqwest::Client,
-}
-
-async fn person(app: &TestApp, email: &str, roles: &[&str]) -> Person {
-    app.create_user(email, roles).await;
-    let client = client();
-    app.login_with(&client, email, support::PASSWORD).await;
-    Person { client }
-}
-
-async fn file(app: &TestApp, who: &Person, class: &str, environments: &[&str]) -> i64 {
-    let response = who
-        .client
-        .post(app.url(CreateChangeRequest::PATH))
-        .header("origin", &app.address)
-        .json(&json!({ "input": {
-            "title": "Rotate API signing keys",
-            "description": "Yearly rotation",
-            "change_type": "security",
-            "priority": "high",
-            "impact": "medium",
-            "risk": "medium",
-            "class": class,
-            "environments": environments,
-            "services": ["api"],
-            "planned_start": "2026-12-01T09:00",
-            "duration_minutes": "45",
-            "maintenance": false,
-            "implementation_plan": "Deploy new keys",
-            "rollback_plan": "Restore old keys",
-            "testing_plan": "Smoke tests"
-        }}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200, "{}", response.text().await.unwrap());
-    response.json().await.unwrap()
-}
-
-async fn act(
-    app: &TestApp,
-    who: &Person,
-    number: i64,
-    action: &str,
-    note: &str,
-) -> Result<String, String> {
-    let number = number.to_string();
-    let response = app
-        .server_fn(
-            &who.client,
-            ChangeRequestAction::PATH,
-            &[
-                ("number", &number),
-                ("action", action),
-                ("note", note),
-                ("planned_start", ""),
-            ],
-        )
-        .await;
-    let ok = response.status().is_success();
-    let body = response.text().await.unwrap();
-    if ok {
-        Ok(serde_json::from_str::<String>(&body).unwrap())
-    } else {
-        Err(body)
-    }
-}
 
 async fn detail(app: &TestApp, who: &Person, number: i64) -> Value {
     let number = number.to_string();
@@ -92,11 +21,11 @@ async fn detail(app: &TestApp, who: &Person, number: i64) -> Value {
 #[tokio::test]
 async fn a_normal_change_goes_from_draft_to_closed_with_two_prod_approvals() {
     let app = TestApp::spawn().await;
-    let requester = person(&app, "erin@example.com", &["engineer"]).await;
-    let reviewer = person(&app, "rev@example.com", &["engineer"]).await;
-    let first = person(&app, "pm1@example.com", &["approver"]).await;
-    let second = person(&app, "pm2@example.com", &["approver"]).await;
-    let manager = person(&app, "rm@example.com", &["release_manager"]).await;
+    let requester = app.person("erin@example.com", &["engineer"]).await;
+    let reviewer = app.person("rev@example.com", &["engineer"]).await;
+    let first = app.person("pm1@example.com", &["approver"]).await;
+    let second = app.person("pm2@example.com", &["approver"]).await;
+    let manager = app.person("rm@example.com", &["release_manager"]).await;
     let number = file(&app, &requester, "normal", &["prod", "staging"]).await;
 
     assert_eq!(
@@ -153,8 +82,10 @@ async fn a_normal_change_goes_from_draft_to_closed_with_two_prod_approvals() {
 #[tokio::test]
 async fn nobody_approves_their_own_change_request() {
     let app = TestApp::spawn().await;
-    let requester = person(&app, "both@example.com", &["engineer", "approver"]).await;
-    let reviewer = person(&app, "rev@example.com", &["engineer"]).await;
+    let requester = app
+        .person("both@example.com", &["engineer", "approver"])
+        .await;
+    let reviewer = app.person("rev@example.com", &["engineer"]).await;
     let number = file(&app, &requester, "normal", &["dev"]).await;
     act(&app, &requester, number, "submit", "").await.unwrap();
     act(&app, &reviewer, number, "review", "").await.unwrap();
@@ -173,8 +104,8 @@ async fn nobody_approves_their_own_change_request() {
 #[tokio::test]
 async fn a_transition_the_machine_does_not_allow_is_refused_clearly() {
     let app = TestApp::spawn().await;
-    let requester = person(&app, "erin@example.com", &["engineer"]).await;
-    let approver = person(&app, "pm@example.com", &["approver"]).await;
+    let requester = app.person("erin@example.com", &["engineer"]).await;
+    let approver = app.person("pm@example.com", &["approver"]).await;
     let number = file(&app, &requester, "normal", &["dev"]).await;
 
     let refused = act(&app, &approver, number, "approve", "").await;
@@ -187,16 +118,16 @@ async fn a_transition_the_machine_does_not_allow_is_refused_clearly() {
 #[tokio::test]
 async fn rejection_needs_a_reason_and_rework_resets_approvals() {
     let app = TestApp::spawn().await;
-    let requester = person(&app, "erin@example.com", &["engineer"]).await;
-    let reviewer = person(&app, "rev@example.com", &["engineer"]).await;
-    let approver = person(&app, "pm@example.com", &["approver"]).await;
+    let requester = app.person("erin@example.com", &["engineer"]).await;
+    let reviewer = app.person("rev@example.com", &["engineer"]).await;
+    let approver = app.person("pm@example.com", &["approver"]).await;
     let number = file(&app, &requester, "normal", &["prod"]).await;
     act(&app, &requester, number, "submit", "").await.unwrap();
     act(&app, &reviewer, number, "review", "").await.unwrap();
     act(&app, &approver, number, "approve", "").await.unwrap();
 
     assert!(act(&app, &approver, number, "reject", " ").await.is_err());
-    let other = person(&app, "pm2@example.com", &["approver"]).await;
+    let other = app.person("pm2@example.com", &["approver"]).await;
     assert_eq!(
         act(&app, &other, number, "reject", "No load test").await,
         Ok("rejected".into())
@@ -214,8 +145,8 @@ async fn rejection_needs_a_reason_and_rework_resets_approvals() {
 #[tokio::test]
 async fn an_emergency_change_is_fast_tracked_and_closes_only_after_its_review() {
     let app = TestApp::spawn().await;
-    let requester = person(&app, "oncall@example.com", &["engineer"]).await;
-    let manager = person(&app, "rm@example.com", &["release_manager"]).await;
+    let requester = app.person("oncall@example.com", &["engineer"]).await;
+    let manager = app.person("rm@example.com", &["release_manager"]).await;
     let number = file(&app, &requester, "emergency", &["prod"]).await;
     act(&app, &requester, number, "submit", "").await.unwrap();
 
@@ -254,7 +185,7 @@ async fn an_emergency_change_is_fast_tracked_and_closes_only_after_its_review() 
 #[tokio::test]
 async fn viewers_cannot_file_change_requests() {
     let app = TestApp::spawn().await;
-    let viewer = person(&app, "view@example.com", &["viewer"]).await;
+    let viewer = app.person("view@example.com", &["viewer"]).await;
     let response = viewer
         .client
         .post(app.url(CreateChangeRequest::PATH))
@@ -270,7 +201,7 @@ async fn viewers_cannot_file_change_requests() {
 #[tokio::test]
 async fn the_calendar_marks_changes_that_touch_the_same_environment_and_service_at_once() {
     let app = TestApp::spawn().await;
-    let engineer = person(&app, "erin@example.com", &["engineer"]).await;
+    let engineer = app.person("erin@example.com", &["engineer"]).await;
     let first = file(&app, &engineer, "normal", &["prod"]).await;
     let second = file(&app, &engineer, "normal", &["prod"]).await;
     let draft = file(&app, &engineer, "normal", &["prod"]).await;
@@ -321,8 +252,8 @@ async fn the_calendar_marks_changes_that_touch_the_same_environment_and_service_
 async fn freezes_warn_when_scheduling_and_the_next_free_slot_skips_them() {
     use app::api::change_requests::{CheckSchedule, CreateFreeze};
     let app = TestApp::spawn().await;
-    let engineer = person(&app, "erin@example.com", &["engineer"]).await;
-    let manager = person(&app, "rm@example.com", &["release_manager"]).await;
+    let engineer = app.person("erin@example.com", &["engineer"]).await;
+    let manager = app.person("rm@example.com", &["release_manager"]).await;
     let freeze_form = [
         ("environments[0]", "prod"),
         ("starts_at", "2026-12-01T00:00"),
@@ -414,8 +345,8 @@ async fn the_overview_flags_overdue_emergency_reviews_and_freezes_in_force() {
     use app::api::change_requests::CreateFreeze;
     use app::api::overview::GetOverview;
     let app = TestApp::spawn().await;
-    let engineer = person(&app, "oncall@example.com", &["engineer"]).await;
-    let manager = person(&app, "rm@example.com", &["release_manager"]).await;
+    let engineer = app.person("oncall@example.com", &["engineer"]).await;
+    let manager = app.person("rm@example.com", &["release_manager"]).await;
     let late = file(&app, &engineer, "emergency", &["prod"]).await;
     let recent = file(&app, &engineer, "emergency", &["prod"]).await;
     sqlx::query(
@@ -477,9 +408,9 @@ async fn the_overview_flags_overdue_emergency_reviews_and_freezes_in_force() {
 #[tokio::test]
 async fn notes_typed_with_any_action_are_kept_on_the_timeline() {
     let app = TestApp::spawn().await;
-    let requester = person(&app, "erin@example.com", &["engineer"]).await;
-    let reviewer = person(&app, "rev@example.com", &["engineer"]).await;
-    let approver = person(&app, "pm1@example.com", &["approver"]).await;
+    let requester = app.person("erin@example.com", &["engineer"]).await;
+    let reviewer = app.person("rev@example.com", &["engineer"]).await;
+    let approver = app.person("pm1@example.com", &["approver"]).await;
     let number = file(&app, &requester, "normal", &["staging"]).await;
 
     act(&app, &requester, number, "submit", "Ready: tested on dev")

@@ -16,6 +16,7 @@ mod changes;
 mod deployments;
 mod jobs;
 mod notifications;
+mod offline_queries;
 mod planning;
 mod prometheus;
 mod releases;

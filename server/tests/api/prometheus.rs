@@ -337,9 +337,9 @@ impl World {
 /// A job runner with the real deployment handlers reading `prometheus`.
 fn engine(pool: &PgPool, prometheus: &str) -> Running {
     let mut registry = Registry::new();
-    rookery::deploy::register(
+    rookery::deploy_executor::register(
         &mut registry,
-        rookery::deploy::Engine::new(pool.clone(), Some(prometheus.to_string())),
+        rookery::deploy_executor::Engine::new(pool.clone(), Some(prometheus.to_string())),
     );
     engine_with(pool, registry)
 }

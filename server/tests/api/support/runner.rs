@@ -67,7 +67,7 @@ pub fn engine(pool: &PgPool) -> Running {
 
 /// A runner with the real handlers built from `config`.
 pub fn engine_for(pool: &PgPool, config: &rookery::Config) -> Running {
-    engine_with(pool, rookery::handlers::registry(pool, config))
+    engine_with(pool, rookery::job_handlers::registry(pool, config))
 }
 
 /// A runner with [`engine_config`] and the handlers in `registry`.

@@ -14,6 +14,7 @@ use crate::ui::components::access::may;
 use crate::ui::components::form::{keep_typed, saves};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::{ClassBadge, StatusBadge};
+use crate::ui::components::timeline::{Timeline, TimelineEntry};
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -333,26 +334,15 @@ fn ChangeView(
                 </section>
                 <section class="card">
                     <h2>"Timeline"</h2>
-                    <ol class="timeline" data-testid="cr-timeline">
-                        {cr.events.iter().map(|e| {
+                    <Timeline testid="cr-timeline" entries={cr.events.iter().map(|e| {
                             let what = match (e.from_status, e.to_status) {
                                 (Some(from), Some(to)) if from != to => format!("{} → {}", from.label(), to.label()),
                                 (_, Some(to)) if e.action == "create" => format!("Filed as {}", to.label().to_lowercase()),
                                 (None, Some(to)) => format!("{} → {}", done(&e.action), to.label()),
                                 _ => done(&e.action),
                             };
-                            view! {
-                                <li>
-                                    <span class="timeline-dot" aria-hidden="true"></span>
-                                    <div>
-                                        <strong>{what}</strong><span class="muted">" by "{e.actor_label.clone()}</span>
-                                        {e.note.clone().map(|n| view! { <div class="small">{n}</div> })}
-                                        <div class="muted small">{format::datetime(e.occurred_at)}</div>
-                                    </div>
-                                </li>
-                            }
-                        }).collect_view()}
-                    </ol>
+                            TimelineEntry { what, actor: e.actor_label.clone(), note: e.note.clone(), at: e.occurred_at }
+                        }).collect()} />
                 </section>
             </div>
         </div>

@@ -4,6 +4,8 @@ use crate::domain::words::plural;
 use crate::error::AppError;
 use crate::ui::components::access::may;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::pager::Pager;
+use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::status::{ClassBadge, StatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -29,18 +31,12 @@ pub fn ChangeListPage() -> impl IntoView {
         },
         |(status, mine, q, page, sort)| list_change_requests(status, mine, q, page, sort),
     );
-    let link = move |page: i64| {
-        let mut parts = vec![format!("page={page}")];
-        for key in ["status", "mine", "q", "sort"] {
-            let value = param(key);
-            if !value.is_empty() {
-                parts.push(format!(
-                    "{key}={}",
-                    crate::domain::encode_query_value(&value)
-                ));
-            }
-        }
-        format!("/changes?{}", parts.join("&"))
+    // The page first, then the filters set.
+    let link = move || {
+        ["status", "mine", "q", "sort"].into_iter().fold(
+            QueryLink::new("/changes").param("page", page().to_string()),
+            |link, k| link.param(k, param(k)),
+        )
     };
 
     view! {
@@ -113,15 +109,12 @@ pub fn ChangeListPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label="Pages">
-                            <span class="muted small">{if page.total_capped {
+                        <Pager page=current more={current < pages || page.total_capped} link={link()}
+                            summary={if page.total_capped {
                                 format!("{}+ change requests · page {current} of {pages}+", page.total)
                             } else {
                                 format!("{} · page {current} of {pages}", plural(page.total, "change request", "change requests"))
-                            }}</span>
-                            {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current - 1)>"← Newer"</a> })}
-                            {(current < pages || page.total_capped).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Older →"</a> })}
-                        </nav>
+                            }} />
                     }.into_any())
                 })}
             </Suspense>

@@ -18,6 +18,7 @@ use crate::model::deploy_form::{trigger_field, DeployForm};
 use crate::model::DeployOptions;
 use crate::ui::components::form::{choices, options as choice_options};
 use crate::ui::components::form::{hydrated, keep_checked, keep_ticked, keep_typed};
+use crate::ui::components::trigger_row::TriggerFields;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeMap;
@@ -45,52 +46,6 @@ fn gate_rule_words(on_failure: &str, required: bool) -> String {
         ("", false) => String::new(),
         (rule, true) => format!(" · {rule} · required"),
         (rule, false) => format!(" · {rule}"),
-    }
-}
-
-/// One editable trigger row.
-#[derive(Clone)]
-struct TriggerRow {
-    metric: RwSignal<String>,
-    operator: RwSignal<String>,
-    threshold: RwSignal<String>,
-    sustained: RwSignal<String>,
-    interval: RwSignal<String>,
-    action: RwSignal<String>,
-    cooldown: RwSignal<String>,
-    /// Where the metric comes from and its query: as the defaults say
-    /// (not edited here).
-    source: String,
-    query: String,
-}
-
-impl TriggerRow {
-    fn from(input: &TriggerInput) -> Self {
-        Self {
-            metric: RwSignal::new(input.metric.clone()),
-            operator: RwSignal::new(input.operator.clone()),
-            threshold: RwSignal::new(input.threshold.clone()),
-            sustained: RwSignal::new(input.sustained_seconds.clone()),
-            interval: RwSignal::new(input.interval_seconds.clone()),
-            action: RwSignal::new(input.action.clone()),
-            cooldown: RwSignal::new(input.cooldown_minutes.clone()),
-            source: input.source.clone(),
-            query: input.query.clone(),
-        }
-    }
-
-    fn input(&self) -> TriggerInput {
-        TriggerInput {
-            metric: self.metric.get_untracked(),
-            operator: self.operator.get_untracked(),
-            threshold: self.threshold.get_untracked(),
-            sustained_seconds: self.sustained.get_untracked(),
-            interval_seconds: self.interval.get_untracked(),
-            action: self.action.get_untracked(),
-            cooldown_minutes: self.cooldown.get_untracked(),
-            source: self.source.clone(),
-            query: self.query.clone(),
-        }
     }
 }
 
@@ -149,7 +104,7 @@ pub fn DeployCard(
     let triggers = RwSignal::new(
         form.triggers
             .iter()
-            .map(TriggerRow::from)
+            .map(TriggerFields::new)
             .collect::<Vec<_>>(),
     );
     // Rows are keyed by this too, so another environment's rows are new.
@@ -162,7 +117,7 @@ pub fn DeployCard(
             triggers.set(
                 specs
                     .iter()
-                    .map(|s| TriggerRow::from(&TriggerInput::from(s)))
+                    .map(|s| TriggerFields::new(&TriggerInput::from(s)))
                     .collect(),
             );
             generation.update(|g| *g += 1);
@@ -208,7 +163,7 @@ pub fn DeployCard(
             triggers: triggers
                 .get_untracked()
                 .iter()
-                .map(TriggerRow::input)
+                .map(TriggerFields::input)
                 .collect(),
             acknowledge_gates: acknowledged.get_untracked(),
             wait_for_gates: wait.get_untracked(),
@@ -354,8 +309,8 @@ pub fn DeployCard(
                                                 <td data-label="Action"><select aria-label=format!("Trigger {} action", i + 1) name=trigger_field(i, "action") use:keep_typed=row.action on:change=move |ev| row.action.set(event_target_value(&ev))>{choice_options(choices!(TriggerAction), row.action)}</select></td>
                                                 <td data-label="Cooldown (min)">
                                                     <input aria-label=format!("Trigger {} cooldown minutes", i + 1) name=trigger_field(i, "cooldown_minutes") inputmode="numeric" value=row.cooldown.get_untracked() use:keep_typed=row.cooldown bind:value=row.cooldown />
-                                                    <input type="hidden" name=trigger_field(i, "source") value=row.source.clone() />
-                                                    <input type="hidden" name=trigger_field(i, "query") value=row.query.clone() />
+                                                    <input type="hidden" name=trigger_field(i, "source") value=row.source.get_untracked() />
+                                                    <input type="hidden" name=trigger_field(i, "query") value=row.query.get_untracked() />
                                                 </td>
                                             </tr>
                                         }

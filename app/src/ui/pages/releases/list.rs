@@ -4,6 +4,8 @@ use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
 use crate::ui::components::access::may;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::pager::{Pager, PagerWords};
+use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::status::ReleaseStatusBadge;
 use crate::ui::format;
 use leptos::prelude::*;
@@ -30,18 +32,12 @@ pub fn ReleaseListPage() -> impl IntoView {
         |(status, service, q, sort, page)| list_releases(status, service, q, sort, page),
     );
     let services = Resource::new(|| (), |_| list_services());
-    let link = move |page: i64| {
-        let mut parts = vec![format!("page={page}")];
-        for key in ["status", "service", "q", "sort"] {
-            let value = param(key);
-            if !value.is_empty() {
-                parts.push(format!(
-                    "{key}={}",
-                    crate::domain::encode_query_value(&value)
-                ));
-            }
-        }
-        format!("/releases?{}", parts.join("&"))
+    // The page first, then the filters set.
+    let link = move || {
+        ["status", "service", "q", "sort"].into_iter().fold(
+            QueryLink::new("/releases").param("page", page().to_string()),
+            |link, k| link.param(k, param(k)),
+        )
     };
 
     view! {
@@ -125,15 +121,12 @@ pub fn ReleaseListPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label="Pages">
-                            <span class="muted small">{if page.total_capped {
+                        <Pager page=current more={current < pages || page.total_capped} link={link()} words=PagerWords::PreviousNext
+                            summary={if page.total_capped {
                                 format!("{}+ releases · page {current} of {pages}+", page.total)
                             } else {
                                 format!("{} · page {current} of {pages}", crate::domain::words::plural(page.total, "release", "releases"))
-                            }}</span>
-                            {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current - 1)>"← Previous"</a> })}
-                            {(current < pages || page.total_capped).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Next →"</a> })}
-                        </nav>
+                            }} />
                     }.into_any())
                 })}
             </Suspense>

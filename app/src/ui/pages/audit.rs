@@ -4,6 +4,7 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::format;
@@ -65,14 +66,9 @@ fn AuditAdmin() -> impl IntoView {
 
     view! {
         <Title text="Audit trail" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Administration"</p>
-                <h1>"Audit trail"</h1>
-                <p class="muted">"Every change, who made it and when. Events cannot be edited or deleted."</p>
-            </div>
+        <PageHeader eyebrow="Administration" title="Audit trail" lede="Every change, who made it and when. Events cannot be edited or deleted.">
             <a class="btn btn-ghost" href=move || format!("/audit.csv?{}", link().query()) download>"Export CSV"</a>
-        </header>
+        </PageHeader>
         <form class="card filters" method="get" action="/audit">
             <div class="field">
                 <label for="audit-actor">"Actor"</label>

@@ -4,6 +4,7 @@ use crate::domain::words::plural;
 use crate::error::AppError;
 use crate::ui::components::access::may;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::status::{ClassBadge, StatusBadge};
@@ -41,13 +42,9 @@ pub fn ChangeListPage() -> impl IntoView {
 
     view! {
         <Title text="Change requests" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Planning"</p>
-                <h1>"Change requests"</h1>
-            </div>
+        <PageHeader eyebrow="Planning" title="Change requests">
             {may(crate::domain::Permission::FileChange).then(|| view! { <a class="btn btn-primary" href="/changes/new">"New change request"</a> })}
-        </header>
+        </PageHeader>
         <form class="card filters" method="get" action="/changes">
             <div class="field">
                 <label for="filter-status">"Status"</label>

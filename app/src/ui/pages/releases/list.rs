@@ -4,6 +4,7 @@ use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
 use crate::ui::components::access::may;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::{Pager, PagerWords};
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::status::ReleaseStatusBadge;
@@ -42,13 +43,9 @@ pub fn ReleaseListPage() -> impl IntoView {
 
     view! {
         <Title text="Releases" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Planning"</p>
-                <h1>"Releases"</h1>
-            </div>
+        <PageHeader eyebrow="Planning" title="Releases">
             {may(crate::domain::Permission::PlanRelease).then(|| view! { <a class="btn btn-primary" href="/releases/new">"New release"</a> })}
-        </header>
+        </PageHeader>
         <form class="card filters" method="get" action="/releases">
             <div class="field">
                 <label for="filter-status">"Status"</label>

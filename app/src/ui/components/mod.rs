@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod field;
+pub mod filter_bar;
 pub mod form;
 pub mod icons;
 pub mod loaded;

@@ -3,6 +3,7 @@ use crate::domain::words::plural;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::ui::components::access::RequirePermission;
+use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
@@ -69,7 +70,7 @@ fn AuditAdmin() -> impl IntoView {
         <PageHeader eyebrow="Administration" title="Audit trail" lede="Every change, who made it and when. Events cannot be edited or deleted.">
             <a class="btn btn-ghost" href=move || format!("/audit.csv?{}", link().query()) download>"Export CSV"</a>
         </PageHeader>
-        <form class="card filters" method="get" action="/audit">
+        <FilterBar action="/audit">
             <div class="field">
                 <label for="audit-actor">"Actor"</label>
                 <input id="audit-actor" type="text" name="actor" placeholder="name or email" value=move || param("actor") />
@@ -100,8 +101,7 @@ fn AuditAdmin() -> impl IntoView {
                     <option value="oldest" selected=move || param("order") == "oldest">"Oldest first"</option>
                 </select>
             </div>
-            <button type="submit" class="btn btn-ghost">"Filter"</button>
-        </form>
+        </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {

@@ -3,6 +3,7 @@ use crate::domain::change_request::CrStatus;
 use crate::domain::words::plural;
 use crate::error::AppError;
 use crate::ui::components::access::may;
+use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
@@ -45,7 +46,7 @@ pub fn ChangeListPage() -> impl IntoView {
         <PageHeader eyebrow="Planning" title="Change requests">
             {may(crate::domain::Permission::FileChange).then(|| view! { <a class="btn btn-primary" href="/changes/new">"New change request"</a> })}
         </PageHeader>
-        <form class="card filters" method="get" action="/changes">
+        <FilterBar action="/changes">
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status">
@@ -72,8 +73,7 @@ pub fn ChangeListPage() -> impl IntoView {
                 <input type="checkbox" name="mine" value="1" checked=move || param("mine") == "1" />
                 <span>"Only mine"</span>
             </label>
-            <button type="submit" class="btn btn-ghost">"Filter"</button>
-        </form>
+        </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {

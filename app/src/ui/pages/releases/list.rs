@@ -3,6 +3,7 @@ use crate::api::releases::list_releases;
 use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
 use crate::ui::components::access::may;
+use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::{Pager, PagerWords};
@@ -46,7 +47,7 @@ pub fn ReleaseListPage() -> impl IntoView {
         <PageHeader eyebrow="Planning" title="Releases">
             {may(crate::domain::Permission::PlanRelease).then(|| view! { <a class="btn btn-primary" href="/releases/new">"New release"</a> })}
         </PageHeader>
-        <form class="card filters" method="get" action="/releases">
+        <FilterBar action="/releases">
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status">
@@ -85,8 +86,7 @@ pub fn ReleaseListPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <button type="submit" class="btn btn-ghost">"Filter"</button>
-        </form>
+        </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {

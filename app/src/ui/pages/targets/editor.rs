@@ -3,6 +3,7 @@
 use crate::api::deployments::SaveTarget;
 use crate::error::AppError;
 use crate::model::{EnvironmentView, ServiceView, TargetInput};
+use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_typed, FieldError, FormErrors,
 };
@@ -117,11 +118,9 @@ pub(super) fn TargetEditor(
                 </div>
                 <div class:kind-hidden=move || kind.get() != "command" data-kind="command">
                     <p class="hint">"For a command target:"</p>
-                    <div class="field">
-                        <label for="target-program">"Program"</label>
+                    <Field label="Program" id="target-program" errors field="program">
                         <input id="target-program" name="program" value=typed.program use:keep_typed=program bind:value=program placeholder="/usr/local/bin/deploy" aria-invalid=invalid("program") />
-                        <FieldError errors field="program" />
-                    </div>
+                    </Field>
                     <div class="field">
                         <label for="target-args">"Arguments (one per line)"</label>
                         <textarea id="target-args" name="args" rows="3" use:keep_typed=args bind:value=args>{crate::ui::components::form::textarea_text(&typed.args)}</textarea>
@@ -130,11 +129,9 @@ pub(super) fn TargetEditor(
                 </div>
                 <div class:kind-hidden=move || kind.get() != "webhook" data-kind="webhook">
                     <p class="hint">"For a webhook target:"</p>
-                    <div class="field">
-                        <label for="target-url">"URL"</label>
+                    <Field label="URL" id="target-url" errors field="url">
                         <input id="target-url" name="url" type="url" value=typed.url use:keep_typed=url bind:value=url placeholder="https://deployer.internal/hooks/rookery" aria-invalid=invalid("url") />
-                        <FieldError errors field="url" />
-                    </div>
+                    </Field>
                     <div class="field">
                         <label for="target-secret">"Signing secret"</label>
                         <input id="target-secret" name="secret" type="password" autocomplete="new-password" use:keep_typed=secret bind:value=secret placeholder="leave empty to keep the current secret" aria-invalid=invalid("secret") />
@@ -143,27 +140,19 @@ pub(super) fn TargetEditor(
                     </div>
                 </div>
                 <div class="field-row">
-                    <div class="field">
-                        <label for="target-timeout">"Timeout (seconds)"</label>
+                    <Field label="Timeout (seconds)" id="target-timeout" errors field="timeout_seconds">
                         <input id="target-timeout" name="timeout_seconds" inputmode="numeric" value=typed.timeout_seconds use:keep_typed=timeout bind:value=timeout placeholder="300" aria-invalid=invalid("timeout_seconds") />
-                        <FieldError errors field="timeout_seconds" />
-                    </div>
-                    <div class="field">
-                        <label for="target-health-url">"Health check URL"</label>
+                    </Field>
+                    <Field label="Health check URL" id="target-health-url" errors field="health_url">
                         <input id="target-health-url" name="health_url" type="url" value=typed.health_url use:keep_typed=health_url bind:value=health_url aria-invalid=invalid("health_url") />
-                        <FieldError errors field="health_url" />
-                    </div>
-                    <div class="field">
-                        <label for="target-health-status">"Expected status"</label>
+                    </Field>
+                    <Field label="Expected status" id="target-health-status" errors field="health_status">
                         <input id="target-health-status" name="health_status" inputmode="numeric" value=typed.health_status use:keep_typed=health_status bind:value=health_status placeholder="200" aria-invalid=invalid("health_status") />
-                        <FieldError errors field="health_status" />
-                    </div>
+                    </Field>
                 </div>
-                <div class="field">
-                    <label for="target-health-command">"Health check command (instead of a URL)"</label>
+                <Field label="Health check command (instead of a URL)" id="target-health-command" errors field="health_command">
                     <input id="target-health-command" name="health_command" value=typed.health_command use:keep_typed=health_command bind:value=health_command aria-invalid=invalid("health_command") />
-                    <FieldError errors field="health_command" />
-                </div>
+                </Field>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save target"</button>
                     <a role="button" class="btn btn-ghost" href="/admin/targets" data-noscroll on:click=move |_| save.clear()>"Cancel"</a>

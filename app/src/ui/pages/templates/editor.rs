@@ -6,6 +6,7 @@ use crate::domain::change_request::{ChangeType, Impact, RiskLevel};
 use crate::domain::cr_form::CrInput;
 use crate::error::AppError;
 use crate::model::EnvironmentView;
+use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     aria_invalid, choices, errors_or_kept, keep_typed, latest_errors, options, EnvironmentPicker,
     FieldError, FormErrors,
@@ -89,42 +90,28 @@ pub(super) fn TemplateEditor(
             <h2>{if id.is_some() { "Edit template" } else { "New template" }}</h2>
             <FormErrors errors shown=FIELDS />
             <div class="form-grid">
-                <div class="field">
-                    <label for="tpl-name">"Name"</label>
+                <Field label="Name" id="tpl-name" errors field="name">
                     <input id="tpl-name" name="name" type="text" value=typed.name use:keep_typed=name bind:value=name aria-invalid=invalid("name") />
-                    <FieldError errors field="name" />
-                </div>
-                <div class="field">
-                    <label for="tpl-title">"Change title"</label>
+                </Field>
+                <Field label="Change title" id="tpl-title" errors field="title">
                     <input id="tpl-title" name="title" type="text" value=typed.cr.title use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
-                    <FieldError errors field="title" />
-                </div>
-                <div class="field">
-                    <label for="tpl-type">"Type"</label>
+                </Field>
+                <Field label="Type" id="tpl-type" errors field="change_type">
                     <select id="tpl-type" name="change_type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev)) aria-invalid=invalid("change_type")>{options(choices!(ChangeType), change_type)}</select>
-                    <FieldError errors field="change_type" />
-                </div>
-                <div class="field">
-                    <label for="tpl-impact">"Impact"</label>
+                </Field>
+                <Field label="Impact" id="tpl-impact" errors field="impact">
                     <select id="tpl-impact" name="impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev)) aria-invalid=invalid("impact")>{options(choices!(Impact), impact)}</select>
-                    <FieldError errors field="impact" />
-                </div>
-                <div class="field">
-                    <label for="tpl-risk">"Risk"</label>
+                </Field>
+                <Field label="Risk" id="tpl-risk" errors field="risk">
                     <select id="tpl-risk" name="risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev)) aria-invalid=invalid("risk")>{options(choices!(RiskLevel), risk)}</select>
-                    <FieldError errors field="risk" />
-                </div>
-                <div class="field">
-                    <label for="tpl-duration">"Duration (minutes)"</label>
+                </Field>
+                <Field label="Duration (minutes)" id="tpl-duration" errors field="duration_minutes">
                     <input id="tpl-duration" name="duration_minutes" type="number" min="1" value=typed.cr.duration_minutes use:keep_typed=duration bind:value=duration aria-invalid=invalid("duration_minutes") />
-                    <FieldError errors field="duration_minutes" />
-                </div>
+                </Field>
             </div>
-            <div class="field">
-                <label for="tpl-description">"Description"</label>
+            <Field label="Description" id="tpl-description" errors field="description">
                 <textarea id="tpl-description" name="description" rows="2" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{crate::ui::components::form::textarea_text(&typed.cr.description)}</textarea>
-                <FieldError errors field="description" />
-            </div>
+            </Field>
             <fieldset class="field">
                 <legend>"Environments"</legend>
                 <Suspense>
@@ -135,21 +122,15 @@ pub(super) fn TemplateEditor(
                 </Suspense>
                 <FieldError errors field="environments" />
             </fieldset>
-            <div class="field">
-                <label for="tpl-implementation">"Implementation plan"</label>
+            <Field label="Implementation plan" id="tpl-implementation" errors field="implementation_plan">
                 <textarea id="tpl-implementation" name="implementation_plan" rows="3" use:keep_typed=implementation_plan bind:value=implementation_plan aria-invalid=invalid("implementation_plan")>{crate::ui::components::form::textarea_text(&typed.cr.implementation_plan)}</textarea>
-                <FieldError errors field="implementation_plan" />
-            </div>
-            <div class="field">
-                <label for="tpl-rollback">"Rollback plan"</label>
+            </Field>
+            <Field label="Rollback plan" id="tpl-rollback" errors field="rollback_plan">
                 <textarea id="tpl-rollback" name="rollback_plan" rows="3" use:keep_typed=rollback_plan bind:value=rollback_plan aria-invalid=invalid("rollback_plan")>{crate::ui::components::form::textarea_text(&typed.cr.rollback_plan)}</textarea>
-                <FieldError errors field="rollback_plan" />
-            </div>
-            <div class="field">
-                <label for="tpl-testing">"Testing plan"</label>
+            </Field>
+            <Field label="Testing plan" id="tpl-testing" errors field="testing_plan">
                 <textarea id="tpl-testing" name="testing_plan" rows="2" use:keep_typed=testing_plan bind:value=testing_plan aria-invalid=invalid("testing_plan")>{crate::ui::components::form::textarea_text(&typed.cr.testing_plan)}</textarea>
-                <FieldError errors field="testing_plan" />
-            </div>
+            </Field>
             <div class="row-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save template"</button>
                 <a role="button" class="btn btn-ghost" href="/admin/templates" data-noscroll on:click=move |_| save.clear()>"Cancel"</a>

@@ -4,7 +4,7 @@ use crate::api::change_requests::{CreateChangeRequest, UpdateChangeRequest};
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
 use crate::model::{EnvironmentView, ServiceView, TemplateView};
-use crate::ui::components::field::TextAreaField;
+use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::form::{choices, options, FieldError, FormErrors};
 use crate::ui::components::form::{keep_checked, keep_typed};
 use crate::ui::components::form::{EnvironmentPicker, ServicePicker};
@@ -121,11 +121,9 @@ pub(super) fn ChangeForm(
                     <select id="cr-type" name="change_type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
                     <FieldError errors field="change_type" />
                 </div>
-                <div class="field">
-                    <label for="cr-priority">"Priority"</label>
+                <Field label="Priority" id="cr-priority" errors field="priority">
                     <select id="cr-priority" name="priority" use:keep_typed=priority on:change=move |ev| priority.set(event_target_value(&ev))>{options(choices!(Priority), priority)}</select>
-                    <FieldError errors field="priority" />
-                </div>
+                </Field>
                 <div class="field" class:hidden=standard>
                     <label for="cr-impact">"Impact"</label>
                     <select id="cr-impact" name="impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
@@ -136,11 +134,9 @@ pub(super) fn ChangeForm(
                     <select id="cr-risk" name="risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
                     <FieldError errors field="risk" />
                 </div>
-                <div class="field">
-                    <label for="cr-class">"Class"</label>
+                <Field label="Class" id="cr-class" errors field="class">
                     <select id="cr-class" name="class" use:keep_typed=class on:change=move |ev| class.set(event_target_value(&ev))>{options(choices!(ChangeClass), class)}</select>
-                    <FieldError errors field="class" />
-                </div>
+                </Field>
             </div>
             <Show when=standard>
                 <div class="field" data-testid="template-picker">

@@ -1,3 +1,5 @@
+//! The audit trail: filtered, paged, and exported as CSV.
+
 use crate::api::audit::list_audit;
 use crate::domain::words::plural;
 use crate::domain::Permission;

@@ -1,3 +1,5 @@
+//! The caller's notifications.
+
 use crate::api::forms::use_kept_form;
 use crate::api::notifications::{list_notifications, MarkNotificationsRead};
 use crate::error::AppError;

@@ -1,3 +1,6 @@
+//! The forms' helpers, and a guard that every server-rendered textarea
+//! escapes its text.
+
 use super::*;
 use std::collections::BTreeMap;
 

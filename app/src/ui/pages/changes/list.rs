@@ -1,3 +1,5 @@
+//! The change-request list: filters, sorting and pages.
+
 use crate::api::change_requests::list_change_requests;
 use crate::domain::change_request::CrStatus;
 use crate::domain::words::plural;

@@ -1,3 +1,5 @@
+//! The release list: filters, sorting and pages.
+
 use crate::api::catalog::list_services;
 use crate::api::releases::list_releases;
 use crate::domain::release::ReleaseStatus;

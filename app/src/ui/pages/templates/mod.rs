@@ -1,3 +1,6 @@
+//! Standard-change templates for administrators: the list, archiving, and
+//! the editor (`editor`).
+
 mod editor;
 
 use crate::api::catalog::{list_templates, ArchiveTemplate, SaveTemplate};

@@ -1,3 +1,6 @@
+//! User accounts for administrators: the list with each account's roles
+//! (`user_row`), and adding one (`new_user`).
+
 mod new_user;
 mod role_picker;
 mod user_row;

@@ -1,8 +1,16 @@
 //! Pieces several pages use.
 
 pub mod access;
+pub mod field;
+pub mod filter_bar;
 pub mod form;
 pub mod icons;
 pub mod loaded;
+pub mod page_header;
+pub mod pager;
+pub mod query_link;
+pub mod risk_matrix;
 pub mod shell;
 pub mod status;
+pub mod timeline;
+pub mod trigger_row;

@@ -1,9 +1,15 @@
+//! The audit trail: filtered, paged, and exported as CSV.
+
 use crate::api::audit::list_audit;
 use crate::domain::words::plural;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::ui::components::access::RequirePermission;
+use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
+use crate::ui::components::pager::Pager;
+use crate::ui::components::query_link::QueryLink;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,31 +60,19 @@ fn AuditAdmin() -> impl IntoView {
             list_audit(actor, entity, action, from, to, page, order)
         },
     );
-    let query_string = move |page: Option<i64>| {
-        let mut parts: Vec<String> = ["actor", "entity", "action", "from", "to", "order"]
-            .iter()
-            .filter_map(|k| {
-                let v = param(k);
-                (!v.is_empty()).then(|| format!("{k}={}", crate::domain::encode_query_value(&v)))
-            })
-            .collect();
-        if let Some(page) = page {
-            parts.push(format!("page={page}"));
-        }
-        parts.join("&")
+    // The filters as they are, in the order the links write them.
+    let link = move || {
+        ["actor", "entity", "action", "from", "to", "order"]
+            .into_iter()
+            .fold(QueryLink::new("/audit"), |link, k| link.param(k, param(k)))
     };
 
     view! {
         <Title text="Audit trail" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Administration"</p>
-                <h1>"Audit trail"</h1>
-                <p class="muted">"Every change, who made it and when. Events cannot be edited or deleted."</p>
-            </div>
-            <a class="btn btn-ghost" href=move || format!("/audit.csv?{}", query_string(None)) download>"Export CSV"</a>
-        </header>
-        <form class="card filters" method="get" action="/audit">
+        <PageHeader eyebrow="Administration" title="Audit trail" lede="Every change, who made it and when. Events cannot be edited or deleted.">
+            <a class="btn btn-ghost" href=move || format!("/audit.csv?{}", link().query()) download>"Export CSV"</a>
+        </PageHeader>
+        <FilterBar action="/audit">
             <div class="field">
                 <label for="audit-actor">"Actor"</label>
                 <input id="audit-actor" type="text" name="actor" placeholder="name or email" value=move || param("actor") />
@@ -109,8 +103,7 @@ fn AuditAdmin() -> impl IntoView {
                     <option value="oldest" selected=move || param("order") == "oldest">"Oldest first"</option>
                 </select>
             </div>
-            <button type="submit" class="btn btn-ghost">"Filter"</button>
-        </form>
+        </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {
@@ -155,11 +148,8 @@ fn AuditAdmin() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label="Pages">
-                            <span class="muted small">{format!("{} · page {current} of {pages}", plural(page.total, "event", "events"))}</span>
-                            {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/audit?{}", query_string(Some(current - 1)))>"← Newer"</a> })}
-                            {(current < pages).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/audit?{}", query_string(Some(current + 1)))>"Older →"</a> })}
-                        </nav>
+                        <Pager page=current more={current < pages} link={link()}
+                            summary={format!("{} · page {current} of {pages}", plural(page.total, "event", "events"))} />
                     }.into_any())
                 })}
             </Suspense>

@@ -8,6 +8,9 @@ use crate::error::AppError;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
+use crate::ui::components::pager::Pager;
+use crate::ui::components::query_link::QueryLink;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -53,13 +56,7 @@ fn JobsAdmin() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Title text="Jobs" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Administration"</p>
-                <h1>"Jobs"</h1>
-                <p class="muted">"Background work: deployment steps, trigger analysis, rollbacks. Failed jobs retry with backoff; dead ones wait for a person."</p>
-            </div>
-        </header>
+        <PageHeader eyebrow="Administration" title="Jobs" lede="Background work: deployment steps, trigger analysis, rollbacks. Failed jobs retry with backoff; dead ones wait for a person." />
         <Suspense>
             {move || Suspend::new(async move {
                 let kept = kept.await.ok().flatten();
@@ -72,6 +69,7 @@ fn JobsAdmin() -> impl IntoView {
                 {move || loaded(async move {
                     let list = jobs.await?;
                     let current = status();
+                    let link = QueryLink::new("/admin/jobs").param("status", current.clone()).keep_empty();
                     let count = |s: &str| list.counts.iter().find(|(k, _)| k == s).map(|(_, n)| *n).unwrap_or(0);
                     let tabs = TABS.map(|(key, label)| {
                         let n = if key.is_empty() { ["queued", "running", "failed", "dead"].iter().map(|s| count(s)).sum() } else { count(key) };
@@ -116,10 +114,7 @@ fn JobsAdmin() -> impl IntoView {
                                         }).collect_view()}
                                     </tbody>
                                 </table></div>
-                                <nav class="pager" aria-label="Pages">
-                                    {(list.page > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/admin/jobs?status={current}&page={}", list.page - 1)>"← Newer"</a> })}
-                                    {list.more.then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/admin/jobs?status={current}&page={}", list.page + 1)>"Older →"</a> })}
-                                </nav>
+                                <Pager page=list.page more=list.more link />
                             }.into_any()
                         }}
                     })

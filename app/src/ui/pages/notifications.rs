@@ -1,8 +1,13 @@
+//! The caller's notifications.
+
 use crate::api::forms::use_kept_form;
 use crate::api::notifications::{list_notifications, MarkNotificationsRead};
 use crate::error::AppError;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
+use crate::ui::components::pager::Pager;
+use crate::ui::components::query_link::QueryLink;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,19 +36,14 @@ pub fn NotificationsPage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Title text="Notifications" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Inbox"</p>
-                <h1>"Notifications"</h1>
-                <p class="muted">"Change requests that need you, and news about yours."</p>
-            </div>
+        <PageHeader eyebrow="Inbox" title="Notifications" lede="Change requests that need you, and news about yours.">
             <form class="inline-form" method="post" action="/notifications">
                 <button type="submit" class="btn btn-ghost" on:click=move |ev| {
                     ev.prevent_default();
                     mark.dispatch(MarkNotificationsRead { id: None });
                 }>"Mark all read"</button>
             </form>
-        </header>
+        </PageHeader>
         <Suspense>
             {move || Suspend::new(async move {
                 let kept = kept.await.ok().flatten();
@@ -77,10 +77,7 @@ pub fn NotificationsPage() -> impl IntoView {
                                 }
                             }).collect_view()}
                         </ul>
-                        <nav class="pager" aria-label="Pages">
-                            {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/notifications?page={}", current - 1)>"← Newer"</a> })}
-                            {(current < pages).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("/notifications?page={}", current + 1)>"Older →"</a> })}
-                        </nav>
+                        <Pager page=current more={current < pages} link={QueryLink::new("/notifications")} />
                     }.into_any())
                 })}
             </Suspense>

@@ -2,8 +2,9 @@
 
 use crate::api::catalog::SaveEnvironment;
 use crate::domain::catalog::EnvironmentInput;
+use crate::ui::components::field::Field;
 use crate::ui::components::form::{
-    aria_invalid, errors_or_kept, keep_checked, keep_typed, latest_errors, FieldError, FormErrors,
+    aria_invalid, errors_or_kept, keep_checked, keep_typed, latest_errors, FormErrors,
 };
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -91,64 +92,44 @@ pub fn EnvironmentEditor(
             <h2>{heading}</h2>
             <FormErrors errors shown=FIELDS />
             <div class="form-grid">
-                <div class="field">
-                    <label for="env-key">"Key"</label>
+                <Field label="Key" id="env-key" errors field="key">
                     <input id="env-key" name="key" type="text" value=typed.key use:keep_typed=key bind:value=key disabled=!is_new aria-invalid=invalid("key") />
-                    <FieldError errors field="key" />
-                </div>
-                <div class="field">
-                    <label for="env-name">"Name"</label>
+                </Field>
+                <Field label="Name" id="env-name" errors field="name">
                     <input id="env-name" name="name" type="text" value=typed.name use:keep_typed=name bind:value=name aria-invalid=invalid("name") />
-                    <FieldError errors field="name" />
-                </div>
-                <div class="field">
-                    <label for="env-order">"Promotion order (empty = beside the path)"</label>
+                </Field>
+                <Field label="Promotion order (empty = beside the path)" id="env-order" errors field="promotion_order">
                     <input id="env-order" name="promotion_order" type="number" min="1" max="99" value=typed.promotion_order use:keep_typed=order bind:value=order aria-invalid=invalid("promotion_order") />
-                    <FieldError errors field="promotion_order" />
-                </div>
-                <div class="field">
-                    <label for="env-approvals">"Approvals a change needs"</label>
+                </Field>
+                <Field label="Approvals a change needs" id="env-approvals" errors field="required_approvals">
                     <input id="env-approvals" name="required_approvals" type="number" min="0" max="10" value=typed.required_approvals use:keep_typed=approvals bind:value=approvals aria-invalid=invalid("required_approvals") />
-                    <FieldError errors field="required_approvals" />
-                </div>
+                </Field>
                 <label class="check" for="env-protected">
                     <input id="env-protected" name="protected" type="checkbox" checked=typed.protected use:keep_checked=protected bind:checked=protected />
                     <span>"Protected (release managers deploy; changes need approvals)"</span>
                 </label>
             </div>
-            <div class="field">
-                <label for="env-purpose">"Purpose"</label>
+            <Field label="Purpose" id="env-purpose" errors field="purpose">
                 <input id="env-purpose" name="purpose" type="text" value=typed.purpose use:keep_typed=purpose bind:value=purpose aria-invalid=invalid("purpose") />
-                <FieldError errors field="purpose" />
-            </div>
+            </Field>
             <div class="form-grid">
-                <div class="field">
-                    <label for="env-infrastructure">"Infrastructure (one per line)"</label>
+                <Field label="Infrastructure (one per line)" id="env-infrastructure" errors field="infrastructure">
                     <textarea id="env-infrastructure" name="infrastructure" rows="4" use:keep_typed=infrastructure bind:value=infrastructure aria-invalid=invalid("infrastructure")>{crate::ui::components::form::textarea_text(&typed.infrastructure)}</textarea>
-                    <FieldError errors field="infrastructure" />
-                </div>
-                <div class="field">
-                    <label for="env-access">"Access (one per line)"</label>
+                </Field>
+                <Field label="Access (one per line)" id="env-access" errors field="access">
                     <textarea id="env-access" name="access" rows="4" use:keep_typed=access bind:value=access aria-invalid=invalid("access")>{crate::ui::components::form::textarea_text(&typed.access)}</textarea>
-                    <FieldError errors field="access" />
-                </div>
+                </Field>
             </div>
             <div class="form-grid">
-                <div class="field">
-                    <label for="env-data-source">"Data source"</label>
+                <Field label="Data source" id="env-data-source" errors field="data_source">
                     <input id="env-data-source" name="data_source" type="text" value=typed.data_source use:keep_typed=data_source bind:value=data_source aria-invalid=invalid("data_source") />
-                    <FieldError errors field="data_source" />
-                </div>
-                <div class="field">
-                    <label for="env-data-retention">"Retention"</label>
+                </Field>
+                <Field label="Retention" id="env-data-retention" errors field="data_retention">
                     <input id="env-data-retention" name="data_retention" type="text" value=typed.data_retention use:keep_typed=data_retention bind:value=data_retention aria-invalid=invalid("data_retention") />
-                    <FieldError errors field="data_retention" />
-                </div>
-                <div class="field">
-                    <label for="env-data-backup">"Backup"</label>
+                </Field>
+                <Field label="Backup" id="env-data-backup" errors field="data_backup">
                     <input id="env-data-backup" name="data_backup" type="text" value=typed.data_backup use:keep_typed=data_backup bind:value=data_backup aria-invalid=invalid("data_backup") />
-                    <FieldError errors field="data_backup" />
-                </div>
+                </Field>
             </div>
             <div class="row-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save environment"</button>

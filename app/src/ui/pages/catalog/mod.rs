@@ -18,6 +18,7 @@ use crate::error::AppError;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::saves;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
 use environment::EnvironmentEditor;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -89,14 +90,9 @@ fn CatalogAdmin() -> impl IntoView {
     });
     view! {
         <Title text="Environments & services" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Administration"</p>
-                <h1>"Environments & services"</h1>
-                <p class="muted">"Where releases go, in promotion order, and what they ship."</p>
-            </div>
+        <PageHeader eyebrow="Administration" title="Environments & services" lede="Where releases go, in promotion order, and what they ship.">
             <a role="button" class="btn btn-primary" href="/admin/environments?edit=" on:click=move |_| edit_environment()>"New environment"</a>
-        </header>
+        </PageHeader>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || {
                 let edit = query.with(|q| q.get("edit"));

@@ -5,8 +5,9 @@ use crate::api::forms::KeptForm;
 use crate::domain::catalog::ServiceInput;
 use crate::error::AppError;
 use crate::model::ServiceView;
+use crate::ui::components::field::Field;
 use crate::ui::components::form::{
-    aria_invalid, errors_or_kept, keep_typed, latest_errors, starting, FieldError, FormErrors,
+    aria_invalid, errors_or_kept, keep_typed, latest_errors, starting, FormErrors,
 };
 use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
@@ -94,21 +95,15 @@ fn ServiceForm(save: ServerAction<SaveService>, kept: Option<KeptForm>) -> impl 
                 <h3>"Add a service"</h3>
                 <FormErrors errors shown=FIELDS />
                 <div class="form-grid">
-                    <div class="field">
-                        <label for="service-key">"Key"</label>
+                    <Field label="Key" id="service-key" errors field="key">
                         <input id="service-key" name="key" type="text" placeholder="api" value=typed.key use:keep_typed=key bind:value=key aria-invalid=invalid("key") />
-                        <FieldError errors field="key" />
-                    </div>
-                    <div class="field">
-                        <label for="service-name">"Name"</label>
+                    </Field>
+                    <Field label="Name" id="service-name" errors field="name">
                         <input id="service-name" name="name" type="text" placeholder="Public API" value=typed.name use:keep_typed=name bind:value=name aria-invalid=invalid("name") />
-                        <FieldError errors field="name" />
-                    </div>
-                    <div class="field">
-                        <label for="service-description">"Description"</label>
+                    </Field>
+                    <Field label="Description" id="service-description" errors field="description">
                         <input id="service-description" name="description" type="text" value=typed.description use:keep_typed=description bind:value=description aria-invalid=invalid("description") />
-                        <FieldError errors field="description" />
-                    </div>
+                    </Field>
                 </div>
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Add service"</button>
             </form>

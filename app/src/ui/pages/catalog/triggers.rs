@@ -9,6 +9,7 @@ use crate::ui::components::form::{
     action_errors, aria_invalid, choices, keep_typed, latest_errors, options, FieldError,
     FormErrors,
 };
+use crate::ui::components::trigger_row::TriggerFields;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
@@ -50,50 +51,6 @@ pub fn TriggerList(defaults: EnvironmentTriggers) -> impl IntoView {
     }
 }
 
-/// One editable row; the signals keep what was typed across re-renders.
-#[derive(Clone, Copy)]
-struct Row {
-    metric: RwSignal<String>,
-    operator: RwSignal<String>,
-    threshold: RwSignal<String>,
-    sustained: RwSignal<String>,
-    interval: RwSignal<String>,
-    action: RwSignal<String>,
-    cooldown: RwSignal<String>,
-    source: RwSignal<String>,
-    query: RwSignal<String>,
-}
-
-impl Row {
-    fn new(t: &TriggerInput) -> Self {
-        Self {
-            metric: RwSignal::new(t.metric.clone()),
-            operator: RwSignal::new(t.operator.clone()),
-            threshold: RwSignal::new(t.threshold.clone()),
-            sustained: RwSignal::new(t.sustained_seconds.clone()),
-            interval: RwSignal::new(t.interval_seconds.clone()),
-            action: RwSignal::new(t.action.clone()),
-            cooldown: RwSignal::new(t.cooldown_minutes.clone()),
-            source: RwSignal::new(t.source.clone()),
-            query: RwSignal::new(t.query.clone()),
-        }
-    }
-
-    fn input(&self) -> TriggerInput {
-        TriggerInput {
-            metric: self.metric.get_untracked(),
-            operator: self.operator.get_untracked(),
-            threshold: self.threshold.get_untracked(),
-            sustained_seconds: self.sustained.get_untracked(),
-            interval_seconds: self.interval.get_untracked(),
-            action: self.action.get_untracked(),
-            cooldown_minutes: self.cooldown.get_untracked(),
-            source: self.source.get_untracked(),
-            query: self.query.get_untracked(),
-        }
-    }
-}
-
 /// What a new row starts as: an alert on a metric still to be named.
 fn blank() -> TriggerInput {
     TriggerInput {
@@ -120,7 +77,7 @@ pub fn TriggerEditor(
     let rows = RwSignal::new(
         triggers
             .iter()
-            .map(|t| Row::new(&TriggerInput::from(t)))
+            .map(|t| TriggerFields::new(&TriggerInput::from(t)))
             .collect::<Vec<_>>(),
     );
     let checked = RwSignal::new(BTreeMap::<String, String>::new());
@@ -134,7 +91,7 @@ pub fn TriggerEditor(
     let on_submit = move |ev: SubmitEvent| {
         ev.prevent_default();
         let triggers: Vec<TriggerInput> =
-            rows.with_untracked(|r| r.iter().map(Row::input).collect());
+            rows.with_untracked(|r| r.iter().map(TriggerFields::input).collect());
         match validate_defaults(&triggers) {
             Ok(_) => {
                 checked.set(BTreeMap::new());
@@ -174,7 +131,7 @@ pub fn TriggerEditor(
             <FieldError errors field="triggers" />
             <div class="row-actions">
                 <button type="button" class="btn btn-ghost btn-small" disabled=full
-                    on:click=move |_| { forget(); rows.update(|r| r.push(Row::new(&blank()))); }>"Add a trigger"</button>
+                    on:click=move |_| { forget(); rows.update(|r| r.push(TriggerFields::new(&blank()))); }>"Add a trigger"</button>
             </div>
             <div class="row-actions">
                 <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save triggers"</button>
@@ -188,7 +145,7 @@ pub fn TriggerEditor(
 #[component]
 fn TriggerRow(
     i: usize,
-    row: Row,
+    row: TriggerFields,
     errors: Signal<BTreeMap<String, String>>,
     remove: Callback<()>,
 ) -> impl IntoView {

@@ -1,9 +1,15 @@
+//! The change-request list: filters, sorting and pages.
+
 use crate::api::change_requests::list_change_requests;
 use crate::domain::change_request::CrStatus;
 use crate::domain::words::plural;
 use crate::error::AppError;
 use crate::ui::components::access::may;
+use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
+use crate::ui::components::pager::Pager;
+use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::status::{ClassBadge, StatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -29,30 +35,20 @@ pub fn ChangeListPage() -> impl IntoView {
         },
         |(status, mine, q, page, sort)| list_change_requests(status, mine, q, page, sort),
     );
-    let link = move |page: i64| {
-        let mut parts = vec![format!("page={page}")];
-        for key in ["status", "mine", "q", "sort"] {
-            let value = param(key);
-            if !value.is_empty() {
-                parts.push(format!(
-                    "{key}={}",
-                    crate::domain::encode_query_value(&value)
-                ));
-            }
-        }
-        format!("/changes?{}", parts.join("&"))
+    // The page first, then the filters set.
+    let link = move || {
+        ["status", "mine", "q", "sort"].into_iter().fold(
+            QueryLink::new("/changes").param("page", page().to_string()),
+            |link, k| link.param(k, param(k)),
+        )
     };
 
     view! {
         <Title text="Change requests" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Planning"</p>
-                <h1>"Change requests"</h1>
-            </div>
+        <PageHeader eyebrow="Planning" title="Change requests">
             {may(crate::domain::Permission::FileChange).then(|| view! { <a class="btn btn-primary" href="/changes/new">"New change request"</a> })}
-        </header>
-        <form class="card filters" method="get" action="/changes">
+        </PageHeader>
+        <FilterBar action="/changes">
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status">
@@ -79,8 +75,7 @@ pub fn ChangeListPage() -> impl IntoView {
                 <input type="checkbox" name="mine" value="1" checked=move || param("mine") == "1" />
                 <span>"Only mine"</span>
             </label>
-            <button type="submit" class="btn btn-ghost">"Filter"</button>
-        </form>
+        </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {
@@ -113,15 +108,12 @@ pub fn ChangeListPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label="Pages">
-                            <span class="muted small">{if page.total_capped {
+                        <Pager page=current more={current < pages || page.total_capped} link={link()}
+                            summary={if page.total_capped {
                                 format!("{}+ change requests · page {current} of {pages}+", page.total)
                             } else {
                                 format!("{} · page {current} of {pages}", plural(page.total, "change request", "change requests"))
-                            }}</span>
-                            {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current - 1)>"← Newer"</a> })}
-                            {(current < pages || page.total_capped).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Older →"</a> })}
-                        </nav>
+                            }} />
                     }.into_any())
                 })}
             </Suspense>

@@ -7,6 +7,9 @@ use crate::api::change_requests::list_environments;
 use crate::api::deployments::list_deployments;
 use crate::error::AppError;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
+use crate::ui::components::pager::Pager;
+use crate::ui::components::query_link::QueryLink;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -24,13 +27,7 @@ pub fn DeploymentListPage() -> impl IntoView {
     let environments = Resource::new(|| (), |_| list_environments());
     view! {
         <Title text="Deployments" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Execution"</p>
-                <h1>"Deployments"</h1>
-                <p class="muted">"Every deployment per service and environment. Start one from a release's page."</p>
-            </div>
-        </header>
+        <PageHeader eyebrow="Execution" title="Deployments" lede="Every deployment per service and environment. Start one from a release's page." />
         <section class="card">
             <form class="filters" method="get" action="/deployments">
                 <Suspense fallback=|| ()>
@@ -60,17 +57,14 @@ pub fn DeploymentListPage() -> impl IntoView {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {
                     let list = history.await?;
-                    let base = format!("/deployments?service={}&environment={}", get("service"), get("environment"));
+                    let link = QueryLink::new("/deployments").param("service", get("service")).param("environment", get("environment")).keep_empty();
                     Ok::<_, AppError>(if list.deployments.is_empty() {
                         view! { <p class="muted">"No deployments match."</p> }.into_any()
                     } else {
                         let current = list.page;
                         view! {
                             <DeploymentRows deployments=list.deployments />
-                            <nav class="pager" aria-label="Pages">
-                                {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("{base}&page={}", current - 1)>"← Newer"</a> })}
-                                {list.more.then(|| view! { <a class="btn btn-ghost btn-small" href=format!("{base}&page={}", current + 1)>"Older →"</a> })}
-                            </nav>
+                            <Pager page=current more=list.more link />
                         }.into_any()
                     })
                 })}

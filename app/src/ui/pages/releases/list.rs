@@ -1,9 +1,15 @@
+//! The release list: filters, sorting and pages.
+
 use crate::api::catalog::list_services;
 use crate::api::releases::list_releases;
 use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
 use crate::ui::components::access::may;
+use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::page_header::PageHeader;
+use crate::ui::components::pager::{Pager, PagerWords};
+use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::status::ReleaseStatusBadge;
 use crate::ui::format;
 use leptos::prelude::*;
@@ -30,30 +36,20 @@ pub fn ReleaseListPage() -> impl IntoView {
         |(status, service, q, sort, page)| list_releases(status, service, q, sort, page),
     );
     let services = Resource::new(|| (), |_| list_services());
-    let link = move |page: i64| {
-        let mut parts = vec![format!("page={page}")];
-        for key in ["status", "service", "q", "sort"] {
-            let value = param(key);
-            if !value.is_empty() {
-                parts.push(format!(
-                    "{key}={}",
-                    crate::domain::encode_query_value(&value)
-                ));
-            }
-        }
-        format!("/releases?{}", parts.join("&"))
+    // The page first, then the filters set.
+    let link = move || {
+        ["status", "service", "q", "sort"].into_iter().fold(
+            QueryLink::new("/releases").param("page", page().to_string()),
+            |link, k| link.param(k, param(k)),
+        )
     };
 
     view! {
         <Title text="Releases" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Planning"</p>
-                <h1>"Releases"</h1>
-            </div>
+        <PageHeader eyebrow="Planning" title="Releases">
             {may(crate::domain::Permission::PlanRelease).then(|| view! { <a class="btn btn-primary" href="/releases/new">"New release"</a> })}
-        </header>
-        <form class="card filters" method="get" action="/releases">
+        </PageHeader>
+        <FilterBar action="/releases">
             <div class="field">
                 <label for="filter-status">"Status"</label>
                 <select id="filter-status" name="status">
@@ -92,8 +88,7 @@ pub fn ReleaseListPage() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </div>
-            <button type="submit" class="btn btn-ghost">"Filter"</button>
-        </form>
+        </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
                 {move || loaded(async move {
@@ -125,15 +120,12 @@ pub fn ReleaseListPage() -> impl IntoView {
                                 </tbody>
                             </table>
                         </div>
-                        <nav class="pager" aria-label="Pages">
-                            <span class="muted small">{if page.total_capped {
+                        <Pager page=current more={current < pages || page.total_capped} link={link()} words=PagerWords::PreviousNext
+                            summary={if page.total_capped {
                                 format!("{}+ releases · page {current} of {pages}+", page.total)
                             } else {
                                 format!("{} · page {current} of {pages}", crate::domain::words::plural(page.total, "release", "releases"))
-                            }}</span>
-                            {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current - 1)>"← Previous"</a> })}
-                            {(current < pages || page.total_capped).then(|| view! { <a class="btn btn-ghost btn-small" href=link(current + 1)>"Next →"</a> })}
-                        </nav>
+                            }} />
                     }.into_any())
                 })}
             </Suspense>

@@ -8,6 +8,7 @@ use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::{CrSummary, EnvironmentView, ServiceView};
 use crate::ui::components::access::RequirePermission;
+use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     action_errors, choices, keep_typed, options, starting, ChangePicker, EnvironmentPicker,
     FieldError, FormErrors,
@@ -226,32 +227,22 @@ fn ReleaseForm(
                     {editing.then(|| view! { <input type="hidden" name="service" value=typed.service.clone() /> })}
                     <FieldError errors field="service" />
                 </div>
-                <div class="field">
-                    <label for="rel-version">"Version"</label>
+                <Field label="Version" id="rel-version" errors field="version">
                     <input id="rel-version" name="version" type="text" placeholder="2.1.0" readonly=editing value=typed.version.clone() use:keep_typed=version bind:value=version aria-invalid=invalid("version") />
-                    <FieldError errors field="version" />
-                </div>
-                <div class="field">
-                    <label for="rel-type">"Type"</label>
+                </Field>
+                <Field label="Type" id="rel-type" errors field="release_type">
                     <select id="rel-type" name="release_type" use:keep_typed=release_type on:change=move |ev| release_type.set(event_target_value(&ev))>{options(choices!(ReleaseType), release_type)}</select>
-                    <FieldError errors field="release_type" />
-                </div>
-                <div class="field">
-                    <label for="rel-planned">"Planned (UTC)"</label>
+                </Field>
+                <Field label="Planned (UTC)" id="rel-planned" errors field="planned_at">
                     <input id="rel-planned" name="planned_at" type="datetime-local" value=typed.planned_at.clone() use:keep_typed=planned_at bind:value=planned_at aria-invalid=invalid("planned_at") />
-                    <FieldError errors field="planned_at" />
-                </div>
+                </Field>
             </div>
-            <div class="field">
-                <label for="rel-title">"Title"</label>
+            <Field label="Title" id="rel-title" errors field="title">
                 <input id="rel-title" name="title" type="text" maxlength="200" value=typed.title.clone() use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
-                <FieldError errors field="title" />
-            </div>
-            <div class="field">
-                <label for="rel-description">"Description"</label>
+            </Field>
+            <Field label="Description" id="rel-description" errors field="description">
                 <textarea id="rel-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{crate::ui::components::form::textarea_text(&typed.description.clone())}</textarea>
-                <FieldError errors field="description" />
-            </div>
+            </Field>
             <fieldset class="field">
                 <legend>"Target environments"</legend>
                 <EnvironmentPicker environments chosen=chosen_envs id_prefix="rel-env" />

@@ -13,6 +13,8 @@ use crate::ui::components::form::{
     errors_or_kept, keep_checked, keep_typed, starting, FieldError, FormErrors,
 };
 use crate::ui::components::loaded::loaded;
+use crate::ui::components::pager::Pager;
+use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::status::{ImpactBadge, IncidentStatusBadge};
 use crate::ui::format;
 use chrono::Utc;
@@ -115,13 +117,14 @@ pub fn IncidentListPage() -> impl IntoView {
                 {move || loaded(async move {
                     let page = incidents.await?;
                     let f = filter();
-                    let base = format!(
-                        "/incidents?q={}&component={}&impact={}&visibility={}&from={}&to={}",
-                        crate::domain::encode_query_value(&f.q),
-                        f.component.map(|c| c.to_string()).unwrap_or_default(),
-                        f.impact.map(|i| i.as_str()).unwrap_or(""),
-                        f.visibility, f.from, f.to
-                    );
+                    let link = QueryLink::new("/incidents")
+                        .param("q", f.q)
+                        .param("component", f.component.map(|c| c.to_string()).unwrap_or_default())
+                        .param("impact", f.impact.map(|i| i.as_str()).unwrap_or(""))
+                        .param("visibility", f.visibility)
+                        .param("from", f.from)
+                        .param("to", f.to)
+                        .keep_empty();
                     let more = page.page * page.per_page < page.total;
                     let current = page.page;
                     Ok::<_, AppError>(if page.rows.is_empty() {
@@ -151,10 +154,7 @@ pub fn IncidentListPage() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table></div>
-                            <nav class="pager" aria-label="Pages">
-                                {(current > 1).then(|| view! { <a class="btn btn-ghost btn-small" href=format!("{base}&page={}", current - 1)>"← Newer"</a> })}
-                                {more.then(|| view! { <a class="btn btn-ghost btn-small" href=format!("{base}&page={}", current + 1)>"Older →"</a> })}
-                            </nav>
+                            <Pager page=current more link />
                         }.into_any()
                     })
                 })}

@@ -5,94 +5,27 @@
 //! The form posts its named fields (`model::deploy_form::DeployForm`) to
 //! `/releases/{id}/deploy` before the page hydrates or without a script;
 //! every strategy's fields show then, as the strategy cannot be switched.
+//! Its rollback triggers are in `triggers`, its testing gates in `gates`.
 
-use super::DeploymentRows;
+mod gates;
+mod triggers;
+
 use crate::api::deployments::BeginDeployment as Start;
 use crate::api::forms::KeptForm;
-use crate::domain::deploy::{
-    GateOutcome, GateRule, Operator, Strategy, TriggerAction, TriggerSpec,
-};
+use crate::domain::deploy::{Strategy, TriggerSpec};
 use crate::domain::trigger_form::TriggerInput;
 use crate::error::AppError;
-use crate::model::deploy_form::{trigger_field, DeployForm};
+use crate::model::deploy_form::DeployForm;
 use crate::model::DeployOptions;
 use crate::ui::components::form::{choices, options as choice_options};
-use crate::ui::components::form::{hydrated, keep_checked, keep_ticked, keep_typed};
+use crate::ui::components::form::{hydrated, keep_typed};
+use crate::ui::components::trigger_row::TriggerFields;
+use crate::ui::pages::deployments::DeploymentRows;
+use gates::DeployGates;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeMap;
-
-/// A gate's latest result in words ("Passed", "Not reported").
-fn gate_outcome_words(latest: Option<&str>) -> String {
-    match latest {
-        None => "Not reported".into(),
-        Some(l) => GateOutcome::parse(l)
-            .map(|o| o.label().to_string())
-            .unwrap_or_else(|_| l.replace('_', " ")),
-    }
-}
-
-/// What a gate that has not passed does, in words.
-fn gate_rule_words(on_failure: &str, required: bool) -> String {
-    let rule = match GateRule::parse(on_failure) {
-        Ok(GateRule::Block) => "blocks until it passes",
-        Ok(GateRule::Warn) => "warns until it passes",
-        Ok(GateRule::Ignore) => "ignored if it fails",
-        Err(_) => "",
-    };
-    match (rule, required) {
-        ("", true) => " · required".into(),
-        ("", false) => String::new(),
-        (rule, true) => format!(" · {rule} · required"),
-        (rule, false) => format!(" · {rule}"),
-    }
-}
-
-/// One editable trigger row.
-#[derive(Clone)]
-struct TriggerRow {
-    metric: RwSignal<String>,
-    operator: RwSignal<String>,
-    threshold: RwSignal<String>,
-    sustained: RwSignal<String>,
-    interval: RwSignal<String>,
-    action: RwSignal<String>,
-    cooldown: RwSignal<String>,
-    /// Where the metric comes from and its query: as the defaults say
-    /// (not edited here).
-    source: String,
-    query: String,
-}
-
-impl TriggerRow {
-    fn from(input: &TriggerInput) -> Self {
-        Self {
-            metric: RwSignal::new(input.metric.clone()),
-            operator: RwSignal::new(input.operator.clone()),
-            threshold: RwSignal::new(input.threshold.clone()),
-            sustained: RwSignal::new(input.sustained_seconds.clone()),
-            interval: RwSignal::new(input.interval_seconds.clone()),
-            action: RwSignal::new(input.action.clone()),
-            cooldown: RwSignal::new(input.cooldown_minutes.clone()),
-            source: input.source.clone(),
-            query: input.query.clone(),
-        }
-    }
-
-    fn input(&self) -> TriggerInput {
-        TriggerInput {
-            metric: self.metric.get_untracked(),
-            operator: self.operator.get_untracked(),
-            threshold: self.threshold.get_untracked(),
-            sustained_seconds: self.sustained.get_untracked(),
-            interval_seconds: self.interval.get_untracked(),
-            action: self.action.get_untracked(),
-            cooldown_minutes: self.cooldown.get_untracked(),
-            source: self.source.clone(),
-            query: self.query.clone(),
-        }
-    }
-}
+use triggers::DeployTriggers;
 
 /// An environment's default triggers (the seed's when it has none).
 fn default_triggers(defaults: &[(String, Vec<TriggerSpec>)], env: &str) -> Vec<TriggerSpec> {
@@ -149,7 +82,7 @@ pub fn DeployCard(
     let triggers = RwSignal::new(
         form.triggers
             .iter()
-            .map(TriggerRow::from)
+            .map(TriggerFields::new)
             .collect::<Vec<_>>(),
     );
     // Rows are keyed by this too, so another environment's rows are new.
@@ -162,7 +95,7 @@ pub fn DeployCard(
             triggers.set(
                 specs
                     .iter()
-                    .map(|s| TriggerRow::from(&TriggerInput::from(s)))
+                    .map(|s| TriggerFields::new(&TriggerInput::from(s)))
                     .collect(),
             );
             generation.update(|g| *g += 1);
@@ -208,7 +141,7 @@ pub fn DeployCard(
             triggers: triggers
                 .get_untracked()
                 .iter()
-                .map(TriggerRow::input)
+                .map(TriggerFields::input)
                 .collect(),
             acknowledge_gates: acknowledged.get_untracked(),
             wait_for_gates: wait.get_untracked(),
@@ -225,19 +158,6 @@ pub fn DeployCard(
         }
     };
     let error = move |f: &'static str| move || errors.with(|e| e.get(f).cloned());
-    let trigger_errors = move || {
-        errors.with(|e| {
-            e.iter()
-                .filter(|(k, _)| k.starts_with("triggers"))
-                .map(|(k, v)| {
-                    format!(
-                        "Trigger {}: {v}",
-                        k.trim_start_matches("triggers.").replace(['.', '_'], " ")
-                    )
-                })
-                .collect::<Vec<_>>()
-        })
-    };
     // Hidden once the page has hydrated, unless the strategy is chosen.
     let unless = move |chosen: &'static [&'static str]| {
         move || {
@@ -329,43 +249,7 @@ pub fn DeployCard(
                         <input id="deploy-pause" name="step_pause_seconds" inputmode="numeric" value=step_pause.get_untracked() use:keep_typed=step_pause bind:value=step_pause placeholder="default" />
                         {move || error("step_pause_seconds")().map(|m| view! { <p class="field-error">{m}</p> })}
                     </div>
-                    <fieldset class="field">
-                        <legend>"Rollback triggers"</legend>
-                        <div class="table-wrap"><table class="table trigger-table">
-                            <thead><tr><th>"Metric"</th><th>"Op"</th><th>"Threshold"</th><th>"For (s)"</th><th>"Every (s)"</th><th>"Action"</th><th>"Cooldown (min)"</th></tr></thead>
-                            <tbody>
-                                <For
-                                    each=move || {
-                                        let g = generation.get();
-                                        triggers.get().into_iter().enumerate().map(move |(i, row)| (g, i, row)).collect::<Vec<_>>()
-                                    }
-                                    key=|(g, i, _)| (*g, *i)
-                                    let:item
-                                >
-                                    {
-                                        let (_, i, row) = item;
-                                        view! {
-                                            <tr>
-                                                <td data-label="Metric"><input aria-label=format!("Trigger {} metric", i + 1) name=trigger_field(i, "metric") value=row.metric.get_untracked() use:keep_typed=row.metric bind:value=row.metric /></td>
-                                                <td data-label="Op"><select aria-label=format!("Trigger {} operator", i + 1) name=trigger_field(i, "operator") use:keep_typed=row.operator on:change=move |ev| row.operator.set(event_target_value(&ev))>{choice_options(choices!(Operator), row.operator)}</select></td>
-                                                <td data-label="Threshold"><input aria-label=format!("Trigger {} threshold", i + 1) name=trigger_field(i, "threshold") inputmode="decimal" value=row.threshold.get_untracked() use:keep_typed=row.threshold bind:value=row.threshold /></td>
-                                                <td data-label="For (s)"><input aria-label=format!("Trigger {} sustained seconds", i + 1) name=trigger_field(i, "sustained_seconds") inputmode="numeric" value=row.sustained.get_untracked() use:keep_typed=row.sustained bind:value=row.sustained /></td>
-                                                <td data-label="Every (s)"><input aria-label=format!("Trigger {} interval seconds", i + 1) name=trigger_field(i, "interval_seconds") inputmode="numeric" value=row.interval.get_untracked() use:keep_typed=row.interval bind:value=row.interval /></td>
-                                                <td data-label="Action"><select aria-label=format!("Trigger {} action", i + 1) name=trigger_field(i, "action") use:keep_typed=row.action on:change=move |ev| row.action.set(event_target_value(&ev))>{choice_options(choices!(TriggerAction), row.action)}</select></td>
-                                                <td data-label="Cooldown (min)">
-                                                    <input aria-label=format!("Trigger {} cooldown minutes", i + 1) name=trigger_field(i, "cooldown_minutes") inputmode="numeric" value=row.cooldown.get_untracked() use:keep_typed=row.cooldown bind:value=row.cooldown />
-                                                    <input type="hidden" name=trigger_field(i, "source") value=row.source.clone() />
-                                                    <input type="hidden" name=trigger_field(i, "query") value=row.query.clone() />
-                                                </td>
-                                            </tr>
-                                        }
-                                    }
-                                </For>
-                            </tbody>
-                        </table></div>
-                        {move || trigger_errors().into_iter().map(|m| view! { <p class="field-error">{m}</p> }).collect_view()}
-                        <p class="hint">"The environment's defaults. Evaluated during the deployment and for the bake time after it."</p>
-                    </fieldset>
+                    <DeployTriggers triggers generation errors />
                     <div class="field-row">
                         <div class="field">
                             <label for="deploy-bake">"Bake time (seconds)"</label>
@@ -373,80 +257,12 @@ pub fn DeployCard(
                             {move || error("bake_seconds")().map(|m| view! { <p class="field-error">{m}</p> })}
                         </div>
                     </div>
-                    <fieldset class="field">
-                        <legend>"Testing gates"</legend>
-                        {move || {
-                            let list = env_gates();
-                            if list.is_empty() {
-                                view! { <p class="muted small">"No gates for this environment."</p> }.into_any()
-                            } else {
-                                view! {
-                                    <ul class="gate-list">
-                                        {list.into_iter().map(|g| {
-                                            let name = g.name.clone();
-                                            let needs_ack = g.latest.as_deref() != Some("passed")
-                                                && (g.on_failure == "warn" || (g.on_failure == "block" && !g.required));
-                                            let badge = match g.latest.as_deref() {
-                                                Some("passed") => "badge badge-green",
-                                                Some(_) => "badge badge-red",
-                                                None => "badge badge-gray",
-                                            };
-                                            let tick = {
-                                                let ack = name.clone();
-                                                Callback::new(move |on: bool| {
-                                                    acknowledged.update(|a| {
-                                                        a.retain(|x| *x != ack);
-                                                        if on { a.push(ack.clone()); }
-                                                    });
-                                                })
-                                            };
-                                            let ticked = acknowledged.with_untracked(|a| a.contains(&name));
-                                            view! {
-                                                <li>
-                                                    <span class=badge>{gate_outcome_words(g.latest.as_deref())}</span>" "
-                                                    <strong>{name.clone()}</strong>
-                                                    <span class="muted small">{gate_rule_words(&g.on_failure, g.required)}</span>
-                                                    {g.url.clone().map(|u| view! { " " <a href=u rel="noopener noreferrer" target="_blank">"run"</a> })}
-                                                    {needs_ack.then(|| view! {
-                                                        <label class="check small">
-                                                            <input type="checkbox" name="acknowledge_gates" value=name.clone() checked=ticked use:keep_ticked=tick on:change=move |ev| tick.run(event_target_checked(&ev)) />
-                                                            " Deploy anyway (acknowledge)"
-                                                        </label>
-                                                    })}
-                                                </li>
-                                            }
-                                        }).collect_view()}
-                                    </ul>
-                                }.into_any()
-                            }
-                        }}
-                        <label class="check">
-                            <input type="checkbox" name="wait_for_gates" checked=wait.get_untracked() use:keep_checked=wait bind:checked=wait />
-                            " Wait for required gates that have not reported yet"
-                        </label>
-                    </fieldset>
+                    <DeployGates gates=Signal::derive(env_gates) acknowledged wait />
                     <div class="row-actions">
                         <button type="submit" class="btn btn-primary" disabled=move || start.pending().get()>"Start deployment"</button>
                     </div>
                 </form>
             </Show>
         </section>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn gates_read_in_words_not_stored_names() {
-        assert_eq!(gate_outcome_words(None), "Not reported");
-        assert_eq!(gate_outcome_words(Some("passed")), "Passed");
-        assert_eq!(gate_outcome_words(Some("expired")), "Expired");
-        assert_eq!(
-            gate_rule_words("block", true),
-            " · blocks until it passes · required"
-        );
-        assert_eq!(gate_rule_words("warn", false), " · warns until it passes");
     }
 }

@@ -1,25 +1,19 @@
-//! Administrators configure how each service reaches each environment.
+//! The form that sets how a service reaches an environment.
 
-use crate::api::catalog::list_services;
-use crate::api::change_requests::list_environments;
-use crate::api::deployments::{list_targets, SaveTarget};
-use crate::api::forms::use_kept_form;
-use crate::domain::Permission;
+use crate::api::deployments::SaveTarget;
 use crate::error::AppError;
-use crate::model::{EnvironmentView, ServiceView, TargetInput, TargetView};
-use crate::ui::components::access::RequirePermission;
+use crate::model::{EnvironmentView, ServiceView, TargetInput};
+use crate::ui::components::field::Field;
 use crate::ui::components::form::{
-    aria_invalid, errors_or_kept, keep_typed, saves, FieldError, FormErrors,
+    aria_invalid, errors_or_kept, keep_typed, FieldError, FormErrors,
 };
 use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
-use leptos_meta::Title;
-use leptos_router::hooks::{use_navigate, use_query_map};
 use std::collections::BTreeMap;
 
 /// The fields the editor shows a message beside (the server checks them all,
 /// `server::targets::save`); any other goes on top.
-const FIELDS: &[&str] = &[
+pub(super) const FIELDS: &[&str] = &[
     "service",
     "environment",
     "kind",
@@ -32,141 +26,12 @@ const FIELDS: &[&str] = &[
     "health_command",
 ];
 
-fn describe(t: &TargetView) -> String {
-    match t.kind.as_str() {
-        "command" => format!(
-            "{} {}",
-            t.program.clone().unwrap_or_default(),
-            t.args.join(" ")
-        ),
-        "webhook" => t.url.clone().unwrap_or_default(),
-        _ => "in-process simulated fleet".into(),
-    }
-}
-
-/// What the editor starts with for a saved target (its secret never leaves
-/// the server: empty keeps it).
-fn input_of(t: &TargetView) -> TargetInput {
-    TargetInput {
-        service: t.service.clone(),
-        environment: t.environment.clone(),
-        kind: t.kind.clone(),
-        program: t.program.clone().unwrap_or_default(),
-        args: t.args.join("\n"),
-        url: t.url.clone().unwrap_or_default(),
-        secret: String::new(),
-        timeout_seconds: t.timeout_seconds.to_string(),
-        health_url: t.health_url.clone().unwrap_or_default(),
-        health_status: t.health_status.to_string(),
-        health_command: t.health_command.clone().unwrap_or_default(),
-    }
-}
-
-#[component]
-pub fn TargetsPage() -> impl IntoView {
-    view! {
-        <RequirePermission permission=Permission::Administer what="Deploy targets">
-            <TargetsAdmin />
-        </RequirePermission>
-    }
-}
-
-/// The editor is opened by the address, so it works before the page
-/// hydrates and without JavaScript: `?edit=new` for a new target,
-/// `?edit=<id>` for a saved one, and `?kept=` after a refused plain post
-/// (`api::forms`) with what was typed. Hydrated, the same links navigate in
-/// the page.
-#[component]
-fn TargetsAdmin() -> impl IntoView {
-    let save = ServerAction::<SaveTarget>::new();
-    let save_saves = saves(save);
-    let targets = Resource::new(move || save_saves.get(), |_| list_targets());
-    let services = Resource::new(|| (), |_| list_services());
-    let environments = Resource::new(|| (), |_| list_environments());
-    let kept = use_kept_form();
-    let query = use_query_map();
-    // Saved: the editor the address opened closes.
-    let navigate = use_navigate();
-    Effect::new(move |_| {
-        if let Some(Ok(_)) = save.value().get() {
-            navigate("/admin/targets", Default::default());
-        }
-    });
-    view! {
-        <Title text="Deploy targets" />
-        <header class="page-header">
-            <div>
-                <p class="eyebrow">"Administration"</p>
-                <h1>"Deploy targets"</h1>
-                <p class="muted">"How each service reaches each environment: a command, a signed webhook, or the simulated fleet for demos and tests."</p>
-            </div>
-            // A new editor starts without the last one's refusal.
-            <a role="button" class="btn btn-primary" href="/admin/targets?edit=new" on:click=move |_| save.clear()>"New target"</a>
-        </header>
-        <Suspense>
-            {move || {
-                let edit = query.with(|q| q.get("edit"));
-                loaded(async move {
-                    let start = match kept.await.ok().flatten() {
-                        Some(kept) => Some((TargetInput::from_fields(&kept.fields), kept.errors)),
-                        None => match edit.as_deref() {
-                            None | Some("") => None,
-                            Some("new") => Some((
-                                TargetInput { kind: "simulated".into(), ..Default::default() },
-                                BTreeMap::new(),
-                            )),
-                            Some(id) => targets
-                                .await?
-                                .iter()
-                                .find(|t| t.id.to_string() == id)
-                                .map(|t| (input_of(t), BTreeMap::new())),
-                        },
-                    };
-                    Ok::<_, AppError>(start.map(|(input, errors)| view! {
-                        <TargetEditor input errors save services environments />
-                    }))
-                })
-            }}
-        </Suspense>
-        <section class="card">
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
-                    let list = targets.await?;
-                    Ok::<_, AppError>(if list.is_empty() {
-                        view! { <p class="muted">"No deploy targets yet. Deployments need one for their service and environment."</p> }.into_any()
-                    } else {
-                        view! {
-                            <div class="table-wrap"><table class="table" data-testid="targets">
-                                <thead><tr><th>"Service"</th><th>"Environment"</th><th>"Kind"</th><th>"Runs"</th><th>"Live version"</th><th></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|t| {
-                                        view! {
-                                            <tr>
-                                                <td>{t.service.clone()}</td>
-                                                <td>{t.environment.clone()}</td>
-                                                <td><span class="badge badge-gray">{t.kind.clone()}</span></td>
-                                                <td><code class="small">{describe(&t)}</code></td>
-                                                <td>{t.live_version.clone().unwrap_or_else(|| "—".into())}</td>
-                                                <td><a role="button" class="btn btn-ghost btn-small" href=format!("/admin/targets?edit={}", t.id) on:click=move |_| save.clear()>"Edit"</a></td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table></div>
-                        }.into_any()
-                    })
-                })}
-            </Suspense>
-        </section>
-    }
-}
-
 /// A target's fields, posted to `/admin/targets` before hydration or without
 /// JavaScript. The fields of one kind (a command's, a webhook's) hide when
 /// another is chosen once the page runs its script; without it they all
 /// show, as changing the kind cannot reveal them.
 #[component]
-fn TargetEditor(
+pub(super) fn TargetEditor(
     input: TargetInput,
     /// Messages to show from the start (a refused plain post's).
     errors: BTreeMap<String, String>,
@@ -253,11 +118,9 @@ fn TargetEditor(
                 </div>
                 <div class:kind-hidden=move || kind.get() != "command" data-kind="command">
                     <p class="hint">"For a command target:"</p>
-                    <div class="field">
-                        <label for="target-program">"Program"</label>
+                    <Field label="Program" id="target-program" errors field="program">
                         <input id="target-program" name="program" value=typed.program use:keep_typed=program bind:value=program placeholder="/usr/local/bin/deploy" aria-invalid=invalid("program") />
-                        <FieldError errors field="program" />
-                    </div>
+                    </Field>
                     <div class="field">
                         <label for="target-args">"Arguments (one per line)"</label>
                         <textarea id="target-args" name="args" rows="3" use:keep_typed=args bind:value=args>{crate::ui::components::form::textarea_text(&typed.args)}</textarea>
@@ -266,11 +129,9 @@ fn TargetEditor(
                 </div>
                 <div class:kind-hidden=move || kind.get() != "webhook" data-kind="webhook">
                     <p class="hint">"For a webhook target:"</p>
-                    <div class="field">
-                        <label for="target-url">"URL"</label>
+                    <Field label="URL" id="target-url" errors field="url">
                         <input id="target-url" name="url" type="url" value=typed.url use:keep_typed=url bind:value=url placeholder="https://deployer.internal/hooks/rookery" aria-invalid=invalid("url") />
-                        <FieldError errors field="url" />
-                    </div>
+                    </Field>
                     <div class="field">
                         <label for="target-secret">"Signing secret"</label>
                         <input id="target-secret" name="secret" type="password" autocomplete="new-password" use:keep_typed=secret bind:value=secret placeholder="leave empty to keep the current secret" aria-invalid=invalid("secret") />
@@ -279,27 +140,19 @@ fn TargetEditor(
                     </div>
                 </div>
                 <div class="field-row">
-                    <div class="field">
-                        <label for="target-timeout">"Timeout (seconds)"</label>
+                    <Field label="Timeout (seconds)" id="target-timeout" errors field="timeout_seconds">
                         <input id="target-timeout" name="timeout_seconds" inputmode="numeric" value=typed.timeout_seconds use:keep_typed=timeout bind:value=timeout placeholder="300" aria-invalid=invalid("timeout_seconds") />
-                        <FieldError errors field="timeout_seconds" />
-                    </div>
-                    <div class="field">
-                        <label for="target-health-url">"Health check URL"</label>
+                    </Field>
+                    <Field label="Health check URL" id="target-health-url" errors field="health_url">
                         <input id="target-health-url" name="health_url" type="url" value=typed.health_url use:keep_typed=health_url bind:value=health_url aria-invalid=invalid("health_url") />
-                        <FieldError errors field="health_url" />
-                    </div>
-                    <div class="field">
-                        <label for="target-health-status">"Expected status"</label>
+                    </Field>
+                    <Field label="Expected status" id="target-health-status" errors field="health_status">
                         <input id="target-health-status" name="health_status" inputmode="numeric" value=typed.health_status use:keep_typed=health_status bind:value=health_status placeholder="200" aria-invalid=invalid("health_status") />
-                        <FieldError errors field="health_status" />
-                    </div>
+                    </Field>
                 </div>
-                <div class="field">
-                    <label for="target-health-command">"Health check command (instead of a URL)"</label>
+                <Field label="Health check command (instead of a URL)" id="target-health-command" errors field="health_command">
                     <input id="target-health-command" name="health_command" value=typed.health_command use:keep_typed=health_command bind:value=health_command aria-invalid=invalid("health_command") />
-                    <FieldError errors field="health_command" />
-                </div>
+                </Field>
                 <div class="row-actions">
                     <button type="submit" class="btn btn-primary" disabled=move || save.pending().get()>"Save target"</button>
                     <a role="button" class="btn btn-ghost" href="/admin/targets" data-noscroll on:click=move |_| save.clear()>"Cancel"</a>

@@ -1,106 +1,21 @@
-use crate::api::catalog::{list_services, list_templates};
-use crate::api::change_requests::{
-    get_change_request, list_environments, CreateChangeRequest, UpdateChangeRequest,
-};
-use crate::api::forms::use_kept_form;
+//! The change-request form, for filing or editing a draft.
+
+use crate::api::change_requests::{CreateChangeRequest, UpdateChangeRequest};
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
-use crate::domain::Permission;
-use crate::error::AppError;
 use crate::model::{EnvironmentView, ServiceView, TemplateView};
-use crate::ui::components::access::RequirePermission;
-use crate::ui::components::form::{choices, options, starting, FieldError, FormErrors};
+use crate::ui::components::field::{Field, TextAreaField};
+use crate::ui::components::form::{choices, options, FieldError, FormErrors};
 use crate::ui::components::form::{keep_checked, keep_typed};
 use crate::ui::components::form::{EnvironmentPicker, ServicePicker};
-use crate::ui::components::loaded::loaded;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_navigate;
 use std::collections::BTreeMap;
 
-/// Filing a change request: every field of the seed's `ChangeRequest`,
-/// checked in the browser with the rules the server applies.
-#[component]
-pub fn NewChangePage() -> impl IntoView {
-    // Made before anything is awaited, so the server and the browser number
-    // them alike (see `components::loaded`).
-    let environments = Resource::new(|| (), |_| list_environments());
-    let templates = Resource::new(|| (), |_| list_templates(false));
-    let services = Resource::new(|| (), |_| list_services());
-    let kept = use_kept_form();
-    view! {
-        <RequirePermission permission=Permission::FileChange what="New change request">
-            <Title text="New change request" />
-            <header class="page-header">
-                <div>
-                    <p class="eyebrow"><a href="/changes">"Change requests"</a></p>
-                    <h1>"New change request"</h1>
-                    <p class="muted">"It starts as a draft; submit it for review when it is ready."</p>
-                </div>
-            </header>
-            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
-                    let environments = environments.await?;
-                    let templates = templates.await.unwrap_or_default();
-                    let services = services.await?;
-                    let (initial, errors) = starting(kept.await?, CrInput::blank(), CrInput::from_fields);
-                    Ok::<_, AppError>(view! {
-                        <ChangeForm initial errors number=None environments services templates />
-                    })
-                })}
-            </Suspense>
-        </RequirePermission>
-    }
-}
-
-/// Editing a draft change request: the filing form with what it says now.
-#[component]
-pub fn EditChangePage() -> impl IntoView {
-    let number = super::route_number();
-    let change = Resource::new(number, get_change_request);
-    let environments = Resource::new(|| (), |_| list_environments());
-    let templates = Resource::new(|| (), |_| list_templates(false));
-    let services = Resource::new(|| (), |_| list_services());
-    let kept = use_kept_form();
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
-                let cr = change.await?;
-                let environments = environments.await?;
-                let templates = templates.await.unwrap_or_default();
-                let services = services.await?;
-                let kept = kept.await?;
-                let header = view! {
-                    <Title text=format!("Edit CR-{}", cr.number) />
-                    <header class="page-header">
-                        <div>
-                            <p class="eyebrow"><a href="/changes">"Change requests"</a>" / "<a href=format!("/changes/{}", cr.number)>{format!("CR-{}", cr.number)}</a></p>
-                            <h1>{format!("Edit CR-{}", cr.number)}</h1>
-                            <p class="muted">"Drafts can be edited by their requester; the edit goes on the timeline."</p>
-                        </div>
-                    </header>
-                };
-                Ok::<_, AppError>(if cr.editable {
-                    let (initial, errors) = starting(kept, CrInput::from(&cr), CrInput::from_fields);
-                    view! { {header}<ChangeForm initial errors number=Some(cr.number) environments services templates /> }.into_any()
-                } else {
-                    view! {
-                        {header}
-                        <div class="card empty-state" data-testid="not-editable">
-                            <p>{format!("CR-{} is {} and can no longer be edited: only drafts are, by their requester.", cr.number, cr.status.label().to_lowercase())}</p>
-                            <p><a href=format!("/changes/{}", cr.number)>"Back to the change request"</a></p>
-                        </div>
-                    }.into_any()
-                })
-            })}
-        </Suspense>
-    }
-}
-
 /// The change-request form, for filing (`number` none) or editing a draft.
 #[component]
-fn ChangeForm(
+pub(super) fn ChangeForm(
     initial: CrInput,
     /// Messages to show from the start (a refused plain post's).
     errors: BTreeMap<String, String>,
@@ -199,22 +114,16 @@ fn ChangeForm(
                 <input id="cr-title" name="title" type="text" maxlength="200" value=typed.title use:keep_typed=title bind:value=title aria-invalid=invalid("title") />
                 <p class="field-error">{error("title")}</p>
             </div>
-            <div class="field">
-                <label for="cr-description">"Description"</label>
-                <textarea id="cr-description" name="description" rows="3" use:keep_typed=description bind:value=description aria-invalid=invalid("description")>{crate::ui::components::form::textarea_text(&typed.description)}</textarea>
-                <FieldError errors field="description" />
-            </div>
+            <TextAreaField label="Description" id="cr-description" errors field="description" rows="3" value=description initial=typed.description.clone() />
             <div class="form-grid">
                 <div class="field" class:hidden=standard>
                     <label for="cr-type">"Type"</label>
                     <select id="cr-type" name="change_type" use:keep_typed=change_type on:change=move |ev| change_type.set(event_target_value(&ev))>{options(choices!(ChangeType), change_type)}</select>
                     <FieldError errors field="change_type" />
                 </div>
-                <div class="field">
-                    <label for="cr-priority">"Priority"</label>
+                <Field label="Priority" id="cr-priority" errors field="priority">
                     <select id="cr-priority" name="priority" use:keep_typed=priority on:change=move |ev| priority.set(event_target_value(&ev))>{options(choices!(Priority), priority)}</select>
-                    <FieldError errors field="priority" />
-                </div>
+                </Field>
                 <div class="field" class:hidden=standard>
                     <label for="cr-impact">"Impact"</label>
                     <select id="cr-impact" name="impact" use:keep_typed=impact on:change=move |ev| impact.set(event_target_value(&ev))>{options(choices!(Impact), impact)}</select>
@@ -225,11 +134,9 @@ fn ChangeForm(
                     <select id="cr-risk" name="risk" use:keep_typed=risk on:change=move |ev| risk.set(event_target_value(&ev))>{options(choices!(RiskLevel), risk)}</select>
                     <FieldError errors field="risk" />
                 </div>
-                <div class="field">
-                    <label for="cr-class">"Class"</label>
+                <Field label="Class" id="cr-class" errors field="class">
                     <select id="cr-class" name="class" use:keep_typed=class on:change=move |ev| class.set(event_target_value(&ev))>{options(choices!(ChangeClass), class)}</select>
-                    <FieldError errors field="class" />
-                </div>
+                </Field>
             </div>
             <Show when=standard>
                 <div class="field" data-testid="template-picker">

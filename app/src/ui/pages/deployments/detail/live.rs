@@ -1,61 +1,22 @@
-//! The live progress page: steps with a progress bar and the current
-//! weight, each trigger's chart, the log as it is written, and the manual
-//! actions. Server-rendered first; in the browser an EventSource on
-//! `/deployments/{id}/events` replaces the data whenever the engine writes.
+//! A deployment as it runs: its steps, triggers and controls, kept live
+//! by a server-sent event stream.
 
-use super::after_rollback::AfterRollback;
-use super::chart::TriggerChart;
-use crate::api::deployments::{get_deployment, DeploymentAction, SetFleet};
-use crate::api::forms::{use_kept_form, KeptForm};
+use super::target_label;
+use crate::api::deployments::{DeploymentAction, SetFleet};
+use crate::api::forms::KeptForm;
 use crate::domain::deploy::{DeploymentState, ManualAction};
-use crate::error::AppError;
 use crate::model::DeploymentDetail;
 use crate::ui::components::form::keep_typed;
-use crate::ui::components::loaded::loaded;
 use crate::ui::components::status::DeploymentStateBadge;
 use crate::ui::format;
+use crate::ui::pages::deployments::after_rollback::AfterRollback;
+use crate::ui::pages::deployments::chart::TriggerChart;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
-use uuid::Uuid;
-
-/// A deploy target's kind in words.
-fn target_label(kind: &str) -> String {
-    match kind {
-        "command" => "Command".into(),
-        "webhook" => "Signed webhook".into(),
-        "simulated" => "Simulated fleet".into(),
-        other => other.replace('_', " "),
-    }
-}
-
-#[component]
-pub fn DeploymentPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.with(|p| p.get("id").and_then(|id| Uuid::parse_str(&id).ok()));
-    let deployment = Resource::new(id, |id| async move {
-        match id {
-            Some(id) => get_deployment(id).await,
-            None => Err(AppError::NotFound),
-        }
-    });
-    // A button or the fleet form posted before hydration and refused comes
-    // back here.
-    let kept = use_kept_form();
-    view! {
-        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
-                let detail = deployment.await?;
-                let kept = kept.await?;
-                Ok::<_, AppError>(view! { <Live detail kept /> })
-            })}
-        </Suspense>
-    }
-}
 
 /// Subscribes to the deployment's events in the browser.
 #[cfg(feature = "hydrate")]
-fn subscribe(id: Uuid, live: RwSignal<DeploymentDetail>, connected: RwSignal<bool>) {
+fn subscribe(id: uuid::Uuid, live: RwSignal<DeploymentDetail>, connected: RwSignal<bool>) {
     use wasm_bindgen::closure::Closure;
     use wasm_bindgen::JsCast;
     let Ok(source) = web_sys::EventSource::new(&format!("/deployments/{id}/events")) else {
@@ -80,7 +41,7 @@ fn subscribe(id: Uuid, live: RwSignal<DeploymentDetail>, connected: RwSignal<boo
 }
 
 #[component]
-fn Live(
+pub(super) fn Live(
     detail: DeploymentDetail,
     /// A refused plain post: of a button (it names its `action`) or of the
     /// fleet form.

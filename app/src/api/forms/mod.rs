@@ -13,9 +13,9 @@
 //! shown-once result with (they stay in this module, as their addresses
 //! are hashed from its path). Beside it: [`kept`] (what a refused post
 //! keeps), [`shown_once`] (secrets a page shows once) and, on the server,
-//! [`registry`] (every plain form), [`call`] (encoding a server function's
-//! arguments) and `read` / `pages` (what the registry's entries read from
-//! the post and where they answer to).
+//! [`registry`] (every plain form, its entries in one file per feature),
+//! [`call`] (encoding a server function's arguments) and `read` / `pages`
+//! (what the entries read from the post and where they answer to).
 
 use crate::error::AppError;
 use leptos::prelude::*;

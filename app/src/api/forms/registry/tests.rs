@@ -2,7 +2,13 @@
 //! call its hydrated form makes.
 
 use super::*;
+use crate::api::catalog::{SaveEnvironment, SaveTemplate};
+use crate::api::change_requests::{AddCrComment, UpdateChangeRequest};
+use crate::api::deployments::{BeginDeployment, RetryJob, SaveTarget};
 use crate::api::forms::{NOT_KEPT, SHOWN_ONCE};
+use crate::api::releases::ReleaseAction;
+use crate::api::status::{DeleteComponent, OpenIncident, PostIncidentUpdate};
+use crate::api::users::SetUserRoles;
 
 #[test]
 fn fields_become_the_calls_the_hydrated_forms_make() {

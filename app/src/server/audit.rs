@@ -77,7 +77,7 @@ pub async fn record(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Result<()
     )
     .execute(conn)
     .await?;
-    super::recent::wrote(entry.entity_type, entry.entity_id.as_deref());
+    super::read_cache::wrote(entry.entity_type, entry.entity_id.as_deref());
     Ok(())
 }
 

@@ -3,7 +3,7 @@
 //! the page's address carries (`?kept=<id>`). Reloading that address shows
 //! them again; the newest few are kept, older ones give way.
 
-use crate::api::forms::KeptForm;
+use crate::model::KeptForm;
 use tower_sessions::Session;
 use uuid::Uuid;
 

@@ -16,7 +16,7 @@ pub mod login;
 pub mod notifications;
 pub mod overview;
 pub mod password;
-pub mod recent;
+pub mod read_cache;
 pub mod releases;
 pub mod session;
 pub mod state;
@@ -25,7 +25,12 @@ pub mod stored;
 pub mod targets;
 pub mod templates;
 pub mod tokens;
+pub mod user_record;
 pub mod users;
+
+/// The old name of [`read_cache`], kept so paths written before the rename
+/// still resolve.
+pub use read_cache as recent;
 
 pub use audit::Actor;
 pub use state::{AppState, AuthSettings};

@@ -1,10 +1,10 @@
-//! Short-lived in-process copies of hot reads: the signed-in account (read
-//! by every page) and calendar views (the heaviest page). Every mutation is
-//! audited, and `audit::record` forgets what it touches, so this process
-//! sees its own writes at once; other `rookery` processes see them within
-//! the copy's lifetime (seconds).
+//! The read cache: short-lived in-process copies of hot reads, the
+//! signed-in account (read by every page) and calendar views (the heaviest
+//! page). Every mutation is audited, and `audit::record` forgets what it
+//! touches, so this process sees its own writes at once; other `rookery`
+//! processes see them within the copy's lifetime (seconds).
 
-use super::users::UserRecord;
+use super::user_record::UserRecord;
 use std::collections::HashMap;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,43 +1,13 @@
-//! Views and inputs of the status page's back office: components, incidents,
-//! maintenance, subscribers and release notes.
+//! Incidents: the new-incident, publish and update forms, the list with its
+//! filter, and the incident page with its timeline and what it links to.
 
-use crate::domain::release_note::NoteSections;
-use crate::domain::status::{ComponentStatus, Impact, IncidentStatus, MaintenanceState};
+use super::components::{ComponentChoice, ComponentView};
+use super::{pick, FieldErrors};
+use crate::domain::status::{Impact, IncidentStatus};
 use crate::domain::Fields;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ComponentView {
-    pub id: Uuid,
-    pub name: String,
-    pub description: String,
-    pub group_name: String,
-    pub position: i32,
-    pub services: Vec<String>,
-    pub status: ComponentStatus,
-    pub updated_at: DateTime<Utc>,
-}
-
-/// A component as its form sends it; no id creates one.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct ComponentInput {
-    pub id: Option<Uuid>,
-    pub name: String,
-    pub description: String,
-    pub group_name: String,
-    pub position: String,
-    /// Service keys, comma or newline separated.
-    pub services: String,
-}
-
-/// A component and the status an incident sets it to.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ComponentChoice {
-    pub id: Uuid,
-    pub status: ComponentStatus,
-}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct IncidentInput {
@@ -181,137 +151,6 @@ pub struct IncidentDetail {
     pub can_edit: bool,
 }
 
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct MaintenanceInput {
-    pub title: String,
-    pub description: String,
-    /// `YYYY-MM-DDTHH:MM` in UTC.
-    pub starts_at: String,
-    pub ends_at: String,
-    pub components: Vec<Uuid>,
-    /// The change request (by number) this window carries out.
-    pub change_request: Option<i64>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MaintenanceView {
-    pub id: Uuid,
-    pub number: i64,
-    pub title: String,
-    pub description: String,
-    pub description_html: String,
-    pub starts_at: DateTime<Utc>,
-    pub ends_at: DateTime<Utc>,
-    pub state: MaintenanceState,
-    pub components: Vec<(Uuid, String)>,
-    pub change_request: Option<i64>,
-    pub updates: Vec<TimelineEntry>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct MaintenanceList {
-    pub items: Vec<MaintenanceView>,
-    pub components: Vec<ComponentView>,
-    pub can_edit: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct RevisionMeta {
-    pub revision: i32,
-    pub author: String,
-    pub created_at: DateTime<Utc>,
-}
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ReleaseNoteView {
-    pub release_id: Uuid,
-    pub service: String,
-    pub version: String,
-    pub title: String,
-    pub sections: NoteSections,
-    /// 0 when nothing has been saved yet.
-    pub revision: i32,
-    pub revisions: Vec<RevisionMeta>,
-    pub published_revision: Option<i32>,
-    pub published_at: Option<DateTime<Utc>>,
-    pub can_edit: bool,
-    pub can_publish: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DiffLine {
-    /// `equal`, `insert` or `delete`.
-    pub tag: String,
-    pub text: String,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct SectionDiff {
-    pub heading: String,
-    pub lines: Vec<DiffLine>,
-    pub changed: bool,
-}
-
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RevisionDiff {
-    pub from: i32,
-    pub to: i32,
-    pub sections: Vec<SectionDiff>,
-}
-
-// The back-office forms as a plain HTML form posts them (before the page
-// hydrates, or without JavaScript; see `api::forms`). Component boxes post
-// `components` (the id) and the status chosen beside each box
-// `component_status.{id}`.
-
-type FieldErrors = std::collections::BTreeMap<String, String>;
-
-/// The field a component's status is chosen in, beside its box.
-pub fn component_status_field(id: Uuid) -> String {
-    format!("component_status.{id}")
-}
-
-/// A choice from a vocabulary, or `message` for `name` added to `errors`.
-fn pick<T>(
-    fields: &Fields,
-    name: &str,
-    parse: fn(&str) -> Result<T, String>,
-    message: &str,
-    errors: &mut FieldErrors,
-) -> Option<T> {
-    match parse(fields.text(name).trim()) {
-        Ok(value) => Some(value),
-        Err(_) => {
-            errors.insert(name.to_string(), message.to_string());
-            None
-        }
-    }
-}
-
-impl ComponentChoice {
-    /// The ticked components with the status chosen beside each (degraded
-    /// performance when none was); an id or status that does not read is
-    /// the message for `components`.
-    pub fn from_fields(fields: &Fields) -> Result<Vec<Self>, String> {
-        fields
-            .all("components")
-            .iter()
-            .map(|raw| -> Result<Self, String> {
-                let id = Uuid::parse_str(raw.trim())
-                    .map_err(|_| "Choose components from the list.".to_string())?;
-                let chosen = fields.text(&component_status_field(id));
-                let status = if chosen.trim().is_empty() {
-                    ComponentStatus::DegradedPerformance
-                } else {
-                    ComponentStatus::parse(chosen.trim())
-                        .map_err(|_| "Choose a status for each component.".to_string())?
-                };
-                Ok(ComponentChoice { id, status })
-            })
-            .collect()
-    }
-}
-
 fn chosen_components(fields: &Fields, errors: &mut FieldErrors) -> Vec<ComponentChoice> {
     ComponentChoice::from_fields(fields).unwrap_or_else(|message| {
         errors.insert("components".into(), message);
@@ -419,64 +258,6 @@ impl IncidentUpdateInput {
                 components,
             }),
             _ => Err(errors),
-        }
-    }
-}
-
-impl MaintenanceInput {
-    /// The announce form: `title`, `description`, `starts_at`, `ends_at`, a
-    /// `components` box per component and the `change_request` it came
-    /// from (a number, or empty).
-    pub fn from_fields(fields: &Fields) -> Result<Self, FieldErrors> {
-        let mut errors = FieldErrors::new();
-        let components = fields
-            .all("components")
-            .iter()
-            .map(|raw| Uuid::parse_str(raw.trim()))
-            .collect::<Result<Vec<_>, _>>()
-            .unwrap_or_else(|_| {
-                errors.insert(
-                    "components".into(),
-                    "Choose components from the list.".into(),
-                );
-                Vec::new()
-            });
-        let change_request = match fields.text("change_request").trim() {
-            "" => None,
-            number => match number.parse::<i64>() {
-                Ok(number) => Some(number),
-                Err(_) => {
-                    errors.insert("change_request".into(), "No such change request.".into());
-                    None
-                }
-            },
-        };
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(Self {
-            title: fields.text("title"),
-            description: fields.text("description"),
-            starts_at: fields.text("starts_at"),
-            ends_at: fields.text("ends_at"),
-            components,
-            change_request,
-        })
-    }
-}
-
-impl ComponentInput {
-    /// The component editor: `id` (empty for a new component; one that
-    /// does not read is `None` here, which the plain post refuses), `name`,
-    /// `description`, `group_name`, `position` and `services`.
-    pub fn from_fields(fields: &Fields) -> Self {
-        Self {
-            id: Uuid::parse_str(fields.text("id").trim()).ok(),
-            name: fields.text("name"),
-            description: fields.text("description"),
-            group_name: fields.text("group_name"),
-            position: fields.text("position"),
-            services: fields.text("services"),
         }
     }
 }

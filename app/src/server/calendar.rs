@@ -191,7 +191,7 @@ pub async fn view(
         limit.changes,
         limit.releases,
     );
-    let version = super::recent::writes();
+    let version = super::read_cache::writes();
     if let Some((seen, view)) = VIEWS.get(&key) {
         if seen == version {
             return Ok(view);
@@ -212,8 +212,10 @@ type ViewKey = (
     usize,
 );
 
-static VIEWS: std::sync::LazyLock<super::recent::Recent<ViewKey, (u64, CalendarMonthView)>> =
-    std::sync::LazyLock::new(|| super::recent::Recent::new(std::time::Duration::from_secs(5), 500));
+static VIEWS: std::sync::LazyLock<super::read_cache::Recent<ViewKey, (u64, CalendarMonthView)>> =
+    std::sync::LazyLock::new(|| {
+        super::read_cache::Recent::new(std::time::Duration::from_secs(5), 500)
+    });
 
 async fn compute_view(
     pool: &PgPool,

@@ -30,7 +30,5 @@ pub mod users;
 
 /// The old name of [`read_cache`], kept so paths written before the rename
 /// still resolve.
-pub use read_cache as recent;
-
 pub use audit::Actor;
 pub use state::{AppState, AuthSettings};

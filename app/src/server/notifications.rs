@@ -250,7 +250,7 @@ pub async fn unread_count(pool: &PgPool, user: Uuid) -> Result<i64, AppError> {
         pool.connect_options().get_database().map(str::to_string),
         user,
     );
-    let version = super::recent::writes();
+    let version = super::read_cache::writes();
     if let Some((seen, count)) = UNREAD.get(&key) {
         if seen == version {
             return Ok(count);
@@ -269,9 +269,9 @@ pub async fn unread_count(pool: &PgPool, user: Uuid) -> Result<i64, AppError> {
 
 type UnreadKey = (Option<String>, Uuid);
 
-static UNREAD: std::sync::LazyLock<super::recent::Recent<UnreadKey, (u64, i64)>> =
+static UNREAD: std::sync::LazyLock<super::read_cache::Recent<UnreadKey, (u64, i64)>> =
     std::sync::LazyLock::new(|| {
-        super::recent::Recent::new(std::time::Duration::from_secs(5), 10_000)
+        super::read_cache::Recent::new(std::time::Duration::from_secs(5), 10_000)
     });
 
 /// The newest in-app notices of `user`.
@@ -318,6 +318,6 @@ pub async fn mark_read(pool: &PgPool, user: Uuid, id: Option<Uuid>) -> Result<u6
     .execute(pool)
     .await?
     .rows_affected();
-    super::recent::wrote("notification", None);
+    super::read_cache::wrote("notification", None);
     Ok(marked)
 }

@@ -156,12 +156,12 @@ pub async fn current_user(
         end(session).await?;
         return Ok(None);
     }
-    let user = match super::recent::ACCOUNTS.get(&auth.user_id) {
+    let user = match super::read_cache::ACCOUNTS.get(&auth.user_id) {
         Some(user) => Some(user),
         None => {
             let user = users::find_by_id(&state.pool, auth.user_id).await?;
             if let Some(user) = &user {
-                super::recent::ACCOUNTS.put(user.id, user.clone());
+                super::read_cache::ACCOUNTS.put(user.id, user.clone());
             }
             user
         }

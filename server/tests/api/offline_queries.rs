@@ -59,16 +59,25 @@ async fn every_stored_query_matches_the_migrated_schema() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|c| (c["name"].as_str().unwrap().to_owned(), stored_type(&c["type_info"])))
+            .map(|c| {
+                (
+                    c["name"].as_str().unwrap().to_owned(),
+                    stored_type(&c["type_info"]),
+                )
+            })
             .collect();
         if columns != stored_columns {
-            stale.push(format!("{name}: columns {stored_columns:?}, the schema says {columns:?}"));
+            stale.push(format!(
+                "{name}: columns {stored_columns:?}, the schema says {columns:?}"
+            ));
         }
         let nullable: Vec<Option<bool>> = described.nullable.clone();
         let stored_nullable: Vec<Option<bool>> =
             serde_json::from_value(stored["describe"]["nullable"].clone()).unwrap();
         if nullable != stored_nullable {
-            stale.push(format!("{name}: nullable {stored_nullable:?}, the schema says {nullable:?}"));
+            stale.push(format!(
+                "{name}: nullable {stored_nullable:?}, the schema says {nullable:?}"
+            ));
         }
         let parameters: Vec<String> = match &described.parameters {
             Some(Either::Left(types)) => types.iter().map(|t| t.name().to_uppercase()).collect(),
@@ -79,7 +88,9 @@ async fn every_stored_query_matches_the_migrated_schema() {
             .map(|types| types.iter().map(stored_type).collect())
             .unwrap_or_default();
         if parameters != stored_parameters {
-            stale.push(format!("{name}: parameters {stored_parameters:?}, the schema says {parameters:?}"));
+            stale.push(format!(
+                "{name}: parameters {stored_parameters:?}, the schema says {parameters:?}"
+            ));
         }
     }
     assert!(

@@ -8,7 +8,7 @@ use crate::error::AppError;
 use crate::model::Overview;
 use serde::de::DeserializeOwned;
 use serde_json::Value;
-use sqlx::{PgPool, Row};
+use sqlx::PgPool;
 
 fn section<T: DeserializeOwned>(value: Value, name: &str) -> Result<T, AppError> {
     serde_json::from_value(value).map_err(|e| {
@@ -29,11 +29,10 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
     let schedules = user.may(Permission::Schedule);
     let fast_tracks = user.may(Permission::FastTrack);
     let administers = user.may(Permission::Administer);
-    // Checked at run time (its columns are read by name below). The
-    // activity names people by their display name, as every page does, not
+    // The activity names people by their display name, as every page does, not
     // by the email the audit trail records. `summary` is a change request as
     // the lists show it (`CrSummary`'s fields).
-    let r = sqlx::query(
+    let r = sqlx::query!(
         r#"with summary as not materialized (
                select c.id, c.number, c.title, c.status::text as status, c.class, c.priority, c.environments,
                       u.display_name as requester, c.planned_start, c.updated_at,
@@ -42,20 +41,20 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
                from change_request c join app_user u on u.id = c.requester_id
            )
            select
-             (select count(*) from api_token where user_id = $1 and revoked_at is null) as tokens,
-             (select count(*) from app_user where not disabled and $5) as active_users,
+             (select count(*) from api_token where user_id = $1 and revoked_at is null) as "tokens!",
+             (select count(*) from app_user where not disabled and $5) as "active_users!",
              (select coalesce(json_agg(a), '[]') from (
                  select e.occurred_at, coalesce(u.display_name, e.actor_label) as actor_label,
                         e.action, e.entity_type, e.entity_id, e.request_id
                  from audit_event e
                  left join app_user u on u.id = e.actor_id
                  where e.actor_id = $1 or (e.entity_type = 'user' and e.entity_id = $1::text)
-                 order by e.occurred_at desc, e.id desc limit 12) a) as activity,
+                 order by e.occurred_at desc, e.id desc limit 12) a) as "activity!: Value",
              (select coalesce(json_agg(m), '[]') from (
                  select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
                  from summary
                  where requester_id = $1 and status not in ('closed', 'cancelled')
-                 order by updated_at desc limit 10) m) as mine,
+                 order by updated_at desc limit 10) m) as "mine!: Value",
              (select coalesce(json_agg(w), '[]') from (
                  select * from (
                      (select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
@@ -75,12 +74,12 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
                         and requester_id <> $1
                       order by updated_at desc limit 10)
                  ) waiting
-                 order by updated_at desc limit 10) w) as waiting,
+                 order by updated_at desc limit 10) w) as "waiting!: Value",
              (select coalesce(json_agg(u), '[]') from (
                  select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
                  from summary
                  where status = 'scheduled' and planned_start between now() and now() + interval '7 days'
-                 order by planned_start limit 10) u) as upcoming,
+                 order by planned_start limit 10) u) as "upcoming!: Value",
              (select coalesce(json_agg(o), '[]') from (
                  select id, number, title, status, class, priority, environments, requester, planned_start, updated_at
                  from summary
@@ -88,12 +87,12 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
                    and implementation_started_at < now() - interval '5 days'
                    and (coalesce(btrim(review_root_cause), '') = '' or coalesce(btrim(review_prevention), '') = '')
                    and status <> 'cancelled'
-                 order by implementation_started_at limit 20) o) as overdue,
+                 order by implementation_started_at limit 20) o) as "overdue!: Value",
              (select coalesce(json_agg(f), '[]') from (
                  select f.id, f.environments, f.starts_at, f.ends_at, f.reason, u.display_name as created_by
                  from freeze_window f join app_user u on u.id = f.created_by
                  where f.starts_at <= now() and f.ends_at > now()
-                 order by f.starts_at) f) as freezes,
+                 order by f.starts_at) f) as "freezes!: Value",
              (select coalesce(json_agg(rel), '[]') from (
                  select r.id, s.key as service, s.name as service_name, r.version, r.release_type, r.title, r.status,
                         r.environments, r.planned_at, r.updated_at,
@@ -101,26 +100,25 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
                  from release r join service s on s.id = r.service_id
                  where r.planned_at between now() and now() + interval '7 days'
                    and r.status in ('planned', 'approved', 'deploying')
-                 order by r.planned_at limit 10) rel) as releases"#,
+                 order by r.planned_at limit 10) rel) as "releases!: Value""#,
+        user.id,
+        reviews,
+        approves,
+        schedules,
+        administers,
+        fast_tracks,
     )
-    .bind(user.id)
-    .bind(reviews)
-    .bind(approves)
-    .bind(schedules)
-    .bind(administers)
-    .bind(fast_tracks)
     .fetch_one(pool)
     .await?;
-    let json = |name: &str| -> Result<Value, AppError> { Ok(r.try_get::<Value, _>(name)?) };
     Ok(Overview {
-        my_changes: section(json("mine")?, "mine")?,
-        waiting_for_me: section(json("waiting")?, "waiting")?,
-        upcoming: section(json("upcoming")?, "upcoming")?,
-        upcoming_releases: section(json("releases")?, "releases")?,
-        active_freezes: section(json("freezes")?, "freezes")?,
-        overdue_reviews: section(json("overdue")?, "overdue")?,
-        active_tokens: r.try_get::<i64, _>("tokens")?,
-        active_users: administers.then_some(r.try_get::<i64, _>("active_users")?),
-        recent_activity: section(json("activity")?, "activity")?,
+        my_changes: section(r.mine, "mine")?,
+        waiting_for_me: section(r.waiting, "waiting")?,
+        upcoming: section(r.upcoming, "upcoming")?,
+        upcoming_releases: section(r.releases, "releases")?,
+        active_freezes: section(r.freezes, "freezes")?,
+        overdue_reviews: section(r.overdue, "overdue")?,
+        active_tokens: r.tokens,
+        active_users: administers.then_some(r.active_users),
+        recent_activity: section(r.activity, "activity")?,
     })
 }

@@ -4,12 +4,12 @@
 // Leptos view types nest deeply; the optimised browser build needs room.
 #![recursion_limit = "256"]
 
-pub mod api;
 pub mod domain;
 pub mod error;
 pub mod model;
+pub mod server_fns;
 #[cfg(feature = "ssr")]
-pub mod server;
+pub mod services;
 pub mod ui;
 
 pub use ui::{shell, App};

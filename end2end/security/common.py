@@ -279,7 +279,7 @@ def cookie_header(cookie: str) -> tuple[str, str]:
 @dataclass
 class ServerFn:
     name: str
-    module: str  # e.g. "status" for app/src/api/status.rs
+    module: str  # e.g. "status_page" for app/src/server_fns/status_page.rs, "forms" for forms/mod.rs
     json: bool  # declared `#[server(input = Json)]`
     url: str | None = None
     how: str = ""  # how the URL was found
@@ -291,15 +291,20 @@ _SERVER_FN = re.compile(
 
 
 def read_server_fns(root: Path) -> list[ServerFn]:
-    """Every `#[server]` function in app/src/api/*.rs with its input encoding."""
+    """Every `#[server]` function under app/src/server_fns/ with its module
+    path below `server_fns` and its input encoding."""
     fns = []
-    for source in sorted((root / "app" / "src" / "api").glob("*.rs")):
-        if source.stem == "mod":
+    base = root / "app" / "src" / "server_fns"
+    for source in sorted(base.rglob("*.rs")):
+        parts = list(source.relative_to(base).with_suffix("").parts)
+        if parts[-1] == "mod":
+            parts.pop()
+        if not parts:
             continue
         text = source.read_text(encoding="utf-8")
         for m in _SERVER_FN.finditer(text):
             args = (m.group("args") or "").replace(" ", "")
-            fns.append(ServerFn(m.group("name"), source.stem, "input=Json" in args))
+            fns.append(ServerFn(m.group("name"), "::".join(parts), "input=Json" in args))
     return fns
 
 
@@ -367,14 +372,14 @@ def discover_server_fns(http_: Http, root: Path) -> tuple[list[ServerFn], list[s
     """Finds each server function's URL `/api/<name><hash>`.
 
     Candidates come from the hash server_fn computes (xxh64 of
-    "<root>/app:app::api::<module>") and from the paths spelled out in the
+    "<root>/app:app::server_fns::<module>") and from the paths spelled out in the
     wasm bundle and the server binary; each is confirmed with a GET, which a
     registered POST-only server function answers with 405 (an unknown path
     gets the 404 page). Returns the functions and notes on any not found."""
     fns = read_server_fns(root)
     notes: list[str] = []
     if not fns:
-        return [], [f"no #[server] functions found under {root / 'app/src/api'}"]
+        return [], [f"no #[server] functions found under {root / 'app/src/server_fns'}"]
     blobs = []
     for p in _bundle_paths(root):
         try:
@@ -384,7 +389,7 @@ def discover_server_fns(http_: Http, root: Path) -> tuple[list[ServerFn], list[s
     if not blobs:
         notes.append(f"no bundle to read paths from ({root}/target/site/pkg/*.wasm, {root}/target/release/rookery); using computed hashes only")
     for fn in fns:
-        computed = str(xxh64(f"{root}/app:app::api::{fn.module}".encode()))
+        computed = str(xxh64(f"{root}/app:app::server_fns::{fn.module}".encode()))
         candidates = [(f"/api/{fn.name}{computed}", "computed hash")]
         pattern = re.compile(rb"/api/" + re.escape(fn.name.encode()) + rb"(\d{1,20})")
         for blob in blobs:
@@ -404,7 +409,7 @@ def discover_server_fns(http_: Http, root: Path) -> tuple[list[ServerFn], list[s
                 fn.url, fn.how = url, how
                 break
         if fn.url is None:
-            notes.append(f"server function {fn.name} (app/src/api/{fn.module}.rs): every GET answered 404 among {len(candidates)} candidate(s)")
+            notes.append(f"server function {fn.name} (app::server_fns::{fn.module}): every GET answered 404 among {len(candidates)} candidate(s)")
     return fns, notes
 
 

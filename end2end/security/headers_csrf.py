@@ -203,7 +203,7 @@ def run_content_types(ctx: Context) -> None:
             print(f"      note: {note}")
     located = [f for f in ctx.fns.values() if f.url]
     if not r.check("server function URLs located", bool(located),
-                   "none of the #[server] functions in app/src/api/*.rs answered at /api/<name><hash>; "
+                   "none of the #[server] functions in app/src/server_fns/ answered at /api/<name><hash>; "
                    "build the site (cargo leptos build --release) so target/site/pkg/*.wasm and target/release/rookery exist"):
         return
     missing = [f.name for f in ctx.fns.values() if not f.url]

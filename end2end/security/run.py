@@ -47,7 +47,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--email", help="account to sign in with the sign-in form (an administrator)")
     p.add_argument("--password", help="its password")
     p.add_argument("--root", default=str(Path(__file__).resolve().parents[2]),
-                   help="the repository (for app/src/api/*.rs and target/); default: this checkout")
+                   help="the repository (for app/src/server_fns/ and target/); default: this checkout")
     p.add_argument("--only", default=",".join(MODULES), help=f"comma-separated subset of {', '.join(MODULES)}")
     p.add_argument("--schemathesis-max-examples", type=int, default=50, help="per operation and phase (default 50)")
     p.add_argument("--schemathesis-timeout", type=int, default=240, help="seconds per token before the run is stopped (default 240)")

@@ -25,8 +25,8 @@ use app::domain::deploy::{
 };
 use app::domain::{Role, Roles};
 use app::model::StartDeployment;
-use app::server::deployments;
-use app::server::session::SessionUser;
+use app::services::deployments;
+use app::services::session::SessionUser;
 use rookery::jobs::{Runner, RunnerConfig};
 use rookery::{db, job_handlers};
 use sqlx::postgres::PgConnectOptions;

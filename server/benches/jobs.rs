@@ -16,7 +16,7 @@
 mod common;
 
 use anyhow::{Context, Result};
-use app::server::jobs::{enqueue, NewJob};
+use app::services::jobs::{enqueue, NewJob};
 use rookery::jobs::{Registry, Runner, RunnerConfig};
 use rookery::{db, job_handlers};
 use serde_json::json;

@@ -5,8 +5,8 @@ use crate::config::{Config, TokenCommand, UserCommand};
 use anyhow::{anyhow, bail, Context, Result};
 use app::domain::{DisplayName, EmailAddress, Roles, TokenName};
 use app::error::AppError;
-use app::server::password::Password;
-use app::server::{tokens, users, Actor};
+use app::services::password::Password;
+use app::services::{tokens, users, Actor};
 use sqlx::PgPool;
 use std::io::{BufRead, IsTerminal, Write};
 
@@ -83,7 +83,7 @@ pub async fn user(pool: &PgPool, command: UserCommand) -> Result<()> {
             );
         }
         UserCommand::Unlock { email } => {
-            let forgotten = app::server::login::unlock(pool, &Actor::Cli, &email)
+            let forgotten = app::services::login::unlock(pool, &Actor::Cli, &email)
                 .await
                 .map_err(explain)?;
             println!(

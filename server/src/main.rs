@@ -83,7 +83,7 @@ async fn run(args: Cli) -> Result<()> {
 async fn serve(config: &Config, pool: PgPool, shutdown: Shutdown) -> Result<()> {
     let admin_email = EmailAddress::parse(&config.admin_email)
         .map_err(|e| anyhow::anyhow!("ROOKERY_ADMIN_EMAIL: {e}"))?;
-    if let Some(password) = app::server::users::bootstrap_admin(&pool, &admin_email)
+    if let Some(password) = app::services::users::bootstrap_admin(&pool, &admin_email)
         .await
         .map_err(|e| anyhow::anyhow!("creating the first administrator: {e}"))?
     {

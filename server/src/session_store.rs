@@ -1,7 +1,7 @@
 //! tower-sessions' store on our own `web_session` table (created by a
 //! migration, so readiness covers it and nothing runs DDL at request time).
 
-use app::server::read_cache::Recent;
+use app::services::read_cache::Recent;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;

@@ -10,7 +10,7 @@ use crate::routes::{audit_csv, auth, calendar_feed, deployment_events, forms, he
 use crate::session_store::PgSessionStore;
 use crate::status_page::{self, StatusPage, StatusSettings};
 use anyhow::{Context, Result};
-use app::server::{AppState, AuthSettings};
+use app::services::{AppState, AuthSettings};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::MatchedPath;
@@ -129,10 +129,11 @@ impl Application {
                 if let Err(e) = store.delete_expired().await {
                     tracing::warn!(error = %e, "deleting expired sessions failed");
                 }
-                if let Err(e) = app::server::login::prune_attempts(&pool, window).await {
+                if let Err(e) = app::services::login::prune_attempts(&pool, window).await {
                     tracing::warn!(error = %e, "pruning old sign-in attempts failed");
                 }
-                if let Err(e) = app::server::status::subscribers::prune_signup_attempts(&pool).await
+                if let Err(e) =
+                    app::services::status_page::subscribers::prune_signup_attempts(&pool).await
                 {
                     tracing::warn!(error = %e, "pruning old sign-up attempts failed");
                 }
@@ -176,8 +177,8 @@ fn router(
             provide_context(Nonce::from_value(nonce.0));
         }
         provide_context(app_state.clone());
-        provide_context(app::server::context::UserCache::default());
-        provide_context(app::server::context::RequestMemo::default());
+        provide_context(app::services::context::UserCache::default());
+        provide_context(app::services::context::RequestMemo::default());
     };
     let leptos = state.leptos.clone();
     let routes = generate_route_list(App);

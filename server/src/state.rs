@@ -5,7 +5,7 @@
 
 use crate::middleware::metrics::Metrics;
 use crate::status_page::StatusPage;
-use app::server::AppState;
+use app::services::AppState;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;

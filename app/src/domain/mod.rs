@@ -20,7 +20,7 @@ pub mod release_plan;
 pub mod risk;
 pub mod role;
 pub mod schedule;
-pub mod status;
+pub mod status_page;
 pub mod trigger_form;
 pub mod user;
 pub mod words;

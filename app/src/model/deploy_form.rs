@@ -1,6 +1,6 @@
 //! The deploy form as typed: strings, so nothing is lost on a bad value,
 //! read from the form's signals in the browser or from a plain post of its
-//! named fields (`api::forms`), and turned into a [`StartDeployment`] by
+//! named fields (`server_fns::forms`), and turned into a [`StartDeployment`] by
 //! the same rules either way.
 
 use super::StartDeployment;

@@ -1,6 +1,6 @@
 //! A refused plain post as its page gets it back: shared by the server
-//! functions that read it (`api::forms`) and the session store that keeps it
-//! (`server::kept_forms`), so neither imports the other.
+//! functions that read it (`server_fns::forms`) and the session store that keeps it
+//! (`services::kept_forms`), so neither imports the other.
 
 use crate::domain::Fields;
 use serde::{Deserialize, Serialize};

@@ -15,7 +15,7 @@ pub mod notifications;
 pub mod overview;
 pub mod releases;
 pub mod session;
-pub mod status;
+pub mod status_page;
 pub mod targets;
 
 pub use accounts::{CreatedToken, CreatedUser, TokenView, UserView};

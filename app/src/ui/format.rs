@@ -32,7 +32,7 @@ pub fn date(at: DateTime<Utc>) -> String {
 /// other reads as its entity and verb in words.
 pub fn action(action: &str) -> String {
     use crate::domain::deploy::{DeploymentState, ManualAction};
-    use crate::domain::status::MaintenanceState;
+    use crate::domain::status_page::MaintenanceState;
     let known = match action {
         "session.login" => "Signed in",
         "session.login_failed" => "Failed sign-in attempt",

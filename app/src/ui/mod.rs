@@ -5,9 +5,9 @@ pub mod format;
 pub mod pages;
 mod routes;
 
-use crate::api::session::get_current_user;
 use crate::error::AppError;
 use crate::model::CurrentUser;
+use crate::server_fns::session::get_current_user;
 use components::shell::AppShell;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};

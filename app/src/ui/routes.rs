@@ -21,7 +21,7 @@ use super::pages::releases::{
     list::ReleaseListPage,
     new::{EditReleasePage, NewReleasePage},
 };
-use super::pages::status::{
+use super::pages::status_page::{
     components::ComponentsPage, incident::IncidentPage, incidents::IncidentListPage,
     maintenance::MaintenancePage, release_note::ReleaseNotePage,
 };

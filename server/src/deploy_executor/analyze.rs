@@ -8,9 +8,9 @@ use crate::jobs::{Handler, JobContext, JobError};
 use app::domain::deploy::{
     evaluate, DeploymentState, MetricSource, Operator, TriggerAction, TriggerSpec, Verdict,
 };
-use app::server::deployments::{self as service, WatchedTrigger};
-use app::server::jobs;
-use app::server::Actor;
+use app::services::deployments::{self as service, WatchedTrigger};
+use app::services::jobs;
+use app::services::Actor;
 use chrono::Utc;
 use sqlx::PgConnection;
 use std::sync::Arc;

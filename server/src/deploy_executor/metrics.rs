@@ -3,7 +3,7 @@
 //! is an inconclusive reading, never a guess.
 
 use app::domain::deploy::{MetricSource, TriggerSpec};
-use app::server::deployments;
+use app::services::deployments;
 use rand::Rng;
 use sqlx::PgPool;
 use std::time::Duration;

@@ -5,7 +5,7 @@
 //! completes its job and enqueues the next one in a single transaction — so
 //! a crash repeats a target call (with the same idempotency key) but never
 //! records a step twice. Every read and write of the deployment tables is a
-//! service in `app::server::deployments`; this module is the adapter.
+//! service in `app::services::deployments`; this module is the adapter.
 //!
 //! | File | Holds |
 //! |---|---|
@@ -23,7 +23,7 @@ pub mod target;
 
 use crate::jobs::{Handler, JobContext, JobError, Registry};
 use app::domain::deploy::Step;
-use app::server::deployments::{self as service, kind};
+use app::services::deployments::{self as service, kind};
 use sqlx::{PgConnection, PgPool};
 use std::sync::Arc;
 use std::time::Duration;

@@ -7,8 +7,8 @@ use super::target::{self, Kind};
 use super::{app_error, deployment_id, load, Engine};
 use crate::jobs::{Handler, JobContext, JobError};
 use app::domain::deploy::DeploymentState;
-use app::server::deployments as service;
-use app::server::Actor;
+use app::services::deployments as service;
+use app::services::Actor;
 use std::sync::Arc;
 use std::time::Duration;
 

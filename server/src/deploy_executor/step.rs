@@ -6,9 +6,9 @@
 use super::{app_error, deployment_id, load, target, Engine, Loaded};
 use crate::jobs::{Handler, JobContext, JobError};
 use app::domain::deploy::{DeploymentState, Step};
-use app::server::deployments as service;
-use app::server::jobs;
-use app::server::Actor;
+use app::services::deployments as service;
+use app::services::jobs;
+use app::services::Actor;
 use chrono::Utc;
 use sqlx::PgConnection;
 use std::sync::Arc;

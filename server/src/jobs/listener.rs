@@ -40,7 +40,7 @@ async fn listen(pool: &PgPool, wake: &Notify, delay: &mut Duration) -> sqlx::Err
         Ok(listener) => listener,
         Err(error) => return error,
     };
-    if let Err(error) = listener.listen(app::server::jobs::CHANNEL).await {
+    if let Err(error) = listener.listen(app::services::jobs::CHANNEL).await {
         return error;
     }
     tracing::debug!("job listener connected");

@@ -1,4 +1,4 @@
-//! The job runner: claims jobs from the `job` table (`app::server::jobs`
+//! The job runner: claims jobs from the `job` table (`app::services::jobs`
 //! enqueues them), runs their handlers with a lease kept alive by a
 //! heartbeat, and records the outcome. Any number of runners, in any number
 //! of processes, may share one database; each job runs at most once at a
@@ -9,7 +9,7 @@
 //! - [`runner`]: the claim loop, the reaper and graceful shutdown.
 //! - [`shared`]: what the claim loop and every job task share.
 //! - [`execute`]: one claimed job: heartbeat, timeout, outcome.
-//! - [`listener`]: LISTEN on [`app::server::jobs::CHANNEL`] to wake the claim loop.
+//! - [`listener`]: LISTEN on [`app::services::jobs::CHANNEL`] to wake the claim loop.
 
 mod config;
 mod context;

@@ -170,7 +170,7 @@ pub(crate) async fn prune(pool: &PgPool) -> Result<u64, sqlx::Error> {
 
 /// Wakes every runner listening.
 pub(crate) async fn notify(pool: &PgPool) -> Result<(), sqlx::Error> {
-    sqlx::query!("select pg_notify($1, '')", app::server::jobs::CHANNEL)
+    sqlx::query!("select pg_notify($1, '')", app::services::jobs::CHANNEL)
         .execute(pool)
         .await?;
 

@@ -42,7 +42,7 @@ impl ServerFnInputs {
     /// From the app's registry of server functions.
     pub fn from_registry() -> Self {
         Self(Arc::new(
-            app::api::registry::endpoints()
+            app::server_fns::registry::endpoints()
                 .into_iter()
                 .map(|e| (e.path, e.content_type))
                 .collect(),

@@ -1,8 +1,8 @@
 //! `GET /audit.csv`: the filtered audit trail as a CSV download, for
 //! administrators and release managers signed in with a session.
 
-use app::server::audit_log::{self, AuditFilter};
-use app::server::{session, AppState};
+use app::services::audit_log::{self, AuditFilter};
+use app::services::{session, AppState};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

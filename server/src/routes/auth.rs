@@ -3,10 +3,10 @@
 //! with an error code).
 
 use app::domain::safe_next;
-use app::server::login::{self, LoginError};
-use app::server::password::Password;
-use app::server::session;
-use app::server::AppState;
+use app::services::login::{self, LoginError};
+use app::services::password::Password;
+use app::services::session;
+use app::services::AppState;
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::response::Redirect;
@@ -54,7 +54,7 @@ pub async fn login(
 ) -> Redirect {
     let next = safe_next(form.next.clone());
     let ip =
-        app::server::state::client_ip(&headers, Some(peer.ip()), state.auth.trust_forwarded_for);
+        app::services::state::client_ip(&headers, Some(peer.ip()), state.auth.trust_forwarded_for);
     let result = login::login(
         &state,
         &form.email,

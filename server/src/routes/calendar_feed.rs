@@ -3,7 +3,7 @@
 //! token in the path is the only credential (calendar apps cannot sign in);
 //! logs carry the route template, never the token.
 
-use app::server::{calendar, AppState};
+use app::services::{calendar, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -4,7 +4,7 @@
 //! reads a trigger) and fans the ids out to the open streams, which send the
 //! deployment's fresh state. A slow timer covers a dropped listener.
 
-use app::server::{deployments, session, AppState};
+use app::services::{deployments, session, AppState};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::sse::{Event, KeepAlive, Sse};
@@ -55,7 +55,7 @@ async fn listen(pool: &PgPool, out: &broadcast::Sender<Uuid>) -> Result<(), sqlx
 struct Watch {
     pool: PgPool,
     id: Uuid,
-    user: app::server::session::SessionUser,
+    user: app::services::session::SessionUser,
     events: broadcast::Receiver<Uuid>,
     first: bool,
 }

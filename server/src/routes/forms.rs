@@ -1,12 +1,12 @@
 //! Plain form posts (before hydration, or without JavaScript): see
-//! `app::api::forms`. Each form's route takes its fields, calls the server
+//! `app::server_fns::forms`. Each form's route takes its fields, calls the server
 //! function the hydrated form would call, with the same request (session,
 //! headers, checks), and answers 303 to the result or back to the form with
 //! what was typed kept.
 
-use app::api::forms::{KeptForm, Params, PlainForm, NOT_KEPT, PLAIN_FORMS, SHOWN_ONCE};
 use app::domain::Fields;
 use app::error::AppError;
+use app::server_fns::forms::{KeptForm, Params, PlainForm, NOT_KEPT, PLAIN_FORMS, SHOWN_ONCE};
 use axum::body::{to_bytes, Body};
 use axum::extract::{RawPathParams, Request};
 use axum::http::{header, HeaderValue, StatusCode};
@@ -94,7 +94,7 @@ where
                 return see_other(&done);
             }
             // A secret to see once: kept in the session, never in the address.
-            match app::server::kept_forms::keep_shown(&session, value).await {
+            match app::services::kept_forms::keep_shown(&session, value).await {
                 Ok(id) => see_other(&with_query(&done, "shown", &id)),
                 Err(error) => refused(error),
             }
@@ -110,7 +110,7 @@ where
                     .filter(|(name, _)| !NOT_KEPT.contains(&name.as_str()))
                     .collect(),
             );
-            match app::server::kept_forms::keep(&session, KeptForm { fields, errors }).await {
+            match app::services::kept_forms::keep(&session, KeptForm { fields, errors }).await {
                 Ok(id) => see_other(&format!("{}?kept={id}", (form.page)(&params))),
                 Err(error) => refused(error),
             }

@@ -4,8 +4,8 @@
 use super::html::esc;
 use app::domain::markdown;
 use app::domain::release_note::heading_title;
-use app::domain::status::{IncidentStatus, MaintenanceState};
-use app::server::status::public::{PublicData, PublicUpdate};
+use app::domain::status_page::{IncidentStatus, MaintenanceState};
+use app::services::status_page::public::{PublicData, PublicUpdate};
 use chrono::{DateTime, Utc};
 use std::fmt::Write;
 

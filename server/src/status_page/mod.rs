@@ -22,7 +22,7 @@ pub mod html;
 pub mod routes;
 pub mod v2;
 
-use app::server::status::public::{self, PublicData};
+use app::services::status_page::public::{self, PublicData};
 use axum::body::Bytes;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};

@@ -2,8 +2,8 @@
 //! clients and aggregators read Rookery's page unchanged.
 
 use super::html::indicator;
-use app::domain::status::{worst, IncidentStatus, MaintenanceState};
-use app::server::status::public::{
+use app::domain::status_page::{worst, IncidentStatus, MaintenanceState};
+use app::services::status_page::public::{
     PublicComponent, PublicData, PublicIncident, PublicMaintenance, PublicUpdate,
 };
 use serde_json::{json, Value};

@@ -11,26 +11,26 @@
 //! exists), a signed-out one 401. Expectations come from
 //! `Permission::allows`, never from a per-role list.
 //!
-//! Coverage is enforced: a server function in `app::api::registry` or a
+//! Coverage is enforced: a server function in `app::server_fns::registry` or a
 //! non-GET operation in `/api/v1/openapi.json` without a row fails the test,
 //! so a new endpoint cannot ship without a decided rule.
 
 use crate::support::{client, TestApp, PASSWORD};
-use app::api::{catalog, change_requests, deployments, releases, status};
 use app::domain::catalog::{EnvironmentInput, ServiceInput, TemplateInput};
 use app::domain::change_request::CrAction;
 use app::domain::cr_form::CrInput;
 use app::domain::deploy::{Strategy, StrategyParams, TriggerSpec};
 use app::domain::release_note::NoteSections;
 use app::domain::release_plan::{PlanInput, ReleaseInput};
-use app::domain::status::{Impact, IncidentStatus};
+use app::domain::status_page::{Impact, IncidentStatus};
 use app::domain::trigger_form::TriggerInput;
 use app::domain::{Permission, Roles};
-use app::model::status::{
+use app::model::status_page::{
     ComponentInput, IncidentFilter, IncidentInput, IncidentUpdateInput, MaintenanceInput,
     PublishIncident,
 };
 use app::model::{StartDeployment, TargetInput};
+use app::server_fns::{catalog, change_requests, deployments, releases, status_page};
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet};
 use uuid::Uuid;
@@ -476,10 +476,10 @@ fn server_fn_rows() -> Vec<FnRow> {
             ..row("session::GetCurrentUser", form(&[]), read)
         },
         // status page back office
-        row("status::ListComponents", form(&[]), read),
+        row("status_page::ListComponents", form(&[]), read),
         row(
-            "status::SaveComponent",
-            json_args(status::SaveComponent {
+            "status_page::SaveComponent",
+            json_args(status_page::SaveComponent {
                 input: ComponentInput {
                     id: None,
                     name: "Authorization component".into(),
@@ -489,19 +489,19 @@ fn server_fn_rows() -> Vec<FnRow> {
             &[ManageStatus],
         ),
         row(
-            "status::DeleteComponent",
+            "status_page::DeleteComponent",
             form(&[("id", NIL)]),
             &[ManageStatus],
         ),
         row(
-            "status::SetComponentStatus",
+            "status_page::SetComponentStatus",
             form(&[("id", NIL), ("status", "degraded_performance")]),
             &[ManageStatus],
         ),
-        row("status::DraftIncidentCount", form(&[]), read),
+        row("status_page::DraftIncidentCount", form(&[]), read),
         row(
-            "status::ListIncidents",
-            json_args(status::ListIncidents {
+            "status_page::ListIncidents",
+            json_args(status_page::ListIncidents {
                 filter: IncidentFilter {
                     page: 1,
                     ..Default::default()
@@ -510,8 +510,8 @@ fn server_fn_rows() -> Vec<FnRow> {
             read,
         ),
         row(
-            "status::OpenIncident",
-            json_args(status::OpenIncident {
+            "status_page::OpenIncident",
+            json_args(status_page::OpenIncident {
                 input: IncidentInput {
                     title: "Authorization matrix incident".into(),
                     impact: Impact::Minor,
@@ -524,10 +524,10 @@ fn server_fn_rows() -> Vec<FnRow> {
             }),
             &[Incidents],
         ),
-        row("status::GetIncident", form(&[("id", NIL)]), read),
+        row("status_page::GetIncident", form(&[("id", NIL)]), read),
         row(
-            "status::PostIncidentUpdate",
-            json_args(status::PostIncidentUpdate {
+            "status_page::PostIncidentUpdate",
+            json_args(status_page::PostIncidentUpdate {
                 id: nil,
                 input: IncidentUpdateInput {
                     status: IncidentStatus::Identified,
@@ -539,8 +539,8 @@ fn server_fn_rows() -> Vec<FnRow> {
             &[Incidents],
         ),
         row(
-            "status::PublishDraftIncident",
-            json_args(status::PublishDraftIncident {
+            "status_page::PublishDraftIncident",
+            json_args(status_page::PublishDraftIncident {
                 id: nil,
                 input: PublishIncident {
                     title: "Authorization matrix incident".into(),
@@ -553,16 +553,20 @@ fn server_fn_rows() -> Vec<FnRow> {
             &[Incidents],
         ),
         row(
-            "status::DiscardIncident",
+            "status_page::DiscardIncident",
             form(&[("id", NIL)]),
             &[Incidents],
         ),
-        row("status::SubscriberCount", form(&[]), read),
-        row("status::ListMaintenance", form(&[]), read),
-        row("status::MaintenancePrefill", form(&[("cr", NO_CR)]), read),
+        row("status_page::SubscriberCount", form(&[]), read),
+        row("status_page::ListMaintenance", form(&[]), read),
         row(
-            "status::ScheduleMaintenance",
-            json_args(status::ScheduleMaintenance {
+            "status_page::MaintenancePrefill",
+            form(&[("cr", NO_CR)]),
+            read,
+        ),
+        row(
+            "status_page::ScheduleMaintenance",
+            json_args(status_page::ScheduleMaintenance {
                 input: MaintenanceInput {
                     title: "Authorization matrix maintenance".into(),
                     description: String::new(),
@@ -575,19 +579,23 @@ fn server_fn_rows() -> Vec<FnRow> {
             &[Schedule],
         ),
         row(
-            "status::MoveMaintenance",
+            "status_page::MoveMaintenance",
             form(&[("id", NIL), ("to", "in_progress"), ("message", "")]),
             &[Schedule],
         ),
-        row("status::GetReleaseNote", form(&[("release", NIL)]), read),
         row(
-            "status::DraftReleaseNote",
+            "status_page::GetReleaseNote",
+            form(&[("release", NIL)]),
+            read,
+        ),
+        row(
+            "status_page::DraftReleaseNote",
             form(&[("release", NIL)]),
             &[DraftReleaseNotes],
         ),
         row(
-            "status::SaveReleaseNote",
-            json_args(status::SaveReleaseNote {
+            "status_page::SaveReleaseNote",
+            json_args(status_page::SaveReleaseNote {
                 release: nil,
                 base: 0,
                 sections: NoteSections {
@@ -598,18 +606,18 @@ fn server_fn_rows() -> Vec<FnRow> {
             &[DraftReleaseNotes],
         ),
         row(
-            "status::ReleaseNoteDiff",
+            "status_page::ReleaseNoteDiff",
             form(&[("release", NIL), ("from", "1"), ("to", "2")]),
             read,
         ),
         row(
-            "status::PublishReleaseNote",
+            "status_page::PublishReleaseNote",
             form(&[("release", NIL), ("publish", "true"), ("revision", "1")]),
             &[ManageStatus],
         ),
-        row("status::RollbackIncidentSettings", form(&[]), read),
+        row("status_page::RollbackIncidentSettings", form(&[]), read),
         row(
-            "status::SetRollbackIncident",
+            "status_page::SetRollbackIncident",
             form(&[("environment", "nowhere"), ("setting", "off")]),
             &[ManageStatus],
         ),
@@ -973,7 +981,7 @@ async fn every_endpoint_enforces_the_permission_table() {
     let mut calls = 0usize;
 
     // --- server functions -------------------------------------------------
-    let endpoints = app::api::registry::endpoints();
+    let endpoints = app::server_fns::registry::endpoints();
     let by_name: BTreeMap<&str, _> = endpoints.iter().map(|e| (e.name, e)).collect();
     let fn_rows = server_fn_rows();
     let covered: BTreeSet<&str> = fn_rows.iter().map(|r| r.name).collect();

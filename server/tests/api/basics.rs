@@ -4,11 +4,11 @@
 //! the audit trail.
 
 use crate::support::{client, location, outcome, TestApp, PASSWORD};
-use app::api::session::GetCurrentUser;
-use app::api::tokens::CreateToken;
-use app::api::users::ListUsers;
 use app::domain::TokenName;
-use app::server::{tokens, Actor};
+use app::server_fns::session::GetCurrentUser;
+use app::server_fns::tokens::CreateToken;
+use app::server_fns::users::ListUsers;
+use app::services::{tokens, Actor};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 
@@ -416,7 +416,7 @@ async fn a_disabled_account_cannot_sign_in_and_loses_its_session() {
     let admin = app.create_user("root@example.com", &["admin"]).await;
     app.login("ada@example.com", PASSWORD).await;
 
-    app::server::users::set_disabled(
+    app::services::users::set_disabled(
         &app.pool,
         &Actor::System,
         Some(admin.id),
@@ -443,9 +443,10 @@ async fn the_last_admin_cannot_be_demoted_or_disabled() {
     let roles = app::domain::Roles::parse(["engineer"]).unwrap();
 
     let demote =
-        app::server::users::set_roles(&app.pool, &Actor::System, None, admin.id, roles, None).await;
+        app::services::users::set_roles(&app.pool, &Actor::System, None, admin.id, roles, None)
+            .await;
     let disable =
-        app::server::users::set_disabled(&app.pool, &Actor::System, None, admin.id, true, None)
+        app::services::users::set_disabled(&app.pool, &Actor::System, None, admin.id, true, None)
             .await;
 
     assert!(
@@ -549,7 +550,7 @@ async fn a_one_time_password_must_be_replaced_before_anything_else() {
     let changed = app
         .server_fn(
             &app.client,
-            app::api::account::ChangePassword::PATH,
+            app::server_fns::account::ChangePassword::PATH,
             &[
                 ("current_password", PASSWORD),
                 ("new_password", "brand-new-password-7"),
@@ -635,7 +636,7 @@ async fn the_audit_trail_is_filtered_and_exported_for_admins_only() {
     let page = app
         .server_fn(
             &app.client,
-            app::api::audit::ListAudit::PATH,
+            app::server_fns::audit::ListAudit::PATH,
             &[
                 ("actor", ""),
                 ("entity", "user"),
@@ -655,7 +656,7 @@ async fn the_audit_trail_is_filtered_and_exported_for_admins_only() {
     let refused = app
         .server_fn(
             &engineer,
-            app::api::audit::ListAudit::PATH,
+            app::server_fns::audit::ListAudit::PATH,
             &[
                 ("actor", ""),
                 ("entity", ""),
@@ -700,7 +701,7 @@ async fn audit_page(
     outcome(
         app.server_fn(
             client,
-            app::api::audit::ListAudit::PATH,
+            app::server_fns::audit::ListAudit::PATH,
             &[
                 ("actor", actor),
                 ("entity", entity),
@@ -729,7 +730,7 @@ async fn the_audit_trail_names_change_requests_and_people_as_the_pages_do() {
     let number: i64 = outcome(
         app.server_fn_json(
             &engineer.client,
-            app::api::change_requests::CreateChangeRequest::PATH,
+            app::server_fns::change_requests::CreateChangeRequest::PATH,
             &serde_json::json!({ "input": {
                 "title": "Rotate API signing keys",
                 "description": "Yearly rotation",

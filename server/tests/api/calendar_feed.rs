@@ -2,7 +2,7 @@
 //! parser (the `ical` crate), and its secret link.
 
 use crate::support::TestApp;
-use app::api::change_requests::{CalendarFeedStatus, ResetCalendarFeed};
+use app::server_fns::change_requests::{CalendarFeedStatus, ResetCalendarFeed};
 use leptos::server_fn::ServerFn;
 use serde_json::Value;
 

@@ -3,7 +3,7 @@
 
 use crate::support::changes::{file, try_act as act};
 use crate::support::{Person, TestApp};
-use app::api::change_requests::{
+use app::server_fns::change_requests::{
     CalendarMonth, CreateChangeRequest, GetChangeRequest, WritePostImplementationReview,
 };
 use leptos::server_fn::ServerFn;
@@ -250,7 +250,7 @@ async fn the_calendar_marks_changes_that_touch_the_same_environment_and_service_
 
 #[tokio::test]
 async fn freezes_warn_when_scheduling_and_the_next_free_slot_skips_them() {
-    use app::api::change_requests::{CheckSchedule, CreateFreeze};
+    use app::server_fns::change_requests::{CheckSchedule, CreateFreeze};
     let app = TestApp::spawn().await;
     let engineer = app.person("erin@example.com", &["engineer"]).await;
     let manager = app.person("rm@example.com", &["release_manager"]).await;
@@ -316,7 +316,7 @@ async fn freezes_warn_when_scheduling_and_the_next_free_slot_skips_them() {
     let month: Value = app
         .server_fn(
             &manager.client,
-            app::api::change_requests::CalendarMonth::PATH,
+            app::server_fns::change_requests::CalendarMonth::PATH,
             &[("month", "2026-12"), ("environment", "")],
         )
         .await
@@ -342,8 +342,8 @@ async fn freezes_warn_when_scheduling_and_the_next_free_slot_skips_them() {
 
 #[tokio::test]
 async fn the_overview_flags_overdue_emergency_reviews_and_freezes_in_force() {
-    use app::api::change_requests::CreateFreeze;
-    use app::api::overview::GetOverview;
+    use app::server_fns::change_requests::CreateFreeze;
+    use app::server_fns::overview::GetOverview;
     let app = TestApp::spawn().await;
     let engineer = app.person("oncall@example.com", &["engineer"]).await;
     let manager = app.person("rm@example.com", &["release_manager"]).await;

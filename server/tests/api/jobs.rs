@@ -5,7 +5,7 @@
 use crate::support::runner::start;
 use crate::support::wait::eventually_within as eventually;
 use crate::support::TestApp;
-use app::server::jobs::{enqueue, NewJob};
+use app::services::jobs::{enqueue, NewJob};
 use chrono::{DateTime, Utc};
 use rookery::jobs::{JobError, Registry, RunnerConfig, LISTENER_APPLICATION_NAME};
 use serde_json::json;

@@ -4,7 +4,9 @@
 use crate::support;
 use crate::support::changes::{act, file, TITLE};
 use crate::support::{outcome, Person, TestApp};
-use app::api::notifications::{ListNotifications, MarkNotificationsRead, UnreadNotifications};
+use app::server_fns::notifications::{
+    ListNotifications, MarkNotificationsRead, UnreadNotifications,
+};
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 

@@ -5,7 +5,7 @@
 use crate::support;
 use crate::support::http::{call, get, post, put, Answer};
 use crate::support::{outcome, TestApp};
-use app::api::catalog::SaveService;
+use app::server_fns::catalog::SaveService;
 use leptos::server_fn::ServerFn;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -1199,7 +1199,7 @@ fn schema_errors(doc: &Value, schema: &Value, value: &Value, at: &str, out: &mut
 
 #[tokio::test]
 async fn every_answer_body_matches_the_schema_documented_for_its_status() {
-    use app::api::releases::{ReleaseAction as ReleaseActionFn, SaveReleasePlan};
+    use app::server_fns::releases::{ReleaseAction as ReleaseActionFn, SaveReleasePlan};
     let World { app, token } = world().await;
     let viewer = token_for(&app, "view@example.com", &["viewer"]).await;
     let doc = openapi(&app).await;

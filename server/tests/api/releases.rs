@@ -3,15 +3,15 @@
 //! database.
 
 use crate::support::{field_errors, outcome, Person, TestApp};
-use app::api::catalog::{
+use app::error::AppError;
+use app::server_fns::catalog::{
     EnvironmentSpecs, EnvironmentTriggerDefaults, ListServices, SaveEnvironment,
     SaveEnvironmentTriggers, SaveService,
 };
-use app::api::change_requests::CreateChangeRequest;
-use app::api::releases::{
+use app::server_fns::change_requests::CreateChangeRequest;
+use app::server_fns::releases::{
     CreateRelease, GetRelease, ListReleases, ReleaseAction as ReleaseActionFn, SaveReleasePlan,
 };
-use app::error::AppError;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 use uuid::Uuid;
@@ -1187,7 +1187,7 @@ async fn an_administrator_replaces_the_rollback_triggers_an_environment_starts_w
     assert_eq!(now["triggers"][1]["source"], "prometheus");
     // What a deployment to staging now starts with.
     let mut conn = app.pool.acquire().await.unwrap();
-    let specs = app::server::deployments::environment_triggers(&mut conn, "staging")
+    let specs = app::services::deployments::environment_triggers(&mut conn, "staging")
         .await
         .unwrap();
     assert_eq!(specs.len(), 2);

@@ -6,11 +6,11 @@
 
 use crate::support;
 use crate::support::{client, location, TestApp, PASSWORD};
-use app::api::change_requests::AddCrComment;
-use app::api::session::GetCurrentUser;
-use app::domain::status::{Impact, IncidentStatus};
-use app::model::status::IncidentInput;
-use app::server::session::SessionUser;
+use app::domain::status_page::{Impact, IncidentStatus};
+use app::model::status_page::IncidentInput;
+use app::server_fns::change_requests::AddCrComment;
+use app::server_fns::session::GetCurrentUser;
+use app::services::session::SessionUser;
 use leptos::server_fn::ServerFn;
 use serde_json::{json, Value};
 use std::net::{IpAddr, Ipv4Addr};
@@ -84,7 +84,7 @@ async fn add_service(app: &TestApp, admin: &reqwest::Client, key: &str) {
     let saved = app
         .server_fn_json(
             admin,
-            app::api::catalog::SaveService::PATH,
+            app::server_fns::catalog::SaveService::PATH,
             &json!({ "id": null, "input": { "key": key, "name": key, "description": "" } }),
         )
         .await;
@@ -128,7 +128,7 @@ async fn user_text_in_page_titles_is_escaped_on_changes_releases_and_incidents()
     .await;
     assert_eq!(status, 201, "{release:?}");
     let support = SessionUser::try_from(engineer).unwrap();
-    let incident = app::server::status::incidents::create(
+    let incident = app::services::status_page::incidents::create(
         &app.pool,
         &support,
         &IncidentInput {
@@ -371,7 +371,7 @@ async fn nul_is_refused_however_the_body_is_framed() {
 async fn server_functions_answer_bad_bodies_with_4xx_not_500() {
     let app = TestApp::spawn().await;
     let admin = app.person("root@example.com", &["admin"]).await;
-    let save_service = app::api::catalog::SaveService::PATH;
+    let save_service = app::server_fns::catalog::SaveService::PATH;
     let send = |path: &'static str, content_type: &'static str, body: Vec<u8>| {
         let request = admin
             .client
@@ -389,7 +389,7 @@ async fn server_functions_answer_bad_bodies_with_4xx_not_500() {
         (
             "unknown enum value",
             send(
-                app::api::status::OpenIncident::PATH,
+                app::server_fns::status_page::OpenIncident::PATH,
                 "application/json",
                 br#"{"input":{"title":"x","impact":"apocalyptic","status":"investigating","body":"","components":[],"publish":false}}"#.to_vec(),
             )
@@ -453,14 +453,14 @@ async fn cookie_requests_without_origin_or_fetch_metadata_are_refused() {
 
     let bare = person
         .client
-        .post(app.url(app::api::tokens::CreateToken::PATH))
+        .post(app.url(app::server_fns::tokens::CreateToken::PATH))
         .form(&[("name", "sneaky")])
         .send()
         .await
         .unwrap();
     let same_site = person
         .client
-        .post(app.url(app::api::tokens::CreateToken::PATH))
+        .post(app.url(app::server_fns::tokens::CreateToken::PATH))
         .header("sec-fetch-site", "same-site")
         .form(&[("name", "sneaky")])
         .send()
@@ -468,7 +468,7 @@ async fn cookie_requests_without_origin_or_fetch_metadata_are_refused() {
         .unwrap();
     let fetch_metadata = person
         .client
-        .post(app.url(app::api::tokens::CreateToken::PATH))
+        .post(app.url(app::server_fns::tokens::CreateToken::PATH))
         .header("sec-fetch-site", "same-origin")
         .form(&[("name", "fine")])
         .send()
@@ -619,7 +619,7 @@ async fn no_javascript_posts_redirect_only_to_this_sites_paths() {
     let post = |referer: String| {
         let request = person
             .client
-            .post(app.url(app::api::notifications::MarkNotificationsRead::PATH))
+            .post(app.url(app::server_fns::notifications::MarkNotificationsRead::PATH))
             .header("origin", &app.address)
             .header("accept", "text/html")
             .header("referer", referer)

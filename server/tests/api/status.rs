@@ -10,15 +10,15 @@ use crate::support::runner::engine_for as engine;
 use crate::support::wait::{eventually_within as eventually, PATIENCE};
 use crate::support::TestApp;
 use app::domain::release_note::NoteSections;
-use app::domain::status::{ComponentStatus, Impact, IncidentStatus, MaintenanceState};
+use app::domain::status_page::{ComponentStatus, Impact, IncidentStatus, MaintenanceState};
 use app::error::AppError;
-use app::model::status::{
+use app::model::status_page::{
     ComponentChoice, ComponentInput, IncidentInput, IncidentUpdateInput, MaintenanceInput,
     PublishIncident,
 };
-use app::server::jobs::{self, NewJob};
-use app::server::session::SessionUser;
-use app::server::status::{components, incidents, kinds, maintenance, release_notes};
+use app::services::jobs::{self, NewJob};
+use app::services::session::SessionUser;
+use app::services::status_page::{components, incidents, kinds, maintenance, release_notes};
 use chrono::{DateTime, Duration as Days, Utc};
 use hmac::{Hmac, Mac};
 use reqwest::{header, StatusCode};

@@ -11,6 +11,6 @@ pub mod pager;
 pub mod query_link;
 pub mod risk_matrix;
 pub mod shell;
-pub mod status;
+pub mod state_badge;
 pub mod timeline;
 pub mod trigger_row;

@@ -195,7 +195,7 @@ fn UnreadBadge() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let unread = Resource::new(
         move || location.pathname.get(),
-        |_| crate::api::notifications::unread_notifications(),
+        |_| crate::server_fns::notifications::unread_notifications(),
     );
     view! {
         <Suspense>
@@ -216,7 +216,7 @@ fn DraftsBadge() -> impl IntoView {
     let location = leptos_router::hooks::use_location();
     let drafts = Resource::new(
         move || location.pathname.get(),
-        |_| crate::api::status::draft_incident_count(),
+        |_| crate::server_fns::status_page::draft_incident_count(),
     );
     view! {
         <Suspense>

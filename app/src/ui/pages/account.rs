@@ -1,6 +1,6 @@
-use crate::api::account::ChangePassword;
-use crate::api::forms::{use_kept_form, KeptForm};
 use crate::domain::check_password;
+use crate::server_fns::account::ChangePassword;
+use crate::server_fns::forms::{use_kept_form, KeptForm};
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_typed, FieldError, FormErrors,
 };
@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
-/// The fields the form shows a message beside (`api::account::change_password`
+/// The fields the form shows a message beside (`server_fns::account::change_password`
 /// names no others); anything else (too many wrong passwords) goes on top.
 const FIELDS: &[&str] = &["current_password", "new_password", "confirm_password"];
 
@@ -59,7 +59,7 @@ pub fn AccountPage() -> impl IntoView {
 }
 
 /// Posts to `/account` before hydration or without JavaScript
-/// (`api::forms`), which answers with `?changed=1` once it is changed.
+/// (`server_fns::forms`), which answers with `?changed=1` once it is changed.
 #[component]
 fn PasswordForm(email: String, first_time: bool, kept: Option<KeptForm>) -> impl IntoView {
     let UserResource(user) = expect_context::<UserResource>();

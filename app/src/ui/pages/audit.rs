@@ -1,9 +1,9 @@
 //! The audit trail: filtered, paged, and exported as CSV.
 
-use crate::api::audit::list_audit;
 use crate::domain::words::plural;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::server_fns::audit::list_audit;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;

@@ -1,10 +1,10 @@
 //! The job queue for administrators: queued, running, failed (waiting for a
 //! retry) and dead jobs with their errors; a dead job can be retried.
 
-use crate::api::deployments::{list_jobs, RetryJob};
-use crate::api::forms::use_kept_form;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::server_fns::deployments::{list_jobs, RetryJob};
+use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
@@ -51,7 +51,7 @@ fn JobsAdmin() -> impl IntoView {
         move || (status(), page(), retry_saves.get()),
         |(status, page, _)| list_jobs(status, page),
     );
-    // A retry posted without JavaScript (`api::forms`) and refused comes
+    // A retry posted without JavaScript (`server_fns::forms`) and refused comes
     // back here with its message.
     let kept = use_kept_form();
     view! {

@@ -12,7 +12,7 @@ pub mod not_found;
 pub mod notifications;
 pub mod overview;
 pub mod releases;
-pub mod status;
+pub mod status_page;
 pub mod targets;
 pub mod templates;
 pub mod tokens;

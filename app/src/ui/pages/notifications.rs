@@ -1,8 +1,8 @@
 //! The caller's notifications.
 
-use crate::api::forms::use_kept_form;
-use crate::api::notifications::{list_notifications, MarkNotificationsRead};
 use crate::error::AppError;
+use crate::server_fns::forms::use_kept_form;
+use crate::server_fns::notifications::{list_notifications, MarkNotificationsRead};
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::page_header::PageHeader;
@@ -15,7 +15,7 @@ use leptos_router::hooks::use_query_map;
 
 /// The caller's notifications, newest first; unread ones stand out until
 /// opened or all are marked read. "Mark all read" posts to `/notifications`
-/// without JavaScript too (`api::forms`); opening one marks it read only
+/// without JavaScript too (`server_fns::forms`); opening one marks it read only
 /// with the script (the link itself works either way).
 #[component]
 pub fn NotificationsPage() -> impl IntoView {

@@ -1,7 +1,7 @@
-use crate::api::overview::get_overview;
 use crate::model::{ActivityView, CrSummary, CurrentUser, ReleaseSummary};
+use crate::server_fns::overview::get_overview;
 use crate::ui::components::access::may;
-use crate::ui::components::status::{ReleaseStatusBadge, StatusBadge};
+use crate::ui::components::state_badge::{ReleaseStatusBadge, StatusBadge};
 use crate::ui::format;
 use crate::ui::UserResource;
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
-use crate::api::forms::{use_kept_form, use_shown_once, KeptForm};
-use crate::api::tokens::{list_tokens, CreateToken, RevokeToken};
 use crate::domain::{Fields, TokenName};
 use crate::model::{CreatedToken, TokenView};
+use crate::server_fns::forms::{use_kept_form, use_shown_once, KeptForm};
+use crate::server_fns::tokens::{list_tokens, CreateToken, RevokeToken};
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_typed, latest_errors, saves, starting, FormErrors, NO_FIELDS,
 };
@@ -15,7 +15,7 @@ use std::collections::BTreeMap;
 const FIELDS: &[&str] = &["name"];
 
 /// Personal API tokens: create one (shown once), see when each was used,
-/// revoke. Both forms post without JavaScript too (`api::forms`): creating
+/// revoke. Both forms post without JavaScript too (`server_fns::forms`): creating
 /// to `/account/tokens`, whose new token is then read once from the session
 /// (`?shown=`, never the token itself in the address), revoking to
 /// `/account/tokens/revoke` (with `form=revoke`).

@@ -11,7 +11,7 @@ use app::domain::release::ReleaseStatus;
 use app::domain::release_plan::ReleaseInput;
 use app::error::AppError;
 use app::model::{CrDetail, CrPage, ReleaseDetail, ReleasePage, ServiceView};
-use app::server::{catalog, change_requests, releases, AppState};
+use app::services::{catalog, change_requests, releases, AppState};
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -5,8 +5,8 @@
 
 use app::domain::Role;
 use app::error::AppError;
-use app::server::session::SessionUser;
-use app::server::{tokens, AppState};
+use app::services::session::SessionUser;
+use app::services::{tokens, AppState};
 use axum::extract::{FromRef, FromRequestParts};
 use axum::http::request::Parts;
 use axum::http::{header, StatusCode};

@@ -5,8 +5,8 @@
 
 use super::{app_error, Delivery};
 use crate::jobs::{Handler, JobContext, JobError, Registry};
-use app::server::jobs::{self as queue, NewJob};
-use app::server::status::{kinds, subscribers};
+use app::services::jobs::{self as queue, NewJob};
+use app::services::status_page::{kinds, subscribers};
 use serde_json::json;
 use sqlx::PgPool;
 use std::sync::Arc;
@@ -114,7 +114,7 @@ async fn maintenance_tick(pool: PgPool, cx: JobContext) -> Result<(), JobError> 
         .as_str()
         .and_then(|s| s.parse().ok())
         .ok_or_else(|| JobError::Fatal("payload names no maintenance".into()))?;
-    app::server::status::maintenance::tick(&pool, id)
+    app::services::status_page::maintenance::tick(&pool, id)
         .await
         .map_err(app_error)?;
     Ok(())

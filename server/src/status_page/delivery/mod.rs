@@ -19,7 +19,7 @@ pub use jobs::register;
 pub(crate) use webhook::check_destination;
 
 use crate::jobs::JobError;
-use app::server::status::public::{self, Notice};
+use app::services::status_page::public::{self, Notice};
 use lettre::message::Mailbox;
 use lettre::{AsyncSmtpTransport, Tokio1Executor};
 use sqlx::PgPool;

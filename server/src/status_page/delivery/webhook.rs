@@ -6,8 +6,8 @@ use super::{webhook_client, Delivery};
 use crate::deploy_executor::target::sign;
 use crate::jobs::JobError;
 use crate::status_page::{html, v2};
-use app::server::status::public::{Notice, Subject};
-use app::server::status::subscribers;
+use app::services::status_page::public::{Notice, Subject};
+use app::services::status_page::subscribers;
 use serde_json::json;
 
 impl Delivery {

@@ -3,7 +3,7 @@
 use super::{esc, page, when, Frame};
 use app::domain::markdown;
 use app::domain::release_note::heading_title;
-use app::server::status::public::{PublicData, PublishedNote};
+use app::services::status_page::public::{PublicData, PublishedNote};
 use std::fmt::Write;
 
 fn note_html(note: &PublishedNote) -> String {

@@ -3,8 +3,10 @@
 
 use super::parts::{bar_class, history_incident, maintenance_item};
 use super::{day, esc, page, Frame, MONTHS_PER_PAGE};
-use app::domain::status::{self, format_uptime, uptime, ComponentStatus};
-use app::server::status::public::{PublicComponent, PublicData, PublicIncident, PublicMaintenance};
+use app::domain::status_page::{self, format_uptime, uptime, ComponentStatus};
+use app::services::status_page::public::{
+    PublicComponent, PublicData, PublicIncident, PublicMaintenance,
+};
 use chrono::{DateTime, Datelike, NaiveDate, TimeZone, Utc};
 use std::fmt::Write;
 
@@ -128,10 +130,10 @@ pub fn component_uptime(
         }
         let mut date = start;
         while date < end {
-            let (class, label) = if status::day_start(date) >= now {
+            let (class, label) = if status_page::day_start(date) >= now {
                 ("f", "future".to_string())
             } else {
-                let bar = status::day_bar(&component.intervals, date, now);
+                let bar = status_page::day_bar(&component.intervals, date, now);
                 let label = match bar.worst {
                     None => "no data".to_string(),
                     Some(ComponentStatus::Operational) => format_uptime(bar.uptime),

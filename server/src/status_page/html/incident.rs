@@ -4,7 +4,9 @@
 use super::parts::{component_names, impact_class, incident_label, maintenance_label};
 use super::{esc, page, when, Frame};
 use app::domain::markdown;
-use app::server::status::public::{PublicData, PublicIncident, PublicMaintenance, PublicUpdate};
+use app::services::status_page::public::{
+    PublicData, PublicIncident, PublicMaintenance, PublicUpdate,
+};
 use std::fmt::Write;
 
 fn timeline(out: &mut String, updates: &[PublicUpdate], label: impl Fn(&str) -> String) {

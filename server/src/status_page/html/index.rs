@@ -7,8 +7,10 @@ use super::parts::{
     maintenance_item,
 };
 use super::{day, esc, page, Frame, BAR_DAYS, BAR_PITCH, NARROW_BAR_DAYS};
-use app::domain::status::{self, day_bars, format_uptime, ComponentStatus, MaintenanceState};
-use app::server::status::public::{PublicComponent, PublicData, PublicIncident, PublicMaintenance};
+use app::domain::status_page::{self, day_bars, format_uptime, ComponentStatus, MaintenanceState};
+use app::services::status_page::public::{
+    PublicComponent, PublicData, PublicIncident, PublicMaintenance,
+};
 use chrono::{DateTime, Duration, Utc};
 use std::fmt::Write;
 
@@ -57,7 +59,7 @@ fn status_span(status: ComponentStatus) -> String {
 
 /// The banner's indicator and description.
 pub fn indicator(data: &PublicData) -> (&'static str, &'static str) {
-    status::overall(
+    status_page::overall(
         data.components.iter().map(|c| c.status),
         data.incidents
             .iter()
@@ -129,8 +131,8 @@ pub fn index(data: &PublicData, frame: &Frame) -> String {
                 );
             }
         }
-        let ninety = status::uptime_over_days(&component.intervals, BAR_DAYS, now);
-        let thirty = status::uptime_over_days(&component.intervals, NARROW_BAR_DAYS, now);
+        let ninety = status_page::uptime_over_days(&component.intervals, BAR_DAYS, now);
+        let thirty = status_page::uptime_over_days(&component.intervals, NARROW_BAR_DAYS, now);
         let _ = write!(
             out,
             "<div class=\"component\" data-component=\"{id}\"><div class=\"crow\"><span class=\"cname\"><a href=\"/status/components/{id}/uptime\" title=\"{desc}\">{name}</a></span>{status}</div>\

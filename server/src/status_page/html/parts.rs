@@ -4,8 +4,10 @@
 
 use super::{esc, when};
 use app::domain::markdown;
-use app::domain::status::{ComponentStatus, Impact, IncidentStatus, MaintenanceState};
-use app::server::status::public::{PublicData, PublicIncident, PublicMaintenance, PublicUpdate};
+use app::domain::status_page::{ComponentStatus, Impact, IncidentStatus, MaintenanceState};
+use app::services::status_page::public::{
+    PublicData, PublicIncident, PublicMaintenance, PublicUpdate,
+};
 use std::fmt::Write;
 
 pub(super) fn bar_class(status: Option<ComponentStatus>) -> &'static str {

@@ -2,7 +2,7 @@
 //! subscription flow and the not-found answer use.
 
 use super::{esc, page, Frame};
-use app::server::status::public::PublicData;
+use app::services::status_page::public::PublicData;
 use std::fmt::Write;
 
 /// The sign-up form; `email` is false when no SMTP server is configured,

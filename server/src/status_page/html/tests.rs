@@ -3,8 +3,8 @@
 
 use super::layout::narrow_css;
 use super::*;
-use app::domain::status::{self, ComponentStatus};
-use app::server::status::public::{PublicComponent, PublicData};
+use app::domain::status_page::{self, ComponentStatus};
+use app::services::status_page::public::{PublicComponent, PublicData};
 use chrono::{DateTime, Duration, TimeZone, Utc};
 
 fn frame() -> Frame<'static> {
@@ -26,7 +26,7 @@ fn component(created: DateTime<Utc>) -> PublicComponent {
         status: ComponentStatus::Operational,
         created_at: created,
         updated_at: created,
-        intervals: vec![status::Interval {
+        intervals: vec![status_page::Interval {
             status: ComponentStatus::Operational,
             start: created,
             end: None,

@@ -3,7 +3,7 @@
 
 use super::respond::{base, not_found, render, respond, unavailable, JSON};
 use crate::status_page::{badge, feeds, html, v2, Rendered, StatusPage};
-use app::server::AppState;
+use app::services::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -4,7 +4,7 @@
 
 use crate::status_page::compress::{self, accepts_gzip};
 use crate::status_page::{html, Rendered, StatusPage};
-use app::server::AppState;
+use app::services::AppState;
 use axum::body::Body;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -114,7 +114,7 @@ pub(super) fn render(
     page: &StatusPage,
     headers: &HeaderMap,
     content_type: &'static str,
-    make: impl FnOnce(&app::server::status::public::PublicData) -> Option<String>,
+    make: impl FnOnce(&app::services::status_page::public::PublicData) -> Option<String>,
 ) -> Response {
     let Some(snapshot) = page.snapshot() else {
         return unavailable();

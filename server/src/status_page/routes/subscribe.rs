@@ -5,8 +5,8 @@
 use super::respond::{frame, html_response, loaded_at, unavailable};
 use crate::status_page::{html, StatusPage};
 use app::error::AppError;
-use app::server::status::subscribers;
-use app::server::AppState;
+use app::services::status_page::subscribers;
+use app::services::AppState;
 use axum::body::Bytes;
 use axum::extract::{ConnectInfo, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -40,7 +40,7 @@ pub(super) async fn subscribe(
         return unavailable();
     };
     let client =
-        app::server::state::client_ip(&headers, Some(peer.ip()), app.auth.trust_forwarded_for);
+        app::services::state::client_ip(&headers, Some(peer.ip()), app.auth.trust_forwarded_for);
     let allowed = match subscribers::allow_signup(page.pool(), &client).await {
         Ok(allowed) => allowed,
         Err(_) => return unavailable(),

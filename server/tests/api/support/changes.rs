@@ -2,7 +2,7 @@
 //! moving it along the workflow as a signed-in person.
 
 use super::{outcome, Person, TestApp};
-use app::api::change_requests::{ChangeRequestAction, CreateChangeRequest};
+use app::server_fns::change_requests::{ChangeRequestAction, CreateChangeRequest};
 use leptos::server_fn::ServerFn;
 use serde_json::json;
 

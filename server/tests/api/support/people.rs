@@ -5,9 +5,9 @@ use super::http::location;
 use super::spawn::client;
 use super::TestApp;
 use app::domain::{DisplayName, EmailAddress, Roles};
-use app::server::password::Password;
-use app::server::users::{self, NewUser, UserRecord};
-use app::server::Actor;
+use app::services::password::Password;
+use app::services::users::{self, NewUser, UserRecord};
+use app::services::Actor;
 use uuid::Uuid;
 
 /// The password of every account the tests make.
@@ -51,7 +51,7 @@ impl TestApp {
     /// A fresh API token for `user`, made the way `rookery token create`
     /// makes one.
     pub async fn api_token(&self, user: Uuid) -> String {
-        app::server::tokens::create(
+        app::services::tokens::create(
             &self.pool,
             &Actor::System,
             user,

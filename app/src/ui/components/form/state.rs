@@ -5,10 +5,10 @@ use leptos::prelude::*;
 use std::collections::BTreeMap;
 
 /// What a form starts with: when its page is shown again after a refused
-/// plain post (`api::forms`), the fields as typed and the messages; else
+/// plain post (`server_fns::forms`), the fields as typed and the messages; else
 /// `initial` and none.
 pub fn starting<T>(
-    kept: Option<crate::api::forms::KeptForm>,
+    kept: Option<crate::server_fns::forms::KeptForm>,
     initial: T,
     read: impl Fn(&crate::domain::Fields) -> T,
 ) -> (T, BTreeMap<String, String>) {

@@ -1,9 +1,9 @@
 //! The calendar's freeze windows and the form that adds one.
 
-use crate::api::change_requests::{CreateFreeze, DeleteFreeze};
-use crate::api::forms::KeptForm;
 use crate::domain::Fields;
 use crate::model::{EnvironmentView, FreezeView};
+use crate::server_fns::change_requests::{CreateFreeze, DeleteFreeze};
+use crate::server_fns::forms::KeptForm;
 use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     errors_or_kept, keep_typed, starting, EnvironmentPicker, FieldError, FormErrors,

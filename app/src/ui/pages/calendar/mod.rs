@@ -6,14 +6,14 @@ mod freezes;
 mod grid;
 mod subscribe;
 
-use crate::api::catalog::list_services;
-use crate::api::change_requests::{
-    calendar_month, calendar_week, list_environments, CreateFreeze, DeleteFreeze,
-};
-use crate::api::forms::use_kept_form;
 use crate::domain::calendar::{monday_of, week_of, Month};
 use crate::error::AppError;
 use crate::model::CalendarMonthView;
+use crate::server_fns::catalog::list_services;
+use crate::server_fns::change_requests::{
+    calendar_month, calendar_week, list_environments, CreateFreeze, DeleteFreeze,
+};
+use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::form::saves;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::query_link::QueryLink;

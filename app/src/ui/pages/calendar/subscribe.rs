@@ -1,6 +1,6 @@
 //! The caller's calendar feed link.
 
-use crate::api::change_requests::{calendar_feed_status, ResetCalendarFeed};
+use crate::server_fns::change_requests::{calendar_feed_status, ResetCalendarFeed};
 use crate::ui::components::form::saves;
 use leptos::prelude::*;
 

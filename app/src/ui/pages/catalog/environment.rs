@@ -1,7 +1,7 @@
 //! The editor for one environment's specification.
 
-use crate::api::catalog::SaveEnvironment;
 use crate::domain::catalog::EnvironmentInput;
+use crate::server_fns::catalog::SaveEnvironment;
 use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_checked, keep_typed, latest_errors, FormErrors,
@@ -27,7 +27,7 @@ const FIELDS: &[&str] = &[
 /// `original`. Checked with the server's rules before it is sent; what only
 /// the server knows (a key already taken) comes back beside its field.
 /// Before hydration or without JavaScript it posts its named fields to
-/// `/admin/environments` (`api::forms`), with `form=environment` and the
+/// `/admin/environments` (`server_fns::forms`), with `form=environment` and the
 /// `original` key hidden.
 #[component]
 pub fn EnvironmentEditor(

@@ -6,15 +6,15 @@ mod environment;
 mod services;
 mod triggers;
 
-use crate::api::catalog::{
-    environment_specs, environment_trigger_defaults, list_services, SaveEnvironment,
-    SaveEnvironmentTriggers, SaveService,
-};
-use crate::api::forms::use_kept_form;
 use crate::domain::catalog::EnvironmentInput;
 use crate::domain::deploy::TriggerSpec;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::server_fns::catalog::{
+    environment_specs, environment_trigger_defaults, list_services, SaveEnvironment,
+    SaveEnvironmentTriggers, SaveService,
+};
+use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::saves;
 use crate::ui::components::loaded::loaded;

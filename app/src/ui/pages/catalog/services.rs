@@ -1,10 +1,10 @@
 //! The services list and the form that adds one.
 
-use crate::api::catalog::SaveService;
-use crate::api::forms::KeptForm;
 use crate::domain::catalog::ServiceInput;
 use crate::error::AppError;
 use crate::model::ServiceView;
+use crate::server_fns::catalog::SaveService;
+use crate::server_fns::forms::KeptForm;
 use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_typed, latest_errors, starting, FormErrors,
@@ -61,7 +61,7 @@ pub fn ServicesSection(
 }
 
 /// Adding a service. Before hydration or without JavaScript it posts its
-/// named fields to `/admin/environments/services` (`api::forms`); a refusal
+/// named fields to `/admin/environments/services` (`server_fns::forms`); a refusal
 /// comes back as `kept`.
 #[component]
 fn ServiceForm(save: ServerAction<SaveService>, kept: Option<KeptForm>) -> impl IntoView {

@@ -1,10 +1,10 @@
 //! An environment's default rollback triggers: the list on its card and the
 //! editor administrators change them in.
 
-use crate::api::catalog::SaveEnvironmentTriggers;
 use crate::domain::deploy::{MetricSource, Operator, TriggerAction, TriggerSpec};
 use crate::domain::trigger_form::{validate_defaults, TriggerInput, MAX_TRIGGERS};
 use crate::model::EnvironmentTriggers;
+use crate::server_fns::catalog::SaveEnvironmentTriggers;
 use crate::ui::components::form::{
     action_errors, aria_invalid, choices, keep_typed, latest_errors, options, FieldError,
     FormErrors,

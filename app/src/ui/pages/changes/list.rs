@@ -1,16 +1,16 @@
 //! The change-request list: filters, sorting and pages.
 
-use crate::api::change_requests::list_change_requests;
 use crate::domain::change_request::CrStatus;
 use crate::domain::words::plural;
 use crate::error::AppError;
+use crate::server_fns::change_requests::list_change_requests;
 use crate::ui::components::access::may;
 use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
-use crate::ui::components::status::{ClassBadge, StatusBadge};
+use crate::ui::components::state_badge::{ClassBadge, StatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -8,7 +8,7 @@ use crate::domain::change_request::CrStatus;
 use crate::domain::Permission;
 use crate::model::CrSummary;
 use crate::ui::components::access::may;
-use crate::ui::components::status::StatusBadge;
+use crate::ui::components::state_badge::StatusBadge;
 use leptos::prelude::*;
 
 /// What next after rollback `number` in `environment`; `changes` are the

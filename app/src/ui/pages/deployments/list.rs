@@ -2,10 +2,10 @@
 //! filtered views are links).
 
 use super::DeploymentRows;
-use crate::api::catalog::list_services;
-use crate::api::change_requests::list_environments;
-use crate::api::deployments::list_deployments;
 use crate::error::AppError;
+use crate::server_fns::catalog::list_services;
+use crate::server_fns::change_requests::list_environments;
+use crate::server_fns::deployments::list_deployments;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;

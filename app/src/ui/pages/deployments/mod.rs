@@ -8,7 +8,7 @@ pub mod list;
 pub mod start;
 
 use crate::model::DeploymentSummary;
-use crate::ui::components::status::DeploymentStateBadge;
+use crate::ui::components::state_badge::DeploymentStateBadge;
 use crate::ui::format;
 use leptos::prelude::*;
 

@@ -1,16 +1,16 @@
 //! The release list: filters, sorting and pages.
 
-use crate::api::catalog::list_services;
-use crate::api::releases::list_releases;
 use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
+use crate::server_fns::catalog::list_services;
+use crate::server_fns::releases::list_releases;
 use crate::ui::components::access::may;
 use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::{Pager, PagerWords};
 use crate::ui::components::query_link::QueryLink;
-use crate::ui::components::status::ReleaseStatusBadge;
+use crate::ui::components::state_badge::ReleaseStatusBadge;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;

@@ -1,12 +1,12 @@
-use crate::api::catalog::list_services;
-use crate::api::change_requests::list_environments;
-use crate::api::forms::use_kept_form;
-use crate::api::releases::{get_release, linkable_changes, CreateRelease, UpdateRelease};
 use crate::domain::release::ReleaseType;
 use crate::domain::release_plan::ReleaseInput;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::{CrSummary, EnvironmentView, ServiceView};
+use crate::server_fns::catalog::list_services;
+use crate::server_fns::change_requests::list_environments;
+use crate::server_fns::forms::use_kept_form;
+use crate::server_fns::releases::{get_release, linkable_changes, CreateRelease, UpdateRelease};
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::field::Field;
 use crate::ui::components::form::{
@@ -137,7 +137,7 @@ fn ReleaseForm(
     changes: Vec<CrSummary>,
 ) -> impl IntoView {
     // Where the form posts before hydration or without JavaScript
-    // (`api::forms`); hydrated, it calls the server function itself.
+    // (`server_fns::forms`); hydrated, it calls the server function itself.
     let action = match id {
         Some(id) => format!("/releases/{id}/edit"),
         None => "/releases/new".to_string(),

@@ -1,8 +1,8 @@
 //! The form that sets how a service reaches an environment.
 
-use crate::api::deployments::SaveTarget;
 use crate::error::AppError;
 use crate::model::{EnvironmentView, ServiceView, TargetInput};
+use crate::server_fns::deployments::SaveTarget;
 use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_typed, FieldError, FormErrors,
@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use std::collections::BTreeMap;
 
 /// The fields the editor shows a message beside (the server checks them all,
-/// `server::targets::save`); any other goes on top.
+/// `services::targets::save`); any other goes on top.
 pub(super) const FIELDS: &[&str] = &[
     "service",
     "environment",

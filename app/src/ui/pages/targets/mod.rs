@@ -2,13 +2,13 @@
 
 mod editor;
 
-use crate::api::catalog::list_services;
-use crate::api::change_requests::list_environments;
-use crate::api::deployments::{list_targets, SaveTarget};
-use crate::api::forms::use_kept_form;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::{TargetInput, TargetView};
+use crate::server_fns::catalog::list_services;
+use crate::server_fns::change_requests::list_environments;
+use crate::server_fns::deployments::{list_targets, SaveTarget};
+use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::saves;
 use crate::ui::components::loaded::loaded;
@@ -61,7 +61,7 @@ pub fn TargetsPage() -> impl IntoView {
 /// The editor is opened by the address, so it works before the page
 /// hydrates and without JavaScript: `?edit=new` for a new target,
 /// `?edit=<id>` for a saved one, and `?kept=` after a refused plain post
-/// (`api::forms`) with what was typed. Hydrated, the same links navigate in
+/// (`server_fns::forms`) with what was typed. Hydrated, the same links navigate in
 /// the page.
 #[component]
 fn TargetsAdmin() -> impl IntoView {

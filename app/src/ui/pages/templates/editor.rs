@@ -1,11 +1,11 @@
 //! The form that adds or edits a standard-change template.
 
-use crate::api::catalog::SaveTemplate;
 use crate::domain::catalog::TemplateInput;
 use crate::domain::change_request::{ChangeType, Impact, RiskLevel};
 use crate::domain::cr_form::CrInput;
 use crate::error::AppError;
 use crate::model::EnvironmentView;
+use crate::server_fns::catalog::SaveTemplate;
 use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     aria_invalid, choices, errors_or_kept, keep_typed, latest_errors, options, EnvironmentPicker,
@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 /// The fields the editor shows a message beside (`TemplateInput::validate`
-/// and `server::templates::save` name no others); any other goes on top.
+/// and `services::templates::save` name no others); any other goes on top.
 pub(super) const FIELDS: &[&str] = &[
     "name",
     "title",

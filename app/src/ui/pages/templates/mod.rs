@@ -3,14 +3,14 @@
 
 mod editor;
 
-use crate::api::catalog::{list_templates, ArchiveTemplate, SaveTemplate};
-use crate::api::change_requests::list_environments;
-use crate::api::forms::use_kept_form;
 use crate::domain::catalog::TemplateInput;
 use crate::domain::cr_form::CrInput;
 use crate::domain::Permission;
 use crate::error::AppError;
 use crate::model::TemplateView;
+use crate::server_fns::catalog::{list_templates, ArchiveTemplate, SaveTemplate};
+use crate::server_fns::change_requests::list_environments;
+use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
@@ -67,7 +67,7 @@ pub fn TemplatesPage() -> impl IntoView {
 
 /// The editor is opened by the address, so it works before the page
 /// hydrates and without JavaScript: `?edit=new`, `?edit=<id>`, and `?kept=`
-/// after a refused plain post (`api::forms`). The editor posts a hidden
+/// after a refused plain post (`server_fns::forms`). The editor posts a hidden
 /// `form=template`, archiving `form=archive`, which tells a kept post apart.
 #[component]
 fn TemplatesAdmin() -> impl IntoView {

@@ -5,12 +5,12 @@ mod new_user;
 mod role_picker;
 mod user_row;
 
-use crate::api::forms::{use_kept_form, use_shown_once};
-use crate::api::users::{list_users, CreateUser, SetUserDisabled, SetUserRoles};
 use crate::domain::Permission;
 use crate::domain::{Fields, Role};
 use crate::error::AppError;
 use crate::model::CreatedUser;
+use crate::server_fns::forms::{use_kept_form, use_shown_once};
+use crate::server_fns::users::{list_users, CreateUser, SetUserDisabled, SetUserRoles};
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
@@ -43,7 +43,7 @@ fn kept_roles(fields: &Fields) -> Vec<Role> {
         .collect()
 }
 
-/// Each form here posts without JavaScript too (`api::forms`), with a hidden
+/// Each form here posts without JavaScript too (`server_fns::forms`), with a hidden
 /// `form` field (`new-user`, `roles`, `disable`) that tells the page which
 /// one a refused post came back from. `?roles=<id>` opens that row's roles
 /// editor, which is how "Edit roles" works before the page hydrates.

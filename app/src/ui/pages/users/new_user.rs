@@ -2,10 +2,10 @@
 
 use super::kept_roles;
 use super::role_picker::RolePicker;
-use crate::api::forms::KeptForm;
-use crate::api::users::CreateUser;
 use crate::domain::{DisplayName, EmailAddress, Fields, Role, Roles};
 use crate::model::CreatedUser;
+use crate::server_fns::forms::KeptForm;
+use crate::server_fns::users::CreateUser;
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_typed, latest_errors, starting, FieldError, FormErrors,
 };

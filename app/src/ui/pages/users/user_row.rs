@@ -1,9 +1,9 @@
 //! One user in the list: roles, and signing in allowed or not.
 
 use super::role_picker::RolePicker;
-use crate::api::users::{SetUserDisabled, SetUserRoles};
 use crate::domain::Role;
 use crate::model::UserView;
+use crate::server_fns::users::{SetUserDisabled, SetUserRoles};
 use crate::ui::components::form::{FieldError, FormErrors};
 use crate::ui::format;
 use leptos::prelude::*;

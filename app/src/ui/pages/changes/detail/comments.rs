@@ -1,10 +1,10 @@
 //! A change request's comments and the form that adds one.
 
-use crate::api::change_requests::AddCrComment;
-use crate::api::forms::KeptForm;
 use crate::domain::markdown;
 use crate::domain::Permission;
 use crate::model::CommentView;
+use crate::server_fns::change_requests::AddCrComment;
+use crate::server_fns::forms::KeptForm;
 use crate::ui::components::access::may;
 use crate::ui::components::form::keep_typed;
 use crate::ui::format;

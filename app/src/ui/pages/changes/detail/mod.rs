@@ -6,18 +6,18 @@ mod comments;
 mod next_step;
 mod review;
 
-use crate::api::change_requests::{
-    get_change_request, AddCrComment, ChangeRequestAction, WritePostImplementationReview,
-};
-use crate::api::forms::{use_kept_form, KeptForm};
 use crate::domain::change_request::{ChangeClass, CrStatus};
 use crate::domain::markdown;
 use crate::domain::words::plural;
 use crate::error::AppError;
 use crate::model::CrDetail;
+use crate::server_fns::change_requests::{
+    get_change_request, AddCrComment, ChangeRequestAction, WritePostImplementationReview,
+};
+use crate::server_fns::forms::{use_kept_form, KeptForm};
 use crate::ui::components::form::saves;
 use crate::ui::components::loaded::loaded;
-use crate::ui::components::status::{ClassBadge, StatusBadge};
+use crate::ui::components::state_badge::{ClassBadge, StatusBadge};
 use crate::ui::components::timeline::{Timeline, TimelineEntry};
 use crate::ui::format;
 use comments::Comments;

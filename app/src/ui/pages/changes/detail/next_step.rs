@@ -1,9 +1,9 @@
 //! The workflow buttons of a change request: scheduling (with its clash
 //! check), the note, and confirming a cancel.
 
-use crate::api::change_requests::{ChangeRequestAction, CheckSchedule};
-use crate::api::forms::KeptForm;
 use crate::model::CrDetail;
+use crate::server_fns::change_requests::{ChangeRequestAction, CheckSchedule};
+use crate::server_fns::forms::KeptForm;
 use crate::ui::components::form::keep_typed;
 use crate::ui::format;
 use crate::ui::pages::changes::after_rollback::{asks, RollbackPrompt};

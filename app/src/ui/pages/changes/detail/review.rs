@@ -1,8 +1,8 @@
 //! The post-implementation review an emergency change needs before it
 //! closes.
 
-use crate::api::change_requests::WritePostImplementationReview;
 use crate::model::CrDetail;
+use crate::server_fns::change_requests::WritePostImplementationReview;
 use crate::ui::components::form::keep_typed;
 use leptos::prelude::*;
 

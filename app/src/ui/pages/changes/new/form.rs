@@ -1,9 +1,9 @@
 //! The change-request form, for filing or editing a draft.
 
-use crate::api::change_requests::{CreateChangeRequest, UpdateChangeRequest};
 use crate::domain::change_request::{ChangeClass, ChangeType, Impact, Priority, RiskLevel};
 use crate::domain::cr_form::CrInput;
 use crate::model::{EnvironmentView, ServiceView, TemplateView};
+use crate::server_fns::change_requests::{CreateChangeRequest, UpdateChangeRequest};
 use crate::ui::components::field::{Field, TextAreaField};
 use crate::ui::components::form::{choices, options, FieldError, FormErrors};
 use crate::ui::components::form::{keep_checked, keep_typed};
@@ -25,7 +25,7 @@ pub(super) fn ChangeForm(
     templates: Vec<TemplateView>,
 ) -> impl IntoView {
     // Where the form posts before hydration or without JavaScript
-    // (`api::forms`); hydrated, it calls the server function itself.
+    // (`server_fns::forms`); hydrated, it calls the server function itself.
     let action = match number {
         Some(n) => format!("/changes/{n}/edit"),
         None => "/changes/new".to_string(),

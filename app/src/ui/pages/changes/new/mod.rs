@@ -3,12 +3,12 @@
 
 mod form;
 
-use crate::api::catalog::{list_services, list_templates};
-use crate::api::change_requests::{get_change_request, list_environments};
-use crate::api::forms::use_kept_form;
 use crate::domain::cr_form::CrInput;
 use crate::domain::Permission;
 use crate::error::AppError;
+use crate::server_fns::catalog::{list_services, list_templates};
+use crate::server_fns::change_requests::{get_change_request, list_environments};
+use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::starting;
 use crate::ui::components::loaded::loaded;

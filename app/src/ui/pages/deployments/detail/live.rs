@@ -2,12 +2,12 @@
 //! by a server-sent event stream.
 
 use super::target_label;
-use crate::api::deployments::{DeploymentAction, SetFleet};
-use crate::api::forms::KeptForm;
 use crate::domain::deploy::{DeploymentState, ManualAction};
 use crate::model::DeploymentDetail;
+use crate::server_fns::deployments::{DeploymentAction, SetFleet};
+use crate::server_fns::forms::KeptForm;
 use crate::ui::components::form::keep_typed;
-use crate::ui::components::status::DeploymentStateBadge;
+use crate::ui::components::state_badge::DeploymentStateBadge;
 use crate::ui::format;
 use crate::ui::pages::deployments::after_rollback::AfterRollback;
 use crate::ui::pages::deployments::chart::TriggerChart;

@@ -5,9 +5,9 @@
 
 mod live;
 
-use crate::api::deployments::get_deployment;
-use crate::api::forms::use_kept_form;
 use crate::error::AppError;
+use crate::server_fns::deployments::get_deployment;
+use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;

@@ -10,13 +10,13 @@
 mod gates;
 mod triggers;
 
-use crate::api::deployments::BeginDeployment as Start;
-use crate::api::forms::KeptForm;
 use crate::domain::deploy::{Strategy, TriggerSpec};
 use crate::domain::trigger_form::TriggerInput;
 use crate::error::AppError;
 use crate::model::deploy_form::DeployForm;
 use crate::model::DeployOptions;
+use crate::server_fns::deployments::BeginDeployment as Start;
+use crate::server_fns::forms::KeptForm;
 use crate::ui::components::form::{choices, options as choice_options};
 use crate::ui::components::form::{hydrated, keep_typed};
 use crate::ui::components::trigger_row::TriggerFields;

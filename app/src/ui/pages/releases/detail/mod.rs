@@ -7,10 +7,10 @@ mod plan_rows;
 mod plan_view;
 mod release;
 
-use crate::api::deployments::deployment_options;
-use crate::api::forms::use_kept_form;
-use crate::api::releases::{get_release, ReleaseAction, SaveReleasePlan};
 use crate::error::AppError;
+use crate::server_fns::deployments::deployment_options;
+use crate::server_fns::forms::use_kept_form;
+use crate::server_fns::releases::{get_release, ReleaseAction, SaveReleasePlan};
 use crate::ui::components::form::saves;
 use crate::ui::components::loaded::loaded;
 use leptos::prelude::*;

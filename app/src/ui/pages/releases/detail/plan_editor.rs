@@ -3,9 +3,9 @@
 use super::plan_rows::{
     select_options, vocab, CommunicationRows, GateRows, PrerequisiteRows, RollbackStepRows,
 };
-use crate::api::releases::SaveReleasePlan;
 use crate::domain::release_plan::PlanInput;
 use crate::domain::risk::{Likelihood, RiskImpact};
+use crate::server_fns::releases::SaveReleasePlan;
 use crate::ui::components::risk_matrix::RiskMatrix;
 use leptos::prelude::*;
 use std::collections::BTreeMap;

@@ -3,13 +3,13 @@
 
 use super::plan_editor::PlanEditor;
 use super::plan_view::PlanView;
-use crate::api::forms::KeptForm;
-use crate::api::releases::{ReleaseAction, SaveReleasePlan};
 use crate::domain::release::ReleaseStatus;
 use crate::model::DeployOptions;
 use crate::model::ReleaseDetail;
+use crate::server_fns::forms::KeptForm;
+use crate::server_fns::releases::{ReleaseAction, SaveReleasePlan};
 use crate::ui::components::form::keep_typed;
-use crate::ui::components::status::{ReleaseStatusBadge, StatusBadge};
+use crate::ui::components::state_badge::{ReleaseStatusBadge, StatusBadge};
 use crate::ui::components::timeline::{Timeline, TimelineEntry};
 use crate::ui::format;
 use crate::ui::pages::deployments::start::DeployCard;

@@ -17,10 +17,6 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn has(&self, role: Role) -> bool {
-        self.roles.contains(&role)
-    }
-
     /// Whether this person has `permission` (the same rule the server
     /// enforces; the UI uses it to show only what will be allowed).
     pub fn may(&self, permission: crate::domain::Permission) -> bool {
@@ -28,10 +24,6 @@ impl CurrentUser {
             .granted_by()
             .iter()
             .any(|role| self.roles.contains(role))
-    }
-
-    pub fn is_admin(&self) -> bool {
-        self.has(Role::Admin)
     }
 
     /// Two letters for the avatar ("Ada Lovelace" → "AL").

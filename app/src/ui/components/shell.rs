@@ -91,8 +91,8 @@ fn Layout(user: CurrentUser) -> impl IntoView {
 /// Navigation for what the person may use, and who they are.
 #[component]
 fn Sidebar(user: CurrentUser) -> impl IntoView {
-    let is_admin = user.is_admin();
-    let reads_audit = is_admin || user.has(crate::domain::Role::ReleaseManager);
+    let is_admin = user.may(crate::domain::Permission::Administer);
+    let reads_audit = user.may(crate::domain::Permission::ReadAudit);
     let initials = user.initials();
     let works_on_incidents = user.may(crate::domain::Permission::Incidents);
     view! {

@@ -229,9 +229,11 @@ pub fn CalendarPage() -> impl IntoView {
         </section>
         <Suspense>
             {move || Suspend::new(async move {
-                let manager = user.await.ok().flatten().is_some_and(|u| {
-                    u.is_admin() || u.has(crate::domain::Role::ReleaseManager)
-                });
+                let manager = user
+                    .await
+                    .ok()
+                    .flatten()
+                    .is_some_and(|u| u.may(crate::domain::Permission::Schedule));
                 let view = entries.await.unwrap_or(CalendarMonthView { entries: vec![], freezes: vec![], releases: vec![], hidden: vec![] });
                 let environments = environments.await.unwrap_or_default();
                 let kept = kept.await.ok().flatten();

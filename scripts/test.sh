@@ -125,7 +125,8 @@ step unit "unit tests (domain, services)" cargo test -p app --features ssr --lib
 step unit "unit tests (server)" cargo test -p rookery --lib
 step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test embedded --test cli
 stop_test_cluster
-step e2e "build (cargo leptos build --release --precompress)" build_site
+# SKIP_BUILD=1 tests the release build already in target/ (while working).
+[[ "${SKIP_BUILD:-0}" == 1 ]] || step e2e "build (cargo leptos build --release --precompress --split)" build_site
 step e2e "end-to-end (Playwright, Chromium)" e2e
 
 echo

@@ -3,8 +3,12 @@
 
 use leptos::prelude::*;
 
-/// `<header class="page-header">` with an eyebrow, the `<h1>`, an optional
-/// muted lede, and the children (buttons, links) beside them.
+/// `<header class="page-header">` with an eyebrow, the `<h1>`, a muted lede,
+/// and the children (buttons, links) beside them. Every part is required:
+/// with an absent lede or no actions (an `Option` left `None` inside this
+/// component) the release build's hydration met a different tree than the
+/// server sent, on every page that used it so; such pages write their header
+/// out (`<header class="page-header">`).
 #[component]
 pub fn PageHeader(
     /// The section the page belongs to ("Planning").
@@ -12,20 +16,19 @@ pub fn PageHeader(
     eyebrow: String,
     #[prop(into)] title: String,
     /// One muted line under the title.
-    #[prop(optional, into)]
-    lede: Option<String>,
+    #[prop(into)]
+    lede: String,
     /// The page's actions, after the title block.
-    #[prop(optional)]
-    children: Option<Children>,
+    children: Children,
 ) -> impl IntoView {
     view! {
         <header class="page-header">
             <div>
                 <p class="eyebrow">{eyebrow}</p>
                 <h1>{title}</h1>
-                {lede.map(|l| view! { <p class="muted">{l}</p> })}
+                <p class="muted">{lede}</p>
             </div>
-            {children.map(|c| c())}
+            {children()}
         </header>
     }
 }

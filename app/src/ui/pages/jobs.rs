@@ -8,7 +8,6 @@ use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
-use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::format;
@@ -56,7 +55,13 @@ fn JobsAdmin() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Title text="Jobs" />
-        <PageHeader eyebrow="Administration" title="Jobs" lede="Background work: deployment steps, trigger analysis, rollbacks. Failed jobs retry with backoff; dead ones wait for a person." />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Administration"</p>
+                <h1>"Jobs"</h1>
+                <p class="muted">"Background work: deployment steps, trigger analysis, rollbacks. Failed jobs retry with backoff; dead ones wait for a person."</p>
+            </div>
+        </header>
         <Suspense>
             {move || Suspend::new(async move {
                 let kept = kept.await.ok().flatten();

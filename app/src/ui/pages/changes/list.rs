@@ -7,7 +7,6 @@ use crate::server_fns::change_requests::list_change_requests;
 use crate::ui::components::access::may;
 use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
-use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::state_badge::{ClassBadge, StatusBadge};
@@ -45,9 +44,13 @@ pub fn ChangeListPage() -> impl IntoView {
 
     view! {
         <Title text="Change requests" />
-        <PageHeader eyebrow="Planning" title="Change requests">
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Planning"</p>
+                <h1>"Change requests"</h1>
+            </div>
             {may(crate::domain::Permission::FileChange).then(|| view! { <a class="btn btn-primary" href="/changes/new">"New change request"</a> })}
-        </PageHeader>
+        </header>
         <FilterBar action="/changes">
             <div class="field">
                 <label for="filter-status">"Status"</label>

@@ -7,7 +7,6 @@ use crate::server_fns::catalog::list_services;
 use crate::server_fns::change_requests::list_environments;
 use crate::server_fns::deployments::list_deployments;
 use crate::ui::components::loaded::loaded;
-use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use leptos::prelude::*;
@@ -27,7 +26,13 @@ pub fn DeploymentListPage() -> impl IntoView {
     let environments = Resource::new(|| (), |_| list_environments());
     view! {
         <Title text="Deployments" />
-        <PageHeader eyebrow="Execution" title="Deployments" lede="Every deployment per service and environment. Start one from a release's page." />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Execution"</p>
+                <h1>"Deployments"</h1>
+                <p class="muted">"Every deployment per service and environment. Start one from a release's page."</p>
+            </div>
+        </header>
         <section class="card">
             <form class="filters" method="get" action="/deployments">
                 <Suspense fallback=|| ()>

@@ -7,7 +7,6 @@ use crate::server_fns::releases::list_releases;
 use crate::ui::components::access::may;
 use crate::ui::components::filter_bar::FilterBar;
 use crate::ui::components::loaded::loaded;
-use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::{Pager, PagerWords};
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::state_badge::ReleaseStatusBadge;
@@ -46,9 +45,13 @@ pub fn ReleaseListPage() -> impl IntoView {
 
     view! {
         <Title text="Releases" />
-        <PageHeader eyebrow="Planning" title="Releases">
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Planning"</p>
+                <h1>"Releases"</h1>
+            </div>
             {may(crate::domain::Permission::PlanRelease).then(|| view! { <a class="btn btn-primary" href="/releases/new">"New release"</a> })}
-        </PageHeader>
+        </header>
         <FilterBar action="/releases">
             <div class="field">
                 <label for="filter-status">"Status"</label>

@@ -13,7 +13,6 @@ use crate::ui::components::form::{
     errors_or_kept, keep_ticked, keep_typed, saves, FieldError, FormErrors,
 };
 use crate::ui::components::loaded::loaded;
-use crate::ui::components::page_header::PageHeader;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -43,7 +42,13 @@ pub fn MaintenancePage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Title text="Maintenance" />
-        <PageHeader eyebrow="Status page" title="Scheduled maintenance" lede="Windows start and complete by themselves at their times; move them by hand to start early, verify or cancel. Components show under maintenance while a window is in progress." />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Status page"</p>
+                <h1>"Scheduled maintenance"</h1>
+                <p class="muted">"Windows start and complete by themselves at their times; move them by hand to start early, verify or cancel. Components show under maintenance while a window is in progress."</p>
+            </div>
+        </header>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
             {move || loaded(async move {
                 let list = list.await?;

@@ -14,7 +14,6 @@ use crate::server_fns::users::{list_users, CreateUser, SetUserDisabled, SetUserR
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
 use crate::ui::components::loaded::loaded;
-use crate::ui::components::page_header::PageHeader;
 use crate::ui::UserResource;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -86,7 +85,13 @@ fn UsersAdmin() -> impl IntoView {
 
     view! {
         <Title text="Users" />
-        <PageHeader eyebrow="Administration" title="Users" lede="Accounts, their roles, and who may sign in." />
+        <header class="page-header">
+            <div>
+                <p class="eyebrow">"Administration"</p>
+                <h1>"Users"</h1>
+                <p class="muted">"Accounts, their roles, and who may sign in."</p>
+            </div>
+        </header>
         <Suspense>
             {move || Suspend::new(async move {
                 let kept = kept.await.ok().flatten().filter(|k| k.fields.text("form") == "new-user");

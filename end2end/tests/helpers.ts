@@ -40,3 +40,13 @@ export async function api(request: APIRequestContext, token: string, method: "GE
   expect(response.status(), `${method} ${path}: ${await response.text()}`).toBeLessThan(300);
   return response.json();
 }
+
+/** Adds a service on the environments page, as a signed-in administrator. */
+export async function addService(admin: Page, key: string, name: string) {
+  await admin.goto("/admin/environments");
+  await hydrated(admin);
+  await admin.locator("#service-key").fill(key);
+  await admin.locator("#service-name").fill(name);
+  await admin.getByRole("button", { name: "Add service" }).click();
+  await expect(admin.getByTestId("services")).toContainText(name);
+}

@@ -1,7 +1,7 @@
 import { Browser, expect, Page, test } from "@playwright/test";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { api, apiToken, ENGINEER, hydrated, signIn } from "./helpers";
+import { addService, api, apiToken, ENGINEER, hydrated, signIn } from "./helpers";
 
 // A guard against hydration failures: every route of the signed-in app, as
 // every role, over objects in each state that changes what a page shows. A
@@ -158,12 +158,7 @@ async function session(browser: Browser, email: string): Promise<Page> {
 }
 
 async function addServiceWithTarget(admin: Page, key: string) {
-  await admin.goto("/admin/environments");
-  await hydrated(admin);
-  await admin.locator("#service-key").fill(key);
-  await admin.locator("#service-name").fill(`Hydration ${key}`);
-  await admin.getByRole("button", { name: "Add service" }).click();
-  await expect(admin.getByTestId("services")).toContainText(`Hydration ${key}`);
+  await addService(admin, key, `Hydration ${key}`);
   await admin.goto("/admin/targets");
   await hydrated(admin);
   await admin.getByRole("button", { name: "New target" }).click();

@@ -83,6 +83,9 @@ e2e() {
   (cd "$ROOT/end2end" && ROOKERY_URL="$url" ROOKERY_ADMIN_EMAIL=admin@rookery.local \
     ROOKERY_ADMIN_PASSWORD="$admin_password" npx playwright test ${ROOKERY_E2E_ONLY:-})
   status=$?
+  if ((status)); then
+    echo "Playwright failed; the server's warnings and errors:"; grep -E '"level":"(WARN|ERROR)"| WARN | ERROR ' "$logfile" | grep -v one_time_password | tail -n 40
+  fi
   # ROOKERY_SCREENSHOTS=/dir: the key pages at desktop and phone width.
   if [[ -n "${ROOKERY_SCREENSHOTS:-}" ]]; then
     (cd "$ROOT/end2end" && ROOKERY_URL="$url" npx playwright test -c playwright.screens.config.ts) || status=1

@@ -51,8 +51,10 @@ test("a lazily loaded page works after client-side navigation and after a full r
 
 test("the bundle is served precompressed under hashed names, cached for a year", async ({ page, request }) => {
   await page.goto("/login");
-  const wasm = await page.locator('link[rel="preload"][as="fetch"]').getAttribute("href");
-  const js = await page.locator('link[rel="modulepreload"]').first().getAttribute("href");
+  // The main module first; then the chunks the page needs, preloaded too.
+  const wasm = await page.locator('link[rel="preload"][as="fetch"][href^="/pkg/rookery."]').getAttribute("href");
+  const js = await page.locator('link[rel="modulepreload"][href^="/pkg/rookery."]').getAttribute("href");
+  expect(await page.locator('link[rel="preload"][as="fetch"][href^="/pkg/split_"]').count()).toBeGreaterThan(0);
   expect(wasm).toMatch(/^\/pkg\/rookery\.[\w-]+\.wasm$/);
   expect(js).toMatch(/^\/pkg\/rookery\.[\w-]+\.js$/);
 

@@ -49,18 +49,14 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     let user = Resource::new_blocking(|| (), |_| get_current_user());
     provide_context(UserResource(user));
-    // Effects run only in the browser: marks the page as interactive, which
-    // end-to-end tests wait for before using hydrated forms.
-    Effect::new(move |_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
 
     view! {
         <Title formatter=format::page_title />
         <Router>
-            <Routes fallback=|| view! { <NotFound /> }>
+            <Routes fallback=|| {
+                routes::mark_hydrated();
+                view! { <NotFound /> }
+            }>
                 // Async SSR: the page is rendered whole before the first byte,
                 // so a sign-in redirect can still set a real 302.
                 <Route path=path!("/login") view={Lazy::<LoginRoute>::new()} ssr=SsrMode::Async />

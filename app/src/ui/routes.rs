@@ -34,6 +34,19 @@ use super::pages::{
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
+/// Marks the page interactive (`<body data-hydrated>`, which end-to-end tests
+/// wait for before using hydrated forms) once the shown page has hydrated:
+/// the effect is made with the page's view, which on a full load exists only
+/// after the page's chunk arrived and hydrated, so it runs after that.
+/// Effects run only in the browser.
+pub fn mark_hydrated() {
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
 /// Declares, for each page component, a route type whose view is split off.
 macro_rules! lazy_pages {
     ($($route:ident => $page:ident,)*) => {$(
@@ -47,6 +60,7 @@ macro_rules! lazy_pages {
             }
 
             fn view(_this: Self) -> AnyView {
+                mark_hydrated();
                 view! { <$page /> }.into_any()
             }
         }

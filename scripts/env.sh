@@ -11,15 +11,20 @@ export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 export SQLX_OFFLINE=true
 
 # The release site: server binary plus the browser bundle, split into a chunk
-# per page (app/src/ui/routes.rs), its files named by content hash (`hash-files` in Cargo.toml) and stored brotli and gzip
-# compressed beside the originals (served as they are, see routes/assets.rs).
-# cargo-leptos writes its .gz at a fast level; gzip -9 makes them ~15 % smaller.
+# per page (app/src/ui/routes.rs), its files named by content hash
+# (`hash-files` in Cargo.toml) and stored brotli and gzip compressed beside
+# the originals (served as they are, see server/src/site.rs). cargo-leptos
+# writes its .gz at a fast level; gzip -9 makes them ~15 % smaller.
+# `build_site --frontend-only` builds only the bundle (the tests serve it
+# from the debug binary their own build made). The hash list is copied into
+# the site, where a binary cargo-leptos did not build finds it.
 build_site() {
   cargo leptos build --release --precompress --split "$@" || return 1
   local f
   for f in "$ROOT"/target/site/pkg/*.{wasm,js,css}; do
     [[ -f "$f" ]] && gzip -9 -n -k -f "$f"
   done
+  cp "$ROOT/target/release/hash.txt" "$ROOT/target/site/hash.txt" || return 1
   return 0
 }
 

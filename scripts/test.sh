@@ -43,6 +43,11 @@ stop_test_cluster() {
   rm -rf "$pg_test_root"
 }
 
+# The server the journeys run against: the debug binary the integration
+# tests' build made (a release build of the server alone took ~13 minutes of
+# a cold run), serving the release bundle.
+rookery="$ROOT/target/debug/rookery"
+
 e2e() {
   local data port url logfile server status
   data=$(mktemp -d "${TMPDIR:-/tmp}/rookery-e2e.XXXXXX")
@@ -51,7 +56,7 @@ e2e() {
   url="http://127.0.0.1:$port"
   logfile="$data/rookery.log"
   ROOKERY_DATA_DIR="$data/db" ROOKERY_ADDR="127.0.0.1:$port" ROOKERY_LOG="info,sqlx=warn" \
-    "$ROOT/target/release/rookery" serve >"$logfile" 2>&1 &
+    "$rookery" serve >"$logfile" 2>&1 &
   server=$!
   for _ in $(seq 1 120); do
     curl -fsS "$url/readyz" >/dev/null 2>&1 && break
@@ -76,7 +81,7 @@ e2e() {
       "release@example.com|Rob Release|release_manager" "platform@example.com|Pat Platform|admin" \
       "support@example.com|Sam Support|support" "viewer@example.com|Vera Viewer|viewer"; do
     IFS='|' read -r p_email p_name p_role <<<"$person"
-    echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
+    echo "e2e-password-123" | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$rookery" \
       user create --email "$p_email" --name "$p_name" --role "$p_role" >/dev/null || { kill "$server"; return 1; }
   done
 
@@ -100,9 +105,9 @@ e2e() {
   # headers, cross-site refusal, hostile input, Schemathesis per token.
   local admin_token viewer_token python=python3
   [[ -x "$ROOT/.tools/venv/bin/python" ]] && python="$ROOT/.tools/venv/bin/python"
-  admin_token=$(echo | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
+  admin_token=$(echo | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$rookery" \
     token create --user platform@example.com --name "security suite (admin)")
-  viewer_token=$(echo | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$ROOT/target/release/rookery" \
+  viewer_token=$(echo | ROOKERY_DATA_DIR="$data/db" ROOKERY_LOG=warn "$rookery" \
     token create --user viewer@example.com --name "security suite (viewer)")
   if [[ -z "$admin_token" || -z "$viewer_token" ]]; then
     echo "could not create the API tokens for the security checks"; status=1
@@ -128,8 +133,10 @@ step unit "unit tests (domain, services)" cargo test -p app --features ssr --lib
 step unit "unit tests (server)" cargo test -p rookery --lib
 step integration "integration tests (real PostgreSQL)" cargo test -p rookery --test api --test embedded --test cli
 stop_test_cluster
-# SKIP_BUILD=1 tests the release build already in target/ (while working).
-[[ "${SKIP_BUILD:-0}" == 1 ]] || step e2e "build (cargo leptos build --release --precompress --split)" build_site
+# SKIP_BUILD=1 tests the bundle already in target/site (while working).
+[[ "${SKIP_BUILD:-0}" == 1 ]] || step e2e "browser bundle (cargo leptos build --release --frontend-only --precompress --split)" build_site --frontend-only
+# Nothing to do after the integration step; builds the binary when only e2e runs.
+step e2e "server (debug build)" cargo test -p rookery --no-run --test api --test embedded --test cli
 step e2e "end-to-end (Playwright, Chromium)" e2e
 
 echo

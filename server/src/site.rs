@@ -30,22 +30,36 @@ const HASH_FILE: &str = "hash.txt";
 
 /// Where the built site is (`LEPTOS_SITE_ROOT`, `target/site` by default,
 /// relative to the working directory) and whether its bundle names carry
-/// hashes (a `hash.txt` beside the running binary).
+/// hashes: a `hash.txt` beside the running binary (cargo-leptos writes it
+/// there) or in the site root (`build_site` copies it there, so a binary
+/// built by plain cargo, as the test build's is, serves the same bundle).
 pub fn leptos_options() -> LeptosOptions {
     let site_root = std::env::var("LEPTOS_SITE_ROOT").unwrap_or_else(|_| "target/site".into());
-    let hashed = hash_file().is_some_and(|path| path.is_file());
+    let hashes = hash_file(Path::new(&site_root));
+    // Leptos joins `hash_file` to the binary's directory; an absolute path
+    // stands on its own.
+    let hash_file = hashes
+        .as_ref()
+        .map(|path| path.to_string_lossy().into_owned())
+        .unwrap_or_else(|| HASH_FILE.to_string());
     LeptosOptions::builder()
         .output_name(OUTPUT_NAME)
         .site_root(site_root)
         .site_pkg_dir("pkg")
-        .hash_file(std::sync::Arc::from(HASH_FILE))
-        .hash_files(hashed)
+        .hash_file(std::sync::Arc::from(hash_file))
+        .hash_files(hashes.is_some())
         .build()
 }
 
-fn hash_file() -> Option<PathBuf> {
-    let exe = std::env::current_exe().ok()?;
-    Some(exe.parent()?.join(HASH_FILE))
+fn hash_file(site_root: &Path) -> Option<PathBuf> {
+    let beside_binary = std::env::current_exe()
+        .ok()
+        .and_then(|exe| Some(exe.parent()?.join(HASH_FILE)));
+    let in_site = std::path::absolute(site_root.join(HASH_FILE)).ok();
+    [beside_binary, in_site]
+        .into_iter()
+        .flatten()
+        .find(|path| path.is_file())
 }
 
 /// `/pkg/*`: the precompressed bundle. Hashed names are cached for a year;

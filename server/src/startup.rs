@@ -14,7 +14,7 @@ use app::services::{AppState, AuthSettings};
 use app::{shell, App};
 use axum::body::Body;
 use axum::extract::MatchedPath;
-use axum::http::Request;
+use axum::http::{HeaderValue, Request};
 use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
@@ -26,7 +26,9 @@ use std::future::Future;
 use std::net::SocketAddr;
 use tokio::net::TcpListener;
 use tower_http::compression::CompressionLayer;
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -204,30 +206,23 @@ fn router(
         // the public status page below keeps its own precomputed gzip.
         .layer(CompressionLayer::new());
 
-    Router::new()
+    // Everything that can write, read a session or fail in an interesting
+    // way: request ids, a span per request, cross-site refusal and the
+    // server-function input checks.
+    let full = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(health::metrics))
-        .merge(status_page::routes::router())
-        .merge(crate::site::bundle(&leptos))
+        .merge(status_page::routes::subscriptions())
         .merge(pages)
         .layer(axum::middleware::from_fn(input::server_fn_status))
         .layer(axum::middleware::from_fn_with_state(
             input::ServerFnInputs::from_registry(),
             input::check_body,
         ))
-        // Metrics outside the Origin check, so refused requests are counted.
         .layer(axum::middleware::from_fn_with_state(
             allowed,
             origin::refuse_cross_site,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.metrics.clone(),
-            metrics::record,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            security,
-            headers::security_headers,
         ))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(
@@ -247,9 +242,41 @@ fn router(
                 })
                 .on_response(DefaultOnResponse::new().level(Level::INFO)),
         )
-        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
-        .layer(axum::middleware::from_fn(drop_untrusted_request_id))
+        .layer(SetRequestIdLayer::x_request_id(RandomRequestId))
+        .layer(axum::middleware::from_fn(drop_untrusted_request_id));
+
+    // The public status page's reads and the bundle are answered from
+    // memory or disk with nothing to trace: they pay only for the metrics
+    // and the security headers every response gets (metrics outside the
+    // Origin check, so refused requests are counted).
+    Router::new()
+        .merge(status_page::routes::reads())
+        .merge(crate::site::bundle(&leptos))
+        .merge(full)
+        .layer(axum::middleware::from_fn_with_state(
+            state.metrics.clone(),
+            metrics::record,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            security,
+            headers::security_headers,
+        ))
         .with_state(state)
+}
+
+/// Request ids as random (version 4) UUIDs from the thread's CSPRNG, where
+/// tower-http's `MakeRequestUuid` asks the OS for each one.
+#[derive(Clone, Copy)]
+struct RandomRequestId;
+
+impl MakeRequestId for RandomRequestId {
+    fn make_request_id<B>(&mut self, _request: &Request<B>) -> Option<RequestId> {
+        let id = uuid::Builder::from_random_bytes(rand::random()).into_uuid();
+        let mut text = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        HeaderValue::from_str(id.hyphenated().encode_lower(&mut text))
+            .ok()
+            .map(RequestId::new)
+    }
 }
 
 /// Keeps a caller's `x-request-id` only when it looks like an id (at most 64

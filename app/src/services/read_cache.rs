@@ -5,10 +5,14 @@
 //! processes see them within the copy's lifetime (seconds).
 
 use super::user_record::UserRecord;
+use crate::error::AppError;
+use sqlx::PgPool;
+use std::any::Any;
 use std::collections::HashMap;
+use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -81,6 +85,36 @@ pub fn wrote(entity_type: &str, entity_id: Option<&str>) {
             None => ACCOUNTS.clear(),
         }
     }
+}
+
+/// Small reads every page shares (the service catalog, the environments,
+/// the draft-incident count), kept under the name of the read and the
+/// database, until this process's next write or for a few seconds.
+static SHARED: LazyLock<Recent<(Option<String>, &'static str), (u64, Arc<dyn Any + Send + Sync>)>> =
+    LazyLock::new(|| Recent::new(Duration::from_secs(5), 1_000));
+
+/// `load()`'s answer, or the copy kept from an earlier call while nothing
+/// was written since (see [`SHARED`]).
+pub async fn shared<V, F, Fut>(pool: &PgPool, name: &'static str, load: F) -> Result<V, AppError>
+where
+    V: Clone + Send + Sync + 'static,
+    F: FnOnce() -> Fut,
+    Fut: Future<Output = Result<V, AppError>>,
+{
+    // Several databases can share a process (the test suite does).
+    let key = (
+        pool.connect_options().get_database().map(str::to_string),
+        name,
+    );
+    let version = writes();
+    if let Some((seen, value)) = SHARED.get(&key) {
+        if let Some(value) = value.downcast_ref::<V>().filter(|_| seen == version) {
+            return Ok(value.clone());
+        }
+    }
+    let value = load().await?;
+    SHARED.put(key, (version, Arc::new(value.clone())));
+    Ok(value)
 }
 
 #[cfg(test)]

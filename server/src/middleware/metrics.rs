@@ -95,32 +95,35 @@ impl Default for Metrics {
 }
 
 /// Records every request under its matched route template (never the raw
-/// path, which would make one series per user id).
+/// path, which would make one series per user id). Labels are borrowed, not
+/// copied: this runs on every request, the public status page's included.
 pub async fn record(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
     // Only standard methods become labels; anything else would let any
     // client mint new series.
     let method = match request.method().as_str() {
-        m @ ("GET" | "HEAD" | "POST" | "PUT" | "PATCH" | "DELETE" | "OPTIONS") => m,
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
         _ => "other",
-    }
-    .to_string();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|p| p.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".to_string());
+    };
+    let route = request.extensions().get::<MatchedPath>().cloned();
+    let route = route.as_ref().map_or("unmatched", MatchedPath::as_str);
     let started = Instant::now();
     let response = next.run(request).await;
-    let status = response.status().as_u16().to_string();
+    let status = response.status();
     metrics
         .0
         .requests
-        .with_label_values(&[&method, &route, &status])
+        .with_label_values(&[method, route, status.as_str()])
         .inc();
     metrics
         .0
         .duration
-        .with_label_values(&[&method, &route])
+        .with_label_values(&[method, route])
         .observe(started.elapsed().as_secs_f64());
     response
 }

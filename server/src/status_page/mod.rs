@@ -24,6 +24,7 @@ pub mod v2;
 
 use app::services::status_page::public::{self, PublicData};
 use axum::body::Bytes;
+use axum::http::HeaderValue;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgListener;
@@ -38,24 +39,52 @@ const REFRESH_EVERY: Duration = Duration::from_secs(30);
 
 /// A rendered document with its validators, and for the hot main page a
 /// gzip-compressed copy made once per snapshot (other documents are
-/// compressed when served, see `routes::respond`).
+/// compressed when served, see `routes::respond`). The validators' header
+/// values are made here, once, so serving the main page builds nothing.
 #[derive(Clone, Debug)]
 pub struct Rendered {
     pub body: Bytes,
     pub etag: String,
     pub last_modified: DateTime<Utc>,
     pub gzip: Option<Bytes>,
+    pub headers: Validators,
+}
+
+/// `ETag` (plain and compressed) and `Last-Modified` as header values.
+#[derive(Clone, Debug)]
+pub struct Validators {
+    pub etag: HeaderValue,
+    /// The compressed copy's tag: it is a different representation.
+    pub gzip_etag: String,
+    pub gzip_etag_value: HeaderValue,
+    pub last_modified: HeaderValue,
 }
 
 impl Rendered {
     pub fn new(body: impl Into<Bytes>, last_modified: DateTime<Utc>) -> Self {
         let body = body.into();
         let digest = Sha256::digest(&body);
+        let tag = &hex::encode(digest)[..20];
+        let etag = format!("\"{tag}\"");
+        let gzip_etag = format!("\"{tag}-gz\"");
+        let value =
+            |text: &str| HeaderValue::from_str(text).expect("hex and quotes are a valid header");
+        let headers = Validators {
+            etag: value(&etag),
+            gzip_etag_value: value(&gzip_etag),
+            gzip_etag,
+            last_modified: value(
+                &last_modified
+                    .format("%a, %d %b %Y %H:%M:%S GMT")
+                    .to_string(),
+            ),
+        };
         Self {
-            etag: format!("\"{}\"", &hex::encode(digest)[..20]),
+            etag,
             body,
             last_modified,
             gzip: None,
+            headers,
         }
     }
 
@@ -73,6 +102,11 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The main page, rendered for a fresh or a stale snapshot.
+    pub fn index(&self, stale: bool) -> &Rendered {
+        &self.index[stale as usize]
+    }
+
     fn build(data: PublicData, name: &str, previous: Option<&Snapshot>) -> Self {
         let render = |stale: bool| {
             let frame = html::Frame {
@@ -150,10 +184,10 @@ impl StatusPage {
         self.inner.stale.load(Ordering::Relaxed)
     }
 
-    /// The main page as it should be served now.
-    pub fn index(&self) -> Option<Rendered> {
-        let snapshot = self.snapshot()?;
-        Some(snapshot.index[self.is_stale() as usize].clone())
+    /// The snapshot whose main page should be served now, and which of its
+    /// two renderings (fresh or stale) that is: see [`Snapshot::index`].
+    pub fn index(&self) -> Option<(Arc<Snapshot>, bool)> {
+        Some((self.snapshot()?, self.is_stale()))
     }
 
     /// Loads and renders a new snapshot; on failure keeps the old one and

@@ -101,8 +101,11 @@ pub(super) async fn api_v2(
     match doc {
         Some(value) => {
             let body = serde_json::to_vec(&value).unwrap_or_default();
-            let mut response =
-                respond(&headers, Rendered::new(body, snapshot.data.loaded_at), JSON);
+            let mut response = respond(
+                &headers,
+                &Rendered::new(body, snapshot.data.loaded_at),
+                JSON,
+            );
             // Statuspage's API is read from other sites' dashboards.
             response.headers_mut().insert(
                 header::ACCESS_CONTROL_ALLOW_ORIGIN,

@@ -22,9 +22,12 @@ use machine::{api_v2, changelog_atom, component_badge, history_atom, history_rss
 use pages::{changelog, changelog_entry, component_uptime, history, incident, index, maintenance};
 use subscribe::{confirm, confirm_page, subscribe, subscribe_form, unsubscribe, unsubscribe_page};
 
-/// Every route of the public status page, feeds and v2 API, with their
-/// responses gzip-compressed where the client accepts it.
-pub fn router() -> Router<ServerState> {
+/// The public status page's pages, feeds, badges and v2 API: GETs answered
+/// from the in-memory snapshot, which change nothing and read no session,
+/// so they are served outside the signed-in stack (see `startup::router`).
+/// Answers without validators are gzip-compressed where the client accepts
+/// it.
+pub fn reads() -> Router<ServerState> {
     Router::new()
         .route("/status", get(index))
         .route("/status/history", get(history))
@@ -33,17 +36,24 @@ pub fn router() -> Router<ServerState> {
         .route("/status/components/{id}/uptime", get(component_uptime))
         .route("/status/components/{id}", get(component_badge))
         .route("/status/badge.svg", get(overall_badge))
-        .route("/status/subscribe", get(subscribe_form).post(subscribe))
-        .route("/status/subscribe/confirm", get(confirm_page).post(confirm))
-        .route(
-            "/status/unsubscribe",
-            get(unsubscribe_page).post(unsubscribe),
-        )
         .route("/history.atom", get(history_atom))
         .route("/history.rss", get(history_rss))
         .route("/changelog", get(changelog))
         .route("/changelog.atom", get(changelog_atom))
         .route("/changelog/{id}", get(changelog_entry))
         .route("/api/v2/{*path}", get(api_v2))
+        .layer(axum::middleware::from_fn(compress::gzip_responses))
+}
+
+/// Signing up, confirming and unsubscribing: forms that write, so they go
+/// through the full stack (cross-site refusal, request ids, tracing).
+pub fn subscriptions() -> Router<ServerState> {
+    Router::new()
+        .route("/status/subscribe", get(subscribe_form).post(subscribe))
+        .route("/status/subscribe/confirm", get(confirm_page).post(confirm))
+        .route(
+            "/status/unsubscribe",
+            get(unsubscribe_page).post(unsubscribe),
+        )
         .layer(axum::middleware::from_fn(compress::gzip_responses))
 }

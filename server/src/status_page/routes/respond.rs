@@ -5,7 +5,7 @@
 use crate::status_page::compress::{self, accepts_gzip};
 use crate::status_page::{html, Rendered, StatusPage};
 use app::services::AppState;
-use axum::body::Body;
+use axum::body::{Body, Bytes};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
@@ -17,13 +17,9 @@ const CACHE_CONTROL: &str = "public, max-age=10, stale-if-error=86400";
 pub(super) const HTML: &str = "text/html; charset=utf-8";
 pub(super) const JSON: &str = "application/json";
 
-fn http_date(at: DateTime<Utc>) -> String {
-    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
-/// Whether the client's copy is still current (If-None-Match wins over
-/// If-Modified-Since, as RFC 9110 says).
-fn not_modified(headers: &HeaderMap, doc: &Rendered) -> bool {
+/// Whether the client's copy, `etag`, is still current (If-None-Match wins
+/// over If-Modified-Since, as RFC 9110 says).
+fn not_modified(headers: &HeaderMap, etag: &str, last_modified: DateTime<Utc>) -> bool {
     if let Some(tags) = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
@@ -31,64 +27,79 @@ fn not_modified(headers: &HeaderMap, doc: &Rendered) -> bool {
         return tags
             .split(',')
             .map(|t| t.trim().trim_start_matches("W/"))
-            .any(|t| t == doc.etag || t == "*");
+            .any(|t| t == etag || t == "*");
     }
     headers
         .get(header::IF_MODIFIED_SINCE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| DateTime::parse_from_rfc2822(v).ok())
-        .is_some_and(|since| doc.last_modified.timestamp() <= since.timestamp())
+        .is_some_and(|since| last_modified.timestamp() <= since.timestamp())
 }
 
 /// Answers a document with its validators, gzip-compressed when the client
 /// accepts it (the main page's copy is made once per snapshot, any other
 /// document's here). The compressed copy is a different representation, so
 /// it has its own ETag, and a 304 is answered for the one the client holds.
-pub(super) fn respond(
-    headers: &HeaderMap,
-    mut doc: Rendered,
+/// Every header value is a copy of one made before (shared bytes, no
+/// formatting), and the body is the snapshot's own bytes.
+pub(super) fn respond(headers: &HeaderMap, doc: &Rendered, content_type: &'static str) -> Response {
+    let wants_gzip = accepts_gzip(headers)
+        && (doc.gzip.is_some() || compress::worth_compressing(doc.body.len()));
+    let gzip_etag = doc.headers.gzip_etag.as_str();
+    if wants_gzip && not_modified(headers, gzip_etag, doc.last_modified) {
+        return answer(doc, None, &doc.headers.gzip_etag_value, content_type);
+    }
+    if !wants_gzip && not_modified(headers, &doc.etag, doc.last_modified) {
+        return answer(doc, None, &doc.headers.etag, content_type);
+    }
+    let compressed = wants_gzip
+        .then(|| doc.gzip.clone().or_else(|| compress::gzip(&doc.body)))
+        .flatten();
+    match compressed {
+        Some(gz) => answer(
+            doc,
+            Some((gz, true)),
+            &doc.headers.gzip_etag_value,
+            content_type,
+        ),
+        None => answer(
+            doc,
+            Some((doc.body.clone(), false)),
+            &doc.headers.etag,
+            content_type,
+        ),
+    }
+}
+
+/// A 200 with `body` (and whether it is gzip), or a 304 when `body` is None.
+fn answer(
+    doc: &Rendered,
+    body: Option<(Bytes, bool)>,
+    etag: &HeaderValue,
     content_type: &'static str,
 ) -> Response {
-    let plain_etag = doc.etag.clone();
-    let mut gzip = accepts_gzip(headers)
-        && (doc.gzip.is_some() || compress::worth_compressing(doc.body.len()));
-    if gzip {
-        doc.etag = format!("{}-gz\"", doc.etag.trim_end_matches('"'));
+    let fresh = body.is_some();
+    let gzip = body.as_ref().is_some_and(|(_, gzip)| *gzip);
+    let mut response = Response::new(body.map_or_else(Body::empty, |(bytes, _)| Body::from(bytes)));
+    if !fresh {
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
     }
-    let status = if not_modified(headers, &doc) {
-        StatusCode::NOT_MODIFIED
-    } else {
-        StatusCode::OK
-    };
-    if status == StatusCode::OK && gzip {
-        match doc.gzip.take().or_else(|| compress::gzip(&doc.body)) {
-            Some(gz) => doc.body = gz,
-            None => {
-                gzip = false;
-                doc.etag = plain_etag;
-            }
-        }
-    }
-    let mut builder = Response::builder()
-        .status(status)
-        .header(header::ETAG, &doc.etag)
-        .header(header::LAST_MODIFIED, http_date(doc.last_modified))
-        .header(header::CACHE_CONTROL, CACHE_CONTROL)
-        .header(header::VARY, "Accept-Encoding");
-    if status == StatusCode::OK {
-        builder = builder.header(header::CONTENT_TYPE, content_type);
+    let out = response.headers_mut();
+    out.reserve(7);
+    out.insert(header::ETAG, etag.clone());
+    out.insert(header::LAST_MODIFIED, doc.headers.last_modified.clone());
+    out.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(CACHE_CONTROL),
+    );
+    out.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+    if fresh {
+        out.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
         if gzip {
-            builder = builder.header(header::CONTENT_ENCODING, "gzip");
+            out.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
         }
     }
-    let body = if status == StatusCode::OK {
-        Body::from(doc.body)
-    } else {
-        Body::empty()
-    };
-    builder
-        .body(body)
-        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+    response
 }
 
 /// Answered before the first snapshot ever loaded.
@@ -122,7 +133,7 @@ pub(super) fn render(
     match make(&snapshot.data) {
         Some(body) => respond(
             headers,
-            Rendered::new(body, snapshot.data.loaded_at),
+            &Rendered::new(body, snapshot.data.loaded_at),
             content_type,
         ),
         None => not_found(page),

@@ -19,13 +19,8 @@ export SQLX_OFFLINE=true
 # `build_site --frontend-only` builds only the bundle (the tests serve it
 # from the debug binary their own build made). The hash list is copied into
 # the site, where a binary cargo-leptos did not build finds it.
-# The browser build erases component types (`--cfg erase_components`, what
-# cargo-leptos does for debug builds): the same views through `AnyView`,
-# with far fewer monomorphized copies, so a smaller bundle built faster.
-# The flag is for the wasm target only; the server keeps its static types.
 build_site() {
-  CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="--cfg erase_components" \
-    cargo leptos build --release --precompress --split "$@" || return 1
+  cargo leptos build --release --precompress --split "$@" || return 1
   local f
   for f in "$ROOT"/target/site/pkg/*.{wasm,js,css}; do
     [[ -f "$f" ]] && gzip -9 -n -k -f "$f"

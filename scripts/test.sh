@@ -13,7 +13,7 @@ export CARGO_INCREMENTAL=${CARGO_INCREMENTAL:-0}
 "$ROOT/scripts/bootstrap.sh" --test || { echo "bootstrap failed"; exit 1; }
 cd "$ROOT"
 
-results=()
+results=("      tools (scripts/bootstrap.sh --test) ($SECONDS s)")
 failed=0
 # `scripts/test.sh e2e` (or unit, integration, build, fmt) runs only those steps.
 only=" $* "
@@ -142,6 +142,7 @@ step e2e "end-to-end (Playwright, Chromium)" e2e
 echo
 echo "Summary"
 printf '  %s\n' "${results[@]}"
+echo "  total: $((SECONDS / 60)) min $((SECONDS % 60)) s"
 # CI's disk is small and shared; say what the run left behind.
 echo "  target/: $(du -sh "$ROOT/target" 2>/dev/null | cut -f1), free on disk: $(df -h "$ROOT" | awk 'NR==2 {print $4}')"
 if ((failed)); then

@@ -5,9 +5,8 @@ export ROOT
 export CARGO_LEPTOS_VERSION=0.3.10
 export WASM_BINDGEN_VERSION=0.2.130
 export BINARYEN_VERSION=132.0.0
-# scripts/tools wraps wasm-opt (small chunks skip it); npm's binaryen comes
-# next: Debian's wasm-opt 108 silently breaks release bundles.
-export PATH="$ROOT/scripts/tools:$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# npm's binaryen goes first: Debian's wasm-opt 108 silently breaks release bundles.
+export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 # Builds check queries against the committed .sqlx/, never a live database.
 export SQLX_OFFLINE=true
 

@@ -127,7 +127,7 @@ pub async fn load(pool: &PgPool, user: &SessionUser) -> Result<Overview, AppErro
 fn newest_first(changes: impl Iterator<Item = CrSummary>, limit: usize) -> Vec<CrSummary> {
     let mut seen = std::collections::HashSet::new();
     let mut all: Vec<CrSummary> = changes.filter(|c| seen.insert(c.id)).collect();
-    all.sort_by(|a, b| b.updated_at.cmp(&a.updated_at));
+    all.sort_by_key(|c| std::cmp::Reverse(c.updated_at));
     all.truncate(limit);
     all
 }

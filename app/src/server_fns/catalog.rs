@@ -70,9 +70,7 @@ pub async fn list_services() -> Result<Vec<ServiceView>, AppError> {
     let cx = crate::services::context::RequestContext::load().await?;
     cx.require_user().await?;
     cx.memo("list_services".into(), || {
-        crate::services::read_cache::shared(&cx.state.pool, "services", || {
-            crate::services::catalog::services(&cx.state.pool)
-        })
+        crate::services::catalog::services(&cx.state.pool)
     })
     .await
 }

@@ -92,8 +92,7 @@ type SharedKey = (Option<String>, &'static str);
 /// The write count a copy was read under, and the copy.
 type SharedCopy = (u64, Arc<dyn Any + Send + Sync>);
 
-/// Small reads every page shares (the service catalog, the environments,
-/// the draft-incident count), kept under the name of the read and the
+/// Small reads every page shares (the draft-incident count), kept under the name of the read and the
 /// database, until this process's next write or for a few seconds.
 static SHARED: LazyLock<Recent<SharedKey, SharedCopy>> =
     LazyLock::new(|| Recent::new(Duration::from_secs(5), 1_000));

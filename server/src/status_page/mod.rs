@@ -103,7 +103,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The main page, rendered for a fresh or a stale snapshot.
-    pub fn index(&self, stale: bool) -> &Rendered {
+    pub fn main_page(&self, stale: bool) -> &Rendered {
         &self.index[stale as usize]
     }
 
@@ -185,7 +185,7 @@ impl StatusPage {
     }
 
     /// The snapshot whose main page should be served now, and which of its
-    /// two renderings (fresh or stale) that is: see [`Snapshot::index`].
+    /// two renderings (fresh or stale) that is: see [`Snapshot::main_page`].
     pub fn index(&self) -> Option<(Arc<Snapshot>, bool)> {
         Some((self.snapshot()?, self.is_stale()))
     }

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 pub(super) async fn index(State(page): State<StatusPage>, headers: HeaderMap) -> Response {
     match page.index() {
-        Some((snapshot, stale)) => respond(&headers, snapshot.index(stale), HTML),
+        Some((snapshot, stale)) => respond(&headers, snapshot.main_page(stale), HTML),
         None => unavailable(),
     }
 }

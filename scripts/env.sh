@@ -4,9 +4,11 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export ROOT
 export CARGO_LEPTOS_VERSION=0.3.10
 export WASM_BINDGEN_VERSION=0.2.130
-export BINARYEN_VERSION=132.0.0
-# npm's binaryen goes first: Debian's wasm-opt 108 silently breaks release bundles.
-export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+# wasm-opt: native binaryen from the `wasm-opt` crate (cargo install). It
+# comes before anything else on PATH: Debian's wasm-opt 108 silently breaks
+# release bundles.
+export WASM_OPT_VERSION=0.116.1 # binaryen 116
+export PATH="$HOME/.cargo/bin:$PATH"
 # Builds check queries against the committed .sqlx/, never a live database.
 export SQLX_OFFLINE=true
 

@@ -79,10 +79,7 @@ pub async fn draft_incident_count() -> Result<i64, AppError> {
     if !user.may(crate::domain::Permission::Incidents) {
         return Ok(0);
     }
-    crate::services::read_cache::shared(&cx.state.pool, "draft_incidents", || {
-        crate::services::status_page::incidents::draft_count(&cx.state.pool)
-    })
-    .await
+    crate::services::status_page::incidents::draft_count(&cx.state.pool).await
 }
 
 /// The support view's incident history.

@@ -77,7 +77,15 @@ pub async fn record(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Result<()
     )
     .execute(conn)
     .await?;
-    super::read_cache::wrote(entry.entity_type, entry.entity_id.as_deref());
+    super::read_cache::wrote();
+    Ok(())
+}
+
+/// Commits a mutation's transaction and tells the read cache (see
+/// `read_cache::committed`). Every service commits through it.
+pub async fn commit(tx: sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), sqlx::Error> {
+    tx.commit().await?;
+    super::read_cache::committed();
     Ok(())
 }
 

@@ -182,8 +182,6 @@ pub async fn view(
     // The same view for everyone: computed once per change to the data (or
     // every few seconds, for writes made by other processes).
     let key = (
-        // Several databases can share a process (the test suite does).
-        pool.connect_options().get_database().map(str::to_string),
         from,
         to,
         environment.map(str::to_string),
@@ -191,19 +189,14 @@ pub async fn view(
         limit.changes,
         limit.releases,
     );
-    let version = super::read_cache::writes();
-    if let Some((seen, view)) = VIEWS.get(&key) {
-        if seen == version {
-            return Ok(view);
-        }
-    }
-    let view = compute_view(pool, from, to, environment, service, limit).await?;
-    VIEWS.put(key, (version, view.clone()));
-    Ok(view)
+    VIEWS
+        .get_or_load(pool, key, || {
+            compute_view(pool, from, to, environment, service, limit)
+        })
+        .await
 }
 
 type ViewKey = (
-    Option<String>,
     DateTime<Utc>,
     DateTime<Utc>,
     Option<String>,
@@ -212,9 +205,9 @@ type ViewKey = (
     usize,
 );
 
-static VIEWS: std::sync::LazyLock<super::read_cache::Recent<ViewKey, (u64, CalendarMonthView)>> =
+static VIEWS: std::sync::LazyLock<super::read_cache::UntilWrite<ViewKey, CalendarMonthView>> =
     std::sync::LazyLock::new(|| {
-        super::read_cache::Recent::new(std::time::Duration::from_secs(5), 500)
+        super::read_cache::UntilWrite::new(std::time::Duration::from_secs(5), 500)
     });
 
 async fn compute_view(
@@ -344,7 +337,7 @@ pub async fn reset_feed(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(FeedStatus {
         created_at: Some(created_at),
         url: Some(format!(

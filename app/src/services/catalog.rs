@@ -122,7 +122,7 @@ pub async fn save_environment(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 
@@ -274,7 +274,7 @@ pub async fn save_environment_triggers(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 
@@ -367,6 +367,6 @@ pub async fn save_service(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(id)
 }

@@ -181,6 +181,6 @@ pub async fn retry(pool: &PgPool, actor: &Actor, id: i64) -> Result<(), AppError
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }

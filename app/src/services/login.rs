@@ -80,7 +80,7 @@ pub async fn reserve_attempt(
     )
     .execute(&mut *tx)
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(delay)
 }
 
@@ -124,7 +124,7 @@ pub async fn unlock(pool: &sqlx::PgPool, actor: &Actor, email: &str) -> Result<u
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(done.rows_affected())
 }
 
@@ -244,7 +244,7 @@ pub async fn login(
                 },
             )
             .await?;
-            tx.commit().await?;
+            crate::services::audit::commit(tx).await?;
             Ok(user)
         }
         user => {
@@ -262,7 +262,7 @@ pub async fn login(
                 },
             )
             .await?;
-            tx.commit().await?;
+            crate::services::audit::commit(tx).await?;
             Err(if disabled {
                 LoginError::Disabled
             } else {
@@ -315,7 +315,7 @@ async fn record_about_self(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 

@@ -246,32 +246,22 @@ pub async fn change_request_moved(
 /// until the next write (notices are only made by audited writes, and
 /// marking read counts as one).
 pub async fn unread_count(pool: &PgPool, user: Uuid) -> Result<i64, AppError> {
-    let key = (
-        pool.connect_options().get_database().map(str::to_string),
-        user,
-    );
-    let version = super::read_cache::writes();
-    if let Some((seen, count)) = UNREAD.get(&key) {
-        if seen == version {
-            return Ok(count);
-        }
-    }
-    let count = sqlx::query_scalar!(
-        r#"select count(*) as "n!" from notification
+    UNREAD
+        .get_or_load(pool, user, || async move {
+            Ok(sqlx::query_scalar!(
+                r#"select count(*) as "n!" from notification
            where recipient_id = $1 and channel = 'in_app' and read_at is null"#,
-        user
-    )
-    .fetch_one(pool)
-    .await?;
-    UNREAD.put(key, (version, count));
-    Ok(count)
+                user
+            )
+            .fetch_one(pool)
+            .await?)
+        })
+        .await
 }
 
-type UnreadKey = (Option<String>, Uuid);
-
-static UNREAD: std::sync::LazyLock<super::read_cache::Recent<UnreadKey, (u64, i64)>> =
+static UNREAD: std::sync::LazyLock<super::read_cache::UntilWrite<Uuid, i64>> =
     std::sync::LazyLock::new(|| {
-        super::read_cache::Recent::new(std::time::Duration::from_secs(5), 10_000)
+        super::read_cache::UntilWrite::new(std::time::Duration::from_secs(5), 10_000)
     });
 
 /// The newest in-app notices of `user`.
@@ -318,6 +308,6 @@ pub async fn mark_read(pool: &PgPool, user: Uuid, id: Option<Uuid>) -> Result<u6
     .execute(pool)
     .await?
     .rows_affected();
-    super::read_cache::wrote("notification", None);
+    super::read_cache::wrote();
     Ok(marked)
 }

@@ -1,18 +1,18 @@
-//! The read cache: short-lived in-process copies of hot reads, the
-//! signed-in account (read by every page) and calendar views (the heaviest
-//! page). Every mutation is audited, and `audit::record` forgets what it
-//! touches, so this process sees its own writes at once; other `rookery`
-//! processes see them within the copy's lifetime (seconds).
+//! The read cache: short-lived in-process copies of hot reads (the
+//! signed-in account and the sidebar's counts, read by every page, and
+//! calendar views, the heaviest page). Every mutation is audited, and
+//! `audit::record` and `audit::commit` move the write count the copies are
+//! checked against, so this process sees its own writes at once; other
+//! `rookery` processes see them within the copy's lifetime (seconds).
 
 use super::user_record::UserRecord;
 use crate::error::AppError;
 use sqlx::PgPool;
-use std::any::Any;
 use std::collections::HashMap;
 use std::future::Future;
 use std::hash::Hash;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{LazyLock, Mutex};
 use std::time::{Duration, Instant};
 use uuid::Uuid;
 
@@ -64,61 +64,73 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
     }
 }
 
-/// Accounts as sessions read them (roles, disabled, session version).
-pub static ACCOUNTS: LazyLock<Recent<Uuid, UserRecord>> =
-    LazyLock::new(|| Recent::new(Duration::from_secs(5), 10_000));
+/// Accounts as sessions read them (roles, disabled, session version; none
+/// for an id no account has).
+pub static ACCOUNTS: LazyLock<UntilWrite<Uuid, Option<UserRecord>>> =
+    LazyLock::new(|| UntilWrite::new(Duration::from_secs(5), 10_000));
 
-/// Bumped by every audited mutation; cached views remember the value they
-/// were computed under and are discarded once it moves.
+/// Bumped when an audited mutation is recorded and again when its
+/// transaction commits; kept copies remember the value they were read under
+/// and are discarded once it moves.
 static WRITES: AtomicU64 = AtomicU64::new(0);
 
 pub fn writes() -> u64 {
     WRITES.load(Ordering::Acquire)
 }
 
-/// Called by `audit::record` for every mutation.
-pub fn wrote(entity_type: &str, entity_id: Option<&str>) {
+/// Called by `audit::record` for every mutation, inside its transaction.
+pub fn wrote() {
     WRITES.fetch_add(1, Ordering::AcqRel);
-    if entity_type == "user" {
-        match entity_id.and_then(|id| Uuid::parse_str(id).ok()) {
-            Some(id) => ACCOUNTS.forget(&id),
-            None => ACCOUNTS.clear(),
-        }
-    }
 }
 
-/// The database's name and the read's.
-type SharedKey = (Option<String>, &'static str);
-/// The write count a copy was read under, and the copy.
-type SharedCopy = (u64, Arc<dyn Any + Send + Sync>);
+/// Called by `audit::commit` once a mutation's transaction has committed:
+/// a copy read between `wrote` and the commit saw the data before the
+/// write, and this makes it stale.
+pub fn committed() {
+    WRITES.fetch_add(1, Ordering::AcqRel);
+}
 
-/// Small reads every page shares (the draft-incident count), kept under the name of the read and the
-/// database, until this process's next write or for a few seconds.
-static SHARED: LazyLock<Recent<SharedKey, SharedCopy>> =
-    LazyLock::new(|| Recent::new(Duration::from_secs(5), 1_000));
+/// The database a pool reads: several can share a process (the test suite's
+/// do), and their copies must not mix.
+fn database(pool: &PgPool) -> Option<String> {
+    pool.connect_options().get_database().map(str::to_string)
+}
 
-/// `load()`'s answer, or the copy kept from an earlier call while nothing
-/// was written since (see [`SHARED`]).
-pub async fn shared<V, F, Fut>(pool: &PgPool, name: &'static str, load: F) -> Result<V, AppError>
-where
-    V: Clone + Send + Sync + 'static,
-    F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<V, AppError>>,
-{
-    // Several databases can share a process (the test suite does).
-    let key = (
-        pool.connect_options().get_database().map(str::to_string),
-        name,
-    );
-    let version = writes();
-    if let Some((seen, value)) = SHARED.get(&key) {
-        if let Some(value) = value.downcast_ref::<V>().filter(|_| seen == version) {
-            return Ok(value.clone());
+/// Copies of a read kept per database and key until this process's next
+/// write, or for `ttl` (writes other `rookery` processes make reach this one
+/// within it).
+pub struct UntilWrite<K, V> {
+    copies: Recent<(Option<String>, K), (u64, V)>,
+}
+
+impl<K: Eq + Hash, V: Clone> UntilWrite<K, V> {
+    pub fn new(ttl: Duration, max: usize) -> Self {
+        Self {
+            copies: Recent::new(ttl, max),
         }
     }
-    let value = load().await?;
-    SHARED.put(key, (version, Arc::new(value.clone())));
-    Ok(value)
+
+    /// `load()`'s answer, or the copy kept from an earlier call while
+    /// nothing was written since. A copy is kept only if no write began or
+    /// committed while it loaded.
+    pub async fn get_or_load<F, Fut>(&self, pool: &PgPool, key: K, load: F) -> Result<V, AppError>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = Result<V, AppError>>,
+    {
+        let key = (database(pool), key);
+        let version = writes();
+        if let Some((seen, value)) = self.copies.get(&key) {
+            if seen == version {
+                return Ok(value);
+            }
+        }
+        let value = load().await?;
+        if writes() == version {
+            self.copies.put(key, (version, value.clone()));
+        }
+        Ok(value)
+    }
 }
 
 #[cfg(test)]
@@ -142,9 +154,12 @@ mod tests {
     }
 
     #[test]
-    fn a_write_to_a_user_forgets_that_account() {
+    fn writes_and_commits_move_the_count() {
         let before = writes();
-        wrote("change_request", None);
-        assert!(writes() > before);
+        wrote();
+        let recorded = writes();
+        assert!(recorded > before);
+        committed();
+        assert!(writes() > recorded);
     }
 }

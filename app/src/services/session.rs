@@ -156,16 +156,11 @@ pub async fn current_user(
         end(session).await?;
         return Ok(None);
     }
-    let user = match super::read_cache::ACCOUNTS.get(&auth.user_id) {
-        Some(user) => Some(user),
-        None => {
-            let user = users::find_by_id(&state.pool, auth.user_id).await?;
-            if let Some(user) = &user {
-                super::read_cache::ACCOUNTS.put(user.id, user.clone());
-            }
-            user
-        }
-    };
+    let user = super::read_cache::ACCOUNTS
+        .get_or_load(&state.pool, auth.user_id, || {
+            users::find_by_id(&state.pool, auth.user_id)
+        })
+        .await?;
     match user {
         Some(user) if !user.disabled && user.session_version == auth.session_version => {
             touch(session).await?;

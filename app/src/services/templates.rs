@@ -168,7 +168,7 @@ pub async fn save(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(id)
 }
 
@@ -209,6 +209,6 @@ pub async fn set_archived(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }

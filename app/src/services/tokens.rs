@@ -70,7 +70,7 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(CreatedToken { token, view })
 }
 
@@ -120,7 +120,7 @@ pub async fn revoke(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(view)
 }
 

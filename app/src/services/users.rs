@@ -141,7 +141,7 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(user)
 }
 
@@ -205,7 +205,7 @@ pub async fn set_roles(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(after)
 }
 
@@ -257,7 +257,7 @@ pub async fn set_disabled(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(after)
 }
 
@@ -303,7 +303,7 @@ pub async fn set_password(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(version)
 }
 

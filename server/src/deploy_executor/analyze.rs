@@ -171,7 +171,7 @@ impl Handler for AnalyzeHandler {
                 .at(now + chrono::Duration::seconds(i64::from(every)));
             jobs::enqueue(&mut tx, next).await?;
         }
-        tx.commit().await?;
+        app::services::audit::commit(tx).await?;
         Ok(())
     }
 }

@@ -233,7 +233,7 @@ impl Handler for GatesHandler {
         let mut tx = self.0.pool.begin().await?;
         cx.complete_in(&mut tx).await?;
         service::check_gates(&mut tx, id).await.map_err(app_error)?;
-        tx.commit().await?;
+        app::services::audit::commit(tx).await?;
         Ok(())
     }
 }

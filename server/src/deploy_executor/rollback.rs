@@ -134,7 +134,7 @@ impl Handler for RollbackHandler {
                 .await
                 .map_err(app_error)?;
         }
-        tx.commit().await?;
+        app::services::audit::commit(tx).await?;
         Ok(())
     }
 }

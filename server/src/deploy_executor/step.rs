@@ -63,7 +63,7 @@ impl Handler for StepHandler {
                     &format!("Step {}: {}", position + 1, step.describe()),
                 )
                 .await?;
-                tx.commit().await?;
+                app::services::audit::commit(tx).await?;
                 return Ok(());
             }
             Step::Pause { seconds: None } => {
@@ -86,7 +86,7 @@ impl Handler for StepHandler {
                     )
                     .await?;
                 }
-                tx.commit().await?;
+                app::services::audit::commit(tx).await?;
                 return Ok(());
             }
             _ => {}
@@ -126,7 +126,7 @@ impl Handler for StepHandler {
                     )
                     .await?;
                 }
-                tx.commit().await?;
+                app::services::audit::commit(tx).await?;
                 return Ok(());
             }
         }
@@ -172,7 +172,7 @@ impl Handler for StepHandler {
         cx.complete_in(&mut tx).await?;
         if locked.current_step != position || locked.generation != generation {
             // Someone else already moved it on (a promote during a pause).
-            tx.commit().await?;
+            app::services::audit::commit(tx).await?;
             return Ok(());
         }
         match outcome {
@@ -195,7 +195,7 @@ impl Handler for StepHandler {
                 }
             }
         }
-        tx.commit().await?;
+        app::services::audit::commit(tx).await?;
         Ok(())
     }
 }

@@ -52,6 +52,6 @@ pub async fn comment(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }

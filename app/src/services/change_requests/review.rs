@@ -94,6 +94,6 @@ pub async fn write_review(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }

@@ -207,6 +207,6 @@ pub async fn act(
         row.facts.class == ChangeClass::Emergency,
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(transition.to)
 }

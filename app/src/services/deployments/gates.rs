@@ -113,7 +113,7 @@ pub async fn report_gate(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(id)
 }
 

@@ -148,6 +148,6 @@ pub async fn act(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(after)
 }

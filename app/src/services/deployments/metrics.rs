@@ -215,6 +215,6 @@ pub async fn set_fleet(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }

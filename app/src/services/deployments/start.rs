@@ -451,6 +451,6 @@ pub async fn start(
         )
         .await?;
     }
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(id)
 }

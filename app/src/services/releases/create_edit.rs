@@ -155,7 +155,7 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(id)
 }
 
@@ -284,6 +284,6 @@ pub async fn update(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }

@@ -247,6 +247,6 @@ pub async fn save_plan(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }

@@ -190,7 +190,7 @@ pub async fn save(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(id)
 }
 
@@ -223,7 +223,7 @@ pub async fn delete(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 
@@ -254,7 +254,7 @@ pub async fn set_status_by_hand(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 
@@ -431,6 +431,6 @@ pub async fn set_rollback_setting(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }

@@ -167,7 +167,7 @@ pub async fn create(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(id)
 }
 
@@ -265,7 +265,7 @@ pub async fn transition(
         m => m.to_string(),
     };
     move_to(&mut tx, id, from, to, &body, Some(user), request_id).await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 
@@ -295,7 +295,7 @@ pub async fn tick(pool: &PgPool, id: Uuid) -> Result<Option<MaintenanceState>, A
         return Ok(None);
     };
     move_to(&mut tx, id, from, to, default_message(to), None, None).await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(Some(to))
 }
 

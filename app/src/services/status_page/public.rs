@@ -284,7 +284,7 @@ pub async fn load(pool: &PgPool) -> Result<PublicData, AppError> {
             })
         })
         .collect::<Result<Vec<_>, AppError>>()?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(PublicData {
         loaded_at,
         components,

@@ -211,7 +211,7 @@ pub async fn save(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(revision)
 }
 
@@ -296,7 +296,7 @@ pub async fn set_published(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 

@@ -45,7 +45,7 @@ pub async fn allow_signup(pool: &PgPool, client: &str) -> Result<bool, AppError>
     sqlx::query!("insert into signup_attempt (client) values ($1)", client)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(true)
 }
 
@@ -108,7 +108,7 @@ pub async fn subscribe_email(
     let id = match existing {
         Some((_, true)) => {
             // Already confirmed: nothing to send, nothing to reveal.
-            tx.commit().await?;
+            crate::services::audit::commit(tx).await?;
             return Ok(());
         }
         Some((id, false)) => {
@@ -126,7 +126,7 @@ pub async fn subscribe_email(
                 .execute(&mut *tx)
                 .await?;
             }
-            tx.commit().await?;
+            crate::services::audit::commit(tx).await?;
             return Ok(());
         }
         None => {
@@ -148,7 +148,7 @@ pub async fn subscribe_email(
             .fetch_optional(&mut *tx)
             .await?;
             let Some(id) = id else {
-                tx.commit().await?;
+                crate::services::audit::commit(tx).await?;
                 return Ok(());
             };
             audit::record(
@@ -168,7 +168,7 @@ pub async fn subscribe_email(
         }
     };
     queue_confirmation(&mut tx, id, &confirm).await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 
@@ -253,7 +253,7 @@ pub async fn subscribe_webhook(
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(subscription)
 }
 
@@ -283,7 +283,7 @@ pub async fn confirm(pool: &PgPool, token: &str) -> Result<(), AppError> {
         },
     )
     .await?;
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 
@@ -319,7 +319,7 @@ pub async fn unsubscribe(pool: &PgPool, token: &str) -> Result<(), AppError> {
         )
         .await?;
     }
-    tx.commit().await?;
+    crate::services::audit::commit(tx).await?;
     Ok(())
 }
 

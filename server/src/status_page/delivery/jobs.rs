@@ -47,7 +47,7 @@ impl Handler for NotifyHandler {
             .await?;
         }
         cx.complete_in(&mut tx).await?;
-        tx.commit().await?;
+        app::services::audit::commit(tx).await?;
         Ok(())
     }
 }
@@ -103,7 +103,7 @@ impl Handler for DeliverHandler {
         .await
         .map_err(app_error)?;
         cx.complete_in(&mut tx).await?;
-        tx.commit().await?;
+        app::services::audit::commit(tx).await?;
         Ok(())
     }
 }

@@ -15,14 +15,25 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-/// Drafts waiting to be published or discarded.
+/// Drafts waiting to be published or discarded. Every signed-in page's
+/// sidebar shows it, so it is kept until the next write (drafts are made and
+/// ended by audited writes).
 pub async fn draft_count(pool: &PgPool) -> Result<i64, AppError> {
-    Ok(
-        sqlx::query_scalar!(r#"select count(*) as "n!" from incident where visibility = 'draft'"#)
+    DRAFTS
+        .get_or_load(pool, (), || async move {
+            Ok(sqlx::query_scalar!(
+                r#"select count(*) as "n!" from incident where visibility = 'draft'"#
+            )
             .fetch_one(pool)
-            .await?,
-    )
+            .await?)
+        })
+        .await
 }
+
+static DRAFTS: std::sync::LazyLock<crate::services::read_cache::UntilWrite<(), i64>> =
+    std::sync::LazyLock::new(|| {
+        crate::services::read_cache::UntilWrite::new(std::time::Duration::from_secs(5), 100)
+    });
 
 /// A `YYYY-MM-DD` filter day; blank is none.
 fn parse_day(text: &str, field: &str) -> Result<Option<NaiveDate>, AppError> {

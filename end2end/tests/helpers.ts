@@ -5,9 +5,13 @@ export const ADMIN_EMAIL = process.env.ROOKERY_ADMIN_EMAIL ?? "admin@rookery.loc
 export const ADMIN_ONE_TIME_PASSWORD = process.env.ROOKERY_ADMIN_PASSWORD ?? "";
 export const ADMIN_PASSWORD = "admin-chosen-password-9";
 
-/** Waits until the WebAssembly bundle has hydrated the page. */
+/**
+ * Waits until the WebAssembly bundle has hydrated the page shown now: the
+ * marker names the page's path, so after a client-side navigation the
+ * previous page's marker (and its fields) does not count.
+ */
 export async function hydrated(page: Page) {
-  await page.locator("body[data-hydrated]").waitFor({ state: "attached" });
+  await page.waitForFunction(() => document.body?.getAttribute("data-hydrated") === location.pathname);
 }
 
 /** Fills and posts the sign-in form. */

@@ -34,15 +34,20 @@ use super::pages::{
 use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
-/// Marks the page interactive (`<body data-hydrated>`, which end-to-end tests
-/// wait for before using hydrated forms) once the shown page has hydrated:
-/// the effect is made with the page's view, which on a full load exists only
-/// after the page's chunk arrived and hydrated, so it runs after that.
-/// Effects run only in the browser.
+/// Marks the page interactive (`<body data-hydrated="/its/path">`, which
+/// end-to-end tests wait for before using hydrated forms) once the shown
+/// page has hydrated: the effect is made with the page's view, which on a
+/// full load exists only after the page's chunk arrived and hydrated, so it
+/// runs after that. The value is the page's path: after a client-side
+/// navigation the attribute is still there from the page before, and a test
+/// that waited for it alone would use that page's fields. Effects run only
+/// in the browser.
 pub fn mark_hydrated() {
+    let location = leptos_router::hooks::use_location();
     Effect::new(move |_| {
+        let path = location.pathname.get_untracked();
         if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
+            let _ = body.set_attribute("data-hydrated", &path);
         }
     });
 }

@@ -96,11 +96,15 @@ pub async fn create_database_if_missing(admin: &PgConnectOptions, name: &str) ->
 }
 
 /// A pool that fails fast when the database is away, so readiness answers.
+/// Connections are not pinged before each use (sqlx's default): that was a
+/// round trip per statement, and a connection the server closed fails its
+/// next statement and leaves the pool anyway.
 pub fn pool(options: PgConnectOptions) -> PgPool {
     PgPoolOptions::new()
         .max_connections(20)
         .min_connections(1)
         .acquire_timeout(Duration::from_secs(3))
+        .test_before_acquire(false)
         .connect_lazy_with(options)
 }
 

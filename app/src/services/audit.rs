@@ -82,10 +82,10 @@ pub async fn record(conn: &mut PgConnection, entry: AuditEntry<'_>) -> Result<()
 }
 
 /// Commits a mutation's transaction and tells the read cache (see
-/// `read_cache::committed`). Every service commits through it.
+/// `read_cache::wrote`). Every service commits through it.
 pub async fn commit(tx: sqlx::Transaction<'_, sqlx::Postgres>) -> Result<(), sqlx::Error> {
     tx.commit().await?;
-    super::read_cache::committed();
+    super::read_cache::wrote();
     Ok(())
 }
 

@@ -11,7 +11,7 @@ export default defineConfig({
   fullyParallel: false,
   workers: 1,
   retries: 0,
-  reporter: [["list"]],
+  reporter: [["list"], ["./failures.reporter.ts"]],
   use: {
     baseURL,
     trace: "retain-on-failure",

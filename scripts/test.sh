@@ -48,6 +48,8 @@ stop_test_cluster() {
 # but unoptimized it rendered so slowly that 50 of the 56 specs took 15
 # minutes and the hydration walk 2.1 to 2.4 minutes per role.)
 rookery="$ROOT/target/release/rookery"
+# Failed journeys, one line each, repeated in the summary (CI shows its end).
+e2e_failures="${TMPDIR:-/tmp}/rookery-e2e-failures-$$.txt"
 
 e2e() {
   local data port url logfile server status
@@ -86,8 +88,10 @@ e2e() {
       user create --email "$p_email" --name "$p_name" --role "$p_role" >/dev/null || { kill "$server"; return 1; }
   done
 
+  : >"$e2e_failures"
   (cd "$ROOT/end2end" && ROOKERY_URL="$url" ROOKERY_ADMIN_EMAIL=admin@rookery.local \
-    ROOKERY_ADMIN_PASSWORD="$admin_password" npx playwright test ${ROOKERY_E2E_ONLY:-})
+    ROOKERY_ADMIN_PASSWORD="$admin_password" ROOKERY_E2E_FAILURES="$e2e_failures" \
+    npx playwright test ${ROOKERY_E2E_ONLY:-})
   status=$?
   if ((status)); then
     echo "Playwright failed; the server's warnings and errors:"; grep -E '"level":"(WARN|ERROR)"| WARN | ERROR ' "$logfile" | grep -v one_time_password | tail -n 40
@@ -141,6 +145,11 @@ step e2e "end-to-end (Playwright, Chromium)" e2e
 echo
 echo "Summary"
 printf '  %s\n' "${results[@]}"
+if [[ -s "$e2e_failures" ]]; then
+  echo "  failed journeys:"
+  sed 's/^/    /' "$e2e_failures"
+fi
+rm -f "$e2e_failures"
 echo "  total: $((SECONDS / 60)) min $((SECONDS % 60)) s"
 # CI's disk is small and shared; say what the run left behind.
 echo "  target/: $(du -sh "$ROOT/target" 2>/dev/null | cut -f1), free on disk: $(df -h "$ROOT" | awk 'NR==2 {print $4}')"

@@ -10,7 +10,7 @@ use crate::model::CurrentUser;
 use crate::server_fns::session::get_current_user;
 use components::shell::AppShell;
 use leptos::prelude::*;
-use leptos_meta::{provide_meta_context, HashedStylesheet, MetaTags, Title};
+use leptos_meta::{provide_meta_context, MetaTags, Title};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{path, Lazy, SsrMode};
 use pages::not_found::NotFound;
@@ -32,7 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
-                <HashedStylesheet options=options.clone() id="leptos" />
+                <link id="leptos" rel="stylesheet" href=stylesheet_href(&options) />
                 <HydrationScripts options />
                 <MetaTags />
             </head>
@@ -41,6 +41,32 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </body>
         </html>
     }
+}
+
+/// The stylesheet's hashed address, read from cargo-leptos' hash file once
+/// per process (leptos_meta's `HashedStylesheet` reads the file from disk on
+/// every page rendered).
+fn stylesheet_href(options: &LeptosOptions) -> &'static str {
+    static HREF: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HREF.get_or_init(|| {
+        let mut name = options.output_name.to_string();
+        if options.hash_files {
+            let hashes = std::env::current_exe()
+                .ok()
+                .and_then(|exe| exe.parent().map(|dir| dir.join(options.hash_file.as_ref())))
+                .and_then(|path| std::fs::read_to_string(path).ok())
+                .unwrap_or_default();
+            if let Some(hash) = hashes
+                .lines()
+                .filter_map(|line| line.trim().split_once(':'))
+                .find_map(|(file, hash)| (file == "css").then(|| hash.trim()))
+            {
+                name.push('.');
+                name.push_str(hash);
+            }
+        }
+        format!("/{}/{name}.css", options.site_pkg_dir)
+    })
 }
 
 /// The root component: routes and the user resource.
@@ -54,8 +80,7 @@ pub fn App() -> impl IntoView {
         <Title formatter=format::page_title />
         <Router>
             <Routes fallback=|| {
-                routes::mark_hydrated();
-                view! { <NotFound /> }
+                view! { {routes::page_marker()} <NotFound /> }
             }>
                 // Async SSR: the page is rendered whole before the first byte,
                 // so a sign-in redirect can still set a real 302.

@@ -35,22 +35,44 @@ use leptos::prelude::*;
 use leptos_router::{lazy_route, LazyRoute};
 
 /// Marks the page interactive (`<body data-hydrated="/its/path">`, which
-/// end-to-end tests wait for before using hydrated forms) once the shown
-/// page has hydrated: the effect is made with the page's view, which on a
-/// full load exists only after the page's chunk arrived and hydrated, so it
-/// runs after that. The value is the page's path: after a client-side
-/// navigation the attribute is still there from the page before, and a test
-/// that waited for it alone would use that page's fields. Effects run only
-/// in the browser.
-pub fn mark_hydrated() {
-    let location = leptos_router::hooks::use_location();
-    Effect::new(move |_| {
-        let path = location.pathname.get_untracked();
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", &path);
-        }
-    });
+/// end-to-end tests wait for before using hydrated forms) once the shown page
+/// is in the document: a hidden marker leads the page's view, and the
+/// `shown` directive on it writes the attribute when that marker is
+/// connected. An effect made with the view was not enough: after a
+/// client-side navigation the router builds the new page (and runs its
+/// effects) while the old one is still shown, until the new page's data
+/// have loaded, and a test that waited for it chose a service in the old
+/// page's filter bar (`releases.spec.ts`). The value is the page's path:
+/// the attribute stays from the page before.
+pub fn page_marker() -> impl IntoView {
+    let path = leptos_router::hooks::use_location()
+        .pathname
+        .get_untracked();
+    view! { <span hidden data-page-marker="" use:shown=path></span> }
 }
+
+/// Writes the marker's path on `<body>` in the first animation frame in
+/// which the marker is in the document (after hydration's synchronous pass
+/// and its microtasks). A page that never arrives (the person navigated on)
+/// stops asking after about a minute of frames.
+#[cfg(feature = "hydrate")]
+fn shown(marker: leptos::web_sys::Element, path: String) {
+    fn when_connected(marker: leptos::web_sys::Element, path: String, frames_left: u32) {
+        request_animation_frame(move || {
+            if marker.is_connected() {
+                if let Some(body) = document().body() {
+                    let _ = body.set_attribute("data-hydrated", &path);
+                }
+            } else if frames_left > 0 {
+                when_connected(marker, path, frames_left - 1);
+            }
+        });
+    }
+    when_connected(marker, path, 3_600);
+}
+
+#[cfg(not(feature = "hydrate"))]
+fn shown(_marker: leptos::web_sys::Element, _path: String) {}
 
 /// Declares, for each page component, a route type whose view is split off.
 macro_rules! lazy_pages {
@@ -65,8 +87,7 @@ macro_rules! lazy_pages {
             }
 
             fn view(_this: Self) -> AnyView {
-                mark_hydrated();
-                view! { <$page /> }.into_any()
+                view! { {page_marker()} <$page /> }.into_any()
             }
         }
     )*};

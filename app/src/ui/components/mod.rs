@@ -1,6 +1,8 @@
 //! Pieces several pages use.
 
 pub mod access;
+#[cfg(feature = "ssr")]
+pub mod built_once;
 pub mod field;
 pub mod filter_bar;
 pub mod form;

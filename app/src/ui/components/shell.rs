@@ -18,11 +18,15 @@ pub fn AppShell() -> impl IntoView {
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <div class="page-loading">"Loading…"</div> }>
-            {move || Suspend::new(async move {
+            // One `Suspend`, not a closure that makes one: the server walks a
+            // Suspense's children three times (to find resources, to check
+            // for more, to render), and a closure would build the layout and
+            // the page anew on each walk, with new resources each time (the
+            // calendar's HTML carried every resource three times). The user
+            // is loaded once per page load and awaited without tracking, so
+            // nothing here needs to re-run.
+            {Suspend::new(async move {
                 let path = location.pathname.get_untracked();
-                // Awaited without tracking: the user is loaded once per page
-                // load, and a tracked read would rebuild the layout (and the
-                // page with its data) when it resolves.
                 let user = ScopedFuture::new_untracked(async move { user.await }).await;
                 match user {
                     Ok(Some(user)) if user.must_change_password && path != "/account" => {
@@ -81,10 +85,24 @@ fn Layout(user: CurrentUser) -> impl IntoView {
                         </div>
                     }
                 }>
-                    <Outlet />
+                    {page()}
                 </ErrorBoundary>
             </main>
         </div>
+    }
+}
+
+/// The page the route chose. The server builds it once per response
+/// (`BuiltOnce`: the Suspense around the layout would otherwise build it on
+/// each of its walks); the browser keeps the router's reactive outlet.
+fn page() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        super::built_once::BuiltOnce::new(Outlet())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        Outlet()
     }
 }
 

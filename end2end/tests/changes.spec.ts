@@ -16,7 +16,7 @@ test("a change request goes from an engineer's draft to scheduled", async ({ pag
   await signIn(page, ENGINEER.email, PASSWORD);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Change requests" }).click();
   await page.getByRole("link", { name: "New change request" }).click();
-  await hydrated(page);
+  await hydrated(page, "/changes/new");
   await page.getByRole("button", { name: "Save draft" }).click();
   await expect(page.getByText("Give the change a title.")).toBeVisible();
 

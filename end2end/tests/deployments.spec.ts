@@ -12,13 +12,13 @@ test("a canary on the simulated fleet updates live, and raising its error rate r
   // The administrator adds the service and its simulated deploy target in dev.
   await signIn(page, PLATFORM_ADMIN, PASSWORD);
   await nav().getByRole("link", { name: "Environments & services" }).click();
-  await hydrated(page);
+  await hydrated(page, "/admin/environments");
   await page.getByLabel("Key").last().fill("web");
   await page.getByLabel("Name").last().fill("Web front end");
   await page.getByRole("button", { name: "Add service" }).click();
   await expect(page.getByTestId("services")).toContainText("Web front end");
   await nav().getByRole("link", { name: "Deploy targets" }).click();
-  await hydrated(page);
+  await hydrated(page, "/admin/targets");
   await page.getByRole("button", { name: "New target" }).click();
   await page.locator("#target-service").selectOption("web");
   await page.locator("#target-env").selectOption("dev");

@@ -8,10 +8,15 @@ export const ADMIN_PASSWORD = "admin-chosen-password-9";
 /**
  * Waits until the WebAssembly bundle has hydrated the page shown now: the
  * marker names the page's path, so after a client-side navigation the
- * previous page's marker (and its fields) does not count.
+ * previous page's marker (and its fields) does not count. After a click that
+ * navigates, name the page (`path`): the router changes the address only once
+ * the new page is ready, so until then the old page matches the address.
  */
-export async function hydrated(page: Page) {
-  await page.waitForFunction(() => document.body?.getAttribute("data-hydrated") === location.pathname);
+export async function hydrated(page: Page, path?: string) {
+  await page.waitForFunction(
+    (expected) => document.body?.getAttribute("data-hydrated") === (expected ?? location.pathname),
+    path,
+  );
 }
 
 /** Fills and posts the sign-in form. */

@@ -9,7 +9,7 @@ test("an admin adds a service, an engineer plans a release, an approver approves
   // The administrator adds the service releases belong to.
   await signIn(page, PLATFORM_ADMIN, PASSWORD);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Environments & services" }).click();
-  await hydrated(page);
+  await hydrated(page, "/admin/environments");
   await expect(page.getByTestId("promotion-path")).toContainText("Development");
   await expect(page.getByTestId("promotion-path")).toContainText("Production");
   await page.getByLabel("Key").last().fill("api");
@@ -22,7 +22,7 @@ test("an admin adds a service, an engineer plans a release, an approver approves
   await signIn(page, ENGINEER.email, PASSWORD);
   await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Releases" }).click();
   await page.getByRole("link", { name: "New release" }).click();
-  await hydrated(page);
+  await hydrated(page, "/releases/new");
   await page.getByLabel("Service", { exact: true }).selectOption("api");
   await page.getByLabel("Version", { exact: true }).fill("2.1");
   await page.getByLabel("Title", { exact: true }).fill("Bulk export");

@@ -15,13 +15,13 @@ test("an automatic rollback opens a draft incident that support publishes, updat
   // component linked to it.
   await signIn(page, PLATFORM_ADMIN, PASSWORD);
   await nav().getByRole("link", { name: "Environments & services" }).click();
-  await hydrated(page);
+  await hydrated(page, "/admin/environments");
   await page.getByLabel("Key").last().fill("shop");
   await page.getByLabel("Name").last().fill("Shop");
   await page.getByRole("button", { name: "Add service" }).click();
   await expect(page.getByTestId("services")).toContainText("Shop");
   await nav().getByRole("link", { name: "Deploy targets" }).click();
-  await hydrated(page);
+  await hydrated(page, "/admin/targets");
   await page.getByRole("button", { name: "New target" }).click();
   await page.locator("#target-service").selectOption("shop");
   await page.locator("#target-env").selectOption("dev");
@@ -29,7 +29,7 @@ test("an automatic rollback opens a draft incident that support publishes, updat
   await page.getByRole("button", { name: "Save target" }).click();
   await expect(page.getByTestId("targets")).toContainText("shop");
   await nav().getByRole("link", { name: "Status components" }).click();
-  await hydrated(page);
+  await hydrated(page, "/admin/components");
   await page.getByRole("button", { name: "New component" }).click();
   await page.locator("#component-name").fill("Checkout");
   await page.locator("#component-group").fill("Storefront");
@@ -92,7 +92,7 @@ test("an automatic rollback opens a draft incident that support publishes, updat
 
   // Support finds the draft, sees what caused it, and publishes it.
   await nav().getByRole("link", { name: /Incidents/ }).click();
-  await hydrated(page);
+  await hydrated(page, "/incidents");
   const row = page.getByTestId("incidents").locator("tr").filter({ hasText: "Degraded service: Checkout" });
   await expect(row).toContainText("draft");
   await expect(row).toContainText("Rollback D-");

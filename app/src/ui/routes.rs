@@ -38,12 +38,11 @@ use leptos_router::{lazy_route, LazyRoute};
 /// end-to-end tests wait for before using hydrated forms) once the shown page
 /// is in the document: a hidden marker leads the page's view, and the
 /// `shown` directive on it writes the attribute when that marker is
-/// connected. An effect made with the view was not enough: after a
-/// client-side navigation the router builds the new page (and runs its
-/// effects) while the old one is still shown, until the new page's data
-/// have loaded, and a test that waited for it chose a service in the old
-/// page's filter bar (`releases.spec.ts`). The value is the page's path:
-/// the attribute stays from the page before.
+/// connected, however late the router swaps the page in. The value is the
+/// page's path, since the attribute stays from the page before; after a
+/// click, a test names the page it waits for, because the router changes the
+/// address only once the new page is ready (`releases.spec.ts` chose the old
+/// page's Service filter while both said `/releases`).
 pub fn page_marker() -> impl IntoView {
     let path = leptos_router::hooks::use_location()
         .pathname

@@ -53,6 +53,19 @@ impl RequestContext {
         })
     }
 
+    /// The context and its signed-in user (`Unauthorized` without one): how
+    /// nearly every server function starts.
+    pub async fn signed_in() -> Result<(Self, SessionUser), AppError> {
+        let cx = Self::load().await?;
+        let user = cx.require_user().await?;
+        Ok((cx, user))
+    }
+
+    /// The request id, recorded on the audit events a request writes.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+
     /// The signed-in user, or `None`. Looked up once per request: a page
     /// whose parts each ask costs one query.
     pub async fn user(&self) -> Result<Option<SessionUser>, AppError> {

@@ -12,6 +12,7 @@ pub mod environments;
 pub mod freezes;
 pub mod jobs;
 pub mod kept_forms;
+pub mod list_query;
 pub mod login;
 pub mod notifications;
 pub mod overview;

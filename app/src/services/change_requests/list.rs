@@ -4,6 +4,7 @@
 use crate::domain::change_request::CrStatus;
 use crate::error::AppError;
 use crate::model::{CrPage, CrSummary};
+use crate::services::list_query::{model_page, search_pattern, ListPage, ListQuery};
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -77,68 +78,34 @@ pub struct CrFilter {
     pub per_page: i64,
 }
 
-/// One page of change requests, newest activity first, in two queries.
+/// One page of change requests, in two queries.
 pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> {
-    let per_page = filter.per_page.clamp(1, 100);
-    let page = filter.page.clamp(1, crate::domain::MAX_PAGE);
     let status = filter.status.map(|s| s.as_str());
-    let search = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
-    // Only the filters in use go into the SQL, so the planner sees exact
-    // predicates: an unfiltered count is an index-only scan, and the page
-    // walks the index matching its fixed ORDER BY clause. The SQL text is
-    // built at run time, so these two stay runtime queries (not `query!`).
-    let filtered = |sql: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>| {
-        sql.push(" where true");
-        if let Some(status) = status {
-            sql.push(" and c.status = ")
-                .push_bind(status)
-                .push("::cr_status");
-        }
-        if let Some(requester) = filter.requester {
-            sql.push(" and c.requester_id = ").push_bind(requester);
-        }
-        if let Some(search) = &search {
-            sql.push(" and c.title ilike ").push_bind(search.clone());
-        }
+    let search = search_pattern(filter.search.as_deref());
+    let query = ListQuery {
+        count_from: "from change_request c",
+        select: "select c.id, c.number, c.title, c.status::text as status, c.class, c.priority, c.environments,
+                        u.display_name as requester, c.planned_start, c.updated_at
+                 from change_request c join app_user u on u.id = c.requester_id",
+        order_by: filter.sort.order_by(),
+        filters: |sql: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>| {
+            if let Some(status) = status {
+                sql.push(" and c.status = ")
+                    .push_bind(status)
+                    .push("::cr_status");
+            }
+            if let Some(requester) = filter.requester {
+                sql.push(" and c.requester_id = ").push_bind(requester);
+            }
+            if let Some(search) = &search {
+                sql.push(" and c.title ilike ").push_bind(search.clone());
+            }
+        },
     };
-    let cap = filter.count_cap.map(|cap| cap.max(page * per_page + 1));
-    let mut count = sqlx::QueryBuilder::new("select count(*) from (select 1 from change_request c");
-    filtered(&mut count);
-    if let Some(cap) = cap {
-        count.push(" limit ").push_bind(cap);
-    }
-    count.push(") counted");
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    let mut select = sqlx::QueryBuilder::new(
-        "select c.id, c.number, c.title, c.status::text as status, c.class, c.priority, c.environments,
-                u.display_name as requester, c.planned_start, c.updated_at
-         from change_request c join app_user u on u.id = c.requester_id",
-    );
-    filtered(&mut select);
-    select
-        .push(" order by ")
-        .push(filter.sort.order_by())
-        .push(" limit ")
-        .push_bind(per_page)
-        .push(" offset ")
-        .push_bind((page - 1) * per_page);
-    let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(pool).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| summary!(r))
-        .collect::<Result<_, AppError>>()?;
-    Ok(CrPage {
-        total_capped: cap.is_some_and(|cap| total >= cap),
-        items,
-        total,
-        page,
-        per_page,
-    })
+    let found: ListPage<SummaryRow> = query
+        .fetch(pool, filter.page, filter.per_page, filter.count_cap)
+        .await?;
+    Ok(model_page!(CrPage, found.try_map(|r| summary!(r))?))
 }
 
 /// Change requests still open (not closed, cancelled or rejected), newest

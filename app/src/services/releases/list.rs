@@ -4,6 +4,7 @@
 use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
 use crate::model::ReleasePage;
+use crate::services::list_query::{model_page, search_pattern, ListPage, ListQuery};
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -95,72 +96,38 @@ pub struct ReleaseFilter {
 
 /// One page of releases, in two queries.
 pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, AppError> {
-    let per_page = filter.per_page.clamp(1, 100);
-    let page = filter.page.clamp(1, crate::domain::MAX_PAGE);
     let status = filter.status.map(|s| s.as_str());
     let service = filter
         .service
         .as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty());
-    let search = filter
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| format!("%{}%", s.replace(['%', '_'], "")));
-    // Only the filters in use go into the SQL (see change_requests::list);
-    // the SQL text is built at run time, so these two stay runtime queries.
-    let filtered = |sql: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>| {
-        sql.push(" where true");
-        if let Some(status) = status {
-            sql.push(" and r.status = ").push_bind(status);
-        }
-        if let Some(service) = service {
-            sql.push(" and s.key = ").push_bind(service.to_string());
-        }
-        if let Some(search) = &search {
-            sql.push(" and (r.title ilike ")
-                .push_bind(search.clone())
-                .push(" or r.version ilike ")
-                .push_bind(search.clone())
-                .push(")");
-        }
+    let search = search_pattern(filter.search.as_deref());
+    let query = ListQuery {
+        count_from: "from release r join service s on s.id = r.service_id",
+        select: "select r.id, s.key as service, s.name as service_name, r.version, r.release_type, r.title, r.status,
+                        r.environments, r.planned_at, r.updated_at,
+                        (select count(*) from release_change rc where rc.release_id = r.id) as change_count
+                 from release r join service s on s.id = r.service_id",
+        order_by: filter.sort.order_by(),
+        filters: |sql: &mut sqlx::QueryBuilder<'_, sqlx::Postgres>| {
+            if let Some(status) = status {
+                sql.push(" and r.status = ").push_bind(status);
+            }
+            if let Some(service) = service {
+                sql.push(" and s.key = ").push_bind(service.to_string());
+            }
+            if let Some(search) = &search {
+                sql.push(" and (r.title ilike ")
+                    .push_bind(search.clone())
+                    .push(" or r.version ilike ")
+                    .push_bind(search.clone())
+                    .push(")");
+            }
+        },
     };
-    let cap = filter.count_cap.map(|cap| cap.max(page * per_page + 1));
-    let mut count = sqlx::QueryBuilder::new(
-        "select count(*) from (select 1 from release r join service s on s.id = r.service_id",
-    );
-    filtered(&mut count);
-    if let Some(cap) = cap {
-        count.push(" limit ").push_bind(cap);
-    }
-    count.push(") counted");
-    let total: i64 = count.build_query_scalar().fetch_one(pool).await?;
-    let mut select = sqlx::QueryBuilder::new(
-        "select r.id, s.key as service, s.name as service_name, r.version, r.release_type, r.title, r.status,
-                r.environments, r.planned_at, r.updated_at,
-                (select count(*) from release_change rc where rc.release_id = r.id) as change_count
-         from release r join service s on s.id = r.service_id",
-    );
-    filtered(&mut select);
-    select
-        .push(" order by ")
-        .push(filter.sort.order_by())
-        .push(" limit ")
-        .push_bind(per_page)
-        .push(" offset ")
-        .push_bind((page - 1) * per_page);
-    let rows: Vec<SummaryRow> = select.build_query_as().fetch_all(pool).await?;
-    let items = rows
-        .into_iter()
-        .map(|r| summary!(r))
-        .collect::<Result<_, AppError>>()?;
-    Ok(ReleasePage {
-        total_capped: cap.is_some_and(|cap| total >= cap),
-        items,
-        total,
-        page,
-        per_page,
-    })
+    let found: ListPage<SummaryRow> = query
+        .fetch(pool, filter.page, filter.per_page, filter.count_cap)
+        .await?;
+    Ok(model_page!(ReleasePage, found.try_map(|r| summary!(r))?))
 }

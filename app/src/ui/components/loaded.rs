@@ -46,3 +46,29 @@ pub fn LoadError(error: AppError) -> impl IntoView {
         </div>
     }
 }
+
+/// A reactive child of a `Suspense` (a closure returning, say, [`loaded`])
+/// that the server builds once per response.
+///
+/// A server-side Suspense walks its children three times (to find the
+/// resources they read, to check again, and to render) and calls a closure
+/// on each walk, so the calendar's month grid was built three times to be
+/// rendered once (a quarter of the page's server time in a profile). The
+/// server keeps the first build ([`BuiltOnce`](super::built_once)); the
+/// browser keeps the closure, which runs again when what it reads changes.
+/// Both render the same HTML.
+pub fn once_per_response<F, V>(child: F) -> impl IntoView
+where
+    F: Fn() -> V + Send + Sync + 'static,
+    V: IntoView + RenderHtml + 'static,
+    V::AsyncOutput: Send + 'static,
+{
+    #[cfg(feature = "ssr")]
+    {
+        super::built_once::BuiltOnce::new(child())
+    }
+    #[cfg(not(feature = "ssr"))]
+    {
+        child
+    }
+}

@@ -3,6 +3,7 @@
 
 use super::respond::{base, not_found, render, respond, unavailable, JSON};
 use crate::status_page::{badge, feeds, html, v2, Rendered, StatusPage};
+use app::services::status_page::public::PublicData;
 use app::services::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -40,18 +41,33 @@ pub(super) async fn component_badge(
     })
 }
 
+const ATOM: &str = "application/atom+xml; charset=utf-8";
+const RSS: &str = "application/rss+xml; charset=utf-8";
+
+/// How a feed is written: the data, the page's name and the address people
+/// reach it by (for the links).
+type FeedWriter = fn(&PublicData, &str, &str) -> String;
+
+/// A feed of the current snapshot.
+fn feed(
+    page: &StatusPage,
+    app: &AppState,
+    headers: &HeaderMap,
+    content_type: &'static str,
+    write: FeedWriter,
+) -> Response {
+    let base = base(app, headers);
+    render(page, headers, content_type, |data| {
+        Some(write(data, &page.settings().name, &base))
+    })
+}
+
 pub(super) async fn history_atom(
     State(page): State<StatusPage>,
     State(app): State<AppState>,
     headers: HeaderMap,
 ) -> Response {
-    let base = base(&app, &headers);
-    render(
-        &page,
-        &headers,
-        "application/atom+xml; charset=utf-8",
-        |data| Some(feeds::history_atom(data, &page.settings().name, &base)),
-    )
+    feed(&page, &app, &headers, ATOM, feeds::history_atom)
 }
 
 pub(super) async fn history_rss(
@@ -59,13 +75,7 @@ pub(super) async fn history_rss(
     State(app): State<AppState>,
     headers: HeaderMap,
 ) -> Response {
-    let base = base(&app, &headers);
-    render(
-        &page,
-        &headers,
-        "application/rss+xml; charset=utf-8",
-        |data| Some(feeds::history_rss(data, &page.settings().name, &base)),
-    )
+    feed(&page, &app, &headers, RSS, feeds::history_rss)
 }
 
 pub(super) async fn changelog_atom(
@@ -73,13 +83,7 @@ pub(super) async fn changelog_atom(
     State(app): State<AppState>,
     headers: HeaderMap,
 ) -> Response {
-    let base = base(&app, &headers);
-    render(
-        &page,
-        &headers,
-        "application/atom+xml; charset=utf-8",
-        |data| Some(feeds::changelog_atom(data, &page.settings().name, &base)),
-    )
+    feed(&page, &app, &headers, ATOM, feeds::changelog_atom)
 }
 
 pub(super) async fn api_v2(

@@ -33,26 +33,18 @@ pub struct ListPage<T> {
     pub per_page: i64,
 }
 
-impl<T> ListPage<T> {
-    /// The same page with each row turned into what the list shows.
-    pub fn try_map<U, E>(self, f: impl FnMut(T) -> Result<U, E>) -> Result<ListPage<U>, E> {
-        Ok(ListPage {
-            rows: self.rows.into_iter().map(f).collect::<Result<_, E>>()?,
-            total: self.total,
-            total_capped: self.total_capped,
-            page: self.page,
-            per_page: self.per_page,
-        })
-    }
-}
-
 /// A `ListPage` as one of the model's page types (`CrPage`, `ReleasePage`:
-/// the same fields, `items` for the rows).
+/// the same fields, `items` for the rows), each row turned into a summary
+/// by `$row` (a closure returning `Result<_, AppError>`).
 macro_rules! model_page {
-    ($page:ident, $found:expr) => {{
+    ($page:ident, $found:expr, $row:expr) => {{
         let found = $found;
         $page {
-            items: found.rows,
+            items: found
+                .rows
+                .into_iter()
+                .map($row)
+                .collect::<Result<_, AppError>>()?,
             total: found.total,
             total_capped: found.total_capped,
             page: found.page,

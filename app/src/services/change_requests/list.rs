@@ -105,7 +105,7 @@ pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> 
     let found: ListPage<SummaryRow> = query
         .fetch(pool, filter.page, filter.per_page, filter.count_cap)
         .await?;
-    Ok(model_page!(CrPage, found.try_map(|r| summary!(r))?))
+    Ok(model_page!(CrPage, found, |r| summary!(r)))
 }
 
 /// Change requests still open (not closed, cancelled or rejected), newest

@@ -129,5 +129,5 @@ pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, 
     let found: ListPage<SummaryRow> = query
         .fetch(pool, filter.page, filter.per_page, filter.count_cap)
         .await?;
-    Ok(model_page!(ReleasePage, found.try_map(|r| summary!(r))?))
+    Ok(model_page!(ReleasePage, found, |r| summary!(r)))
 }

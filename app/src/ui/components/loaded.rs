@@ -27,6 +27,19 @@ where
     })
 }
 
+/// The usual child of a `Suspense`: what `load` produces, shown with
+/// [`loaded`], built once per response on the server
+/// ([`once_per_response`]) and again in the browser whenever what `load`
+/// reads changes.
+pub fn loads<F, Fut, V>(load: F) -> impl IntoView
+where
+    F: Fn() -> Fut + Send + Sync + 'static,
+    Fut: Future<Output = Result<V, AppError>> + Send + 'static,
+    V: IntoView + Send + 'static + RenderHtml,
+{
+    once_per_response(move || loaded(load()))
+}
+
 /// Why something could not be shown.
 #[component]
 pub fn LoadError(error: AppError) -> impl IntoView {

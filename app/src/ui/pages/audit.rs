@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::server_fns::audit::list_audit;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::filter_bar::FilterBar;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
@@ -106,7 +106,7 @@ fn AuditAdmin() -> impl IntoView {
         </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let page = events.await?;
                     if page.items.is_empty() {
                         return Ok::<_, AppError>(view! { <p class="muted">"No events match."</p> }.into_any());

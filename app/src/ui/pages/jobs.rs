@@ -7,7 +7,7 @@ use crate::server_fns::deployments::{list_jobs, RetryJob};
 use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::format;
@@ -71,7 +71,7 @@ fn JobsAdmin() -> impl IntoView {
         </Suspense>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let list = jobs.await?;
                     let current = status();
                     let link = QueryLink::new("/admin/jobs").param("status", current.clone()).keep_empty();

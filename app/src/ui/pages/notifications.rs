@@ -4,7 +4,7 @@ use crate::error::AppError;
 use crate::server_fns::forms::use_kept_form;
 use crate::server_fns::notifications::{list_notifications, MarkNotificationsRead};
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
@@ -53,7 +53,7 @@ pub fn NotificationsPage() -> impl IntoView {
         </Suspense>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let list = notes.await?;
                     if list.items.is_empty() {
                         return Ok::<_, AppError>(view! { <p class="muted">"Nothing yet. You will hear here when a change request needs you."</p> }.into_any());

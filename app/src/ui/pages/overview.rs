@@ -1,6 +1,7 @@
 use crate::model::{ActivityView, CrSummary, CurrentUser, ReleaseSummary};
 use crate::server_fns::overview::get_overview;
 use crate::ui::components::access::may;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::state_badge::{ReleaseStatusBadge, StatusBadge};
 use crate::ui::format;
 use crate::ui::UserResource;
@@ -15,7 +16,7 @@ pub fn OverviewPage() -> impl IntoView {
     view! {
         <Title text="Overview" />
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || Suspend::new(async move {
+            {loads(move || async move {
                 let user: Option<CurrentUser> = user.await.ok().flatten();
                 let overview = overview.await?;
                 let name = user.as_ref().map(|u| u.display_name.clone()).unwrap_or_default();

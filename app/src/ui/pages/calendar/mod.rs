@@ -15,7 +15,7 @@ use crate::server_fns::change_requests::{
 };
 use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::form::saves;
-use crate::ui::components::loaded::{loaded, once_per_response};
+use crate::ui::components::loaded::loads;
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::UserResource;
 use chrono::{Duration, NaiveDate, Utc};
@@ -216,7 +216,7 @@ pub fn CalendarPage() -> impl IntoView {
         </form>
         <section class="card calendar-card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {once_per_response(move || loaded(async move {
+                {loads(move || async move {
                     let view = entries.await?;
                     let s = shown.get_untracked();
                     Ok::<_, AppError>(if s.week {
@@ -224,7 +224,7 @@ pub fn CalendarPage() -> impl IntoView {
                     } else {
                         view! { <MonthGrid month=s.month view /> }.into_any()
                     })
-                }))}
+                })}
             </Suspense>
         </section>
         <Suspense>

@@ -9,7 +9,7 @@ use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_typed, latest_errors, starting, FormErrors,
 };
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -27,7 +27,7 @@ pub fn ServicesSection(
         <section class="card">
             <h2>"Services"</h2>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let list = services.await?;
                     Ok::<_, AppError>(if list.is_empty() {
                         view! { <p class="muted">"No services yet. Add the deployable units releases belong to."</p> }.into_any()

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::server_fns::change_requests::list_change_requests;
 use crate::ui::components::access::may;
 use crate::ui::components::filter_bar::FilterBar;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::state_badge::{ClassBadge, StatusBadge};
@@ -81,7 +81,7 @@ pub fn ChangeListPage() -> impl IntoView {
         </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let page = changes.await?;
                     if page.items.is_empty() {
                         return Ok::<_, AppError>(view! {

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use crate::server_fns::catalog::list_services;
 use crate::server_fns::change_requests::list_environments;
 use crate::server_fns::deployments::list_deployments;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use leptos::prelude::*;
@@ -36,7 +36,7 @@ pub fn DeploymentListPage() -> impl IntoView {
         <section class="card">
             <form class="filters" method="get" action="/deployments">
                 <Suspense fallback=|| ()>
-                    {move || loaded(async move {
+                    {loads(move || async move {
                         let services = services.await?;
                         let environments = environments.await?;
                         let service = get("service");
@@ -60,7 +60,7 @@ pub fn DeploymentListPage() -> impl IntoView {
                 </Suspense>
             </form>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let list = history.await?;
                     let link = QueryLink::new("/deployments").param("service", get("service")).param("environment", get("environment")).keep_empty();
                     Ok::<_, AppError>(if list.deployments.is_empty() {

@@ -6,7 +6,7 @@ use crate::server_fns::catalog::list_services;
 use crate::server_fns::releases::list_releases;
 use crate::ui::components::access::may;
 use crate::ui::components::filter_bar::FilterBar;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::pager::{Pager, PagerWords};
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::state_badge::ReleaseStatusBadge;
@@ -94,7 +94,7 @@ pub fn ReleaseListPage() -> impl IntoView {
         </FilterBar>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let page = releases.await?;
                     if page.items.is_empty() {
                         return Ok::<_, AppError>(view! {

@@ -13,7 +13,7 @@ use crate::ui::components::form::{
     action_errors, choices, keep_typed, options, starting, ChangePicker, EnvironmentPicker,
     FieldError, FormErrors,
 };
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use leptos::ev::SubmitEvent;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -54,7 +54,7 @@ pub fn NewReleasePage() -> impl IntoView {
             </div>
         </header>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let environments = environments.await?;
                 let services = services.await?;
                 let changes = changes.await?;
@@ -84,7 +84,7 @@ pub fn EditReleasePage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let r = release.await?;
                 let environments = environments.await?;
                 let services = services.await?;

@@ -14,7 +14,7 @@ use crate::ui::components::access::may;
 use crate::ui::components::form::{
     errors_or_kept, keep_checked, keep_typed, starting, FieldError, FormErrors,
 };
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::pager::Pager;
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::components::state_badge::{ImpactBadge, IncidentStatusBadge};
@@ -75,7 +75,7 @@ pub fn IncidentListPage() -> impl IntoView {
         </header>
         {move || opening.get().then(|| view! {
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let kept = kept.await?;
                     let components = components.await?;
                     Ok::<_, AppError>(view! { <NewIncident opening kept components /> })
@@ -86,7 +86,7 @@ pub fn IncidentListPage() -> impl IntoView {
             <form class="filters" method="get" action="/incidents">
                 <label class="grow">"Search " <input type="search" name="q" value=get("q") placeholder="words in titles and updates" /></label>
                 <Suspense fallback=|| ()>
-                    {move || loaded(async move {
+                    {loads(move || async move {
                         let list = components.await?;
                         let current = get("component");
                         Ok::<_, AppError>(view! {
@@ -116,7 +116,7 @@ pub fn IncidentListPage() -> impl IntoView {
                 <button type="submit" class="btn btn-small">"Filter"</button>
             </form>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let page = incidents.await?;
                     let f = filter();
                     let link = QueryLink::new("/incidents")

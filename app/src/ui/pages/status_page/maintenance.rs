@@ -12,7 +12,7 @@ use crate::server_fns::status_page::{
 use crate::ui::components::form::{
     errors_or_kept, keep_ticked, keep_typed, saves, FieldError, FormErrors,
 };
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -50,7 +50,7 @@ pub fn MaintenancePage() -> impl IntoView {
             </div>
         </header>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let list = list.await?;
                 let prefill = prefill.await?;
                 // Once the page sent a form itself, it starts afresh.

@@ -11,7 +11,7 @@ use crate::server_fns::status_page::{
     draft_release_note, get_release_note, release_note_diff, PublishReleaseNote, SaveReleaseNote,
 };
 use crate::ui::components::form::{errors_or_kept, saves, unplaced, FieldError};
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::format;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -52,7 +52,7 @@ pub fn ReleaseNotePage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let n = note.await?;
                 // Once the page saved or published by itself, it shows what
                 // it loaded, not what the address asked for.

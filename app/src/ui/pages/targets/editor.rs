@@ -7,7 +7,7 @@ use crate::ui::components::field::Field;
 use crate::ui::components::form::{
     aria_invalid, errors_or_kept, keep_typed, FieldError, FormErrors,
 };
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use leptos::prelude::*;
 use std::collections::BTreeMap;
 
@@ -81,7 +81,7 @@ pub(super) fn TargetEditor(
                     <div class="field">
                         <label for="target-service">"Service"</label>
                         <Suspense fallback=|| ()>
-                            {move || loaded(async move {
+                            {loads(move || async move {
                                 let list = services.await?;
                                 Ok::<_, AppError>(view! {
                                     <select id="target-service" name="service" use:keep_typed=service on:change=move |ev| service.set(event_target_value(&ev)) aria-invalid=invalid("service")>
@@ -96,7 +96,7 @@ pub(super) fn TargetEditor(
                     <div class="field">
                         <label for="target-env">"Environment"</label>
                         <Suspense fallback=|| ()>
-                            {move || loaded(async move {
+                            {loads(move || async move {
                                 let list = environments.await?;
                                 Ok::<_, AppError>(view! {
                                     <select id="target-env" name="environment" use:keep_typed=environment on:change=move |ev| environment.set(event_target_value(&ev)) aria-invalid=invalid("environment")>

@@ -11,7 +11,7 @@ use crate::server_fns::deployments::{list_targets, SaveTarget};
 use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::saves;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::{loaded, loads};
 use crate::ui::components::page_header::PageHeader;
 use editor::TargetEditor;
 use leptos::prelude::*;
@@ -112,7 +112,7 @@ fn TargetsAdmin() -> impl IntoView {
         </Suspense>
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let list = targets.await?;
                     Ok::<_, AppError>(if list.is_empty() {
                         view! { <p class="muted">"No deploy targets yet. Deployments need one for their service and environment."</p> }.into_any()

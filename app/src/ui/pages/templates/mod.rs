@@ -13,7 +13,7 @@ use crate::server_fns::change_requests::list_environments;
 use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, saves, FormErrors, NO_FIELDS};
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::{loaded, loads};
 use crate::ui::components::page_header::PageHeader;
 use editor::TemplateEditor;
 use leptos::prelude::*;
@@ -129,7 +129,7 @@ fn TemplatesAdmin() -> impl IntoView {
             })}
         </Suspense>
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let list = templates.await?;
                 Ok::<_, AppError>(if list.is_empty() {
                     view! { <section class="card"><p class="muted">"No standard changes yet."</p></section> }.into_any()

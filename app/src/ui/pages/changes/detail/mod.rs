@@ -16,7 +16,7 @@ use crate::server_fns::change_requests::{
 };
 use crate::server_fns::forms::{use_kept_form, KeptForm};
 use crate::ui::components::form::saves;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::state_badge::{ClassBadge, StatusBadge};
 use crate::ui::components::timeline::{Timeline, TimelineEntry};
 use crate::ui::format;
@@ -70,7 +70,7 @@ pub fn ChangeDetailPage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let cr = change.await?;
                 let kept = kept.await?;
                 Ok::<_, AppError>(view! { <ChangeView cr act comment review kept /> })

@@ -11,7 +11,7 @@ use crate::server_fns::change_requests::{get_change_request, list_environments};
 use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::starting;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use form::ChangeForm;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -37,7 +37,7 @@ pub fn NewChangePage() -> impl IntoView {
                 </div>
             </header>
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let environments = environments.await?;
                     let templates = templates.await.unwrap_or_default();
                     let services = services.await?;
@@ -62,7 +62,7 @@ pub fn EditChangePage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let cr = change.await?;
                 let environments = environments.await?;
                 let templates = templates.await.unwrap_or_default();

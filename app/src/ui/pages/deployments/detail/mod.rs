@@ -8,7 +8,7 @@ mod live;
 use crate::error::AppError;
 use crate::server_fns::deployments::get_deployment;
 use crate::server_fns::forms::use_kept_form;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use live::Live;
@@ -39,7 +39,7 @@ pub fn DeploymentPage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let detail = deployment.await?;
                 let kept = kept.await?;
                 Ok::<_, AppError>(view! { <Live detail kept /> })

@@ -12,7 +12,7 @@ use crate::server_fns::deployments::deployment_options;
 use crate::server_fns::forms::use_kept_form;
 use crate::server_fns::releases::{get_release, ReleaseAction, SaveReleasePlan};
 use crate::ui::components::form::saves;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use release::ReleaseView;
@@ -50,7 +50,7 @@ pub fn ReleaseDetailPage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let release = release.await?;
                 let deploy = deploy.await?;
                 // Once the page sent a form itself, it starts afresh.

@@ -14,7 +14,7 @@ use crate::server_fns::status_page::{
 };
 use crate::ui::components::access::RequirePermission;
 use crate::ui::components::form::{errors_or_kept, hydrated, saves};
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::page_header::PageHeader;
 use crate::ui::components::state_badge::ComponentStatusBadge;
 use confirm_delete::ConfirmDelete;
@@ -139,7 +139,7 @@ fn ComponentsAdmin() -> impl IntoView {
             Some(input) => view! { <ComponentEditor input errors=BTreeMap::new() save close /> }.into_any(),
             None => view! {
                 <Suspense fallback=|| ()>
-                    {move || loaded(async move {
+                    {loads(move || async move {
                         let kept = kept.await?.filter(|_| fresh());
                         let list = list.await?;
                         if !from_address.get_untracked() {
@@ -163,7 +163,7 @@ fn ComponentsAdmin() -> impl IntoView {
         }}
         <section class="card">
             <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let list = list.await?;
                     // A button's refused post: on top, or the question
                     // whether to delete.
@@ -251,7 +251,7 @@ fn ComponentsAdmin() -> impl IntoView {
             <h2>"Automatic rollbacks"</h2>
             <p class="muted">"When a rollback trigger rolls a deployment back, open an incident on the service's components: as a draft for a person to publish, published at once, or not at all."</p>
             <Suspense fallback=|| ()>
-                {move || loaded(async move {
+                {loads(move || async move {
                     let settings = settings.await?;
                     Ok::<_, AppError>(view! {
                         <div class="table-wrap"><table class="table" data-testid="rollback-settings">

@@ -16,7 +16,7 @@ use crate::server_fns::status_page::{
     get_incident, DiscardIncident, PostIncidentUpdate, PublishDraftIncident,
 };
 use crate::ui::components::form::saves;
-use crate::ui::components::loaded::loaded;
+use crate::ui::components::loaded::loads;
 use crate::ui::components::state_badge::{ImpactBadge, IncidentStatusBadge};
 use crate::ui::format;
 use leptos::prelude::*;
@@ -70,7 +70,7 @@ pub fn IncidentPage() -> impl IntoView {
     let kept = use_kept_form();
     view! {
         <Suspense fallback=|| view! { <p class="page-loading">"Loading…"</p> }>
-            {move || loaded(async move {
+            {loads(move || async move {
                 let i = incident.await?;
                 // Once a form here was sent by the page itself, it starts
                 // afresh rather than as the refused plain post left it.

@@ -11,7 +11,7 @@ pub async fn list_environments() -> Result<Vec<EnvironmentView>, AppError> {
     let cx = crate::services::context::RequestContext::load().await?;
     cx.require_user().await?;
     cx.memo("list_environments".into(), || {
-        crate::services::environments::list(&cx.state.pool)
+        crate::services::environments::listed(&cx.state.pool)
     })
     .await
 }

@@ -2,6 +2,7 @@
 //! audited in its own transaction.
 
 use super::audit::{self, AuditEntry};
+use super::read_cache::UntilWrite;
 use super::session::SessionUser;
 use super::stored::parse;
 use crate::domain::catalog::{EnvironmentSpec, ValidService};
@@ -278,8 +279,16 @@ pub async fn save_environment_triggers(
     Ok(())
 }
 
-/// Every service with how many releases it has.
+/// Every service with how many releases it has, kept until this process's
+/// next write or for five seconds (every filter bar and release form lists
+/// them), as the overview keeps its lists.
 pub async fn services(pool: &PgPool) -> Result<Vec<ServiceView>, AppError> {
+    static SERVICES: std::sync::LazyLock<UntilWrite<(), Vec<ServiceView>>> =
+        std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 4));
+    SERVICES.get_or_load(pool, (), || read_services(pool)).await
+}
+
+async fn read_services(pool: &PgPool) -> Result<Vec<ServiceView>, AppError> {
     Ok(sqlx::query_as!(
         ServiceView,
         r#"select s.id, s.key, s.name, s.description,

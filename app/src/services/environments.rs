@@ -2,7 +2,16 @@
 
 use crate::error::AppError;
 use crate::model::EnvironmentView;
+use crate::services::read_cache::UntilWrite;
 use sqlx::PgExecutor;
+
+/// Every environment as [`list`] reads it, kept until this process's next
+/// write or for five seconds: every filter bar and form lists them.
+pub async fn listed(pool: &sqlx::PgPool) -> Result<Vec<EnvironmentView>, AppError> {
+    static LISTED: std::sync::LazyLock<UntilWrite<(), Vec<EnvironmentView>>> =
+        std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 4));
+    LISTED.get_or_load(pool, (), || list(pool)).await
+}
 
 /// Every environment, promotion path first.
 pub async fn list(db: impl PgExecutor<'_>) -> Result<Vec<EnvironmentView>, AppError> {

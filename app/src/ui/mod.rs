@@ -4,6 +4,8 @@ pub mod components;
 pub mod format;
 pub mod pages;
 mod routes;
+#[cfg(not(feature = "hydrate"))]
+mod split_preload;
 
 use crate::error::AppError;
 use crate::model::CurrentUser;

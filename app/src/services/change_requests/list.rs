@@ -5,6 +5,7 @@ use crate::domain::change_request::CrStatus;
 use crate::error::AppError;
 use crate::model::{CrPage, CrSummary};
 use crate::services::list_query::{model_page, search_pattern, ListPage, ListQuery};
+use crate::services::read_cache::UntilWrite;
 use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
@@ -78,8 +79,20 @@ pub struct CrFilter {
     pub per_page: i64,
 }
 
+/// Pages as they were last read, per filter, until this process's next
+/// write or for five seconds, as the overview and the calendar keep theirs:
+/// the list is the page people come back to between changes.
+static PAGES: std::sync::LazyLock<UntilWrite<String, CrPage>> =
+    std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 1_000));
+
 /// One page of change requests, in two queries.
 pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> {
+    PAGES
+        .get_or_load(pool, format!("{filter:?}"), || read(pool, filter))
+        .await
+}
+
+async fn read(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> {
     let status = filter.status.map(|s| s.as_str());
     let search = search_pattern(filter.search.as_deref());
     let query = ListQuery {

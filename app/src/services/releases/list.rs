@@ -5,6 +5,7 @@ use crate::domain::release::ReleaseStatus;
 use crate::error::AppError;
 use crate::model::ReleasePage;
 use crate::services::list_query::{model_page, search_pattern, ListPage, ListQuery};
+use crate::services::read_cache::UntilWrite;
 use sqlx::PgPool;
 use uuid::Uuid;
 
@@ -94,8 +95,20 @@ pub struct ReleaseFilter {
     pub per_page: i64,
 }
 
+/// Pages as they were last read, per filter, until this process's next
+/// write or for five seconds, as the overview and the calendar keep theirs:
+/// the list is the page people come back to between changes.
+static PAGES: std::sync::LazyLock<UntilWrite<String, ReleasePage>> =
+    std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 1_000));
+
 /// One page of releases, in two queries.
 pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, AppError> {
+    PAGES
+        .get_or_load(pool, format!("{filter:?}"), || read(pool, filter))
+        .await
+}
+
+async fn read(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, AppError> {
     let status = filter.status.map(|s| s.as_str());
     let service = filter
         .service

@@ -15,7 +15,7 @@ use crate::server_fns::change_requests::{
 };
 use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::form::saves;
-use crate::ui::components::loaded::loads;
+use crate::ui::components::loaded::{loads, once_per_response};
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::UserResource;
 use chrono::{Duration, NaiveDate, Utc};
@@ -173,7 +173,7 @@ pub fn CalendarPage() -> impl IntoView {
             <div class="field">
                 <label for="calendar-env">"Environment"</label>
                 <Suspense fallback=|| view! { <select id="calendar-env" name="env" disabled><option>"All environments"</option></select> }>
-                    {move || Suspend::new(async move {
+                    {once_per_response(move || Suspend::new(async move {
                         let list = environments.await.unwrap_or_default();
                         view! {
                             <select id="calendar-env" name="env">
@@ -184,13 +184,13 @@ pub fn CalendarPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         }
-                    })}
+                    }))}
                 </Suspense>
             </div>
             <div class="field">
                 <label for="calendar-service">"Service"</label>
                 <Suspense fallback=|| view! { <select id="calendar-service" name="service" disabled><option>"All services"</option></select> }>
-                    {move || Suspend::new(async move {
+                    {once_per_response(move || Suspend::new(async move {
                         let list = services.await.unwrap_or_default();
                         view! {
                             <select id="calendar-service" name="service">
@@ -201,7 +201,7 @@ pub fn CalendarPage() -> impl IntoView {
                                 }).collect_view()}
                             </select>
                         }
-                    })}
+                    }))}
                 </Suspense>
             </div>
             <button type="submit" class="btn btn-ghost">"Show"</button>
@@ -228,7 +228,7 @@ pub fn CalendarPage() -> impl IntoView {
             </Suspense>
         </section>
         <Suspense>
-            {move || Suspend::new(async move {
+            {once_per_response(move || Suspend::new(async move {
                 let manager = user
                     .await
                     .ok()
@@ -238,7 +238,7 @@ pub fn CalendarPage() -> impl IntoView {
                 let environments = environments.await.unwrap_or_default();
                 let kept = kept.await.ok().flatten();
                 view! { <Freezes freezes=view.freezes manager environments create=create_freeze delete=delete_freeze kept /> }
-            })}
+            }))}
         </Suspense>
         <Subscribe />
     }

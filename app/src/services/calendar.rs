@@ -276,8 +276,19 @@ fn feed_hash(token: &str) -> Vec<u8> {
     Sha256::digest(token.as_bytes()).to_vec()
 }
 
-/// Whether `user` has a subscription link.
+/// Whether `user` has a subscription link, kept until this process's next
+/// write or for five seconds (a reset is an audited write), as the views.
 pub async fn feed_status(pool: &PgPool, user: uuid::Uuid) -> Result<FeedStatus, AppError> {
+    static STATUSES: std::sync::LazyLock<super::read_cache::UntilWrite<uuid::Uuid, FeedStatus>> =
+        std::sync::LazyLock::new(|| {
+            super::read_cache::UntilWrite::new(std::time::Duration::from_secs(5), 10_000)
+        });
+    STATUSES
+        .get_or_load(pool, user, || read_feed_status(pool, user))
+        .await
+}
+
+async fn read_feed_status(pool: &PgPool, user: uuid::Uuid) -> Result<FeedStatus, AppError> {
     let created_at = sqlx::query_scalar!(
         "select created_at from calendar_feed where user_id = $1",
         user

@@ -22,6 +22,14 @@ pub fn datetime(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M UTC").to_string()
 }
 
+/// "09:05": the hour and minute of `at` (UTC), as the calendar shows an
+/// entry's start. Written out rather than through chrono's `format`, which
+/// parses its pattern on every call (the month grid shows one per entry).
+pub fn time_of_day(at: DateTime<Utc>) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", at.hour(), at.minute())
+}
+
 pub fn date(at: DateTime<Utc>) -> String {
     at.format("%b %-d, %Y").to_string()
 }

@@ -2,6 +2,7 @@
 
 use crate::domain::calendar::{is_weekend, Month};
 use crate::model::{CalendarEntry, CalendarMonthView};
+use crate::ui::format::time_of_day;
 use chrono::{Duration, NaiveDate, Utc};
 use leptos::prelude::*;
 
@@ -25,8 +26,8 @@ fn entry_class(e: &CalendarEntry) -> String {
 fn entry_title(e: &CalendarEntry) -> String {
     let mut title = format!(
         "{} – {} UTC · {}",
-        e.start.format("%H:%M"),
-        e.end.format("%H:%M"),
+        time_of_day(e.start),
+        time_of_day(e.end),
         e.environments.join(", ")
     );
     if e.maintenance {
@@ -68,13 +69,13 @@ pub(super) fn MonthGrid(month: Month, view: CalendarMonthView) -> impl IntoView 
                         }).collect_view()}
                         {releases.iter().filter(|r| r.planned_at.date_naive() == day).map(|r| view! {
                             <a class="calendar-entry release" href=format!("/releases/{}", r.id) title=format!("{} · {}", r.status.label(), r.environments.join(", "))>
-                                <span class="entry-time">{r.planned_at.format("%H:%M").to_string()}</span>
+                                <span class="entry-time">{time_of_day(r.planned_at)}</span>
                                 {format!(" {} {}", r.service, r.version)}
                             </a>
                         }).collect_view()}
                         {entries.iter().filter(|e| covers(e.start, e.end, day)).map(|e| view! {
                             <a class=entry_class(e) href=format!("/changes/{}", e.number) title=entry_title(e)>
-                                <span class="entry-time">{e.start.format("%H:%M").to_string()}</span>
+                                <span class="entry-time">{time_of_day(e.start)}</span>
                                 {format!(" CR-{} {}", e.number, e.title)}
                             </a>
                         }).collect_view()}
@@ -141,7 +142,7 @@ pub(super) fn WeekGrid(monday: NaiveDate, view: CalendarMonthView) -> impl IntoV
                                 view! {
                                     <a class=format!("{} week-entry", entry_class(e)) href=format!("/changes/{}", e.number) title=entry_title(e)
                                         style=format!("top: {top:.2}%; height: {:.2}%; left: {}%", (bottom - top).max(2.5), (lane % 3) * 8)>
-                                        <span class="entry-time">{e.start.format("%H:%M").to_string()}</span>
+                                        <span class="entry-time">{time_of_day(e.start)}</span>
                                         {format!(" CR-{} {}", e.number, e.title)}
                                     </a>
                                 }
@@ -151,7 +152,7 @@ pub(super) fn WeekGrid(monday: NaiveDate, view: CalendarMonthView) -> impl IntoV
                                 view! {
                                     <a class="calendar-entry release week-entry week-release" href=format!("/releases/{}", r.id)
                                         style=format!("top: {top:.2}%") title=format!("{} · {}", r.status.label(), r.environments.join(", "))>
-                                        <span class="entry-time">{r.planned_at.format("%H:%M").to_string()}</span>
+                                        <span class="entry-time">{time_of_day(r.planned_at)}</span>
                                         {format!(" {} {}", r.service, r.version)}
                                     </a>
                                 }

@@ -37,6 +37,7 @@ use tracing::Level;
 /// Re-exported from [`crate::state`], its home, for paths written before it
 /// moved there.
 pub use crate::state::ServerState;
+use crate::state::Shared;
 
 /// A bound, ready-to-serve Rookery.
 pub struct Application {
@@ -59,7 +60,7 @@ impl Application {
             trust_forwarded_for: config.trust_forwarded_for,
             ..AuthSettings::default()
         };
-        let state = ServerState {
+        let state = ServerState::new(Shared {
             leptos,
             app: AppState {
                 pool: pool.clone(),
@@ -80,7 +81,7 @@ impl Application {
                 },
             )
             .await,
-        };
+        });
         let status = state.status.clone();
         if config.smtp_url.is_some() && config.public_url.is_none() {
             tracing::warn!(

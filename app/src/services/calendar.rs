@@ -206,9 +206,7 @@ type ViewKey = (
 );
 
 static VIEWS: std::sync::LazyLock<super::read_cache::UntilWrite<ViewKey, CalendarMonthView>> =
-    std::sync::LazyLock::new(|| {
-        super::read_cache::UntilWrite::new(std::time::Duration::from_secs(5), 500)
-    });
+    std::sync::LazyLock::new(|| super::read_cache::UntilWrite::new(500));
 
 async fn compute_view(
     pool: &PgPool,
@@ -280,9 +278,7 @@ fn feed_hash(token: &str) -> Vec<u8> {
 /// write or for five seconds (a reset is an audited write), as the views.
 pub async fn feed_status(pool: &PgPool, user: uuid::Uuid) -> Result<FeedStatus, AppError> {
     static STATUSES: std::sync::LazyLock<super::read_cache::UntilWrite<uuid::Uuid, FeedStatus>> =
-        std::sync::LazyLock::new(|| {
-            super::read_cache::UntilWrite::new(std::time::Duration::from_secs(5), 10_000)
-        });
+        std::sync::LazyLock::new(|| super::read_cache::UntilWrite::new(10_000));
     STATUSES
         .get_or_load(pool, user, || read_feed_status(pool, user))
         .await

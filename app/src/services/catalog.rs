@@ -284,7 +284,7 @@ pub async fn save_environment_triggers(
 /// them), as the overview keeps its lists.
 pub async fn services(pool: &PgPool) -> Result<Vec<ServiceView>, AppError> {
     static SERVICES: std::sync::LazyLock<UntilWrite<(), Vec<ServiceView>>> =
-        std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 4));
+        std::sync::LazyLock::new(|| UntilWrite::new(4));
     SERVICES.get_or_load(pool, (), || read_services(pool)).await
 }
 

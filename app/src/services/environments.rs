@@ -9,7 +9,7 @@ use sqlx::PgExecutor;
 /// write or for five seconds: every filter bar and form lists them.
 pub async fn listed(pool: &sqlx::PgPool) -> Result<Vec<EnvironmentView>, AppError> {
     static LISTED: std::sync::LazyLock<UntilWrite<(), Vec<EnvironmentView>>> =
-        std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 4));
+        std::sync::LazyLock::new(|| UntilWrite::new(4));
     LISTED.get_or_load(pool, (), || list(pool)).await
 }
 

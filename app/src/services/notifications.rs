@@ -260,9 +260,7 @@ pub async fn unread_count(pool: &PgPool, user: Uuid) -> Result<i64, AppError> {
 }
 
 static UNREAD: std::sync::LazyLock<super::read_cache::UntilWrite<Uuid, i64>> =
-    std::sync::LazyLock::new(|| {
-        super::read_cache::UntilWrite::new(std::time::Duration::from_secs(5), 10_000)
-    });
+    std::sync::LazyLock::new(|| super::read_cache::UntilWrite::new(10_000));
 
 /// The newest in-app notices of `user`.
 pub async fn list(pool: &PgPool, user: Uuid, page: i64) -> Result<NotificationPage, AppError> {

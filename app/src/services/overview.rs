@@ -17,7 +17,7 @@ use uuid::Uuid;
 /// The page is everyone's first stop, and its statement takes PostgreSQL
 /// about half a millisecond on `make bench`'s data (see `read`).
 static OVERVIEWS: std::sync::LazyLock<UntilWrite<Uuid, Overview>> =
-    std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 10_000));
+    std::sync::LazyLock::new(|| UntilWrite::new(10_000));
 
 /// The caller's changes and what waits for them, this week's schedule and
 /// releases, freezes in force, overdue emergency reviews, their tokens and

@@ -67,7 +67,7 @@ impl<K: Eq + Hash, V: Clone> Recent<K, V> {
 /// Accounts as sessions read them (roles, disabled, session version; none
 /// for an id no account has).
 pub static ACCOUNTS: LazyLock<UntilWrite<Uuid, Option<UserRecord>>> =
-    LazyLock::new(|| UntilWrite::new(Duration::from_secs(5), 10_000));
+    LazyLock::new(|| UntilWrite::new(10_000));
 
 /// Bumped when an audited mutation is recorded and again when its
 /// transaction commits; kept copies remember the value they were read under
@@ -92,17 +92,22 @@ fn database(pool: &PgPool) -> Option<String> {
     pool.connect_options().get_database().map(str::to_string)
 }
 
+/// How long a kept copy lasts at most: writes other `rookery` processes
+/// make reach this one within it. One figure for every [`UntilWrite`], so
+/// that every page is as fresh as the others.
+pub const KEPT_FOR: Duration = Duration::from_secs(5);
+
 /// Copies of a read kept per database and key until this process's next
-/// write, or for `ttl` (writes other `rookery` processes make reach this one
-/// within it).
+/// write, or for [`KEPT_FOR`].
 pub struct UntilWrite<K, V> {
     copies: Recent<(Option<String>, K), (u64, V)>,
 }
 
 impl<K: Eq + Hash, V: Clone> UntilWrite<K, V> {
-    pub fn new(ttl: Duration, max: usize) -> Self {
+    /// Keeps at most `max` copies.
+    pub fn new(max: usize) -> Self {
         Self {
-            copies: Recent::new(ttl, max),
+            copies: Recent::new(KEPT_FOR, max),
         }
     }
 

@@ -83,7 +83,7 @@ pub struct CrFilter {
 /// write or for five seconds, as the overview and the calendar keep theirs:
 /// the list is the page people come back to between changes.
 static PAGES: std::sync::LazyLock<UntilWrite<String, CrPage>> =
-    std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 1_000));
+    std::sync::LazyLock::new(|| UntilWrite::new(1_000));
 
 /// One page of change requests, in two queries.
 pub async fn list(pool: &PgPool, filter: &CrFilter) -> Result<CrPage, AppError> {

@@ -99,7 +99,7 @@ pub struct ReleaseFilter {
 /// write or for five seconds, as the overview and the calendar keep theirs:
 /// the list is the page people come back to between changes.
 static PAGES: std::sync::LazyLock<UntilWrite<String, ReleasePage>> =
-    std::sync::LazyLock::new(|| UntilWrite::new(std::time::Duration::from_secs(5), 1_000));
+    std::sync::LazyLock::new(|| UntilWrite::new(1_000));
 
 /// One page of releases, in two queries.
 pub async fn list(pool: &PgPool, filter: &ReleaseFilter) -> Result<ReleasePage, AppError> {

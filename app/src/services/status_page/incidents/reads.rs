@@ -31,9 +31,7 @@ pub async fn draft_count(pool: &PgPool) -> Result<i64, AppError> {
 }
 
 static DRAFTS: std::sync::LazyLock<crate::services::read_cache::UntilWrite<(), i64>> =
-    std::sync::LazyLock::new(|| {
-        crate::services::read_cache::UntilWrite::new(std::time::Duration::from_secs(5), 100)
-    });
+    std::sync::LazyLock::new(|| crate::services::read_cache::UntilWrite::new(100));
 
 /// A `YYYY-MM-DD` filter day; blank is none.
 fn parse_day(text: &str, field: &str) -> Result<Option<NaiveDate>, AppError> {

@@ -7,6 +7,7 @@ pub mod field;
 pub mod filter_bar;
 pub mod form;
 pub mod icons;
+pub mod kept_html;
 pub mod loaded;
 pub mod page_header;
 pub mod pager;

@@ -2,9 +2,28 @@
 
 use crate::domain::calendar::{is_weekend, Month};
 use crate::model::{CalendarEntry, CalendarMonthView};
+use crate::ui::components::kept_html::{kept_html, HtmlCache};
 use crate::ui::format::time_of_day;
 use chrono::{Duration, NaiveDate, Utc};
 use leptos::prelude::*;
+
+/// The month's grid, kept on the server for the same month, day and entries.
+pub(super) fn month_grid(month: Month, view: CalendarMonthView) -> impl IntoView {
+    static KEPT: HtmlCache<(Month, NaiveDate, CalendarMonthView)> = HtmlCache::new();
+    let today = Utc::now().date_naive();
+    kept_html(&KEPT, (month, today, view), |(month, today, view)| {
+        view! { <MonthGrid month today view /> }
+    })
+}
+
+/// The week's grid, kept on the server for the same week, day and entries.
+pub(super) fn week_grid(monday: NaiveDate, view: CalendarMonthView) -> impl IntoView {
+    static KEPT: HtmlCache<(NaiveDate, NaiveDate, CalendarMonthView)> = HtmlCache::new();
+    let today = Utc::now().date_naive();
+    kept_html(&KEPT, (monday, today, view), |(monday, today, view)| {
+        view! { <WeekGrid monday today view /> }
+    })
+}
 
 fn covers(start: chrono::DateTime<Utc>, end: chrono::DateTime<Utc>, day: NaiveDate) -> bool {
     start.date_naive() <= day && day <= (end - chrono::Duration::seconds(1)).date_naive()
@@ -41,8 +60,7 @@ fn entry_title(e: &CalendarEntry) -> String {
 }
 
 #[component]
-pub(super) fn MonthGrid(month: Month, view: CalendarMonthView) -> impl IntoView {
-    let today = Utc::now().date_naive();
+fn MonthGrid(month: Month, today: NaiveDate, view: CalendarMonthView) -> impl IntoView {
     let CalendarMonthView {
         entries,
         freezes,
@@ -99,8 +117,7 @@ fn day_share(at: chrono::DateTime<Utc>, day: NaiveDate) -> f64 {
 /// A week as seven day columns on a 24-hour axis: each change spans its
 /// window, releases sit at their planned time, freezes shade the columns.
 #[component]
-pub(super) fn WeekGrid(monday: NaiveDate, view: CalendarMonthView) -> impl IntoView {
-    let today = Utc::now().date_naive();
+fn WeekGrid(monday: NaiveDate, today: NaiveDate, view: CalendarMonthView) -> impl IntoView {
     let days: Vec<NaiveDate> = (0..7).map(|i| monday + Duration::days(i)).collect();
     let CalendarMonthView {
         entries,

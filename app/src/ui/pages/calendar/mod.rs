@@ -20,7 +20,7 @@ use crate::ui::components::query_link::QueryLink;
 use crate::ui::UserResource;
 use chrono::{Duration, NaiveDate, Utc};
 use freezes::Freezes;
-use grid::{MonthGrid, WeekGrid};
+use grid::{month_grid, week_grid};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -220,9 +220,9 @@ pub fn CalendarPage() -> impl IntoView {
                     let view = entries.await?;
                     let s = shown.get_untracked();
                     Ok::<_, AppError>(if s.week {
-                        view! { <WeekGrid monday=s.monday view /> }.into_any()
+                        week_grid(s.monday, view).into_any()
                     } else {
-                        view! { <MonthGrid month=s.month view /> }.into_any()
+                        month_grid(s.month, view).into_any()
                     })
                 })}
             </Suspense>

@@ -248,7 +248,11 @@ mod tests {
         assert_eq!(kept_html(&CACHE, 3, count).to_html(), fresh);
         assert_eq!(CACHE.kept.lock().unwrap().len(), 1);
         assert_eq!(kept_html(&CACHE, 3, count).to_html(), fresh);
-        assert_eq!(CACHE.kept.lock().unwrap().len(), 1, "the second render used the kept HTML");
+        assert_eq!(
+            CACHE.kept.lock().unwrap().len(),
+            1,
+            "the second render used the kept HTML"
+        );
     }
 
     #[test]
@@ -261,5 +265,4 @@ mod tests {
         assert_eq!(kept.len(), KEPT);
         assert_eq!(kept[0].key, 2);
     }
-
 }

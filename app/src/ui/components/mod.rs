@@ -8,6 +8,7 @@ pub mod filter_bar;
 pub mod form;
 pub mod icons;
 pub mod kept_html;
+pub mod kept_json;
 pub mod loaded;
 pub mod page_header;
 pub mod pager;

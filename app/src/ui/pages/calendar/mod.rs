@@ -15,6 +15,7 @@ use crate::server_fns::change_requests::{
 };
 use crate::server_fns::forms::use_kept_form;
 use crate::ui::components::form::saves;
+use crate::ui::components::kept_json::KeptJson;
 use crate::ui::components::loaded::{loads, once_per_response};
 use crate::ui::components::query_link::QueryLink;
 use crate::ui::UserResource;
@@ -89,7 +90,7 @@ pub fn CalendarPage() -> impl IntoView {
     let create_freeze_saves = saves(create_freeze);
     let delete_freeze = ServerAction::<DeleteFreeze>::new();
     let delete_freeze_saves = saves(delete_freeze);
-    let entries = Resource::new(
+    let entries = Resource::<_, KeptJson>::new_with_options(
         move || {
             (
                 shown.get(),
@@ -104,6 +105,7 @@ pub fn CalendarPage() -> impl IntoView {
                 calendar_month(s.month.key(), s.env, s.service).await
             }
         },
+        false,
     );
     let UserResource(user) = expect_context::<UserResource>();
     let environments = Resource::new(|| (), |_| list_environments());
@@ -241,5 +243,15 @@ pub fn CalendarPage() -> impl IntoView {
             }))}
         </Suspense>
         <Subscribe />
+    }
+}
+
+/// The month's entries go into every calendar page for hydration; the
+/// server keeps their JSON while they stay the same (`kept_json`).
+impl crate::ui::components::kept_json::KeepsJson for CalendarMonthView {
+    fn kept() -> &'static crate::ui::components::kept_json::JsonCache<Self> {
+        static KEPT: crate::ui::components::kept_json::JsonCache<CalendarMonthView> =
+            crate::ui::components::kept_json::JsonCache::new();
+        &KEPT
     }
 }
